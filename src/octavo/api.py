@@ -1,0 +1,138 @@
+"""The public API: load an anthology, build its outputs.
+
+The build runs in steps, each reported through ``progress``:
+
+1. load the manifest and every review, and check them (nothing is written if any
+   check fails);
+2. collect them into an :class:`~octavo.model.Anthology`;
+3. render the print HTML and the EPUB documents through the theme's templates;
+4. lay out the PDF, pack the EPUB, and only then write both files, atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .collect import Inputs, collect
+from .diagnostics import Report
+from .errors import ContentError, UsageError
+from .load.manifest import load_manifest
+from .load.markdown import MarkdownContext, make_parser
+from .model import Anthology
+from .resources import Resolver
+from .themes import Theme, find_theme, shipped_styles
+
+MANIFEST = "anthology.toml"
+FORMATS = ("pdf", "epub")
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated anthology, its theme, and the warnings found on the way."""
+
+    anthology: Anthology
+    theme: Theme
+    resolver: Resolver
+    report: Report
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file a build wrote."""
+
+    path: Path
+    format: str
+    size: int
+    pages: int | None = None  #: PDF pages
+    documents: int | None = None  #: EPUB content documents
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def load_anthology(folder: Path) -> Loaded:
+    """Load and validate the anthology in ``folder``; raise ContentError on any error."""
+    folder = Path(folder)
+    manifest_path = folder / MANIFEST if folder.is_dir() else folder
+    if not manifest_path.parent.is_dir():
+        raise UsageError(f"there is no folder {folder}", hint="name an anthology folder")
+    report = Report()
+    loaded = load_manifest(manifest_path, report)
+    if loaded is None:
+        raise ContentError(report)
+    manifest, lines = loaded
+    root = manifest_path.parent
+    theme = find_theme(manifest.style, root, report, manifest_path)
+    reviews_folder = (root / manifest.reviews).resolve()
+    theme_folders = theme.folders if theme else ()
+    resolver = Resolver.for_folders(root, reviews_folder, *theme_folders, shipped_styles())
+    context = MarkdownContext(make_parser(manifest.language), resolver, report)
+    anthology = collect(Inputs(manifest, manifest_path, lines, reviews_folder, context))
+    if anthology is None or theme is None or report.has_errors():
+        raise ContentError(report)
+    return Loaded(anthology, theme, resolver, report)
+
+
+def build(
+    folder: Path,
+    out: Path,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Progress = _quiet,
+) -> list[Output]:
+    """Build the anthology in ``folder`` into ``out``; return what was written.
+
+    Every output is made in memory first; files are written only when all of them
+    succeeded, each atomically, so a failed build leaves earlier outputs untouched.
+    """
+    unknown = [name for name in formats if name not in FORMATS]
+    if unknown:
+        raise UsageError(
+            f"unknown format {', '.join(unknown)}", hint=f"choose from {', '.join(FORMATS)}"
+        )
+    progress("Loading and checking the anthology")
+    loaded = load_anthology(folder)
+    anthology = loaded.anthology
+    pending: list[tuple[Output, Callable[[], None]]] = []
+    if "pdf" in formats:
+        pending.append(_make_pdf(loaded, out, progress))
+    if "epub" in formats:
+        pending.append(_make_epub(loaded, out, progress))
+    progress("Writing files")
+    for _output, write in pending:
+        write()
+    del anthology
+    return [output for output, _ in pending]
+
+
+def _make_pdf(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, Callable[[], None]]:
+    from .render.print_html import render_print
+    from .write.pdf import render_pdf, write_pdf
+
+    progress("Rendering the print edition")
+    document = render_print(loaded.anthology, loaded.theme)
+    progress("Laying out the PDF")
+    result = render_pdf(document, loaded.resolver, identifier=loaded.anthology.identifier)
+    for warning in result.warnings:
+        loaded.report.warning("B401", f"WeasyPrint: {warning}")
+    path = out / f"{loaded.anthology.slug}.pdf"
+    output = Output(path, "pdf", len(result.data), pages=result.pages)
+    return output, lambda: write_pdf(result, path)
+
+
+def _make_epub(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, Callable[[], None]]:
+    from .render.epub_xhtml import render_epub
+    from .write.epub import pack_epub
+    from .write.atomic import write_atomic
+
+    progress("Rendering the EPUB documents")
+    package = render_epub(loaded.anthology, loaded.theme)
+    progress("Packing the EPUB")
+    data = pack_epub(package)
+    path = out / f"{loaded.anthology.slug}.epub"
+    output = Output(path, "epub", len(data), documents=len(package.documents))
+    return output, lambda: write_atomic(path, data)

@@ -1,0 +1,438 @@
+"""Step 2: put the manifest and the reviews together into an :class:`Anthology`.
+
+Selection (``include`` globs and ``select`` queries), sort orders, repeats, ids,
+front and back matter, generated indexes. All validation has ended when
+:func:`collect` returns: either an Anthology, or a report with errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from slugify import slugify
+
+from .diagnostics import Report
+from .load.manifest import KeyLines, Manifest, SectionSpec, Select, line_for
+from .load.markdown import MarkdownContext
+from .load.rating import parse_rating
+from .load.review import load_review, load_text_page
+from .model import (
+    Anthology,
+    Body,
+    Image,
+    IndexEntry,
+    IndexPage,
+    PageSize,
+    PrintOptions,
+    Review,
+    Section,
+    TextPage,
+)
+from .load.manifest import TRIMS
+from .resources import Refused, Resolver
+
+INDEX_TITLES = {
+    "works": "Index of Works",
+    "reviewers": "Index of Reviewers",
+    "creators": "Index of Creators",
+    "publications": "Index of Publications",
+}
+
+
+@dataclasses.dataclass
+class Inputs:
+    """Everything collect needs: the manifest, where it lies, and how to read files."""
+
+    manifest: Manifest
+    manifest_path: Path
+    lines: KeyLines
+    reviews_folder: Path
+    context: MarkdownContext
+
+    @property
+    def root(self) -> Path:
+        return self.manifest_path.parent
+
+    @property
+    def report(self) -> Report:
+        return self.context.report
+
+    def error(self, code: str, location: tuple[str | int, ...], message: str, hint: str) -> None:
+        self.report.error(code, message, self.manifest_path, line_for(location, self.lines), hint)
+
+
+def collect(inputs: Inputs) -> Anthology | None:
+    """Build the Anthology, or return None with the errors in ``inputs.report``."""
+    manifest = inputs.manifest
+    library = _load_library(inputs)
+    sections = _sections(inputs, library)
+    front = tuple(
+        page
+        for index, spec in enumerate(manifest.front)
+        if (page := _text_page(inputs, ("front", index), spec.file, spec.title, spec.id, "front"))
+    )
+    cover = _cover(inputs)
+    sectioned = bool(manifest.sections)
+    reviews = [review for section in sections for review in section.reviews]
+    back: list[TextPage | IndexPage] = []
+    for index, spec in enumerate(manifest.back):
+        if spec.index is not None:
+            title = spec.title or INDEX_TITLES[spec.index]
+            back.append(_index_page(spec.index, title, spec.id or f"index-{spec.index}", reviews))
+        elif spec.file is not None and spec.title:
+            if page := _text_page(inputs, ("back", index), spec.file, spec.title, spec.id, "back"):
+                back.append(page)
+    _check_unique_targets(inputs, front, sections, back)
+    if inputs.report.has_errors():
+        return None
+    title = manifest.title
+    return Anthology(
+        root=inputs.root,
+        title=title,
+        subtitle=manifest.subtitle,
+        editors=tuple(manifest.editors),
+        publisher=manifest.publisher,
+        language=manifest.language,
+        date=manifest.date,
+        identifier=manifest.identifier or default_identifier(title),
+        description=manifest.description,
+        rights=manifest.rights,
+        print=_print_options(manifest),
+        style=manifest.style,
+        cover=cover,
+        front=front,
+        sections=tuple(sections),
+        back=tuple(back),
+        sectioned=sectioned,
+        slug=slugify(title, max_length=60) or "book",
+    )
+
+
+def default_identifier(title: str) -> str:
+    """A UUID derived from the title: stable from one build to the next."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'octavo:' + title)}"
+
+
+def _print_options(manifest: Manifest) -> PrintOptions:
+    spec = manifest.print
+    if spec.trim in TRIMS:
+        width, height = TRIMS[spec.trim]
+        size = PageSize(width, height, spec.trim)
+    else:
+        width, height = spec.trim.split()
+        size = PageSize(width, height)
+    return PrintOptions(size=size, bleed=spec.bleed, marks=spec.marks, recto_starts=spec.recto_starts)
+
+
+# --- reviews ------------------------------------------------------------------------
+
+
+def _load_library(inputs: Inputs) -> dict[Path, Review]:
+    """Load every review in the reviews folder and every file a section includes."""
+    paths: list[Path] = []
+    folder = inputs.reviews_folder
+    if folder.is_dir():
+        paths.extend(sorted(folder.rglob("*.md")))
+    elif inputs.manifest.sections == [] or any(s.select for s in inputs.manifest.sections):
+        inputs.error(
+            "M107",
+            ("reviews",),
+            f"the reviews folder '{inputs.manifest.reviews}' does not exist",
+            "create it and put the review files in it, or point 'reviews' at the right folder",
+        )
+    for index, spec in enumerate(inputs.manifest.sections):
+        for pattern_index, pattern in enumerate(spec.include or []):
+            paths.extend(_glob(inputs, pattern, ("sections", index, "include", pattern_index)))
+    library: dict[Path, Review] = {}
+    by_id: dict[str, Path] = {}
+    for path in dict.fromkeys(p.resolve() for p in paths):
+        review = load_review(path, inputs.context)
+        if review is None:
+            continue
+        if review.id in by_id:
+            inputs.report.error(
+                "R212",
+                f"the id '{review.id}' is already used by {by_id[review.id]}",
+                path,
+                1,
+                hint="give one of the two reviews another 'id' (or another file name)",
+            )
+            continue
+        by_id[review.id] = path
+        library[path] = review
+    return library
+
+
+def _glob(inputs: Inputs, pattern: str, location: tuple[str | int, ...]) -> list[Path]:
+    root = inputs.root
+    if Path(pattern).is_absolute() or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", pattern):
+        inputs.error(
+            "M105",
+            location,
+            f"'{pattern}' must be a path relative to the manifest's folder",
+            "write it as reviews/name.md",
+        )
+        return []
+    matches = sorted(p for p in root.glob(pattern) if p.is_file()) if pattern else []
+    resolver = inputs.context.resolver
+    allowed = [p for p in matches if resolver.allows(p)]
+    if matches and not allowed:
+        inputs.error(
+            "M105",
+            location,
+            f"'{pattern}' points outside the anthology",
+            "move the reviews into the anthology, or name their folder with 'reviews = ...'",
+        )
+        return []
+    if not allowed:
+        inputs.error(
+            "M105",
+            location,
+            f"no file matches {pattern}",
+            "check the file name; paths are relative to the folder of anthology.toml",
+        )
+    return allowed
+
+
+def _sections(inputs: Inputs, library: dict[Path, Review]) -> list[Section]:
+    manifest = inputs.manifest
+    if not manifest.sections:
+        reviews = _sort(list(library.values()), "title")
+        return [Section(id="part-1", title=manifest.title, reviews=tuple(reviews))]
+    sections: list[Section] = []
+    placed: dict[Path, int] = {}
+    for index, spec in enumerate(manifest.sections):
+        chosen = _choose(inputs, index, spec, library)
+        reviews: list[Review] = []
+        for review in chosen:
+            if review.path in placed and not manifest.allow_repeats:
+                inputs.error(
+                    "M108",
+                    ("sections", index),
+                    f"{_relative(review.path, inputs.root)} is already in section"
+                    f" '{manifest.sections[placed[review.path]].title}'",
+                    "remove it from one of the sections, or set allow_repeats = true",
+                )
+                continue
+            if review.path in placed:
+                review = _repeat(review, index + 1)
+            placed.setdefault(review.path, index)
+            reviews.append(review)
+        intro = None
+        if spec.intro:
+            intro = _body(inputs, ("sections", index, "intro"), spec.intro, f"part-{index + 1}")
+        section_id = spec.id or f"part-{index + 1}"
+        sections.append(Section(section_id, spec.title, tuple(_sort(reviews, spec.sort)), intro))
+        if not reviews:
+            inputs.report.warning(
+                "M109",
+                f"section '{spec.title}' holds no reviews",
+                inputs.manifest_path,
+                line_for(("sections", index), inputs.lines),
+                "check its include and select keys",
+            )
+    for path in library:
+        if path not in placed and path.is_relative_to(inputs.reviews_folder.resolve()):
+            inputs.report.warning(
+                "M106",
+                f"{_relative(path, inputs.root)} is in no section, so it is not in the book",
+                inputs.manifest_path,
+                hint="include it in a section, or move it out of the reviews folder",
+            )
+    return sections
+
+
+def _choose(
+    inputs: Inputs, index: int, spec: SectionSpec, library: dict[Path, Review]
+) -> list[Review]:
+    if spec.include is not None:
+        chosen: list[Review] = []
+        for pattern in spec.include:
+            for path in sorted(p.resolve() for p in inputs.root.glob(pattern) if p.is_file()):
+                if path in library and library[path] not in chosen:
+                    chosen.append(library[path])
+        if spec.select is not None:
+            test = _selector(inputs, index, spec.select)
+            chosen = [review for review in chosen if test(review)]
+        return chosen
+    assert spec.select is not None
+    test = _selector(inputs, index, spec.select)
+    folder = inputs.reviews_folder.resolve()
+    return [r for path, r in library.items() if path.is_relative_to(folder) and test(r)]
+
+
+def _selector(inputs: Inputs, index: int, select: Select) -> Callable[[Review], bool]:
+    tests: list[Callable[[Review], bool]] = []
+    location: tuple[str | int, ...] = ("sections", index, "select")
+    if select.tags:
+        wanted = {tag.lower() for tag in select.tags}
+        tests.append(lambda r: bool(wanted & set(r.tags)))
+    if select.kind:
+        kinds = {k.lower() for k in _as_list(select.kind)}
+        tests.append(lambda r: r.work.kind in kinds)
+    if select.reviewer:
+        names = {n.casefold() for n in _as_list(select.reviewer)}
+        tests.append(lambda r: any(name.casefold() in names for name in r.reviewers))
+    if select.year is not None:
+        low, high = _year_range(inputs, location, select.year)
+        tests.append(lambda r: r.work.year is not None and low <= r.work.year <= high)
+    if select.rating_min is not None:
+        try:
+            floor = parse_rating(select.rating_min).fraction
+        except ValueError as error:
+            inputs.error("M104", location, f"rating_min: {error}", "e.g. rating_min = \"3/5\"")
+            floor = 0.0
+        tests.append(lambda r: r.rating is not None and r.rating.fraction >= floor - 1e-9)
+    return lambda review: all(test(review) for test in tests)
+
+
+def _year_range(
+    inputs: Inputs, location: tuple[str | int, ...], year: str | int
+) -> tuple[int, int]:
+    if isinstance(year, int):
+        return year, year
+    if match := re.fullmatch(r"\s*(\d{4})\s*(?:\.\.\s*(\d{4}))?\s*", year):
+        low = int(match.group(1))
+        return low, int(match.group(2) or low)
+    inputs.error("M104", location, f"year: '{year}' is not a year or a range", "e.g. \"1920..1929\"")
+    return 0, 0
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
+
+
+_ARTICLES = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+
+
+def title_key(title: str) -> str:
+    """How a title is filed: "The General" under G."""
+    return _ARTICLES.sub("", title).casefold()
+
+
+_SORT_KEYS: dict[str, Callable[[Review], tuple[object, ...]]] = {
+    "title": lambda r: (title_key(r.title),),
+    "year": lambda r: (r.work.year is None, r.work.year or 0, title_key(r.title)),
+    "published": lambda r: (r.published is None, r.published or 0, title_key(r.title)),
+    # best first; unrated last
+    "rating": lambda r: (r.rating is None, -(r.rating.fraction if r.rating else 0), title_key(r.title)),
+    "reviewer": lambda r: (r.byline.casefold(), title_key(r.title)),
+}
+
+
+def _sort(reviews: list[Review], order: str) -> list[Review]:
+    if order == "manual":
+        return reviews
+    return sorted(reviews, key=_SORT_KEYS[order])
+
+
+def _repeat(review: Review, number: int) -> Review:
+    """A second appearance of a review (allow_repeats) needs ids of its own."""
+    new_id = f"{review.id}-{number}"
+    old, new = f"{review.anchor}--", f"r-{new_id}--"
+    html = review.body.html.replace(f'"{old}', f'"{new}').replace(f'"#{old}', f'"#{new}')
+    return dataclasses.replace(review, id=new_id, body=dataclasses.replace(review.body, html=html))
+
+
+# --- front and back matter ------------------------------------------------------------
+
+
+def _body(inputs: Inputs, location: tuple[str | int, ...], reference: str, doc_id: str) -> Body | None:
+    try:
+        path = inputs.context.resolver.local(reference, inputs.root)
+    except Refused as refused:
+        inputs.error("M105", location, f"{reference}: {refused.message}", refused.hint)
+        return None
+    return load_text_page(path, doc_id, inputs.context)
+
+
+def _text_page(
+    inputs: Inputs,
+    location: tuple[str | int, ...],
+    reference: str,
+    title: str,
+    page_id: str | None,
+    kind: str,
+) -> TextPage | None:
+    page_id = page_id or f"{kind}-{slugify(title, max_length=40) or 'page'}"
+    body = _body(inputs, (*location, "file"), reference, page_id)
+    if body is None:
+        return None
+    return TextPage(id=page_id, title=title, path=inputs.root / reference, body=body)
+
+
+def _index_page(kind: str, title: str, page_id: str, reviews: list[Review]) -> IndexPage:
+    labels: dict[str, list[str]] = {}
+    for review in reviews:
+        for label in _index_labels(kind, review):
+            ids = labels.setdefault(label, [])
+            if review.id not in ids:
+                ids.append(review.id)
+    entries = tuple(
+        IndexEntry(label, tuple(ids))
+        for label, ids in sorted(labels.items(), key=lambda item: _index_key(kind, item[0]))
+    )
+    return IndexPage(id=page_id, title=title, kind=kind, entries=entries)
+
+
+def _index_labels(kind: str, review: Review) -> Iterable[str]:
+    if kind == "works":
+        return [review.toc_title]
+    if kind == "reviewers":
+        return review.reviewers
+    if kind == "creators":
+        return review.work.creators
+    return [review.publication] if review.publication else []
+
+
+def _index_key(kind: str, label: str) -> tuple[str, str]:
+    if kind in ("reviewers", "creators"):
+        # People are filed by their last name: "Murnau, F. W."
+        parts = label.split()
+        return (parts[-1].casefold() if parts else "", label.casefold())
+    return (title_key(label), label.casefold())
+
+
+def _cover(inputs: Inputs) -> Image | None:
+    reference = inputs.manifest.cover
+    if reference is None:
+        return None
+    try:
+        return inputs.context.resolver.image(reference, inputs.root, f"Cover of {inputs.manifest.title}")
+    except Refused as refused:
+        inputs.error("M105", ("cover",), f"cover: {refused.message}", refused.hint)
+        return None
+
+
+def _check_unique_targets(
+    inputs: Inputs,
+    front: Iterable[TextPage],
+    sections: Iterable[Section],
+    back: Iterable[TextPage | IndexPage],
+) -> None:
+    seen: dict[str, str] = {}
+    names = [(p.id, f"front page '{p.title}'") for p in front]
+    for section in sections:
+        names.append((section.id, f"section '{section.title}'"))
+        names.extend((r.id, f"review {r.path.name}") for r in section.reviews)
+    names.extend((p.id, f"back page '{p.title}'") for p in back)
+    for name, what in names:
+        if name in seen and seen[name] != what:
+            inputs.error(
+                "M110",
+                (),
+                f"the id '{name}' is used by both {seen[name]} and {what}",
+                "give one of them another id",
+            )
+        seen.setdefault(name, what)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

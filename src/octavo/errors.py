@@ -1,0 +1,45 @@
+"""Exceptions that end a command with a message a person can act on.
+
+Every expected failure is an :class:`OctavoError`: the CLI prints its message (or its
+diagnostics) without a traceback and exits with its ``exit_code``. Anything else that
+escapes is a bug, and the CLI says so.
+"""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostic, Report
+
+
+class OctavoError(Exception):
+    """An expected failure: bad content, a failed write, a missing tool."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class ContentError(OctavoError):
+    """The content has errors; ``report`` holds every one of them."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        super().__init__(f"Build stopped: {report.summary()}. Nothing was written.")
+
+    @classmethod
+    def single(cls, diagnostic: Diagnostic) -> ContentError:
+        report = Report()
+        report.add(diagnostic)
+        return cls(report)
+
+
+class BuildError(OctavoError):
+    """Rendering or writing an output failed (after the content validated)."""
+
+
+class UsageError(OctavoError):
+    """The command line itself is wrong."""
+
+    exit_code = 2

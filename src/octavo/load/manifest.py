@@ -1,0 +1,271 @@
+"""Read ``anthology.toml`` into a validated :class:`Manifest`.
+
+The schema is a set of pydantic models, one docstring per key. Every problem is
+reported at once, with the key's path (``sections[1].include``) and its line:
+tomllib gives no positions, so :func:`key_lines` finds them in the text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..diagnostics import Report
+
+SortOrder = Literal["manual", "title", "year", "published", "rating", "reviewer"]
+IndexKind = Literal["works", "reviewers", "creators", "publications"]
+
+#: Trim presets (width, height).
+TRIMS = {
+    "trade": ("6in", "9in"),
+    "digest": ("5.5in", "8.5in"),
+    "a5": ("148mm", "210mm"),
+    "pocket": ("4.25in", "6.87in"),
+}
+KeyLines = dict[tuple[str | int, ...], int]
+
+_LENGTH = re.compile(r"\d+(\.\d+)?(in|mm|cm|pt|pc|px)")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Select(_Strict):
+    """Choose reviews by their metadata; every given criterion must hold."""
+
+    tags: list[str] | None = None  #: any of these tags
+    kind: str | list[str] | None = None
+    reviewer: str | list[str] | None = None
+    year: str | int | None = None  #: 1927, or a range "1920..1929"
+    rating_min: str | None = None  #: "3/5", "B"
+
+
+class SectionSpec(_Strict):
+    """One part of the book."""
+
+    title: str = Field(min_length=1)
+    id: str | None = None
+    intro: str | None = None  #: a Markdown file printed on the part's opening page
+    include: list[str] | None = None  #: files or globs, relative to the manifest
+    select: Select | None = None
+    sort: SortOrder = "manual"
+
+    @model_validator(mode="after")
+    def _needs_reviews(self) -> SectionSpec:
+        if self.include is None and self.select is None:
+            raise ValueError("a section needs 'include' or 'select' to say which reviews it holds")
+        return self
+
+
+class FrontSpec(_Strict):
+    title: str = Field(min_length=1)
+    file: str
+    id: str | None = None
+
+
+class BackSpec(_Strict):
+    title: str | None = None
+    file: str | None = None
+    index: IndexKind | None = None
+    id: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> BackSpec:
+        if (self.file is None) == (self.index is None):
+            raise ValueError("a [[back]] entry needs either 'file' or 'index' (and not both)")
+        if self.file is not None and not self.title:
+            raise ValueError("a [[back]] entry with a 'file' needs a 'title'")
+        return self
+
+
+class PrintSpec(_Strict):
+    trim: str = "trade"  #: a preset (trade, digest, a5, pocket) or "WIDTH HEIGHT"
+    bleed: str = "0.125in"
+    marks: bool = False
+    recto_starts: bool = True
+
+    @field_validator("trim")
+    @classmethod
+    def _trim(cls, value: str) -> str:
+        if value in TRIMS:
+            return value
+        parts = value.split()
+        if len(parts) == 2 and all(_LENGTH.fullmatch(part) for part in parts):
+            return value
+        raise ValueError(
+            f"'{value}' is not a trim size: use trade, digest, a5, pocket or a width and a"
+            " height such as \"6in 9in\""
+        )
+
+    @field_validator("bleed")
+    @classmethod
+    def _bleed(cls, value: str) -> str:
+        if value == "0" or _LENGTH.fullmatch(value):
+            return value
+        raise ValueError(f"'{value}' is not a length such as 0.125in or 3mm")
+
+
+class Manifest(_Strict):
+    """The keys of ``anthology.toml`` (see the content contract, section 2)."""
+
+    title: str = Field(min_length=1)
+    subtitle: str | None = None
+    editors: list[str] = Field(default_factory=list)
+    publisher: str | None = None
+    language: str = "en"  #: BCP 47
+    date: dt.date | None = None
+    identifier: str | None = None
+    description: str | None = None
+    rights: str | None = None
+    style: str = "classic"
+    cover: str | None = None
+    reviews: str = "reviews"
+    allow_repeats: bool = False
+    print: PrintSpec = Field(default_factory=PrintSpec)
+    front: list[FrontSpec] = Field(default_factory=list)
+    sections: list[SectionSpec] = Field(default_factory=list)
+    back: list[BackSpec] = Field(default_factory=list)
+
+    @field_validator("editors", mode="before")
+    @classmethod
+    def _editors(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+            raise ValueError(f"'{value}' is not a BCP 47 language tag such as en, fr or pt-BR")
+        return value
+
+
+_KNOWN_KEYS = set(Manifest.model_fields) | {
+    f"{table}.{key}"
+    for table, model in (
+        ("print", PrintSpec),
+        ("sections", SectionSpec),
+        ("front", FrontSpec),
+        ("back", BackSpec),
+    )
+    for key in model.model_fields
+}
+
+
+def load_manifest(path: Path, report: Report) -> tuple[Manifest, KeyLines] | None:
+    """Read and validate the manifest; every problem goes to ``report``.
+
+    Returns the manifest with the line of each key, for later messages.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except FileNotFoundError:
+        report.error(
+            "M100",
+            "there is no anthology.toml here",
+            path,
+            hint="run octavo in an anthology folder, or name one: octavo build PATH",
+        )
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        report.error("M101", f"cannot read the manifest: {error}", path, hint="save it as UTF-8")
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None)
+        message = getattr(error, "msg", str(error))
+        report.error(
+            "M101",
+            f"the manifest is not valid TOML: {message}",
+            path,
+            line,
+            hint="check the quoting and brackets on that line",
+        )
+        return None
+    lines = key_lines(text)
+    try:
+        return Manifest.model_validate(data), lines
+    except ValidationError as error:
+        for problem in error.errors():
+            _report_problem(problem, lines, path, report)
+        return None
+
+
+def _report_problem(problem: Any, lines: KeyLines, path: Path, report: Report) -> None:
+    location: tuple[str | int, ...] = tuple(problem["loc"])
+    key = _dotted(location)
+    line = line_for(location, lines)
+    kind = problem["type"]
+    if kind == "extra_forbidden":
+        name = str(location[-1])
+        table = ".".join(str(part) for part in location[:-1] if isinstance(part, str))
+        known = sorted(
+            known.split(".")[-1]
+            for known in _KNOWN_KEYS
+            if known.rsplit(".", 1)[0] == table or (not table and "." not in known)
+        )
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(known)}"
+        report.error("M102", f"{key}: unknown key", path, line, hint)
+    elif kind == "missing":
+        report.error("M103", f"{key}: this key is required", path, line, f"add {location[-1]} = ...")
+    else:
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        report.error("M104", f"{key}: {message}", path, line)
+
+
+def _dotted(location: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "(top level)"
+
+
+def line_for(location: tuple[str | int, ...], lines: KeyLines) -> int | None:
+    """The line of the key at ``location``, or of the nearest enclosing key."""
+    for end in range(len(location), 0, -1):
+        if location[:end] in lines:
+            return lines[location[:end]]
+    return None
+
+
+_TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?$")
+_ARRAY_TABLE = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+
+
+def key_lines(text: str) -> KeyLines:
+    """Map key paths such as ``("sections", 1, "include")`` to their line numbers.
+
+    Enough TOML to place messages: tables, arrays of tables and ``key =`` lines.
+    """
+    lines: KeyLines = {}
+    counts: dict[str, int] = {}
+    table: tuple[str | int, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if match := _ARRAY_TABLE.match(line):
+            name = match.group(1)
+            index = counts.get(name, -1) + 1
+            counts[name] = index
+            table = (*name.split("."), index)
+            lines[table] = number
+            lines.setdefault(table[:-1], number)
+        elif match := _TABLE.match(line):
+            table = tuple(match.group(1).split("."))
+            lines[table] = number
+        elif match := _KEY.match(line):
+            lines[(*table, match.group(1))] = number
+    return lines
+
+
+def close_key(name: str, known: list[str]) -> str | None:
+    """The known key one small edit away from ``name``, if any."""
+    matches = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return matches[0] if matches else None

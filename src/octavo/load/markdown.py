@@ -1,0 +1,226 @@
+"""Render the Markdown of a review (or a foreword) to a safe XHTML fragment.
+
+CommonMark with footnotes, tables, definition lists, attributes and typographic
+quotes and dashes in the book's language. Raw HTML is allowed in the source but
+goes through an allow-list sanitiser (nh3): no scripts, no event handlers, no
+frames, no styles, no remote images. Every image is resolved by the
+:class:`~octavo.resources.Resolver` and replaced by an ``asset:`` reference; every
+id is prefixed with the document's id, so a hundred reviews in one print HTML
+never collide.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nh3
+from lxml import etree
+from lxml import html as lxml_html
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ..diagnostics import Report
+from ..model import Body, Image
+from ..resources import Refused, Resolver
+
+#: Nesting deeper than this is an error: markdown-it silently drops what lies
+#: beyond its limit, and a book must not lose text without a word.
+MAX_NESTING = 30
+
+#: Quotation marks per language: primary open/close, secondary open/close.
+QUOTES = {
+    "en": "“”‘’",
+    "de": "„“‚‘",
+    "fr": ["«\u202f", "\u202f»", "“", "”"],
+    "es": "«»“”",
+    "it": "«»“”",
+    "pt": "«»“”",
+    "nl": "“”‘’",
+    "sv": "””’’",
+    "da": "»«›‹",
+    "pl": "„”‚’",
+    "cs": "„“‚‘",
+    "ru": "«»„“",
+}
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn",
+    "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
+    "section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "u", "ul", "var", "bdi", "bdo", "ruby", "rt", "rp", "time",
+}  # fmt: skip
+_GLOBAL_ATTRIBUTES = {"id", "class", "lang", "dir", "title"}
+_ATTRIBUTES = {
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start", "reversed"},
+    "time": {"datetime"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+}
+_SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def make_parser(language: str) -> MarkdownIt:
+    """The Markdown parser for one book language."""
+    parser = (
+        MarkdownIt("commonmark", {"typographer": True, "html": True})
+        .enable(["replacements", "smartquotes", "table", "strikethrough"])
+        .use(footnote_plugin)
+        .use(deflist_plugin)
+        .use(attrs_block_plugin)
+        .use(attrs_plugin, spans=True)
+    )
+    parser.options["quotes"] = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
+    parser.options["maxNesting"] = MAX_NESTING + 10
+    return parser
+
+
+@dataclass
+class MarkdownContext:
+    """What rendering a Markdown file needs to know besides its text."""
+
+    parser: MarkdownIt
+    resolver: Resolver
+    report: Report
+    #: heading levels in the source are shifted by this much (a review's "#" is an h3)
+    heading_shift: int = 2
+
+
+def render_markdown(
+    text: str, doc_id: str, path: Path, first_line: int, context: MarkdownContext
+) -> Body:
+    """Render ``text`` (the body of ``path``, starting on ``first_line``) to a Body."""
+    tokens = context.parser.parse(text, {})
+    if not _check_nesting(tokens, path, first_line, context.report):
+        return Body(html="", words=0)
+    images = _resolve_images(tokens, path, first_line, context)
+    _shift_headings(tokens, context.heading_shift)
+    raw_html = context.parser.renderer.render(tokens, context.parser.options, {})
+    clean = nh3.clean(
+        raw_html,
+        tags=_TAGS,
+        attributes={"*": _GLOBAL_ATTRIBUTES, **_ATTRIBUTES},
+        url_schemes={"http", "https", "mailto", "asset"},
+        link_rel=None,
+        strip_comments=True,
+    )
+    fragment, words = _finish(clean, doc_id, images, path, first_line, context.report)
+    return Body(html=fragment, words=words, images=images)
+
+
+def _check_nesting(tokens: list[Token], path: Path, first_line: int, report: Report) -> bool:
+    for token in tokens:
+        if token.level >= MAX_NESTING:
+            line = token.map[0] + first_line if token.map else first_line
+            report.error(
+                "R211",
+                f"the text is nested more than {MAX_NESTING} levels deep"
+                " (lists or quotes inside each other)",
+                path,
+                line,
+                hint="flatten the nesting; a printed page cannot show it anyway",
+            )
+            return False
+    return True
+
+
+def _shift_headings(tokens: list[Token], shift: int) -> None:
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            level = min(int(token.tag[1]) + shift, 6)
+            token.tag = f"h{level}"
+
+
+def _resolve_images(
+    tokens: list[Token], path: Path, first_line: int, context: MarkdownContext
+) -> dict[str, Image]:
+    """Check every Markdown image and point it at an ``asset:`` key."""
+    images: dict[str, Image] = {}
+    line = first_line
+    for token in tokens:
+        if token.map:
+            line = token.map[0] + first_line
+        for child in token.children or []:
+            if child.type != "image":
+                continue
+            source = str(child.attrs.get("src", ""))
+            alt = child.content or ""
+            try:
+                image = context.resolver.image(source, path.parent, alt)
+            except Refused as refused:
+                context.report.error("R207", f"image {refused.message}", path, line, refused.hint)
+                child.attrs["src"] = ""
+                continue
+            key = _image_key(image.path, images)
+            images[key] = image
+            child.attrs["src"] = f"asset:{key}"
+    return images
+
+
+def _image_key(path: Path, images: dict[str, Image]) -> str:
+    for key, image in images.items():
+        if image.path == path:
+            return key
+    return f"{len(images) + 1}{path.suffix.lower()}"
+
+
+def _finish(
+    clean_html: str,
+    doc_id: str,
+    images: dict[str, Image],
+    path: Path,
+    first_line: int,
+    report: Report,
+) -> tuple[str, int]:
+    """Prefix ids, tidy footnote marks, check leftover images; serialise as XHTML."""
+    if not clean_html.strip():
+        return "", 0
+    wrapper = lxml_html.fragment_fromstring(clean_html, create_parent="div")
+    prefix = _SAFE_ID.sub("-", doc_id) + "--"
+    for element in wrapper.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if "id" in element.attrib:
+            element.set("id", prefix + _SAFE_ID.sub("-", element.get("id", "")))
+        href = element.get("href")
+        if element.tag == "a" and href and href.startswith("#"):
+            element.set("href", "#" + prefix + _SAFE_ID.sub("-", href[1:]))
+        if element.tag == "img":
+            _check_raw_image(element, images, path, first_line, report)
+    for mark in wrapper.iterfind(".//sup[@class='footnote-ref']/a"):
+        mark.text = (mark.text or "").strip("[]")
+    for back in wrapper.iterfind(".//a[@class='footnote-backref']"):
+        back.text = "↩"
+        back.set("title", "Back to the text")
+    words = len(wrapper.text_content().split())
+    parts = [wrapper.text or ""] if wrapper.text else []
+    parts.extend(etree.tostring(child, encoding="unicode", method="xml") for child in wrapper)
+    return "".join(parts), words
+
+
+def _check_raw_image(
+    element: Any, images: dict[str, Image], path: Path, first_line: int, report: Report
+) -> None:
+    """Raw ``<img>`` tags are allowed only for images the Markdown already resolved."""
+    source = element.get("src", "")
+    if source.startswith("asset:") and source[6:] in images:
+        return
+    report.error(
+        "R207",
+        f"the HTML image '{source}' cannot be used: write images in Markdown,"
+        " as ![description](images/file.png)",
+        path,
+        first_line,
+        hint="Markdown images are checked and packed into the book; raw <img> tags are not",
+    )
+    element.set("src", "")

@@ -1,0 +1,301 @@
+"""Read one review file: front matter and Markdown body -> :class:`Review`.
+
+Every key of the content contract is read through the ``FIELDS`` table, one reader
+per key, so each value is normalised in one place. Keys the contract does not know
+are kept in ``Review.extra`` for templates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from ..diagnostics import Report
+from ..model import KINDS, Body, Image, Review, Work
+from ..resources import Refused
+from .frontmatter import Field, split_front_matter
+from .markdown import MarkdownContext, render_markdown
+from .rating import parse_rating
+
+
+class Invalid(Exception):
+    """A front-matter value is wrong; the message says how, the hint how to fix it."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def _text(field: Field) -> str:
+    if isinstance(field.value, (list, dict)):
+        raise Invalid("must be a single line of text, not a list", "write it on one line")
+    if field.value is None:
+        raise Invalid("is empty", "write a value after the colon, or remove the line")
+    # A number or date where text is expected keeps the text as written: "0123", "1984".
+    text = field.text if field.text is not None else str(field.value)
+    text = " ".join(text.split())
+    if not text:
+        raise Invalid("is empty", "write a value after the colon, or remove the line")
+    return text
+
+
+def _names(field: Field) -> tuple[str, ...]:
+    values = field.value if isinstance(field.value, list) else [field.value]
+    names = []
+    for value in values:
+        if isinstance(value, (list, dict)) or value is None:
+            raise Invalid("must be a name or a list of names", "e.g. [Ada Lovelace, Alan Turing]")
+        names.append(" ".join(str(value).split()))
+    if not any(names):
+        raise Invalid("is empty", "write at least one name")
+    return tuple(name for name in names if name)
+
+
+def _year(field: Field) -> int:
+    value = field.value
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return value
+    raise Invalid(f"must be a four-digit year, got '{field.text or value}'", "e.g. year: 1927")
+
+
+def _kind(field: Field) -> str:
+    kind = _text(field).lower()
+    if kind not in KINDS:
+        raise Invalid(f"must be one of {', '.join(KINDS)}; got '{kind}'", "e.g. kind: film")
+    return kind
+
+
+def _date(field: Field) -> date:
+    value = field.value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise Invalid(
+        f"must be a date written as YYYY-MM-DD, got '{field.text or value}'",
+        "e.g. published: 2011-01-12",
+    )
+
+
+def _tags(field: Field) -> tuple[str, ...]:
+    values = field.value if isinstance(field.value, list) else [field.value]
+    tags = []
+    for value in values:
+        if isinstance(value, (list, dict)) or value is None:
+            raise Invalid("must be a list of words", "e.g. tags: [drama, romance]")
+        tags.append(" ".join(str(value).split()).lower())
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
+
+
+def _rating_text(field: Field) -> str:
+    # "rating: 7" alone gives no scale: say so instead of guessing one.
+    if isinstance(field.value, (int, float)) and not isinstance(field.value, bool):
+        raise Invalid(
+            f"'{field.text}' has no scale",
+            f"write the score over its scale, e.g. rating: {field.text}/10",
+        )
+    return _text(field)
+
+
+def _id(field: Field) -> str:
+    value = _text(field)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", value):
+        raise Invalid(
+            f"'{value}' is not a usable id",
+            "use letters, digits, '-', '_' and '.', starting with a letter or digit",
+        )
+    return value
+
+
+def _language(field: Field) -> str:
+    value = _text(field)
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        raise Invalid(f"'{value}' is not a BCP 47 language tag", "e.g. language: fr or pt-BR")
+    return value
+
+
+#: The reader of each key of the content contract.
+FIELDS: dict[str, Callable[[Field], object]] = {
+    "title": _text,
+    "kind": _kind,
+    "year": _year,
+    "creator": _names,
+    "cast": _names,
+    "reviewer": _names,
+    "publication": _text,
+    "published": _date,
+    "headline": _text,
+    "rating": _rating_text,
+    "certificate": _text,
+    "runtime": _text,
+    "tags": _tags,
+    "image": _text,
+    "image_alt": _text,
+    "image_credit": _text,
+    "pullquote": _text,
+    "showing": _text,
+    "id": _id,
+    "language": _language,
+}
+REQUIRED = ("title", "reviewer")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def read_text_file(path: Path, report: Report) -> str | None:
+    """Read a UTF-8 text file; report what is wrong with it instead of failing."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        report.error("R200", f"cannot read the file: {error.strerror}", path)
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        report.error(
+            "R209",
+            f"the file is not UTF-8 text (byte {error.start} cannot be decoded)",
+            path,
+            line,
+            hint="save the file as UTF-8 in your editor",
+        )
+        return None
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        if match := _CONTROL.search(line_text.rstrip("\r")):
+            report.error(
+                "R210",
+                f"the file holds the invisible control character U+{ord(match.group()):04X}"
+                f" (column {match.start() + 1})",
+                path,
+                number,
+                hint="delete it; it often comes from copying text out of a PDF or a word processor",
+            )
+            return None
+    return unicodedata.normalize("NFC", text)
+
+
+def load_review(path: Path, context: MarkdownContext) -> Review | None:
+    """Read the review at ``path``; problems go to ``context.report``."""
+    report = context.report
+    text = read_text_file(path, report)
+    if text is None:
+        return None
+    errors_before = len(report.errors)
+    source = split_front_matter(text, path, report)
+    values: dict[str, object] = {}
+    lines: dict[str, int] = {}
+    extra: dict[str, object] = {}
+    for key, field in source.fields.items():
+        reader = FIELDS.get(key)
+        if reader is None:
+            extra[key] = field.value
+            continue
+        lines[key] = field.line
+        try:
+            values[key] = reader(field)
+        except Invalid as invalid:
+            report.error("R202", f"'{key}' {invalid.message}", path, field.line, invalid.hint)
+    if len(report.errors) > errors_before and not source.fields:
+        return None  # the front matter itself was unreadable
+    for key in REQUIRED:
+        if key not in source.fields:
+            report.error(
+                "R201",
+                f"the required key '{key}' is missing",
+                path,
+                1,
+                hint=f"add a line '{key}: ...' to the front matter",
+            )
+    rating = None
+    if "rating" in values:
+        try:
+            rating = parse_rating(str(values["rating"]))
+        except ValueError as error:
+            report.error(
+                "R206", str(error), path, lines["rating"], "write the score over its scale, e.g. 4/5"
+            )
+    review_id = str(values.get("id") or path.stem)
+    image = _main_image(values, lines, path, context)
+    if "image" not in values and "image_alt" in values:
+        report.warning("R208", "'image_alt' is given but there is no 'image'", path, lines["image_alt"])
+    body = render_markdown(source.body, f"r-{review_id}", path, source.body_line, context)
+    if len(report.errors) > errors_before:
+        return None
+    return Review(
+        id=review_id,
+        path=path,
+        work=Work(
+            title=str(values["title"]),
+            kind=str(values.get("kind", "film")),
+            year=_optional_int(values.get("year")),
+            creators=_tuple(values.get("creator")),
+            cast=_tuple(values.get("cast")),
+            runtime=_optional_str(values.get("runtime")),
+            certificate=_optional_str(values.get("certificate")),
+        ),
+        reviewers=_tuple(values.get("reviewer")),
+        body=body,
+        headline=_optional_str(values.get("headline")),
+        publication=_optional_str(values.get("publication")),
+        published=values["published"] if isinstance(values.get("published"), date) else None,  # type: ignore[arg-type]
+        rating=rating,
+        tags=_tuple(values.get("tags")),
+        image=image,
+        pullquote=_optional_str(values.get("pullquote")),
+        showing=_optional_str(values.get("showing")),
+        language=_optional_str(values.get("language")),
+        extra=extra,
+    )
+
+
+def _main_image(
+    values: dict[str, object], lines: dict[str, int], path: Path, context: MarkdownContext
+) -> Image | None:
+    if "image" not in values:
+        return None
+    alt = _optional_str(values.get("image_alt")) or ""
+    if not alt:
+        context.report.warning(
+            "R208",
+            "the image has no 'image_alt' text: readers who cannot see it get nothing",
+            path,
+            lines["image"],
+            hint="add 'image_alt: <what the image shows>'",
+        )
+    try:
+        return context.resolver.image(
+            str(values["image"]), path.parent, alt, _optional_str(values.get("image_credit"))
+        )
+    except Refused as refused:
+        context.report.error("R207", f"image {refused.message}", path, lines["image"], refused.hint)
+        return None
+
+
+def load_text_page(path: Path, page_id: str, context: MarkdownContext) -> Body | None:
+    """Read a front- or back-matter Markdown file (front matter, if any, is ignored)."""
+    text = read_text_file(path, context.report)
+    if text is None:
+        return None
+    source = split_front_matter(text, path, context.report)
+    return render_markdown(source.body, page_id, path, source.body_line, context)
+
+
+def _tuple(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, tuple):
+        return tuple(str(item) for item in value)
+    return (str(value),)
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _optional_int(value: object) -> int | None:
+    return value if isinstance(value, int) else None

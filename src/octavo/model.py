@@ -1,0 +1,286 @@
+"""The content model: what a book is made of, as plain frozen data classes.
+
+Nothing here reads or writes files. Loaders build these objects, ``collect`` puts
+them together into an :class:`Anthology`, and renderers only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+Kind = Literal["film", "book", "album", "series", "game", "stage", "other"]
+KINDS: tuple[str, ...] = ("film", "book", "album", "series", "game", "stage", "other")
+
+#: Letter grades from best to worst; a grade's place gives its share of the scale.
+GRADES: tuple[str, ...] = (
+    "A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A score as the reviewer wrote it, with its place on a common scale.
+
+    ``3.5/4``, ``7/10`` and ``B+`` all get a ``fraction`` from 0 to 1, so that they
+    can be shown as stars out of five side by side, and a ``spoken`` text that says
+    the same thing in words (for screen readers and for print without stars).
+    """
+
+    text: str  #: as written: "3.5/4", "B+"
+    value: float  #: 3.5, or the grade's points (F = 0 ... A+ = 12)
+    scale: float  #: 4, or 12 for letter grades
+    grade: str | None = None  #: "B+" for letter grades
+
+    @property
+    def fraction(self) -> float:
+        return self.value / self.scale
+
+    @property
+    def stars(self) -> float:
+        """The score out of five, to the nearest half star (halves round up)."""
+        return int(self.fraction * 10 + 0.5) / 2
+
+    @property
+    def star_shapes(self) -> list[str]:
+        """Five shapes, each "full", "half" or "empty", for drawing the stars."""
+        shapes = []
+        for place in range(1, 6):
+            if self.stars >= place:
+                shapes.append("full")
+            elif self.stars >= place - 0.5:
+                shapes.append("half")
+            else:
+                shapes.append("empty")
+        return shapes
+
+    @property
+    def spoken(self) -> str:
+        """The rating in words: "3.5 out of 4", "grade B+"."""
+        if self.grade is not None:
+            return f"grade {self.grade}"
+        return f"{_number(self.value)} out of {_number(self.scale)}"
+
+    @property
+    def stars_spoken(self) -> str:
+        """The common scale in words: "4.5 out of 5 stars"."""
+        return f"{_number(self.stars)} out of 5 stars"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image file that a review or the manifest refers to, already checked."""
+
+    path: Path  #: the real path, inside the anthology or its review library
+    alt: str
+    credit: str | None = None
+    width: int = 0  #: pixels
+    height: int = 0
+    media_type: str = "image/png"
+
+
+@dataclass(frozen=True)
+class Work:
+    """The thing being reviewed: a film, a book, an album..."""
+
+    title: str
+    kind: str = "film"
+    year: int | None = None
+    creators: tuple[str, ...] = ()
+    cast: tuple[str, ...] = ()
+    runtime: str | None = None
+    certificate: str | None = None
+
+    @property
+    def creator_role(self) -> str:
+        """How the creators are introduced: "Directed by", "By", "Created by"..."""
+        return {
+            "film": "Directed by",
+            "series": "Created by",
+            "book": "By",
+            "album": "By",
+            "game": "By",
+            "stage": "By",
+        }.get(self.kind, "By")
+
+
+@dataclass(frozen=True)
+class Body:
+    """A Markdown text rendered to a sanitised XHTML fragment.
+
+    Image sources in ``html`` are ``asset:<key>`` references to ``images``; each
+    renderer replaces them with the URL its output format needs.
+    """
+
+    html: str
+    words: int
+    images: dict[str, Image] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Review:
+    id: str
+    path: Path
+    work: Work
+    reviewers: tuple[str, ...]
+    body: Body
+    headline: str | None = None
+    publication: str | None = None
+    published: date | None = None
+    rating: Rating | None = None
+    tags: tuple[str, ...] = ()
+    image: Image | None = None
+    pullquote: str | None = None
+    showing: str | None = None
+    language: str | None = None
+    #: front-matter keys the contract does not define, kept for templates
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.work.title
+
+    @property
+    def anchor(self) -> str:
+        """The review's id in outputs: a valid XML id whatever the file is called."""
+        return f"r-{self.id}"
+
+    @property
+    def toc_title(self) -> str:
+        """The line that stands for this review in tables of contents and bookmarks."""
+        if self.work.year is not None:
+            return f"{self.work.title} ({self.work.year})"
+        return self.work.title
+
+    @property
+    def byline(self) -> str:
+        return _join_names(self.reviewers)
+
+
+def _join_names(names: tuple[str, ...] | list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@dataclass(frozen=True)
+class TextPage:
+    """A front- or back-matter page made from a Markdown file (a foreword...)."""
+
+    id: str
+    title: str
+    path: Path
+    body: Body
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    label: str
+    review_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """A generated index of works, reviewers, creators or publications."""
+
+    id: str
+    title: str
+    kind: str
+    entries: tuple[IndexEntry, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    reviews: tuple[Review, ...]
+    intro: Body | None = None
+
+
+@dataclass(frozen=True)
+class TocNode:
+    """One line of the table of contents; the same tree drives every TOC we make.
+
+    ``target`` is the id of the element (print) and the document (EPUB) the line
+    leads to.
+    """
+
+    title: str
+    target: str
+    kind: Literal["front", "section", "review", "back"]
+    children: tuple[TocNode, ...] = ()
+    byline: str | None = None
+
+    def walk(self, level: int = 1) -> list[tuple[int, TocNode]]:
+        lines = [(level, self)]
+        for child in self.children:
+            lines.extend(child.walk(level + 1))
+        return lines
+
+
+@dataclass(frozen=True)
+class PageSize:
+    width: str  #: a CSS length: "6in"
+    height: str
+    name: str | None = None  #: the preset it came from, if any
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    size: PageSize
+    bleed: str = "0in"
+    marks: bool = False
+    recto_starts: bool = True
+
+
+@dataclass(frozen=True)
+class Anthology:
+    root: Path  #: the folder holding anthology.toml
+    title: str
+    language: str
+    identifier: str
+    editors: tuple[str, ...]
+    print: PrintOptions
+    style: str
+    sections: tuple[Section, ...]
+    front: tuple[TextPage, ...] = ()
+    back: tuple[TextPage | IndexPage, ...] = ()
+    subtitle: str | None = None
+    publisher: str | None = None
+    date: date | None = None
+    description: str | None = None
+    rights: str | None = None
+    cover: Image | None = None
+    #: False when the manifest has no [[sections]]: one flat list of reviews
+    sectioned: bool = True
+    slug: str = "book"
+
+    @property
+    def reviews(self) -> list[Review]:
+        return [review for section in self.sections for review in section.reviews]
+
+    @property
+    def editors_line(self) -> str:
+        return _join_names(self.editors)
+
+    @property
+    def toc(self) -> tuple[TocNode, ...]:
+        """The table of contents: front matter, sections (or reviews), back matter."""
+        nodes: list[TocNode] = [TocNode(page.title, page.id, "front") for page in self.front]
+        for section in self.sections:
+            reviews = tuple(
+                TocNode(review.toc_title, review.anchor, "review", byline=review.byline)
+                for review in section.reviews
+            )
+            if self.sectioned:
+                nodes.append(TocNode(section.title, section.id, "section", reviews))
+            else:
+                nodes.extend(reviews)
+        nodes.extend(TocNode(page.title, page.id, "back") for page in self.back)
+        return tuple(nodes)

@@ -1,0 +1,135 @@
+"""Draw a typographic cover when the manifest names no cover image.
+
+The cover is a real image (1600 x 2560 pixels, the size e-book stores ask for),
+set in the theme's own font and colours from its ``theme.toml`` ``[cover]`` table:
+title, subtitle and editors, with a rule and a frame.
+"""
+
+from __future__ import annotations
+
+import io
+import tomllib
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ..model import Anthology
+from ..themes import THEME_FILE, Theme
+
+WIDTH, HEIGHT = 1600, 2560
+_DEFAULTS = {
+    "background": "#1f2a36",
+    "foreground": "#f3ecdd",
+    "accent": "#c9a45c",
+}
+
+
+def _settings(theme: Theme) -> tuple[dict[str, str], Path | None, Path | None]:
+    """Colours and font files from the nearest theme that sets them."""
+    colours = dict(_DEFAULTS)
+    font: Path | None = None
+    italic: Path | None = None
+    for folder in reversed(theme.folders):
+        table = tomllib.loads((folder / THEME_FILE).read_text(encoding="utf-8")).get("cover", {})
+        for key in colours:
+            if isinstance(table.get(key), str):
+                colours[key] = table[key]
+        if isinstance(table.get("font"), str):
+            font = folder / table["font"]
+        if isinstance(table.get("italic_font"), str):
+            italic = folder / table["italic_font"]
+    return colours, font, italic
+
+
+def _font(path: Path | None, size: int, weight: int = 400) -> ImageFont.FreeTypeFont:
+    if path is None or not path.is_file():
+        return ImageFont.load_default(size)
+    font = ImageFont.truetype(str(path), size)
+    try:
+        font.set_variation_by_axes([weight])
+    except OSError:
+        pass  # not a variable font: use it as it is
+    return font
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and draw.textlength(candidate, font=font) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def _fit(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    path: Path | None,
+    size: int,
+    width: int,
+    max_lines: int,
+    weight: int = 400,
+) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest font size up to ``size`` at which ``text`` fits in ``max_lines``."""
+    while True:
+        font = _font(path, size, weight)
+        lines = _wrap(draw, text, font, width)
+        fits = all(draw.textlength(line, font=font) <= width for line in lines)
+        if (len(lines) <= max_lines and fits) or size <= 40:
+            return font, lines
+        size -= 6
+
+
+def _centred(
+    draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.FreeTypeFont, top: int,
+    fill: str, leading: float,
+) -> int:  # fmt: skip
+    size = font.size
+    for line in lines:
+        width = draw.textlength(line, font=font)
+        draw.text(((WIDTH - width) / 2, top), line, font=font, fill=fill)
+        top += int(size * leading)
+    return top
+
+
+def draw_cover(anthology: Anthology, theme: Theme) -> bytes:
+    """The cover as JPEG bytes."""
+    colours, font_path, italic_path = _settings(theme)
+    image = Image.new("RGB", (WIDTH, HEIGHT), colours["background"])
+    draw = ImageDraw.Draw(image)
+    margin = 110
+    draw.rectangle(
+        (margin, margin, WIDTH - margin, HEIGHT - margin), outline=colours["accent"], width=6
+    )
+    draw.rectangle(
+        (margin + 22, margin + 22, WIDTH - margin - 22, HEIGHT - margin - 22),
+        outline=colours["accent"],
+        width=2,
+    )
+    measure = WIDTH - 2 * margin - 220
+    title_font, title_lines = _fit(
+        draw, anthology.title.upper(), font_path, 190, measure, 4, weight=500
+    )
+    top = 620 - (len(title_lines) - 1) * title_font.size // 2
+    top = _centred(draw, title_lines, title_font, top, colours["foreground"], 1.12)
+    top += 70
+    draw.line(((WIDTH / 2 - 160, top), (WIDTH / 2 + 160, top)), fill=colours["accent"], width=4)
+    top += 110
+    if anthology.subtitle:
+        subtitle_font, subtitle_lines = _fit(
+            draw, anthology.subtitle, italic_path or font_path, 82, measure, 5
+        )
+        _centred(draw, subtitle_lines, subtitle_font, top, colours["foreground"], 1.3)
+    if anthology.editors:
+        label_font = _font(italic_path or font_path, 64)
+        editors_font, editors_lines = _fit(
+            draw, anthology.editors_line, font_path, 92, measure, 3, weight=500
+        )
+        bottom = HEIGHT - margin - 260 - len(editors_lines) * int(editors_font.size * 1.2)
+        _centred(draw, ["Edited by"], label_font, bottom - 100, colours["accent"], 1.2)
+        _centred(draw, editors_lines, editors_font, bottom, colours["foreground"], 1.2)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=88, optimize=True, progressive=False)
+    return buffer.getvalue()

@@ -1,0 +1,192 @@
+"""Render the EPUB edition: one XHTML document per page, review and section opener.
+
+The result is an :class:`EpubPackage`, plain data that ``write.epub`` packs. Every
+document is checked to be well-formed XML here, so a broken template is reported
+as a template error and never reaches the reader.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lxml import etree
+
+from .. import __version__
+from ..diagnostics import Report
+from ..errors import ContentError
+from ..model import Anthology, Image, IndexPage, TocNode
+from ..themes import Theme
+from . import body_html, render_template
+from .cover import draw_cover
+
+
+@dataclass(frozen=True)
+class EpubDocument:
+    id: str  #: manifest id, a valid XML id
+    file_name: str  #: inside the EPUB's content folder
+    title: str
+    xhtml: str
+    properties: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EpubImage:
+    id: str
+    file_name: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class EpubPackage:
+    """Everything the EPUB holds, ready to pack."""
+
+    title: str
+    language: str
+    identifier: str
+    editors: tuple[str, ...]
+    modified: datetime
+    documents: list[EpubDocument]
+    nav: EpubDocument
+    toc: tuple[TocNode, ...]
+    stylesheet: str
+    cover: EpubImage
+    images: list[EpubImage] = field(default_factory=list)
+    subtitle: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    description: str | None = None
+    rights: str | None = None
+    tags: tuple[str, ...] = ()
+
+    def href(self, target: str) -> str:
+        return f"{target}.xhtml"
+
+
+def build_time() -> datetime:
+    """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now; to the second."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+class _Images:
+    """The images of the book, each packed once under a stable name."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[Path, EpubImage] = {}
+
+    def url(self, image: Image) -> str:
+        packed = self.by_path.get(image.path)
+        if packed is None:
+            number = len(self.by_path) + 1
+            stem = "".join(c if c.isalnum() else "-" for c in image.path.stem.lower())[:40]
+            extension = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif"}.get(
+                image.media_type, ".webp"
+            )
+            packed = EpubImage(
+                id=f"img-{number}",
+                file_name=f"images/{number:03d}-{stem}{extension}",
+                media_type=image.media_type,
+                data=image.path.read_bytes(),
+            )
+            self.by_path[image.path] = packed
+        return packed.file_name
+
+
+def render_epub(anthology: Anthology, theme: Theme) -> EpubPackage:
+    """Every document of the EPUB edition, rendered and checked."""
+    environment = theme.environment()
+    images = _Images()
+    titles = {review.id: review.toc_title for review in anthology.reviews}
+
+    def page(template: str, doc_id: str, title: str, **context: object) -> EpubDocument:
+        xhtml = render_template(
+            environment,
+            template,
+            book=anthology,
+            doc_title=title,
+            body=lambda body: body_html(body, images.url),
+            image_url=images.url,
+            href=lambda target: f"{target}.xhtml",
+            generator=f"Octavo {__version__}",
+            titles=titles,
+            **context,
+        )
+        _check_xml(xhtml, template)
+        properties = ("svg",) if "<svg" in xhtml else ()
+        return EpubDocument(doc_id, f"{doc_id}.xhtml", title, xhtml, properties)
+
+    if anthology.cover is not None:
+        cover_data = anthology.cover.path.read_bytes()
+        cover_type = anthology.cover.media_type
+    else:
+        cover_data, cover_type = draw_cover(anthology, theme), "image/jpeg"
+    extension = ".jpg" if cover_type == "image/jpeg" else ".png"
+    cover = EpubImage("cover-image", f"images/cover{extension}", cover_type, cover_data)
+
+    documents = [
+        page("epub/cover.xhtml.jinja", "cover", "Cover", cover=cover),
+        page("epub/titlepage.xhtml.jinja", "titlepage", anthology.title),
+        page("epub/copyright.xhtml.jinja", "copyright", "Copyright"),
+    ]
+    nav = page("epub/nav.xhtml.jinja", "nav", "Contents", toc=anthology.toc)
+    documents.append(nav)
+    for text_page in anthology.front:
+        documents.append(page("epub/text.xhtml.jinja", text_page.id, text_page.title, page=text_page))
+    for number, section in enumerate(anthology.sections, start=1):
+        if anthology.sectioned:
+            documents.append(
+                page(
+                    "epub/section.xhtml.jinja",
+                    section.id,
+                    section.title,
+                    section=section,
+                    number=number,
+                )
+            )
+        for review in section.reviews:
+            documents.append(
+                page("epub/review.xhtml.jinja", review.anchor, review.toc_title, review=review)
+            )
+    for back_page in anthology.back:
+        template = "epub/index.xhtml.jinja" if isinstance(back_page, IndexPage) else "epub/text.xhtml.jinja"
+        documents.append(page(template, back_page.id, back_page.title, page=back_page))
+    stylesheet = "\n".join(path.read_text(encoding="utf-8") for path in theme.stylesheets("epub.css"))
+    return EpubPackage(
+        title=anthology.title,
+        subtitle=anthology.subtitle,
+        language=anthology.language,
+        identifier=anthology.identifier,
+        editors=anthology.editors,
+        modified=build_time(),
+        documents=documents,
+        nav=nav,
+        toc=anthology.toc,
+        stylesheet=stylesheet,
+        cover=cover,
+        images=list(images.by_path.values()),
+        publisher=anthology.publisher,
+        date=anthology.date.isoformat() if anthology.date else None,
+        description=anthology.description,
+        rights=anthology.rights,
+        tags=tuple(sorted({tag for review in anthology.reviews for tag in review.tags})),
+    )
+
+
+def _check_xml(xhtml: str, template: str) -> None:
+    try:
+        etree.fromstring(xhtml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as error:
+        report = Report()
+        report.error(
+            "S306",
+            f"template {template} does not make well-formed XHTML: {error.msg}"
+            f" (line {error.lineno} of its output)",
+            hint="close every element and write void elements as <br/>",
+        )
+        raise ContentError(report) from error

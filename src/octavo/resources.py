@@ -1,0 +1,132 @@
+"""The one place that decides which files a build may read.
+
+A build reads only files whose real path (after symlinks) lies inside the anthology
+folder, the review library it names, the theme folders, or Octavo's own package.
+Nothing is ever fetched from the network. Loaders check every reference with a
+:class:`Resolver` and the PDF writer gives WeasyPrint a fetcher built on the same one.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from PIL import Image as PILImage
+
+from .model import Image
+
+#: Image types every EPUB reader must show (EPUB 3 core media types) and that
+#: WeasyPrint draws. SVG waits for a sanitiser of its own.
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+_PIL_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+
+#: Larger images are refused rather than decoded: a few kilobytes of PNG can claim
+#: gigapixels (a "decompression bomb").
+MAX_PIXELS = 60_000_000
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+class Refused(Exception):
+    """A reference that the build may not follow, with a hint on how to fix it."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Resolver:
+    """Resolves references against the folders a build may read."""
+
+    roots: tuple[Path, ...]
+
+    @classmethod
+    def for_folders(cls, *folders: Path) -> Resolver:
+        return cls(tuple(dict.fromkeys(folder.resolve() for folder in folders)))
+
+    def allows(self, path: Path) -> bool:
+        real = path.resolve()
+        return any(real == root or real.is_relative_to(root) for root in self.roots)
+
+    def local(self, reference: str, base: Path) -> Path:
+        """Resolve a relative reference written in a file in folder ``base``."""
+        if _SCHEME.match(reference) or reference.startswith("//"):
+            raise Refused(
+                f"'{reference}' is not a file of this anthology: a build never fetches URLs",
+                "download the file into the anthology folder and refer to it by a relative path",
+            )
+        path_part = unquote(urlsplit(reference).path)
+        if not path_part:
+            raise Refused("an empty file reference", "write the path of the file")
+        if Path(path_part).is_absolute():
+            raise Refused(
+                f"'{reference}' is an absolute path",
+                "refer to files by a path relative to the file that names them",
+            )
+        path = (base / path_part).resolve()
+        if not self.allows(path):
+            raise Refused(
+                f"'{reference}' lies outside the anthology",
+                "move the file into the anthology folder (or its review library)",
+            )
+        if not path.is_file():
+            raise Refused(f"'{reference}' does not exist", "check the file name and folder")
+        return path
+
+    def image(self, reference: str, base: Path, alt: str, credit: str | None = None) -> Image:
+        """Resolve and open an image reference; refuse what a reader could not show."""
+        path = self.local(reference, base)
+        media_type = IMAGE_TYPES.get(path.suffix.lower())
+        if media_type is None:
+            raise Refused(
+                f"'{reference}' is not an image type Octavo can use",
+                "use a PNG, JPEG, GIF or WebP file",
+            )
+        return open_image(path, reference, alt, credit)
+
+
+def open_image(path: Path, reference: str, alt: str, credit: str | None = None) -> Image:
+    """Check that ``path`` really is an image, of a size that can be decoded."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            probe = PILImage.open(path)
+        with probe:
+            width, height = probe.size
+            found = _PIL_FORMATS.get(probe.format or "")
+            if width * height > MAX_PIXELS:
+                raise Refused(
+                    f"'{reference}' is {width}x{height} pixels, more than Octavo decodes",
+                    "scale the image down below 60 megapixels",
+                )
+            probe.load()
+    except Refused:
+        raise
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        PILImage.DecompressionBombError,
+        PILImage.DecompressionBombWarning,
+    ) as error:
+        raise Refused(
+            f"'{reference}' cannot be read as an image ({error})",
+            "re-export the image from an image editor as PNG or JPEG",
+        ) from error
+    if found is None:
+        raise Refused(
+            f"'{reference}' holds an image type Octavo cannot use",
+            "use a PNG, JPEG, GIF or WebP file",
+        )
+    return Image(path=path, alt=alt, credit=credit, width=width, height=height, media_type=found)

@@ -1,0 +1,113 @@
+"""Find a theme and load its templates.
+
+A theme is a folder ``styles/<name>/`` holding ``theme.toml``, ``templates/``,
+``print.css``, ``epub.css`` and ``fonts/``. A theme may extend another
+(``extends = "classic"`` in its ``theme.toml``) and then only holds what differs.
+An anthology may hold a ``templates/`` folder of its own: a template there
+replaces the theme's template of the same name, so one template can be changed
+without copying the theme.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .diagnostics import Report
+
+THEME_FILE = "theme.toml"
+
+
+def shipped_styles() -> Path:
+    """The themes that come with Octavo: in the wheel, or in a source checkout."""
+    packaged = Path(__file__).parent / "styles"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "styles"
+
+
+def shipped_theme_names() -> list[str]:
+    root = shipped_styles()
+    return sorted(p.name for p in root.iterdir() if (p / THEME_FILE).is_file())
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme and the themes it extends, nearest first."""
+
+    name: str
+    folders: tuple[Path, ...]  #: this theme's folder first, then its parents'
+    override: Path | None = None  #: the anthology's own templates/ folder, if any
+
+    @property
+    def template_folders(self) -> list[Path]:
+        folders = [folder / "templates" for folder in self.folders]
+        if self.override is not None:
+            folders.insert(0, self.override)
+        return [folder for folder in folders if folder.is_dir()]
+
+    def stylesheets(self, name: str) -> list[Path]:
+        """``print.css`` or ``epub.css`` of every theme in the chain, parents first."""
+        return [folder / name for folder in reversed(self.folders) if (folder / name).is_file()]
+
+    def environment(self) -> jinja2.Environment:
+        """A Jinja2 environment where review text is always data, never template."""
+        loaders: list[jinja2.BaseLoader] = [
+            jinja2.FileSystemLoader(str(folder)) for folder in self.template_folders
+        ]
+        return jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+
+def find_theme(style: str, anthology_root: Path, report: Report, manifest: Path) -> Theme | None:
+    """Find the theme named by the manifest's ``style`` key (a name or a folder path)."""
+    override = anthology_root / "templates"
+    chain: list[Path] = []
+    name = style
+    while True:
+        folder = _theme_folder(name, anthology_root if not chain else chain[-1])
+        if folder is None or not (folder / THEME_FILE).is_file():
+            known = ", ".join(shipped_theme_names())
+            where = f"extended by {chain[-1] / THEME_FILE}" if chain else "named by 'style'"
+            report.error(
+                "S301",
+                f"there is no theme '{name}' ({where})",
+                manifest,
+                hint=f"use one of the themes shipped with Octavo ({known}) or a path to a theme"
+                " folder holding theme.toml",
+            )
+            return None
+        if folder in chain:
+            report.error("S302", f"theme '{name}' extends itself", folder / THEME_FILE)
+            return None
+        chain.append(folder)
+        try:
+            settings = tomllib.loads((folder / THEME_FILE).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            report.error("S302", f"cannot read the theme settings: {error}", folder / THEME_FILE)
+            return None
+        parent = settings.get("extends")
+        if not parent:
+            break
+        name = str(parent)
+    return Theme(
+        name=chain[0].name,
+        folders=tuple(chain),
+        override=override if override.is_dir() else None,
+    )
+
+
+def _theme_folder(name: str, relative_to: Path) -> Path | None:
+    if "/" in name or name.startswith("."):
+        return (relative_to / name).resolve()
+    candidate = shipped_styles() / name
+    return candidate.resolve() if candidate.is_dir() else None

@@ -1,0 +1,1 @@
+"""Step 4: the only code that writes outputs to disk."""

@@ -1,0 +1,159 @@
+"""Pack an :class:`EpubPackage` into an EPUB 3 file with EbookLib.
+
+EbookLib is kept behind this one module, because it has traps that every caller
+would otherwise have to know (all seen with EbookLib 0.20):
+
+- ``write_epub`` returns False on a write error instead of raising: we write to
+  memory and raise ourselves;
+- ``add_author`` gives every creator the same id: we give each its own;
+- the package element gets no ``xml:lang``: our writer adds it;
+- ``set_cover`` makes a non-linear cover page that EPUBCheck 5 rejects (OPF-096):
+  we add the cover image only and put our own cover page first in the spine;
+- ``EpubHtml`` re-parses content with an HTML parser, which lower-cases SVG's
+  ``viewBox``: our documents are passed through verbatim;
+- the zip entries and ``dcterms:modified`` carry the current time: we repack the
+  zip with the build time (``SOURCE_DATE_EPOCH`` when set), so that a build can be
+  reproduced byte for byte.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from ebooklib import epub
+from lxml import etree
+
+from ..errors import BuildError
+from ..model import TocNode
+from ..render.epub_xhtml import EpubDocument, EpubPackage
+
+_STYLESHEET = "style.css"
+
+
+class _VerbatimDocument(epub.EpubHtml):  # type: ignore[misc]
+    """An XHTML document that EbookLib writes exactly as we rendered it."""
+
+    def __init__(self, document: EpubDocument, language: str) -> None:
+        super().__init__(
+            uid=document.id, file_name=document.file_name, title=document.title, lang=language
+        )
+        self.xhtml = document.xhtml.encode("utf-8")
+        self.properties = list(document.properties)
+
+    def get_content(self, default: Any = None) -> bytes:
+        return self.xhtml
+
+
+class _NavDocument(_VerbatimDocument):
+    def __init__(self, document: EpubDocument, language: str) -> None:
+        super().__init__(document, language)
+        self.properties = ["nav", *document.properties]
+
+
+class _Writer(epub.EpubWriter):  # type: ignore[misc]
+    """EbookLib's writer, with the language on the package element."""
+
+    def _write_opf_file(self, root: Any) -> None:
+        language = self.book.language
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+        super()._write_opf_file(root)
+
+
+def pack_epub(package: EpubPackage) -> bytes:
+    """The EPUB file's bytes."""
+    book = epub.EpubBook()
+    book.set_identifier(package.identifier)
+    book.set_title(package.title)
+    book.set_language(package.language)
+    for number, editor in enumerate(package.editors, start=1):
+        book.add_author(editor, role="edt", uid=f"editor-{number}")
+    if package.subtitle:
+        book.add_metadata("DC", "title", package.subtitle, {"id": "subtitle"})
+        book.add_metadata(
+            None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"}
+        )
+    for key in ("publisher", "description", "rights", "date"):
+        value = getattr(package, key)
+        if value:
+            book.add_metadata("DC", key, value)
+    for tag in package.tags:
+        book.add_metadata("DC", "subject", tag)
+
+    book.set_cover(package.cover.file_name, package.cover.data, create_page=False)
+    for image in package.images:
+        book.add_item(
+            epub.EpubItem(
+                uid=image.id,
+                file_name=image.file_name,
+                media_type=image.media_type,
+                content=image.data,
+            )
+        )
+    book.add_item(
+        epub.EpubItem(
+            uid="style",
+            file_name=_STYLESHEET,
+            media_type="text/css",
+            content=package.stylesheet.encode("utf-8"),
+        )
+    )
+    spine: list[Any] = []
+    for document in package.documents:
+        if document is package.nav:
+            item = _NavDocument(document, package.language)
+        else:
+            item = _VerbatimDocument(document, package.language)
+        book.add_item(item)
+        spine.append(item)
+    book.spine = spine
+    book.toc = [_ncx_entry(node, package) for node in package.toc]
+    book.add_item(epub.EpubNcx())
+
+    buffer = io.BytesIO()
+    writer = _Writer(
+        buffer,
+        book,
+        {
+            "raise_exceptions": True,
+            "mtime": package.modified.replace(tzinfo=None),
+            "epub3_landmark": False,
+            "epub2_guide": False,
+        },
+    )
+    writer.process()
+    try:
+        writer.write()
+    except (OSError, ValueError, etree.LxmlError) as error:
+        raise BuildError(f"the EPUB could not be packed: {error}") from error
+    return _repack(buffer.getvalue(), package)
+
+
+def _ncx_entry(node: TocNode, package: EpubPackage) -> Any:
+    href = package.href(node.target)
+    if not node.children:
+        return epub.Link(href, node.title, f"ncx-{node.target}")
+    return (
+        epub.Section(node.title, href),
+        [_ncx_entry(child, package) for child in node.children],
+    )
+
+
+def _repack(data: bytes, package: EpubPackage) -> bytes:
+    """Rewrite the zip: mimetype first and stored, fixed timestamps, stable order."""
+    stamp = package.modified.timetuple()[:6]
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    ordered = ["mimetype", *sorted(n for n in names if n != "mimetype")]
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name), compresslevel=9 if name != "mimetype" else None)
+    return output.getvalue()

@@ -1,0 +1,133 @@
+"""Write the print edition with WeasyPrint.
+
+WeasyPrint is lenient: it logs a missing image or a bad CSS rule and writes the PDF
+anyway, and its default fetcher reads any file or URL. Here every resource goes
+through a fetcher confined to the folders the build may read, and an error logged
+while rendering fails the build instead of leaving a hole in the book.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from ..errors import BuildError
+from ..render.print_html import PrintDocument
+from ..resources import Resolver
+from .atomic import write_atomic
+
+#: A data: URL larger than this is refused (it is a file smuggled into the text).
+MAX_DATA_URL = 64 * 1024
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    data: bytes
+    pages: int
+    #: for each element id, the index (from 0) of the first page it is on
+    anchors: dict[str, int]
+    #: what WeasyPrint warned about (unsupported CSS...), for the build to show
+    warnings: tuple[str, ...] = ()
+
+
+class _LogCatcher(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.errors.append(message)
+        else:
+            self.warnings.append(message)
+
+
+@contextmanager
+def _catch_weasyprint_logs() -> Iterator[_LogCatcher]:
+    logger = logging.getLogger("weasyprint")
+    catcher = _LogCatcher()
+    propagate = logger.propagate
+    logger.addHandler(catcher)
+    logger.propagate = False
+    try:
+        yield catcher
+    finally:
+        logger.removeHandler(catcher)
+        logger.propagate = propagate
+
+
+def _fetcher(resolver: Resolver) -> object:
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves files inside the allowed folders; refuses everything else."""
+
+        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "file":
+                path = Path(url2pathname(urlsplit(url).path))
+                if resolver.allows(path) and path.is_file():
+                    return URLFetcherResponse(url, body=path.read_bytes())
+                raise FatalURLFetchingError(f"refused to read {path}: it lies outside the anthology")
+            if scheme == "data" and len(url) <= MAX_DATA_URL:
+                return super().fetch(url, headers)
+            raise FatalURLFetchingError(f"refused to fetch {url[:80]}: a build never uses the network")
+
+    return ConfinedFetcher()
+
+
+def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) -> PdfResult:
+    """Lay out and draw the book; nothing is written yet."""
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = _fetcher(resolver)
+    with _catch_weasyprint_logs() as logs:
+        try:
+            stylesheets = [
+                weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
+                for path in document.stylesheets
+            ]
+            stylesheets.append(weasyprint.CSS(string=document.page_css))
+            html = weasyprint.HTML(
+                string=document.html, base_url=document.base_url, url_fetcher=fetcher
+            )
+            rendered = html.render(stylesheets=stylesheets)
+            data = rendered.write_pdf(
+                pdf_identifier=identifier.encode("utf-8"),
+                uncompressed_pdf=False,
+            )
+        except FatalURLFetchingError as error:
+            cause = error.__cause__ or error
+            raise BuildError(
+                f"the PDF could not be made: {cause}",
+                hint="refer only to files inside the anthology, by relative paths",
+            ) from error
+        except (ValueError, ZeroDivisionError, OverflowError, RecursionError) as error:
+            raise BuildError(
+                f"WeasyPrint failed while laying out the book: {error!r}",
+                hint="a stylesheet may hold an extreme value (a huge font size or margin)",
+            ) from error
+    if logs.errors:
+        raise BuildError(
+            "the PDF could not be made: " + "; ".join(dict.fromkeys(logs.errors)),
+            hint="fix the resource named above; nothing was written",
+        )
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(rendered.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)
+    assert isinstance(data, bytes)
+    warnings = tuple(dict.fromkeys(logs.warnings))
+    return PdfResult(data=data, pages=len(rendered.pages), anchors=anchors, warnings=warnings)
+
+
+def write_pdf(result: PdfResult, path: Path) -> None:
+    write_atomic(path, result.data)
