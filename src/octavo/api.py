@@ -41,6 +41,14 @@ class Loaded:
 
 
 @dataclass(frozen=True)
+class Built:
+    """What a build wrote, and what it warned about."""
+
+    outputs: list[Output]
+    report: Report
+
+
+@dataclass(frozen=True)
 class Output:
     """One file a build wrote."""
 
@@ -83,7 +91,7 @@ def build(
     out: Path,
     formats: tuple[str, ...] = FORMATS,
     progress: Progress = _quiet,
-) -> list[Output]:
+) -> Built:
     """Build the anthology in ``folder`` into ``out``; return what was written.
 
     Every output is made in memory first; files are written only when all of them
@@ -96,7 +104,6 @@ def build(
         )
     progress("Loading and checking the anthology")
     loaded = load_anthology(folder)
-    anthology = loaded.anthology
     pending: list[tuple[Output, Callable[[], None]]] = []
     if "pdf" in formats:
         pending.append(_make_pdf(loaded, out, progress))
@@ -105,8 +112,7 @@ def build(
     progress("Writing files")
     for _output, write in pending:
         write()
-    del anthology
-    return [output for output, _ in pending]
+    return Built([output for output, _ in pending], loaded.report)
 
 
 def _make_pdf(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, Callable[[], None]]:
@@ -126,8 +132,8 @@ def _make_pdf(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, Ca
 
 def _make_epub(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, Callable[[], None]]:
     from .render.epub_xhtml import render_epub
-    from .write.epub import pack_epub
     from .write.atomic import write_atomic
+    from .write.epub import pack_epub
 
     progress("Rendering the EPUB documents")
     package = render_epub(loaded.anthology, loaded.theme)

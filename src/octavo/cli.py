@@ -155,8 +155,9 @@ def build_command(
     def action(console: Console) -> None:
         anthology = folder if folder is not None else _default_folder()
         with console.status("Starting") as status:
-            outputs = build(anthology, out, formats, progress=lambda step: status.update(step))
-        for output in outputs:
+            built = build(anthology, out, formats, progress=lambda step: status.update(step))
+        _print_report(built.report, console)
+        for output in built.outputs:
             typer.echo(_summary(output))
 
     _run(debug, action)

@@ -96,6 +96,26 @@ class MarkdownContext:
     heading_shift: int = 2
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"""([!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def typographic(text: str, parser: MarkdownIt) -> str:
+    """Curly quotes and dashes for a line of metadata, in the book's language.
+
+    Metadata is plain text, not Markdown: every Markdown punctuation mark is escaped
+    first, so that only the typographer's quotes and dashes change anything.
+    """
+    if not any(mark in text for mark in "'\"-."):
+        return text
+    tokens = parser.parseInline(_MARKDOWN_PUNCTUATION.sub(r"\\\1", text), {})
+    return "".join(
+        child.content
+        for token in tokens
+        for child in token.children or []
+        if child.type in ("text", "text_special", "softbreak")
+    )
+
+
 def render_markdown(
     text: str, doc_id: str, path: Path, first_line: int, context: MarkdownContext
 ) -> Body:

@@ -17,7 +17,7 @@ from ..diagnostics import Report
 from ..model import KINDS, Body, Image, Review, Work
 from ..resources import Refused
 from .frontmatter import Field, split_front_matter
-from .markdown import MarkdownContext, render_markdown
+from .markdown import MarkdownContext, render_markdown, typographic
 from .rating import parse_rating
 
 
@@ -142,6 +142,9 @@ FIELDS: dict[str, Callable[[Field], object]] = {
     "language": _language,
 }
 REQUIRED = ("title", "reviewer")
+#: Keys whose text gets typographic quotes and dashes, as the body does.
+TYPESET = ("title", "headline", "pullquote", "showing", "publication", "image_alt",
+           "image_credit", "creator", "cast", "reviewer")  # fmt: skip
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -197,7 +200,10 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
             continue
         lines[key] = field.line
         try:
-            values[key] = reader(field)
+            value = reader(field)
+            if key in TYPESET:
+                value = _typeset(value, context)
+            values[key] = value
         except Invalid as invalid:
             report.error("R202", f"'{key}' {invalid.message}", path, field.line, invalid.hint)
     if len(report.errors) > errors_before and not source.fields:
@@ -283,6 +289,14 @@ def load_text_page(path: Path, page_id: str, context: MarkdownContext) -> Body |
         return None
     source = split_front_matter(text, path, context.report)
     return render_markdown(source.body, page_id, path, source.body_line, context)
+
+
+def _typeset(value: object, context: MarkdownContext) -> object:
+    if isinstance(value, str):
+        return typographic(value, context.parser)
+    if isinstance(value, tuple):
+        return tuple(typographic(str(item), context.parser) for item in value)
+    return value
 
 
 def _tuple(value: object) -> tuple[str, ...]:

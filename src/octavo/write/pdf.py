@@ -88,18 +88,22 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
+    from weasyprint.text.fonts import FontConfiguration
+
     fetcher = _fetcher(resolver)
+    # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.
+    fonts = FontConfiguration()
     with _catch_weasyprint_logs() as logs:
         try:
             stylesheets = [
-                weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
+                weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
                 for path in document.stylesheets
             ]
             stylesheets.append(weasyprint.CSS(string=document.page_css))
             html = weasyprint.HTML(
                 string=document.html, base_url=document.base_url, url_fetcher=fetcher
             )
-            rendered = html.render(stylesheets=stylesheets)
+            rendered = html.render(stylesheets=stylesheets, font_config=fonts)
             data = rendered.write_pdf(
                 pdf_identifier=identifier.encode("utf-8"),
                 uncompressed_pdf=False,
