@@ -1,0 +1,94 @@
+"""Shared fixtures: a factory for small anthologies, and one build of the example."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from octavo.api import Built, build
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "anthologies" / "silent-screen"
+SHARED = ROOT.parent / "shared"
+
+MINIMAL_MANIFEST = """\
+title = "Test Book"
+editors = ["Ed Itor"]
+language = "en"
+"""
+
+MINIMAL_REVIEW = """\
+---
+title: {title}
+reviewer: Ann Critic
+year: 1925
+rating: 4/5
+---
+
+A review of {title}. It has two sentences.
+"""
+
+MakeAnthology = Callable[..., Path]
+
+
+@pytest.fixture
+def make_anthology(tmp_path: Path) -> MakeAnthology:
+    """Write an anthology into a temporary folder: ``make_anthology(files={...})``.
+
+    Without ``files``, a manifest and two reviews; ``files`` entries are added or
+    replace the defaults (a value of None removes a default file). Text is dedented.
+    """
+
+    def make(files: dict[str, str | bytes | None] | None = None, folder: str = "book") -> Path:
+        root = tmp_path / folder
+        defaults: dict[str, str | bytes | None] = {
+            "anthology.toml": MINIMAL_MANIFEST,
+            "reviews/alpha.md": MINIMAL_REVIEW.format(title="Alpha"),
+            "reviews/beta.md": MINIMAL_REVIEW.format(title="Beta"),
+        }
+        defaults.update(files or {})
+        for name, content in defaults.items():
+            if content is None:
+                continue
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(textwrap.dedent(content), encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path]:
+    """The example anthology built once (PDF and EPUB) for every test that reads it."""
+    out = tmp_path_factory.mktemp("example")
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1764028800"
+    try:
+        built = build(EXAMPLE, out)
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    return built, out
+
+
+def files_in(folder: Path) -> list[str]:
+    """Every file below ``folder``, as relative paths (to show nothing was written)."""
+    if not folder.exists():
+        return []
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
