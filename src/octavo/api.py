@@ -75,7 +75,7 @@ def load_anthology(folder: Path) -> Loaded:
         raise ContentError(report)
     manifest, lines = loaded
     root = manifest_path.parent
-    theme = find_theme(manifest.style, root, report, manifest_path)
+    theme = find_theme(manifest.style, root, report, manifest_path, lines.get(("style",)))
     reviews_folder = (root / manifest.reviews).resolve()
     theme_folders = theme.folders if theme else ()
     resolver = Resolver.for_folders(root, reviews_folder, *theme_folders, shipped_styles())

@@ -41,7 +41,11 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "anthologies" / "silent-screen"
 
 
 def _console() -> Console:
-    return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")), highlight=False)
+    # soft_wrap: a diagnostic stays on one line (Rich would otherwise break it at 80
+    # columns when not writing to a terminal, splitting "path:line" for editors and CI).
+    return Console(
+        stderr=True, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=True
+    )
 
 
 def _version(value: bool) -> None:

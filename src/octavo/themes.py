@@ -68,8 +68,13 @@ class Theme:
         )
 
 
-def find_theme(style: str, anthology_root: Path, report: Report, manifest: Path) -> Theme | None:
-    """Find the theme named by the manifest's ``style`` key (a name or a folder path)."""
+def find_theme(
+    style: str, anthology_root: Path, report: Report, manifest: Path, line: int | None = None
+) -> Theme | None:
+    """Find the theme named by the manifest's ``style`` key (a name or a folder path).
+
+    ``line`` is the line of ``style`` in the manifest, for the message.
+    """
     override = anthology_root / "templates"
     chain: list[Path] = []
     name = style
@@ -82,6 +87,7 @@ def find_theme(style: str, anthology_root: Path, report: Report, manifest: Path)
                 "S301",
                 f"there is no theme '{name}' ({where})",
                 manifest,
+                line if not chain else None,
                 hint=f"use one of the themes shipped with Octavo ({known}) or a path to a theme"
                 " folder holding theme.toml",
             )

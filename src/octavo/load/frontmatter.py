@@ -93,6 +93,9 @@ def _read_yaml(block: str, path: Path, report: Report) -> dict[str, Field]:
         node = yaml.compose(block, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        # An unclosed bracket or quote is only noticed lines later: point at its start.
+        if error.context_mark and (error.context or "").startswith(_OPENED_AT):
+            mark = error.context_mark
         line = mark.line + offset if mark else None
         report.error(
             "R203",
@@ -104,6 +107,9 @@ def _read_yaml(block: str, path: Path, report: Report) -> dict[str, Field]:
         return {}
     except yaml.YAMLError as error:
         report.error("R203", f"the front matter is not valid YAML: {error}", path, offset)
+        return {}
+    except RecursionError:  # the composer recurses once per nested bracket
+        report.error("R203", "the front matter is nested too deeply", path, offset)
         return {}
     if node is None:
         return {}
@@ -145,9 +151,15 @@ def _read_yaml(block: str, path: Path, report: Report) -> dict[str, Field]:
 #: More values than any review needs; YAML aliases could otherwise expand a few
 #: lines into billions of values ("billion laughs").
 _MAX_VALUES = 10_000
+#: Deeper than any review needs; an alias inside its own anchor (``&a [*a]``) is
+#: infinitely deep.
+_MAX_DEPTH = 100
+_OPENED_AT = ("while parsing a flow", "while scanning a quoted", "while scanning a simple key")
 
 
-def _construct(node: yaml.Node, offset: int, budget: list[int] | None = None) -> object:
+def _construct(
+    node: yaml.Node, offset: int, budget: list[int] | None = None, depth: int = 0
+) -> object:
     budget = budget if budget is not None else [_MAX_VALUES]
     budget[0] -= 1
     if budget[0] < 0:
@@ -156,10 +168,16 @@ def _construct(node: yaml.Node, offset: int, budget: list[int] | None = None) ->
             node.start_mark.line + offset,
             "remove the '&' anchors and '*' aliases",
         )
+    if depth > _MAX_DEPTH:
+        raise _Problem(
+            "the front matter is nested too deeply (does a YAML alias hold itself?)",
+            node.start_mark.line + offset,
+            "remove the '&' anchors and '*' aliases",
+        )
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, offset)
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, offset, budget) for item in node.value]
+        return [_construct(item, offset, budget, depth + 1) for item in node.value]
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, object] = {}
         for key_node, value_node in node.value:
@@ -170,7 +188,7 @@ def _construct(node: yaml.Node, offset: int, budget: list[int] | None = None) ->
                     key_node.start_mark.line + offset,
                     "keep one of the two",
                 )
-            mapping[key] = _construct(value_node, offset, budget)
+            mapping[key] = _construct(value_node, offset, budget, depth + 1)
         return mapping
     raise _Problem("unsupported YAML value", node.start_mark.line + offset)
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..diagnostics import Report
+from .frontmatter import _toml_line, _toml_message
 
 SortOrder = Literal["manual", "title", "year", "published", "rating", "reviewer"]
 IndexKind = Literal["works", "reviewers", "creators", "publications"]
@@ -179,13 +180,12 @@ def load_manifest(path: Path, report: Report) -> tuple[Manifest, KeyLines] | Non
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
-        message = getattr(error, "msg", str(error))
+        # Python before 3.14 gives the position only inside the message.
         report.error(
             "M101",
-            f"the manifest is not valid TOML: {message}",
+            f"the manifest is not valid TOML: {_toml_message(error)}",
             path,
-            line,
+            _toml_line(error, 1),
             hint="check the quoting and brackets on that line",
         )
         return None

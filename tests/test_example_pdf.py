@@ -1,0 +1,213 @@
+"""The example's PDF, read back: text, folios, contents, outline, fonts, metadata."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+from octavo.api import Built, load_anthology
+
+from .conftest import EXAMPLE
+
+pytestmark = pytest.mark.slow
+
+_TOC_LINE = re.compile(r"^(?P<title>.+?)\s*(?:\.\s*){3,}(?P<page>\d+)$")
+
+
+@pytest.fixture(scope="module")
+def pdf(example_build: tuple[Built, Path]) -> PdfReader:
+    built, out = example_build
+    (output,) = [o for o in built.outputs if o.format == "pdf"]
+    return PdfReader(output.path)
+
+
+@pytest.fixture(scope="module")
+def anthology():  # type: ignore[no-untyped-def]
+    return load_anthology(EXAMPLE).anthology
+
+
+def folio(reader: PdfReader, index: int) -> str | None:
+    """The number printed at the foot of page ``index`` (from 0), read from the page."""
+    text = reader.pages[index].extract_text(extraction_mode="layout")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and re.fullmatch(r"\d+", lines[-1]):
+        return lines[-1]
+    return None
+
+
+def toc_entries(reader: PdfReader) -> list[tuple[str, str]]:
+    """(title, page number) of each line of the printed contents."""
+    entries: list[tuple[str, str]] = []
+    for index in range(len(reader.pages)):
+        text = reader.pages[index].extract_text()
+        if not text.lstrip().startswith("CONTENTS") and not entries:
+            continue
+        for line in text.splitlines():
+            if match := _TOC_LINE.match(line.strip()):
+                entries.append((match.group("title").strip(), match.group("page")))
+        if entries:
+            break
+    return entries
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(level, title, page index) of every bookmark, depth first."""
+    lines: list[tuple[int, str, int]] = []
+
+    def walk(items: list[object], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                assert isinstance(item, Destination)
+                page = reader.get_destination_page_number(item)
+                lines.append((level, str(item.title), page))
+
+    walk(reader.outline, 1)
+    return lines
+
+
+def test_every_review_is_in_the_pdf(pdf: PdfReader, anthology) -> None:  # type: ignore[no-untyped-def]
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    # words broken by hyphenation at a line end are joined again
+    flat = " ".join(re.sub(r"\u2010\n", "", text).split()).casefold()
+    for review in anthology.reviews:
+        assert review.title in text
+        assert review.headline in text
+        first_words = " ".join(re.sub(r"<[^>]+>", "", review.body.html).split()[:6])
+        assert first_words.casefold() in flat
+
+
+def test_contents_page_numbers_are_the_printed_folios(pdf: PdfReader, anthology) -> None:  # type: ignore[no-untyped-def]
+    entries = toc_entries(pdf)
+    expected_titles = [node.title for _, node in _walk(anthology.toc)]
+    assert [title.split(" · ")[0] for title, _ in entries] == expected_titles
+    printed = {index: folio(pdf, index) for index in range(len(pdf.pages))}
+    # Pages are numbered from the first, with or without a printed folio (part
+    # openers and display pages have none): every printed folio says the same.
+    assert all(number == str(index + 1) for index, number in printed.items() if number)
+    assert sum(1 for number in printed.values() if number) > len(pdf.pages) * 0.7
+    nodes = [node for _, node in _walk(anthology.toc)]
+    for (title, number), node in zip(entries, nodes, strict=True):
+        # the entry's number is the number of the page where its element begins...
+        destination = pdf.named_destinations[node.target]
+        index = pdf.get_destination_page_number(destination)
+        assert number == str(index + 1), title
+        # ...and that page's folio, where it prints one
+        if node.kind != "section":
+            assert printed[index] == number, title
+        page_text = pdf.pages[index].extract_text()
+        heading = node.title.split(" (")[0] if node.kind == "review" else node.title
+        assert heading.upper().replace(" ", "") in page_text.upper().replace(" ", "")
+        if node.kind == "review":
+            assert "Reviewed by" in page_text, title
+
+
+def test_reviews_begin_on_their_own_page_with_a_header(pdf: PdfReader, anthology) -> None:  # type: ignore[no-untyped-def]
+    for review in anthology.reviews:
+        index = pdf.get_destination_page_number(pdf.named_destinations[review.anchor])
+        text = pdf.pages[index].extract_text()
+        assert review.title in text
+        assert review.byline in text.replace("\n", " ") or review.byline.upper() in text.upper()
+        if review.rating:
+            assert review.rating.text in text
+        if review.work.runtime:
+            assert review.work.runtime in text
+        previous = pdf.pages[index - 1].extract_text()
+        assert "Reviewed by" not in previous or review.title not in previous
+
+
+def test_outline_equals_the_contents(pdf: PdfReader, anthology) -> None:  # type: ignore[no-untyped-def]
+    bookmarks = outline(pdf)
+    expected = [(level, node.title) for level, node in _walk(anthology.toc)]
+    assert [(level, title) for level, title, _ in bookmarks] == expected
+    for (_, title, page), (_, node) in zip(bookmarks, _walk(anthology.toc), strict=True):
+        target = pdf.get_destination_page_number(pdf.named_destinations[node.target])
+        assert page == target, title
+
+
+def test_running_heads_and_folios(pdf: PdfReader, anthology) -> None:  # type: ignore[no-untyped-def]
+    kid = anthology.reviews[0]
+    start = pdf.get_destination_page_number(pdf.named_destinations[kid.anchor])
+    # no running head on the page a review opens, the review's title on the next right page
+    following = [start + 1, start + 2]
+    right = next(i for i in following if (i + 1) % 2 == 1)
+    left = next(i for i in following if (i + 1) % 2 == 0)
+    assert pdf.pages[right].extract_text(extraction_mode="layout").strip().startswith(kid.title)
+    assert pdf.pages[left].extract_text(extraction_mode="layout").strip().startswith("SILENT SCREEN")
+    # the half-title, title and copyright pages carry no folio; the contents do
+    assert [folio(pdf, i) for i in range(3)] == [None, None, None]
+    contents = pdf.get_destination_page_number(pdf.named_destinations["contents"])
+    assert folio(pdf, contents) == str(contents + 1)
+
+
+def test_front_matter_pages(pdf: PdfReader) -> None:
+    half_title, title_page, copyright_page = (pdf.pages[i].extract_text() for i in range(3))
+    assert half_title.replace(" ", "").strip() == "SILENTSCREEN"
+    assert "Silent Screen" in title_page
+    assert "Fourteen Reviews of the Films" in title_page
+    assert "Edited by" in title_page and "M. Example" in title_page
+    assert "OCTAVOEXAMPLEPRESS" in title_page.upper().replace(" ", "")
+    flat = copyright_page.replace("\n", " ")
+    assert "urn:uuid:4a8cc133-840b-540b-9eae-96ad98d8cf80" in flat
+    assert "First published November 2026 by Octavo Example Press" in flat
+    assert "Creative Commons" in flat
+
+
+def test_index_numbers_point_at_reviews(pdf: PdfReader, anthology) -> None:  # type: ignore[no-untyped-def]
+    index = pdf.get_destination_page_number(pdf.named_destinations["index-works"])
+    text = pdf.pages[index].extract_text() + pdf.pages[index + 1].extract_text()
+    for review in anthology.reviews:
+        match = re.search(re.escape(review.toc_title) + r", (\d+)", text)
+        assert match, review.toc_title
+        start = pdf.get_destination_page_number(pdf.named_destinations[review.anchor])
+        assert match.group(1) == str(start + 1) == folio(pdf, start)
+
+
+def test_metadata(pdf: PdfReader) -> None:
+    metadata = pdf.metadata
+    assert metadata is not None
+    assert metadata.title == "Silent Screen"
+    assert metadata.author == "M. Example"
+    assert pdf.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_every_font_is_embedded(pdf: PdfReader) -> None:
+    fonts: dict[str, bool] = {}
+    for page in pdf.pages:
+        resources = page["/Resources"]
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts[str(font["/BaseFont"])] = embedded
+    assert fonts, "no fonts found"
+    assert all(fonts.values()), fonts
+    assert any("EB-Garamond" in name for name in fonts), fonts
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed (make test installs it)")
+def test_qpdf_check(example_build: tuple[Built, Path]) -> None:
+    built, _ = example_build
+    (output,) = [o for o in built.outputs if o.format == "pdf"]
+    result = subprocess.run(["qpdf", "--check", str(output.path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_weasyprint_warnings(example_build: tuple[Built, Path]) -> None:
+    built, _ = example_build
+    assert [d.format() for d in built.report.diagnostics] == []
+
+
+def _walk(nodes):  # type: ignore[no-untyped-def]
+    for node in nodes:
+        yield from node.walk()
