@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -85,6 +86,20 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
     return built, out
+
+
+def require(tool: str, why: str) -> None:
+    """Skip when an external tool is missing, except under ``make test`` and CI.
+
+    ``make test`` installs every tool and sets OCTAVO_REQUIRE_TOOLS=1, so that a
+    missing tool fails there instead of hiding a check.
+    """
+    if shutil.which(tool) is not None:
+        return
+    message = f"{tool} is not installed ({why}); `make test` installs it"
+    if os.environ.get("OCTAVO_REQUIRE_TOOLS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def files_in(folder: Path) -> list[str]:

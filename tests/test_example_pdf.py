@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from pypdf.generic import Destination
 
 from octavo.api import Built, load_anthology
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, require
 
 pytestmark = pytest.mark.slow
 
@@ -195,8 +194,8 @@ def test_every_font_is_embedded(pdf: PdfReader) -> None:
     assert any("EB-Garamond" in name for name in fonts), fonts
 
 
-@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed (make test installs it)")
 def test_qpdf_check(example_build: tuple[Built, Path]) -> None:
+    require("qpdf", "it checks the PDF's structure")
     built, _ = example_build
     (output,) = [o for o in built.outputs if o.format == "pdf"]
     result = subprocess.run(["qpdf", "--check", str(output.path)], capture_output=True, text=True)
