@@ -85,7 +85,8 @@ def test_package_metadata(opf: etree._Element) -> None:
     ids = [c.get("id") for c in creators]
     assert len(set(ids)) == len(ids)
     role = metadata.find(f"opf:meta[@refines='#{ids[0]}'][@property='role']", NS)
-    assert role is not None and role.text == "edt"
+    assert role is not None
+    assert role.text == "edt"
     modified = metadata.findtext("opf:meta[@property='dcterms:modified']", namespaces=NS)
     # the example build ran with SOURCE_DATE_EPOCH=1764028800
     assert modified == datetime.fromtimestamp(1764028800, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -93,7 +94,8 @@ def test_package_metadata(opf: etree._Element) -> None:
 
 def test_cover_is_an_image_shown_first(book: zipfile.ZipFile, opf: etree._Element) -> None:
     cover = opf.find("opf:manifest/opf:item[@properties='cover-image']", NS)
-    assert cover is not None and cover.get("media-type") == "image/jpeg"
+    assert cover is not None
+    assert cover.get("media-type") == "image/jpeg"
     from io import BytesIO
 
     from PIL import Image
@@ -152,7 +154,9 @@ def test_ncx_mirrors_the_contents(book: zipfile.ZipFile, anthology) -> None:  # 
     assert tree(navmap) == _expected(anthology.toc)
 
 
-def test_one_document_per_review_and_section(book: zipfile.ZipFile, opf: etree._Element, anthology) -> None:  # type: ignore[no-untyped-def]
+def test_one_document_per_review_and_section(
+    book: zipfile.ZipFile, opf: etree._Element, anthology
+) -> None:  # type: ignore[no-untyped-def]
     spine = [item.get("idref") for item in opf.findall("opf:spine/opf:itemref", NS)]
     expected = ["cover", "titlepage", "copyright", "nav", "front-foreword"]
     for section in anthology.sections:
@@ -162,20 +166,23 @@ def test_one_document_per_review_and_section(book: zipfile.ZipFile, opf: etree._
     assert spine == expected
     for review in anthology.reviews:
         document = etree.fromstring(book.read(f"EPUB/{review.anchor}.xhtml"))
-        assert document.get(XML_LANG) == "en" and document.get("lang") == "en"
+        assert document.get(XML_LANG) == "en"
+        assert document.get("lang") == "en"
         text = " ".join("".join(document.itertext()).split())
         assert review.title in text
         assert f"Reviewed by {review.byline}" in text
         if review.rating:
             svg = document.find(".//{http://www.w3.org/2000/svg}svg")
-            assert svg is not None and svg.get("aria-label") == review.rating.stars_spoken
+            assert svg is not None
+            assert svg.get("aria-label") == review.rating.stars_spoken
             assert review.rating.text in text
 
 
 def test_css_leaves_font_and_size_to_the_reader(book: zipfile.ZipFile) -> None:
     css = book.read("EPUB/style.css").decode()
     assert "font-family" not in css
-    assert "pt;" not in css and "px;" not in css
+    assert "pt;" not in css
+    assert "px;" not in css
 
 
 def test_images_are_packed(book: zipfile.ZipFile, anthology) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import build, load_anthology  # noqa: E402
+from .api import build, load_anthology
 
 __all__ = ["__version__", "build", "load_anthology"]

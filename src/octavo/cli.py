@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -84,7 +85,7 @@ def _print_report(report: Report, console: Console) -> None:
             console.print(hint, markup=False)
 
 
-def _run(debug: bool, action: callable) -> None:  # type: ignore[valid-type]
+def _run(debug: bool, action: Callable[[Console], None]) -> None:
     console = _console()
     try:
         action(console)

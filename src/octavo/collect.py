@@ -16,7 +16,7 @@ from pathlib import Path
 from slugify import slugify
 
 from .diagnostics import Report
-from .load.manifest import KeyLines, Manifest, SectionSpec, Select, line_for
+from .load.manifest import TRIMS, KeyLines, Manifest, SectionSpec, Select, line_for
 from .load.markdown import MarkdownContext
 from .load.rating import parse_rating
 from .load.review import load_review, load_text_page
@@ -32,8 +32,7 @@ from .model import (
     Section,
     TextPage,
 )
-from .load.manifest import TRIMS
-from .resources import Refused, Resolver
+from .resources import Refused
 
 INDEX_TITLES = {
     "works": "Index of Works",
@@ -84,8 +83,8 @@ def collect(inputs: Inputs) -> Anthology | None:
             title = spec.title or INDEX_TITLES[spec.index]
             back.append(_index_page(spec.index, title, spec.id or f"index-{spec.index}", reviews))
         elif spec.file is not None and spec.title:
-            if page := _text_page(inputs, ("back", index), spec.file, spec.title, spec.id, "back"):
-                back.append(page)
+            page = _text_page(inputs, ("back", index), spec.file, spec.title, spec.id, "back")
+            back.extend([page] if page else [])
     _check_unique_targets(inputs, front, sections, back)
     if inputs.report.has_errors():
         return None
@@ -125,7 +124,9 @@ def _print_options(manifest: Manifest) -> PrintOptions:
     else:
         width, height = spec.trim.split()
         size = PageSize(width, height)
-    return PrintOptions(size=size, bleed=spec.bleed, marks=spec.marks, recto_starts=spec.recto_starts)
+    return PrintOptions(
+        size=size, bleed=spec.bleed, marks=spec.marks, recto_starts=spec.recto_starts
+    )
 
 
 # --- reviews ------------------------------------------------------------------------
@@ -201,8 +202,8 @@ def _glob(inputs: Inputs, pattern: str, location: tuple[str | int, ...]) -> list
 def _sections(inputs: Inputs, library: dict[Path, Review]) -> list[Section]:
     manifest = inputs.manifest
     if not manifest.sections:
-        reviews = _sort(list(library.values()), "title")
-        return [Section(id="part-1", title=manifest.title, reviews=tuple(reviews))]
+        everything = _sort(list(library.values()), "title")
+        return [Section(id="part-1", title=manifest.title, reviews=tuple(everything))]
     sections: list[Section] = []
     placed: dict[Path, int] = {}
     for index, spec in enumerate(manifest.sections):
@@ -284,7 +285,7 @@ def _selector(inputs: Inputs, index: int, select: Select) -> Callable[[Review], 
         try:
             floor = parse_rating(select.rating_min).fraction
         except ValueError as error:
-            inputs.error("M104", location, f"rating_min: {error}", "e.g. rating_min = \"3/5\"")
+            inputs.error("M104", location, f"rating_min: {error}", 'e.g. rating_min = "3/5"')
             floor = 0.0
         tests.append(lambda r: r.rating is not None and r.rating.fraction >= floor - 1e-9)
     return lambda review: all(test(review) for test in tests)
@@ -298,7 +299,7 @@ def _year_range(
     if match := re.fullmatch(r"\s*(\d{4})\s*(?:\.\.\s*(\d{4}))?\s*", year):
         low = int(match.group(1))
         return low, int(match.group(2) or low)
-    inputs.error("M104", location, f"year: '{year}' is not a year or a range", "e.g. \"1920..1929\"")
+    inputs.error("M104", location, f"year: '{year}' is not a year or a range", 'e.g. "1920..1929"')
     return 0, 0
 
 
@@ -319,7 +320,11 @@ _SORT_KEYS: dict[str, Callable[[Review], tuple[object, ...]]] = {
     "year": lambda r: (r.work.year is None, r.work.year or 0, title_key(r.title)),
     "published": lambda r: (r.published is None, r.published or 0, title_key(r.title)),
     # best first; unrated last
-    "rating": lambda r: (r.rating is None, -(r.rating.fraction if r.rating else 0), title_key(r.title)),
+    "rating": lambda r: (
+        r.rating is None,
+        -(r.rating.fraction if r.rating else 0),
+        title_key(r.title),
+    ),
     "reviewer": lambda r: (r.byline.casefold(), title_key(r.title)),
 }
 
@@ -341,7 +346,9 @@ def _repeat(review: Review, number: int) -> Review:
 # --- front and back matter ------------------------------------------------------------
 
 
-def _body(inputs: Inputs, location: tuple[str | int, ...], reference: str, doc_id: str) -> Body | None:
+def _body(
+    inputs: Inputs, location: tuple[str | int, ...], reference: str, doc_id: str
+) -> Body | None:
     try:
         path = inputs.context.resolver.local(reference, inputs.root)
     except Refused as refused:
@@ -402,7 +409,9 @@ def _cover(inputs: Inputs) -> Image | None:
     if reference is None:
         return None
     try:
-        return inputs.context.resolver.image(reference, inputs.root, f"Cover of {inputs.manifest.title}")
+        return inputs.context.resolver.image(
+            reference, inputs.root, f"Cover of {inputs.manifest.title}"
+        )
     except Refused as refused:
         inputs.error("M105", ("cover",), f"cover: {refused.message}", refused.hint)
         return None

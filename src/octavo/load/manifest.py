@@ -7,10 +7,10 @@ tomllib gives no positions, so :func:`key_lines` finds them in the text.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import tomllib
-import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
@@ -102,7 +102,7 @@ class PrintSpec(_Strict):
             return value
         raise ValueError(
             f"'{value}' is not a trim size: use trade, digest, a5, pocket or a width and a"
-            " height such as \"6in 9in\""
+            ' height such as "6in 9in"'
         )
 
     @field_validator("bleed")
@@ -215,7 +215,9 @@ def _report_problem(problem: Any, lines: KeyLines, path: Path, report: Report) -
         hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(known)}"
         report.error("M102", f"{key}: unknown key", path, line, hint)
     elif kind == "missing":
-        report.error("M103", f"{key}: this key is required", path, line, f"add {location[-1]} = ...")
+        report.error(
+            "M103", f"{key}: this key is required", path, line, f"add {location[-1]} = ..."
+        )
     else:
         message = str(problem["msg"]).removeprefix("Value error, ")
         report.error("M104", f"{key}: {message}", path, line)

@@ -223,12 +223,18 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
             rating = parse_rating(str(values["rating"]))
         except ValueError as error:
             report.error(
-                "R206", str(error), path, lines["rating"], "write the score over its scale, e.g. 4/5"
+                "R206",
+                str(error),
+                path,
+                lines["rating"],
+                "write the score over its scale, e.g. 4/5",
             )
     review_id = str(values.get("id") or path.stem)
     image = _main_image(values, lines, path, context)
     if "image" not in values and "image_alt" in values:
-        report.warning("R208", "'image_alt' is given but there is no 'image'", path, lines["image_alt"])
+        report.warning(
+            "R208", "'image_alt' is given but there is no 'image'", path, lines["image_alt"]
+        )
     body = render_markdown(source.body, f"r-{review_id}", path, source.body_line, context)
     if len(report.errors) > errors_before:
         return None

@@ -34,9 +34,7 @@ def body_html(body: Body | None, url_for: Callable[[Image], str]) -> Markup:
     return Markup(_ASSET.sub(replace, body.html))
 
 
-def render_template(
-    environment: jinja2.Environment, name: str, **context: object
-) -> str:
+def render_template(environment: jinja2.Environment, name: str, **context: object) -> str:
     """Render one theme template; template mistakes become diagnostics, not tracebacks."""
     try:
         return environment.get_template(name).render(**context)

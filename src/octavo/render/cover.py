@@ -7,12 +7,14 @@ title, subtitle and editors, with a rule and a frame.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import tomllib
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..errors import BuildError
 from ..model import Anthology
 from ..themes import THEME_FILE, Theme
 
@@ -43,16 +45,19 @@ def _settings(theme: Theme) -> tuple[dict[str, str], Path | None, Path | None]:
 
 def _font(path: Path | None, size: int, weight: int = 400) -> ImageFont.FreeTypeFont:
     if path is None or not path.is_file():
-        return ImageFont.load_default(size)
+        fallback = ImageFont.load_default(size)
+        if isinstance(fallback, ImageFont.FreeTypeFont):
+            return fallback
+        raise BuildError("the theme names no cover font, and Pillow has no scalable default")
     font = ImageFont.truetype(str(path), size)
-    try:
+    with contextlib.suppress(OSError):  # not a variable font: use it as it is
         font.set_variation_by_axes([weight])
-    except OSError:
-        pass  # not a variable font: use it as it is
     return font
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int
+) -> list[str]:
     lines: list[str] = []
     for word in text.split():
         candidate = f"{lines[-1]} {word}" if lines else word
@@ -112,7 +117,7 @@ def draw_cover(anthology: Anthology, theme: Theme) -> bytes:
     title_font, title_lines = _fit(
         draw, anthology.title.upper(), font_path, 190, measure, 4, weight=500
     )
-    top = 620 - (len(title_lines) - 1) * title_font.size // 2
+    top = 620 - (len(title_lines) - 1) * int(title_font.size) // 2
     top = _centred(draw, title_lines, title_font, top, colours["foreground"], 1.12)
     top += 70
     draw.line(((WIDTH / 2 - 160, top), (WIDTH / 2 + 160, top)), fill=colours["accent"], width=4)

@@ -137,7 +137,9 @@ def render_epub(anthology: Anthology, theme: Theme) -> EpubPackage:
     nav = page("epub/nav.xhtml.jinja", "nav", "Contents", toc=anthology.toc)
     documents.append(nav)
     for text_page in anthology.front:
-        documents.append(page("epub/text.xhtml.jinja", text_page.id, text_page.title, page=text_page))
+        documents.append(
+            page("epub/text.xhtml.jinja", text_page.id, text_page.title, page=text_page)
+        )
     for number, section in enumerate(anthology.sections, start=1):
         if anthology.sectioned:
             documents.append(
@@ -154,9 +156,15 @@ def render_epub(anthology: Anthology, theme: Theme) -> EpubPackage:
                 page("epub/review.xhtml.jinja", review.anchor, review.toc_title, review=review)
             )
     for back_page in anthology.back:
-        template = "epub/index.xhtml.jinja" if isinstance(back_page, IndexPage) else "epub/text.xhtml.jinja"
+        template = (
+            "epub/index.xhtml.jinja"
+            if isinstance(back_page, IndexPage)
+            else "epub/text.xhtml.jinja"
+        )
         documents.append(page(template, back_page.id, back_page.title, page=back_page))
-    stylesheet = "\n".join(path.read_text(encoding="utf-8") for path in theme.stylesheets("epub.css"))
+    stylesheet = "\n".join(
+        path.read_text(encoding="utf-8") for path in theme.stylesheets("epub.css")
+    )
     return EpubPackage(
         title=anthology.title,
         subtitle=anthology.subtitle,
@@ -180,7 +188,9 @@ def render_epub(anthology: Anthology, theme: Theme) -> EpubPackage:
 
 def _check_xml(xhtml: str, template: str) -> None:
     try:
-        etree.fromstring(xhtml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+        etree.fromstring(
+            xhtml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True)
+        )
     except etree.XMLSyntaxError as error:
         report = Report()
         report.error(

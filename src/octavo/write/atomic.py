@@ -17,11 +17,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
     except OSError as error:
         raise BuildError(
             f"cannot write {path}: {error.strerror}",
-            hint="check that the output folder exists and is writable, or choose another with --out",
+            hint="check that the output folder is writable, or choose another with --out",
         ) from error
     try:
         with os.fdopen(handle, "wb") as stream:

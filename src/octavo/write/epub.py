@@ -155,5 +155,7 @@ def _repack(data: bytes, package: EpubPackage) -> bytes:
                 info.compress_type = zipfile.ZIP_STORED
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9 if name != "mimetype" else None)
+            target.writestr(
+                info, source.read(name), compresslevel=9 if name != "mimetype" else None
+            )
     return output.getvalue()

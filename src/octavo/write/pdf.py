@@ -75,10 +75,14 @@ def _fetcher(resolver: Resolver) -> object:
                 path = Path(url2pathname(urlsplit(url).path))
                 if resolver.allows(path) and path.is_file():
                     return URLFetcherResponse(url, body=path.read_bytes())
-                raise FatalURLFetchingError(f"refused to read {path}: it lies outside the anthology")
+                raise FatalURLFetchingError(
+                    f"refused to read {path}: it lies outside the anthology"
+                )
             if scheme == "data" and len(url) <= MAX_DATA_URL:
                 return super().fetch(url, headers)
-            raise FatalURLFetchingError(f"refused to fetch {url[:80]}: a build never uses the network")
+            raise FatalURLFetchingError(
+                f"refused to fetch {url[:80]}: a build never uses the network"
+            )
 
     return ConfinedFetcher()
 
@@ -86,9 +90,8 @@ def _fetcher(resolver: Resolver) -> object:
 def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) -> PdfResult:
     """Lay out and draw the book; nothing is written yet."""
     import weasyprint
-    from weasyprint.urls import FatalURLFetchingError
-
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _fetcher(resolver)
     # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.

@@ -1,0 +1,38 @@
+# Octavo: `make book` builds the example anthology, `make test` runs every check.
+# Both create .venv and install what is missing, system packages included.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EXAMPLE := anthologies/silent-screen
+
+.PHONY: book test lint check-python system system-test clean
+
+book: system $(VENV)/.installed
+	$(BIN)/octavo build $(EXAMPLE) --out dist
+
+test: system-test $(VENV)/.installed lint
+	OCTAVO_REQUIRE_TOOLS=1 $(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Octavo needs Python 3.11 or newer: set PYTHON=python3.11")'
+
+system: check-python
+	@PYTHON=$(PYTHON) scripts/setup-system.sh
+
+system-test: check-python
+	@PYTHON=$(PYTHON) scripts/setup-system.sh --with-tests
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache
