@@ -225,7 +225,9 @@ def _scalar(node: yaml.ScalarNode, offset: int) -> object:
 def _read_toml(block: str, path: Path, report: Report) -> dict[str, Field]:
     offset = 2
     try:
-        data = tomllib.loads(block)
+        # The final newline lets tomllib give a line for a mistake on the last line,
+        # instead of "at end of document".
+        data = tomllib.loads(block + "\n")
     except tomllib.TOMLDecodeError as error:
         report.error(
             "R203",

@@ -19,19 +19,33 @@ from ..errors import ContentError
 from ..model import Body, Image
 
 _ASSET = re.compile(r'src="asset:([^"]*)"')
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+#: Loaders render a Markdown "#" as <h3>; renderers move headings to fit the page.
+BODY_TOP_HEADING = 3
 
 
-def body_html(body: Body | None, url_for: Callable[[Image], str]) -> Markup:
-    """A body's sanitised fragment, with its ``asset:`` images pointed at ``url_for``."""
+def body_html(body: Body | None, url_for: Callable[[Image], str], parent: int = 2) -> Markup:
+    """A body's sanitised fragment, ready for a page whose title is an ``h<parent>``.
+
+    Its ``asset:`` images point at ``url_for``, and its headings sit one level below
+    the title: a Markdown "#" becomes ``h<parent + 1>``.
+    """
     if body is None:
         return Markup("")
+    shift = parent + 1 - BODY_TOP_HEADING
 
     def replace(match: re.Match[str]) -> str:
         image = body.images.get(match.group(1))
         url = url_for(image) if image is not None else ""
         return f'src="{Markup.escape(url)}"'
 
-    return Markup(_ASSET.sub(replace, body.html))
+    html = _ASSET.sub(replace, body.html)
+    if shift:
+        html = _HEADING.sub(
+            lambda match: f"<{match.group(1)}h{min(max(int(match.group(2)) + shift, 1), 6)}", html
+        )
+    return Markup(html)
 
 
 def render_template(environment: jinja2.Environment, name: str, **context: object) -> str:

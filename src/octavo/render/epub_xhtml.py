@@ -110,7 +110,7 @@ def render_epub(anthology: Anthology, theme: Theme) -> EpubPackage:
             template,
             book=anthology,
             doc_title=title,
-            body=lambda body: body_html(body, images.url),
+            body=lambda body, parent=1: body_html(body, images.url, parent),
             image_url=images.url,
             href=lambda target: f"{target}.xhtml",
             generator=f"Octavo {__version__}",

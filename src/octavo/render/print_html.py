@@ -41,7 +41,7 @@ def render_print(anthology: Anthology, theme: Theme) -> PrintDocument:
         "book.html.jinja",
         book=anthology,
         toc=anthology.toc,
-        body=lambda body: body_html(body, url_for),
+        body=lambda body, parent=2: body_html(body, url_for, parent),
         image_url=url_for,
         generator=f"Octavo {__version__}",
     )
