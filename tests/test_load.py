@@ -8,7 +8,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from .conftest import MakeAnthology
 
 from octavo.api import Loaded, load_anthology
 from octavo.diagnostics import Diagnostic, Report, Severity
@@ -18,6 +17,8 @@ from octavo.load.manifest import key_lines, line_for
 from octavo.load.markdown import MAX_NESTING
 from octavo.load.rating import parse_rating
 from octavo.model import Review
+
+from .conftest import MakeAnthology
 
 PATH = Path("review.md")
 
@@ -42,7 +43,9 @@ def load(make_anthology: MakeAnthology, files: dict[str, str | bytes | None]) ->
     return load_anthology(make_anthology(files=files))
 
 
-def load_errors(make_anthology: MakeAnthology, files: dict[str, str | bytes | None]) -> list[Diagnostic]:
+def load_errors(
+    make_anthology: MakeAnthology, files: dict[str, str | bytes | None]
+) -> list[Diagnostic]:
     with pytest.raises(ContentError) as caught:
         load_anthology(make_anthology(files=files))
     return caught.value.report.errors
@@ -74,7 +77,13 @@ def test_front_matter_keeps_the_text_as_written() -> None:
     values, texts, _, _, report = split(text)
     assert report.diagnostics == []
     assert values == {"isbn": "0123", "time": "12:30", "country": "NO", "year": 1927, "flag": True}
-    assert texts == {"isbn": "0123", "time": "12:30", "country": "NO", "year": "1927", "flag": "true"}
+    assert texts == {
+        "isbn": "0123",
+        "time": "12:30",
+        "country": "NO",
+        "year": "1927",
+        "flag": "true",
+    }
 
 
 def test_text_fields_of_a_review_keep_the_text_as_written(make_anthology: MakeAnthology) -> None:
@@ -175,9 +184,18 @@ def test_invalid_yaml_names_the_line_of_the_mistake(block: str, line: int) -> No
 
 
 def test_yaml_tags_are_refused() -> None:
-    _, _, _, _, report = split("---\ntitle: !!python/object:os.system x\n---\n")
-    assert [(d.code, d.line) for d in report.errors] == [("R203", 2)]
-    assert "YAML tags" in report.errors[0].message
+    _, _, _, _, report = split("---\ntitle: x\nsecret: !vault abc\n---\n")
+    assert [(d.code, d.line, d.message) for d in report.errors] == [
+        ("R203", 3, "YAML tags such as '!vault' are not allowed")
+    ]
+
+
+def test_python_tags_are_never_constructed(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = f"---\ntitle: x\ncmd: !!python/object/apply:os.system [touch {marker}]\n---\n"
+    values, _, _, _, _ = split(text)
+    assert values["cmd"] == [f"touch {marker}"]
+    assert not marker.exists()
 
 
 # --- ratings --------------------------------------------------------------------------------
@@ -295,16 +313,25 @@ LIBRARY: dict[str, str | bytes | None] = {
         "The General", year="1926", rating="4/5", tags="[comedy, war]", published="2020-05-01"
     ),
     "reviews/trip.md": review_file(
-        "A Trip to the Moon", year="1902", rating="B+", tags="[fantasy]", kind="film",
-        published="2019-01-01", reviewer="Zed Zimmer",
-    ),  # fmt: skip
+        "A Trip to the Moon",
+        year="1902",
+        rating="B+",
+        tags="[fantasy]",
+        kind="film",
+        published="2019-01-01",
+        reviewer="Zed Zimmer",
+    ),
     "reviews/metropolis.md": review_file(
         "Metropolis", year="1927", rating="7/10", tags="[Science-Fiction]", published="2021-03-03"
     ),
     "reviews/nosferatu.md": review_file(
-        "Nosferatu", year="1922", rating="3.5/4", tags="[horror]", kind="film",
+        "Nosferatu",
+        year="1922",
+        rating="3.5/4",
+        tags="[horror]",
+        kind="film",
         reviewer="[Bo Brown, Ann Critic]",
-    ),  # fmt: skip
+    ),
     "reviews/potemkin.md": review_file("Battleship Potemkin", year="1925"),
     "reviews/caligari.md": review_file(
         "The Cabinet of Dr. Caligari", kind="film", year="1920", rating="A-", tags="[horror]"
@@ -405,7 +432,10 @@ def test_empty_section_is_a_warning(make_anthology: MakeAnthology) -> None:
         'include = ["reviews/*.md"]', 'select = { tags = ["nothing"] }', extra="# two parts"
     )
     loaded = load(make_anthology, {"anthology.toml": manifest})
-    assert [ids(section.reviews) for section in loaded.anthology.sections] == [["alpha", "beta"], []]
+    assert [ids(section.reviews) for section in loaded.anthology.sections] == [
+        ["alpha", "beta"],
+        [],
+    ]
     (warning,) = loaded.report.diagnostics
     assert (warning.severity, warning.code, warning.line) == (Severity.WARNING, "M109", 6)
     assert warning.message == "section 'Part 2' holds no reviews"
@@ -486,12 +516,14 @@ def test_footnote_ids_are_prefixed_with_the_review_anchor(make_anthology: MakeAn
 def test_footnote_ids_follow_an_explicit_review_id(make_anthology: MakeAnthology) -> None:
     review = body_of(make_anthology, "Text[^1].\n\n[^1]: One.\n", id="blue-valentine")
     assert review.id == "blue-valentine"
-    assert '<a href="#r-blue-valentine--fn1" id="r-blue-valentine--fnref1">1</a>' in review.body.html
+    assert (
+        '<a href="#r-blue-valentine--fn1" id="r-blue-valentine--fnref1">1</a>' in review.body.html
+    )
 
 
 def test_headings_are_shifted(make_anthology: MakeAnthology) -> None:
     html = body_of(make_anthology, "# Top\n\n## Next\n\n##### Deep\n").body.html
-    assert html.split("\n") == ["<h3>Top</h3>", "<h4>Next</h4>", "<h6>Deep</h6>"]
+    assert html.splitlines() == ["<h3>Top</h3>", "<h4>Next</h4>", "<h6>Deep</h6>"]
 
 
 def test_nesting_deeper_than_the_limit_is_an_error(make_anthology: MakeAnthology) -> None:
@@ -517,7 +549,7 @@ def test_typographic_quotes_in_body_and_metadata(make_anthology: MakeAnthology) 
         make_anthology,
         "She said \"hello\" and it's 'fine' -- really.\n",
         headline="'A \"quoted\" headline'",
-        pullquote="It's a \"triumph\"",
+        pullquote='It\'s a "triumph"',
     )
     assert "<p>She said “hello” and it’s ‘fine’ – really.</p>" in review.body.html
     assert review.headline == "A “quoted” headline"

@@ -23,6 +23,7 @@ from .load.markdown import MarkdownContext, make_parser
 from .model import Anthology
 from .resources import Resolver
 from .themes import Theme, find_theme, shipped_styles
+from .write.atomic import write_all
 
 MANIFEST = "anthology.toml"
 FORMATS = ("pdf", "epub")
@@ -104,20 +105,19 @@ def build(
         )
     progress("Loading and checking the anthology")
     loaded = load_anthology(folder)
-    pending: list[tuple[Output, Callable[[], None]]] = []
+    made: list[tuple[Output, bytes]] = []
     if "pdf" in formats:
-        pending.append(_make_pdf(loaded, out, progress))
+        made.append(_make_pdf(loaded, out, progress))
     if "epub" in formats:
-        pending.append(_make_epub(loaded, out, progress))
+        made.append(_make_epub(loaded, out, progress))
     progress("Writing files")
-    for _output, write in pending:
-        write()
-    return Built([output for output, _ in pending], loaded.report)
+    write_all([(output.path, data) for output, data in made])
+    return Built([output for output, _ in made], loaded.report)
 
 
-def _make_pdf(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, Callable[[], None]]:
+def _make_pdf(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, bytes]:
     from .render.print_html import render_print
-    from .write.pdf import render_pdf, write_pdf
+    from .write.pdf import render_pdf
 
     progress("Rendering the print edition")
     document = render_print(loaded.anthology, loaded.theme)
@@ -126,13 +126,11 @@ def _make_pdf(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, Ca
     for warning in result.warnings:
         loaded.report.warning("B401", f"WeasyPrint: {warning}")
     path = out / f"{loaded.anthology.slug}.pdf"
-    output = Output(path, "pdf", len(result.data), pages=result.pages)
-    return output, lambda: write_pdf(result, path)
+    return Output(path, "pdf", len(result.data), pages=result.pages), result.data
 
 
-def _make_epub(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, Callable[[], None]]:
+def _make_epub(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, bytes]:
     from .render.epub_xhtml import render_epub
-    from .write.atomic import write_atomic
     from .write.epub import pack_epub
 
     progress("Rendering the EPUB documents")
@@ -140,5 +138,4 @@ def _make_epub(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, C
     progress("Packing the EPUB")
     data = pack_epub(package)
     path = out / f"{loaded.anthology.slug}.epub"
-    output = Output(path, "epub", len(data), documents=len(package.documents))
-    return output, lambda: write_atomic(path, data)
+    return Output(path, "epub", len(data), documents=len(package.documents)), data

@@ -1,4 +1,4 @@
-"""Write a file all at once or not at all."""
+"""Write files all at once or not at all."""
 
 from __future__ import annotations
 
@@ -10,34 +10,44 @@ from ..errors import BuildError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder.
+    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+    write_all([(path, data)])
 
-    The temporary file is renamed over ``path`` only once it is complete, so a
-    failure leaves any earlier file untouched and no partial file behind.
+
+def write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file, or none of them.
+
+    Each file is first written in full to a temporary file beside its target; only
+    when all of them are complete are they renamed over their targets. A failure
+    leaves any earlier files untouched and no partial file behind.
     """
+    staged: list[tuple[str, Path]] = []
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
+        for path, data in files:
+            staged.append((_stage(path, data), path))
+        for temporary, path in staged:
+            os.replace(temporary, path)
     except OSError as error:
         raise BuildError(
-            f"cannot write {path}: {error.strerror}",
-            hint="check that the output folder is writable, or choose another with --out",
+            f"cannot write {getattr(error, 'filename', None) or files[0][0]}: {error.strerror}",
+            hint="check that the output folder is writable and has free space,"
+            " or choose another with --out",
         ) from error
+    finally:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+
+
+def _stage(path: Path, data: bytes) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise BuildError(
-            f"cannot write {path}: {error.strerror}",
-            hint="check the free space and permissions of the output folder",
-        ) from error
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary

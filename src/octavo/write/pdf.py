@@ -19,7 +19,6 @@ from urllib.request import url2pathname
 from ..errors import BuildError
 from ..render.print_html import PrintDocument
 from ..resources import Resolver
-from .atomic import write_atomic
 
 #: A data: URL larger than this is refused (it is a file smuggled into the text).
 MAX_DATA_URL = 64 * 1024
@@ -134,7 +133,3 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
     assert isinstance(data, bytes)
     warnings = tuple(dict.fromkeys(logs.warnings))
     return PdfResult(data=data, pages=len(rendered.pages), anchors=anchors, warnings=warnings)
-
-
-def write_pdf(result: PdfResult, path: Path) -> None:
-    write_atomic(path, result.data)
