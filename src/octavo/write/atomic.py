@@ -21,6 +21,12 @@ def write_all(files: list[tuple[Path, bytes]]) -> None:
     when all of them are complete are they renamed over their targets. A failure
     leaves any earlier files untouched and no partial file behind.
     """
+    for path, _ in files:
+        if path.is_dir():
+            raise BuildError(
+                f"cannot write {path}: a folder of that name is in the way",
+                hint="move the folder, or choose another output folder with --out",
+            )
     staged: list[tuple[str, Path]] = []
     try:
         for path, data in files:
