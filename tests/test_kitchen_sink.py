@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from octavo.api import Built, build
 
-from .conftest import MakeAnthology, require
+from .conftest import require
 
 pytestmark = pytest.mark.slow
 
