@@ -557,3 +557,29 @@ def test_typographic_quotes_in_body_and_metadata(make_anthology: MakeAnthology) 
     # metadata is text, not Markdown: no emphasis, no links
     plain = body_of(make_anthology, "Body.\n", headline="'*Stars* [and] \"bars\"'")
     assert plain.headline == "*Stars* [and] “bars”"
+
+
+def test_a_misspelt_key_is_kept_and_warned_about(make_anthology: MakeAnthology) -> None:
+    book = make_anthology(
+        {"reviews/alpha.md": "---\ntitle: Alpha\nreviewer: Ann\nratng: 4/5\n---\n\nText.\n"}
+    )
+    loaded = load_anthology(book)
+    (warning,) = [d for d in loaded.report.diagnostics if d.code == "R213"]
+    assert warning.line == 4
+    assert warning.hint == "did you mean 'rating'?"
+    alpha = next(r for r in loaded.anthology.reviews if r.id == "alpha")
+    assert alpha.extra == {"ratng": "4/5"}
+    assert alpha.rating is None
+
+
+def test_front_matter_in_a_foreword_is_reported(make_anthology: MakeAnthology) -> None:
+    book = make_anthology(
+        {
+            "anthology.toml": 'title = "T"\n[[front]]\ntitle = "Foreword"\nfile = "f.md"\n',
+            "f.md": "---\ntitle: Something else\n---\n\nWords.\n",
+        }
+    )
+    loaded = load_anthology(book)
+    assert [(d.code, d.path.name if d.path else None) for d in loaded.report.diagnostics] == [
+        ("R214", "f.md")
+    ]

@@ -17,6 +17,7 @@ from ..diagnostics import Report
 from ..model import KINDS, Body, Image, Review, Work
 from ..resources import Refused
 from .frontmatter import Field, split_front_matter
+from .manifest import close_key
 from .markdown import MarkdownContext, render_markdown, typographic
 from .rating import parse_rating
 
@@ -197,6 +198,14 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
         reader = FIELDS.get(key)
         if reader is None:
             extra[key] = field.value
+            if known := close_key(key, list(FIELDS)):
+                report.warning(
+                    "R213",
+                    f"unknown key '{key}' (kept for templates as review.extra)",
+                    path,
+                    field.line,
+                    hint=f"did you mean '{known}'?",
+                )
             continue
         lines[key] = field.line
         try:
@@ -294,6 +303,14 @@ def load_text_page(path: Path, page_id: str, context: MarkdownContext) -> Body |
     if text is None:
         return None
     source = split_front_matter(text, path, context.report)
+    if source.fields:
+        context.report.warning(
+            "R214",
+            "this file's front matter is not used: its title comes from anthology.toml",
+            path,
+            1,
+            hint="remove the front matter, or set the title in the manifest",
+        )
     return render_markdown(source.body, page_id, path, source.body_line, context)
 
 
