@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
 from octavo.api import load_anthology
+from octavo.cli import app
 from octavo.render.epub_xhtml import render_epub
 from octavo.render.print_html import render_print
 from octavo.themes import shipped_styles, shipped_theme_names
@@ -76,3 +80,42 @@ def test_review_text_is_data_not_template(make_anthology: MakeAnthology) -> None
     assert ">49 " not in html
     assert "49 &lt;b" not in html
     assert "Body {{ config }} and {% if true %}text{% endif %}." in html
+
+
+@pytest.mark.parametrize(
+    ("template", "code", "where", "message"),
+    [
+        (
+            "{% for x in %}\n",
+            "S303",
+            "templates/_copyright.html.jinja:1",
+            "template error: Expected an expression",
+        ),
+        (
+            "<p>{{ book.no_such_thing }}</p>\n",
+            "S305",
+            "templates/_copyright.html.jinja:1",
+            "the template uses something that does not exist",
+        ),
+        ("<p>unclosed\n", "S306", None, "does not make well-formed XHTML"),
+    ],
+)
+def test_template_mistakes_are_diagnostics(
+    runner: CliRunner,
+    make_anthology: MakeAnthology,
+    tmp_path: Path,
+    template: str,
+    code: str,
+    where: str | None,
+    message: str,
+) -> None:
+    book = make_anthology({"templates/_copyright.html.jinja": template})
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(book), "--out", str(out), "--format", "epub"])
+    assert result.exit_code == 1
+    assert f"error[{code}]" in result.output
+    assert message in result.output
+    if where:
+        assert where in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()

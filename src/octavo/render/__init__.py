@@ -8,13 +8,14 @@ loaders made, wrapped with :func:`body_html`.
 from __future__ import annotations
 
 import re
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from ..diagnostics import Report
+from ..diagnostics import Diagnostic
 from ..errors import ContentError
 from ..model import Body, Image
 
@@ -53,28 +54,36 @@ def render_template(environment: jinja2.Environment, name: str, **context: objec
     try:
         return environment.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:
-        report = Report()
-        report.error(
+        problem = Diagnostic(
             "S303",
             f"template error: {error.message}",
             Path(error.filename or name),
             error.lineno,
             hint="fix the template, or remove the override to use the theme's own",
         )
-        raise ContentError(report) from error
     except jinja2.TemplateNotFound as error:
-        report = Report()
-        report.error(
+        problem = Diagnostic(
             "S304",
             f"the theme has no template '{error.name}'",
             hint="the theme is incomplete: extend a full theme such as classic",
         )
-        raise ContentError(report) from error
     except jinja2.UndefinedError as error:
-        report = Report()
-        report.error(
+        path, line = _template_frame(error)
+        problem = Diagnostic(
             "S305",
-            f"template {name} uses something that does not exist: {error.message}",
+            f"the template uses something that does not exist: {error.message}",
+            path or Path(name),
+            line,
             hint="check the names in the template against the documented template context",
         )
-        raise ContentError(report) from error
+    raise ContentError.single(problem)
+
+
+def _template_frame(error: BaseException) -> tuple[Path | None, int | None]:
+    """The template file and line where ``error`` was raised (Jinja keeps them)."""
+    found: tuple[Path | None, int | None] = (None, None)
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        filename = frame.f_code.co_filename
+        if filename.endswith(".jinja"):
+            found = (Path(filename), line)
+    return found

@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from .. import __version__
-from ..diagnostics import Report
+from ..diagnostics import Diagnostic
 from ..errors import ContentError
 from ..model import Anthology, Image, IndexPage, TocNode
 from ..themes import Theme
@@ -192,11 +192,10 @@ def _check_xml(xhtml: str, template: str) -> None:
             xhtml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True)
         )
     except etree.XMLSyntaxError as error:
-        report = Report()
-        report.error(
+        problem = Diagnostic(
             "S306",
             f"template {template} does not make well-formed XHTML: {error.msg}"
             f" (line {error.lineno} of its output)",
             hint="close every element and write void elements as <br/>",
         )
-        raise ContentError(report) from error
+        raise ContentError.single(problem) from error
