@@ -69,7 +69,7 @@ from slugify import slugify
 
 from ..diagnostics import Diagnostic, Report
 from ..errors import ContentError
-from ..write.atomic import write_atomic
+from ..write.atomic import write_all
 
 __all__ = [
     "ImportedReview",
@@ -632,6 +632,5 @@ def import_text_files(paths: list[Path], to: Path, *, force: bool = False) -> li
     writes = _plan(paths, to, force, report)
     if report.has_errors():
         raise ContentError(report)
-    for target, text in writes:
-        write_atomic(target, text.encode("utf-8"))
+    write_all([(target, text.encode("utf-8")) for target, text in writes])
     return [target for target, _ in writes]

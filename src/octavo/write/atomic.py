@@ -9,11 +9,6 @@ from pathlib import Path
 from ..errors import BuildError
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    write_all([(path, data)])
-
-
 def write_all(files: list[tuple[Path, bytes]]) -> None:
     """Write every file, or none of them.
 
