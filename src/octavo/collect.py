@@ -67,8 +67,9 @@ class Inputs:
 def collect(inputs: Inputs) -> Anthology | None:
     """Build the Anthology, or return None with the errors in ``inputs.report``."""
     manifest = inputs.manifest
-    library = _load_library(inputs)
-    sections = _sections(inputs, library)
+    included = [_included(inputs, index, spec) for index, spec in enumerate(manifest.sections)]
+    library = _load_library(inputs, included)
+    sections = _sections(inputs, library, included)
     front = tuple(
         page
         for index, spec in enumerate(manifest.front)
@@ -132,7 +133,15 @@ def _print_options(manifest: Manifest) -> PrintOptions:
 # --- reviews ------------------------------------------------------------------------
 
 
-def _load_library(inputs: Inputs) -> dict[Path, Review]:
+def _included(inputs: Inputs, index: int, spec: SectionSpec) -> list[Path]:
+    """The files a section's ``include`` names, in order, each once."""
+    paths: list[Path] = []
+    for pattern_index, pattern in enumerate(spec.include or []):
+        paths.extend(_glob(inputs, pattern, ("sections", index, "include", pattern_index)))
+    return list(dict.fromkeys(path.resolve() for path in paths))
+
+
+def _load_library(inputs: Inputs, included: list[list[Path]]) -> dict[Path, Review]:
     """Load every review in the reviews folder and every file a section includes."""
     paths: list[Path] = []
     folder = inputs.reviews_folder
@@ -145,9 +154,8 @@ def _load_library(inputs: Inputs) -> dict[Path, Review]:
             f"the reviews folder '{inputs.manifest.reviews}' does not exist",
             "create it and put the review files in it, or point 'reviews' at the right folder",
         )
-    for index, spec in enumerate(inputs.manifest.sections):
-        for pattern_index, pattern in enumerate(spec.include or []):
-            paths.extend(_glob(inputs, pattern, ("sections", index, "include", pattern_index)))
+    for section_paths in included:
+        paths.extend(section_paths)
     library: dict[Path, Review] = {}
     by_id: dict[str, Path] = {}
     for path in dict.fromkeys(p.resolve() for p in paths):
@@ -199,7 +207,9 @@ def _glob(inputs: Inputs, pattern: str, location: tuple[str | int, ...]) -> list
     return allowed
 
 
-def _sections(inputs: Inputs, library: dict[Path, Review]) -> list[Section]:
+def _sections(
+    inputs: Inputs, library: dict[Path, Review], included: list[list[Path]]
+) -> list[Section]:
     manifest = inputs.manifest
     if not manifest.sections:
         everything = _sort(list(library.values()), "title")
@@ -207,7 +217,7 @@ def _sections(inputs: Inputs, library: dict[Path, Review]) -> list[Section]:
     sections: list[Section] = []
     placed: dict[Path, int] = {}
     for index, spec in enumerate(manifest.sections):
-        chosen = _choose(inputs, index, spec, library)
+        chosen = _choose(inputs, index, spec, library, included[index])
         reviews: list[Review] = []
         for review in chosen:
             if review.path in placed and not manifest.allow_repeats:
@@ -248,14 +258,14 @@ def _sections(inputs: Inputs, library: dict[Path, Review]) -> list[Section]:
 
 
 def _choose(
-    inputs: Inputs, index: int, spec: SectionSpec, library: dict[Path, Review]
+    inputs: Inputs,
+    index: int,
+    spec: SectionSpec,
+    library: dict[Path, Review],
+    included: list[Path],
 ) -> list[Review]:
     if spec.include is not None:
-        chosen: list[Review] = []
-        for pattern in spec.include:
-            for path in sorted(p.resolve() for p in inputs.root.glob(pattern) if p.is_file()):
-                if path in library and library[path] not in chosen:
-                    chosen.append(library[path])
+        chosen = [library[path] for path in included if path in library]
         if spec.select is not None:
             test = _selector(inputs, index, spec.select)
             chosen = [review for review in chosen if test(review)]

@@ -263,7 +263,7 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
         body=body,
         headline=_optional_str(values.get("headline")),
         publication=_optional_str(values.get("publication")),
-        published=values["published"] if isinstance(values.get("published"), date) else None,  # type: ignore[arg-type]
+        published=_optional_date(values.get("published")),
         rating=rating,
         tags=_tuple(values.get("tags")),
         image=image,
@@ -332,6 +332,10 @@ def _tuple(value: object) -> tuple[str, ...]:
 
 def _optional_str(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _optional_date(value: object) -> date | None:
+    return value if isinstance(value, date) else None
 
 
 def _optional_int(value: object) -> int | None:
