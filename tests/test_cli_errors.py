@@ -242,8 +242,8 @@ def test_control_character(
     text = review("title: Alpha", "reviewer: Ann Critic", body=body)
     check(
         runner, make_anthology, tmp_path, {"reviews/alpha.md": text},
-        "R210", "reviews/alpha.md:8",
-        "the file holds the invisible control character U+000C (column 7)",
+        "R210", "reviews/alpha.md:8:7",
+        "the file holds the invisible control character U+000C",
         "delete it; it often comes from copying text out of a PDF or a word processor",
     )  # fmt: skip
 

@@ -14,7 +14,7 @@ from octavo.diagnostics import Diagnostic, Report, Severity
 from octavo.errors import ContentError
 from octavo.load.frontmatter import split_front_matter
 from octavo.load.manifest import key_lines, line_for
-from octavo.load.markdown import MAX_NESTING
+from octavo.load.markdown import MAX_NESTING, sanitise
 from octavo.load.rating import parse_rating
 from octavo.model import Review
 
@@ -481,23 +481,36 @@ def body_of(make_anthology: MakeAnthology, body: str, **fields: str) -> Review:
     return only_review(load(make_anthology, {"reviews/alpha.md": text, "reviews/beta.md": None}))
 
 
-def test_raw_html_is_sanitised(make_anthology: MakeAnthology) -> None:
-    body = (
-        "Before.\n\n"
-        "<script>alert('boo')</script>\n\n"
-        '<iframe src="https://example.com/"></iframe>\n\n'
-        '<object data="x.swf"></object>\n\n'
+def test_the_sanitiser_removes_what_the_checks_might_miss() -> None:
+    html = sanitise(
+        "<p>Before.</p>"
+        "<script>alert('boo')</script>"
+        '<iframe src="https://example.com/"></iframe>'
+        '<object data="x.swf"></object>'
         '<p onclick="steal()" style="color: red" class="note">Kept <a href="javascript:x()">'
-        "link</a></p>\n\n"
-        "After.\n"
+        "link</a></p>"
+        '<link rel="attachment" href="file:///etc/hostname">'
+        "<p>After.</p>"
     )
-    html = body_of(make_anthology, body).body.html
     for gone in ("<script", "alert", "<iframe", "example.com", "<object", "x.swf",
-                 "onclick", "steal", "style=", "color: red", "javascript"):  # fmt: skip
+                 "onclick", "steal", "style=", "color: red", "javascript", "<link",
+                 "hostname"):  # fmt: skip
         assert gone not in html
     assert '<p class="note">Kept <a>link</a></p>' in html
     assert "<p>Before.</p>" in html
     assert "<p>After.</p>" in html
+
+
+def test_harmless_unknown_tags_lose_their_markup_not_their_text(
+    make_anthology: MakeAnthology,
+) -> None:
+    html = body_of(
+        make_anthology, "<center>Middle</center> and <font>old</font> words.\n"
+    ).body.html
+    assert "Middle" in html
+    assert "old" in html
+    assert "<center" not in html
+    assert "<font" not in html
 
 
 def test_footnote_ids_are_prefixed_with_the_review_anchor(make_anthology: MakeAnthology) -> None:

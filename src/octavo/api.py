@@ -70,7 +70,7 @@ def load_anthology(folder: Path) -> Loaded:
     manifest_path = folder / MANIFEST if folder.is_dir() else folder
     if not manifest_path.parent.is_dir():
         raise UsageError(f"there is no folder {folder}", hint="name an anthology folder")
-    report = Report()
+    report = Report(root=manifest_path.parent)
     loaded = load_manifest(manifest_path, report)
     if loaded is None:
         raise ContentError(report)

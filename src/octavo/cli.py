@@ -77,9 +77,10 @@ def _default_folder() -> Path:
 
 
 def _print_report(report: Report, console: Console) -> None:
+    bases = [report.root, Path.cwd()] if report.root else [Path.cwd()]
     for diagnostic in report.diagnostics:
         style = "red" if diagnostic.severity.value == "error" else "yellow"
-        head, _, hint = diagnostic.format(Path.cwd()).partition("\n")
+        head, _, hint = diagnostic.format(*bases).partition("\n")
         console.print(head, style=style, markup=False)
         if hint:
             console.print(hint, markup=False)
@@ -96,7 +97,8 @@ def _run(debug: bool, action: Callable[[Console], None]) -> None:
             traceback.print_exc()
         raise typer.Exit(error.exit_code) from None
     except OctavoError as error:
-        console.print(f"error: {error.message}", style="bold red", markup=False)
+        label = f"error[{error.code}]" if error.code else "error"
+        console.print(f"{label}: {error.message}", style="bold red", markup=False)
         if error.hint:
             console.print(f"  hint: {error.hint}", markup=False)
         if debug:

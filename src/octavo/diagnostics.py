@@ -7,6 +7,7 @@ everything has been read, when the report holds any error.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -32,20 +33,29 @@ class Diagnostic:
     line: int | None = None
     hint: str | None = None
     severity: Severity = Severity.ERROR
+    column: int | None = None
 
-    def location(self, relative_to: Path | None = None) -> str:
+    def location(self, *bases: Path) -> str:
+        """``path:line:column``, the path relative to the first base that holds it."""
         if self.path is None:
             return ""
-        shown = self.path
-        if relative_to is not None:
-            try:
-                shown = self.path.resolve().relative_to(relative_to.resolve())
-            except ValueError:
-                shown = self.path
-        return f"{shown}:{self.line}" if self.line else str(shown)
+        # abspath, not resolve: a symlink is shown where it is, not where it points
+        shown = Path(os.path.abspath(self.path))
+        for base in bases:
+            absolute_base = Path(os.path.abspath(base))
+            if shown.is_relative_to(absolute_base):
+                shown = shown.relative_to(absolute_base)
+                break
+        where = str(shown)
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        return where
 
-    def format(self, relative_to: Path | None = None) -> str:
-        where = self.location(relative_to)
+    def format(self, *bases: Path) -> str:
+        """The diagnostic as printed: ``error[R201] reviews/a.md:3: message`` and a hint."""
+        where = self.location(*bases)
         head = f"{self.severity.value}[{self.code}] "
         head += f"{where}: {self.message}" if where else self.message
         if self.hint:
@@ -58,6 +68,8 @@ class Report:
     """The diagnostics of one run, in the order they were found."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: the anthology folder, when known: paths are shown relative to it
+    root: Path | None = None
 
     def add(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)
@@ -69,8 +81,9 @@ class Report:
         path: Path | None = None,
         line: int | None = None,
         hint: str | None = None,
+        column: int | None = None,
     ) -> None:
-        self.add(Diagnostic(code, message, path, line, hint, Severity.ERROR))
+        self.add(Diagnostic(code, message, path, line, hint, Severity.ERROR, column))
 
     def warning(
         self,
@@ -79,8 +92,9 @@ class Report:
         path: Path | None = None,
         line: int | None = None,
         hint: str | None = None,
+        column: int | None = None,
     ) -> None:
-        self.add(Diagnostic(code, message, path, line, hint, Severity.WARNING))
+        self.add(Diagnostic(code, message, path, line, hint, Severity.WARNING, column))
 
     def extend(self, other: Report) -> None:
         self.diagnostics.extend(other.diagnostics)

@@ -15,10 +15,12 @@ class OctavoError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        #: a stable diagnostic code (B4xx for build errors), when there is one
+        self.code = code
 
 
 class ContentError(OctavoError):

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..diagnostics import Report
+from ..limits import MAX_FRONT_MATTER_BYTES, MAX_FRONT_MATTER_VALUES
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,16 @@ def split_front_matter(text: str, path: Path, report: Report) -> Source:
         if lines[number].rstrip() == opener:
             block = "\n".join(lines[1:number])
             body = "\n".join(lines[number + 1 :])
+            if len(block.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+                report.error(
+                    "R219",
+                    f"the front matter is {len(block.encode('utf-8')) // 1024} KB, more than"
+                    f" the {MAX_FRONT_MATTER_BYTES // 1024} KB allowed",
+                    path,
+                    1,
+                    hint="keep long text in the body, below the front matter",
+                )
+                return Source({}, body, number + 2)
             reader = _read_yaml if _OPENERS[opener] == "yaml" else _read_toml
             fields = reader(block, path, report)
             return Source(fields, body, number + 2)
@@ -150,7 +161,7 @@ def _read_yaml(block: str, path: Path, report: Report) -> dict[str, Field]:
 
 #: More values than any review needs; YAML aliases could otherwise expand a few
 #: lines into billions of values ("billion laughs").
-_MAX_VALUES = 10_000
+_MAX_VALUES = MAX_FRONT_MATTER_VALUES
 #: Deeper than any review needs; an alias inside its own anchor (``&a [*a]``) is
 #: infinitely deep.
 _MAX_DEPTH = 100

@@ -26,12 +26,9 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..diagnostics import Report
+from ..limits import MAX_NESTING
 from ..model import Body, Image
 from ..resources import Refused, Resolver
-
-#: Nesting deeper than this is an error: markdown-it silently drops what lies
-#: beyond its limit, and a book must not lose text without a word.
-MAX_NESTING = 30
 
 #: Quotation marks per language: primary open/close, secondary open/close.
 QUOTES = {
@@ -82,6 +79,9 @@ def make_parser(language: str) -> MarkdownIt:
     )
     parser.options["quotes"] = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
     parser.options["maxNesting"] = MAX_NESTING + 10
+    # Every link becomes a token, so that _check_links can refuse the bad ones with
+    # their line, instead of markdown-it leaving them as text without a word.
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
     return parser
 
 
@@ -123,19 +123,30 @@ def render_markdown(
     tokens = context.parser.parse(text, {})
     if not _check_nesting(tokens, path, first_line, context.report):
         return Body(html="", words=0)
+    _check_links(tokens, path, first_line, context.report)
+    _check_raw_html(tokens, path, first_line, context.report)
     images = _resolve_images(tokens, path, first_line, context)
     _shift_headings(tokens, context.heading_shift)
     raw_html = context.parser.renderer.render(tokens, context.parser.options, {})
-    clean = nh3.clean(
-        raw_html,
+    clean = sanitise(raw_html)
+    fragment, words = _finish(clean, doc_id, images, path, first_line, context.report)
+    return Body(html=fragment, words=words, images=images)
+
+
+def sanitise(html: str) -> str:
+    """The allow-list sanitiser every rendered body goes through (nh3).
+
+    It runs after the checks that refuse dangerous raw HTML with an error, as a
+    second line of defence: whatever those checks miss cannot reach a book.
+    """
+    return nh3.clean(
+        html,
         tags=_TAGS,
         attributes={"*": _GLOBAL_ATTRIBUTES, **_ATTRIBUTES},
         url_schemes={"http", "https", "mailto", "asset"},
         link_rel=None,
         strip_comments=True,
     )
-    fragment, words = _finish(clean, doc_id, images, path, first_line, context.report)
-    return Body(html=fragment, words=words, images=images)
 
 
 def _check_nesting(tokens: list[Token], path: Path, first_line: int, report: Report) -> bool:
@@ -152,6 +163,101 @@ def _check_nesting(tokens: list[Token], path: Path, first_line: int, report: Rep
             )
             return False
     return True
+
+
+#: Raw HTML elements that are refused with an error: they run code, fetch or embed
+#: other documents, or restyle the page. (Other unknown tags lose their markup but
+#: keep their text.)
+REFUSED_ELEMENTS = frozenset({
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
+    "form", "input", "button", "select", "textarea", "link", "meta", "base", "svg",
+    "math", "template", "noscript", "audio", "video", "source", "track", "canvas",
+    "portal", "dialog", "img", "picture", "image",
+})  # fmt: skip
+#: Attributes that hold a URL.
+_URL_ATTRIBUTES = frozenset({
+    "href", "src", "srcset", "poster", "background", "action", "formaction", "xlink:href",
+    "data", "cite", "longdesc", "lowsrc", "dynsrc", "usemap", "manifest", "ping",
+    "codebase", "archive", "profile",
+})  # fmt: skip
+_TAG = re.compile(r"<\s*([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTRIBUTE = re.compile(r"""([^\s=/"'>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+_LINK_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def link_problem(url: str) -> str | None:
+    """Why a link may not be followed from a book, or None when it may."""
+    target = url.strip()
+    if target.startswith("#") or target.lower().startswith(_LINK_SCHEMES):
+        return None
+    if match := re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", target):
+        return f"'{match.group(1).lower()}:' links are refused ({target[:60]})"
+    return (
+        f"the link '{target[:60]}' points at a file: a book can only link to web"
+        " addresses and to #anchors"
+    )
+
+
+def _check_links(tokens: list[Token], path: Path, first_line: int, report: Report) -> None:
+    for token in tokens:
+        line = token.map[0] + first_line if token.map else first_line
+        for child in token.children or []:
+            if child.type == "link_open":
+                problem = link_problem(str(child.attrs.get("href", "")))
+                if problem:
+                    report.error(
+                        "R215",
+                        problem,
+                        path,
+                        line,
+                        hint="link to a web address (https://...) or to an #anchor",
+                    )
+
+
+def _check_raw_html(tokens: list[Token], path: Path, first_line: int, report: Report) -> None:
+    """Refuse raw HTML that would run code, fetch something or restyle the page."""
+    for token in tokens:
+        line = token.map[0] + first_line if token.map else first_line
+        pieces = [token] if token.type == "html_block" else []
+        pieces += [child for child in token.children or [] if child.type == "html_inline"]
+        for piece in pieces:
+            for match in _TAG.finditer(piece.content):
+                where = line + piece.content.count("\n", 0, match.start())
+                _check_tag(match.group(1).lower(), match.group(2), path, where, report)
+
+
+def _check_tag(name: str, attributes: str, path: Path, line: int, report: Report) -> None:
+    hint = "remove it; reviews hold text, and the theme does the styling"
+    if name in ("img", "picture", "image"):
+        report.error(
+            "R216",
+            f"raw HTML <{name}> is refused: write images in Markdown, as"
+            " ![description](images/file.png)",
+            path,
+            line,
+            hint="Markdown images are checked and packed into the book; raw ones are not",
+        )
+        return
+    if name in REFUSED_ELEMENTS:
+        report.error("R216", f"raw HTML <{name}> is refused", path, line, hint)
+        return
+    for attribute in _ATTRIBUTE.finditer(attributes):
+        key = attribute.group(1).lower()
+        value = (attribute.group(2) or "").strip("\"'")
+        if key.startswith("on"):
+            report.error(
+                "R216", f"the event handler {key}= on <{name}> is refused", path, line, hint
+            )
+        elif key == "style":
+            report.error("R216", f"the style= attribute on <{name}> is refused", path, line, hint)
+        elif key in _URL_ATTRIBUTES and (problem := link_problem(value)):
+            report.error(
+                "R215",
+                problem,
+                path,
+                line,
+                hint="link to a web address (https://...) or to an #anchor",
+            )
 
 
 def _shift_headings(tokens: list[Token], shift: int) -> None:

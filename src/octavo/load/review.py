@@ -14,8 +14,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..diagnostics import Report
+from ..limits import MAX_TEXT_BYTES
 from ..model import KINDS, Body, Image, Review, Work
-from ..resources import Refused
+from ..resources import Refused, Resolver
 from .frontmatter import Field, split_front_matter
 from .manifest import close_key
 from .markdown import MarkdownContext, render_markdown, typographic
@@ -150,9 +151,27 @@ TYPESET = ("title", "headline", "pullquote", "showing", "publication", "image_al
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def read_text_file(path: Path, report: Report) -> str | None:
+def read_text_file(path: Path, report: Report, resolver: Resolver) -> str | None:
     """Read a UTF-8 text file; report what is wrong with it instead of failing."""
+    if not resolver.allows(path):
+        report.error(
+            "R217",
+            f"the file is a link to {path.resolve()}, outside the anthology",
+            path,
+            hint="copy the file into the anthology instead of linking to it",
+        )
+        return None
     try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            report.error(
+                "R218",
+                f"the file is {size / 1024 / 1024:.1f} MB, more than the"
+                f" {MAX_TEXT_BYTES // 1024 // 1024} MB a review may have",
+                path,
+                hint="split it, or check that it is really a review (not an export of many)",
+            )
+            return None
         data = path.read_bytes()
     except OSError as error:
         report.error("R200", f"cannot read the file: {error.strerror}", path)
@@ -173,11 +192,11 @@ def read_text_file(path: Path, report: Report) -> str | None:
         if match := _CONTROL.search(line_text.rstrip("\r")):
             report.error(
                 "R210",
-                f"the file holds the invisible control character U+{ord(match.group()):04X}"
-                f" (column {match.start() + 1})",
+                f"the file holds the invisible control character U+{ord(match.group()):04X}",
                 path,
                 number,
                 hint="delete it; it often comes from copying text out of a PDF or a word processor",
+                column=match.start() + 1,
             )
             return None
     return unicodedata.normalize("NFC", text)
@@ -186,7 +205,7 @@ def read_text_file(path: Path, report: Report) -> str | None:
 def load_review(path: Path, context: MarkdownContext) -> Review | None:
     """Read the review at ``path``; problems go to ``context.report``."""
     report = context.report
-    text = read_text_file(path, report)
+    text = read_text_file(path, report, context.resolver)
     if text is None:
         return None
     errors_before = len(report.errors)
@@ -299,7 +318,7 @@ def _main_image(
 
 def load_text_page(path: Path, page_id: str, context: MarkdownContext) -> Body | None:
     """Read a front- or back-matter Markdown file (front matter, if any, is ignored)."""
-    text = read_text_file(path, context.report)
+    text = read_text_file(path, context.report, context.resolver)
     if text is None:
         return None
     source = split_front_matter(text, path, context.report)
