@@ -188,7 +188,7 @@ def test_bad_value(
         ("images/text.png", "image 'images/text.png' cannot be read as an image",
          "re-export the image from an image editor as PNG or JPEG"),
         ("images/notes.txt", "image 'images/notes.txt' is not an image type Octavo can use",
-         "use a PNG, JPEG, GIF or WebP file"),
+         "use a PNG, JPEG, GIF, WebP or SVG file"),
     ],
     ids=["outside", "absolute", "missing", "not-an-image", "wrong-type"],
 )  # fmt: skip

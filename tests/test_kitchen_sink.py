@@ -84,6 +84,8 @@ Term
 
 ![A small red picture](still.jpg)
 
+![A grey disc](disc.svg)
+
 [^note]: The note.
 """
 
@@ -96,6 +98,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path]:
         "cover.png": _image((800, 1280), "#224", "PNG"),
         "reviews/sink.md": REVIEW,
         "reviews/still.jpg": _image((600, 400), "#a22", "JPEG"),
+        "reviews/disc.svg": (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" viewBox="0 0 10 10">'
+            '<circle cx="5" cy="5" r="4" fill="#888"/></svg>'
+        ),
         "reviews/plain.md": "---\ntitle: Plain\nreviewer: Eve\nrating: B+\n---\n\nPlain text.\n",
     }
     for name, content in files.items():
@@ -152,6 +158,11 @@ def test_review_document(built: tuple[Built, Path]) -> None:
     assert "<table>" in xhtml
     assert "<dl>" in xhtml
     assert 'alt="A small red picture"' in xhtml
+    assert 'alt="A grey disc"' in xhtml
+    svg = [n for n in book.namelist() if n.endswith("-disc.svg")]
+    assert len(svg) == 1
+    opf = book.read("EPUB/content.opf").decode()
+    assert 'media-type="image/svg+xml"' in opf
 
 
 def test_flat_book_pdf(built: tuple[Built, Path]) -> None:
@@ -174,3 +185,7 @@ def test_flat_book_pdf(built: tuple[Built, Path]) -> None:
     assert reader.metadata is not None
     assert reader.metadata.author == "Ann Editor, Bob Editor"
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_no_warnings(built: tuple[Built, Path]) -> None:
+    assert [d.format() for d in built[0].report.diagnostics] == []

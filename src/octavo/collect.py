@@ -16,6 +16,7 @@ from pathlib import Path
 from slugify import slugify
 
 from .diagnostics import Report
+from .errors import Refused
 from .load.manifest import TRIMS, KeyLines, Manifest, SectionSpec, Select, line_for
 from .load.markdown import MarkdownContext
 from .load.rating import parse_rating
@@ -32,7 +33,6 @@ from .model import (
     Section,
     TextPage,
 )
-from .resources import Refused
 
 INDEX_TITLES = {
     "works": "Index of Works",

@@ -45,3 +45,17 @@ class UsageError(OctavoError):
     """The command line itself is wrong."""
 
     exit_code = 2
+
+
+class Refused(Exception):
+    """A reference or a file a build may not use; becomes a diagnostic where it is met.
+
+    ``message`` says what was refused and why, ``hint`` how to fix it.
+    """
+
+    def __init__(self, message: str, hint: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        #: a more precise diagnostic code than the caller's own, when there is one
+        self.code = code

@@ -16,33 +16,24 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image as PILImage
 
+from .errors import Refused
+from .limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
 from .model import Image
+from .svg import check_svg
 
 #: Image types every EPUB reader must show (EPUB 3 core media types) and that
-#: WeasyPrint draws. SVG waits for a sanitiser of its own.
+#: WeasyPrint draws. SVG is checked by svg.py before it is used.
 IMAGE_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
     ".gif": "image/gif",
     ".webp": "image/webp",
+    ".svg": "image/svg+xml",
 }
 _PIL_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 
-#: Larger images are refused rather than decoded: a few kilobytes of PNG can claim
-#: gigapixels (a "decompression bomb").
-MAX_PIXELS = 60_000_000
-
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-
-
-class Refused(Exception):
-    """A reference that the build may not follow, with a hint on how to fix it."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -91,8 +82,18 @@ class Resolver:
         if media_type is None:
             raise Refused(
                 f"'{reference}' is not an image type Octavo can use",
-                "use a PNG, JPEG, GIF or WebP file",
+                "use a PNG, JPEG, GIF, WebP or SVG file",
             )
+        size = path.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            raise Refused(
+                f"'{reference}' is {size / 1024 / 1024:.0f} MB, more than the"
+                f" {MAX_IMAGE_BYTES // 1024 // 1024} MB an image may have",
+                "export it again at the size it is printed (300 dpi is plenty)",
+            )
+        if media_type == "image/svg+xml":
+            width, height = check_svg(path, reference)
+            return Image(path, alt, credit, width, height, media_type)
         return open_image(path, reference, alt, credit)
 
 
@@ -105,10 +106,10 @@ def open_image(path: Path, reference: str, alt: str, credit: str | None = None) 
         with probe:
             width, height = probe.size
             found = _PIL_FORMATS.get(probe.format or "")
-            if width * height > MAX_PIXELS:
+            if width * height > MAX_IMAGE_PIXELS:
                 raise Refused(
                     f"'{reference}' is {width}x{height} pixels, more than Octavo decodes",
-                    "scale the image down below 60 megapixels",
+                    f"scale the image down below {MAX_IMAGE_PIXELS // 1_000_000} megapixels",
                 )
             probe.load()
     except Refused:

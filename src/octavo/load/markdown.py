@@ -26,9 +26,10 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..diagnostics import Report
+from ..errors import Refused
 from ..limits import MAX_NESTING
 from ..model import Body, Image
-from ..resources import Refused, Resolver
+from ..resources import Resolver
 
 #: Quotation marks per language: primary open/close, secondary open/close.
 QUOTES = {
@@ -284,8 +285,10 @@ def _resolve_images(
             try:
                 image = context.resolver.image(source, path.parent, alt)
             except Refused as refused:
-                context.report.error("R207", f"image {refused.message}", path, line, refused.hint)
-                child.attrs["src"] = ""
+                context.report.error(
+                    refused.code or "R207", f"image {refused.message}", path, line, refused.hint
+                )
+                child.attrs["src"] = "asset:"  # already reported
                 continue
             key = _image_key(image.path, images)
             images[key] = image
@@ -339,7 +342,7 @@ def _check_raw_image(
 ) -> None:
     """Raw ``<img>`` tags are allowed only for images the Markdown already resolved."""
     source = element.get("src", "")
-    if source.startswith("asset:") and source[6:] in images:
+    if source == "asset:" or (source.startswith("asset:") and source[6:] in images):
         return
     report.error(
         "R207",

@@ -14,9 +14,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..diagnostics import Report
+from ..errors import Refused
 from ..limits import MAX_TEXT_BYTES
 from ..model import KINDS, Body, Image, Review, Work
-from ..resources import Refused, Resolver
+from ..resources import Resolver
 from .frontmatter import Field, split_front_matter
 from .manifest import close_key
 from .markdown import MarkdownContext, render_markdown, typographic
@@ -312,7 +313,9 @@ def _main_image(
             str(values["image"]), path.parent, alt, _optional_str(values.get("image_credit"))
         )
     except Refused as refused:
-        context.report.error("R207", f"image {refused.message}", path, lines["image"], refused.hint)
+        context.report.error(
+            refused.code or "R207", f"image {refused.message}", path, lines["image"], refused.hint
+        )
         return None
 
 

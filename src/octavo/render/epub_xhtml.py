@@ -85,9 +85,12 @@ class _Images:
         if packed is None:
             number = len(self.by_path) + 1
             stem = "".join(c if c.isalnum() else "-" for c in image.path.stem.lower())[:40]
-            extension = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif"}.get(
-                image.media_type, ".webp"
-            )
+            extension = {
+                "image/jpeg": ".jpg",
+                "image/png": ".png",
+                "image/gif": ".gif",
+                "image/svg+xml": ".svg",
+            }.get(image.media_type, ".webp")
             packed = EpubImage(
                 id=f"img-{number}",
                 file_name=f"images/{number:03d}-{stem}{extension}",
