@@ -89,7 +89,9 @@ def test_an_unsafe_svg_in_a_review_names_the_review_and_line(
 ) -> None:
     book = make_anthology(
         {
-            "reviews/alpha.md": "---\ntitle: A\nreviewer: Ann\n---\n\nText.\n\n![A disc](bad.svg)\n",
+            "reviews/alpha.md": (
+                "---\ntitle: A\nreviewer: Ann\n---\n\nText.\n\n![A disc](bad.svg)\n"
+            ),
             "reviews/bad.svg": UNSAFE["script"][0],
         }
     )
