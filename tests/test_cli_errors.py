@@ -261,7 +261,7 @@ def test_duplicate_review_id(
         "give one of the two reviews another 'id' (or another file name)",
     )  # fmt: skip
     (line,) = [line for line in lines if line.startswith("error[R212]")]
-    assert line.endswith("/reviews/alpha.md")
+    assert line.endswith(" already used by reviews/alpha.md")
 
 
 # --- the manifest -----------------------------------------------------------------------------

@@ -125,7 +125,8 @@ def test_every_generated_class_has_a_folder() -> None:
 @pytest.mark.parametrize("name", CLASSES)
 def test_every_expectation_is_complete(name: str) -> None:
     expect = Expect.read(CORPUS / name)
-    assert expect.description and expect.message
+    assert expect.description
+    assert expect.message
     assert re.fullmatch(r"[MRSBI][1-5]\d\d", expect.code)
     assert expect.exit in (1, 2)
     assert expect.line is None or expect.file is not None

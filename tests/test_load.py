@@ -193,8 +193,12 @@ def test_yaml_tags_are_refused() -> None:
 def test_python_tags_are_never_constructed(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     text = f"---\ntitle: x\ncmd: !!python/object/apply:os.system [touch {marker}]\n---\n"
-    values, _, _, _, _ = split(text)
-    assert values["cmd"] == [f"touch {marker}"]
+    values, _, _, _, report = split(text)
+    assert "cmd" not in values
+    (error,) = report.errors
+    assert error.code == "R203"
+    assert error.line == 3
+    assert error.message == "YAML tags such as '!!python/object/apply:os.system' are not allowed"
     assert not marker.exists()
 
 

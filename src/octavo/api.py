@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .collect import Inputs, collect
-from .diagnostics import Report
-from .errors import ContentError, UsageError
+from .diagnostics import Diagnostic, Report
+from .errors import ContentError, Refused, UsageError
 from .load.manifest import load_manifest
 from .load.markdown import MarkdownContext, make_parser
 from .model import Anthology
 from .resources import Resolver
 from .themes import Theme, find_theme, shipped_styles
-from .write.atomic import write_all
+from .write.atomic import output_lock, write_all
 
 MANIFEST = "anthology.toml"
 FORMATS = ("pdf", "epub")
@@ -39,6 +39,7 @@ class Loaded:
     theme: Theme
     resolver: Resolver
     report: Report
+    reviews_folder: Path
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def load_anthology(folder: Path) -> Loaded:
     anthology = collect(Inputs(manifest, manifest_path, lines, reviews_folder, context))
     if anthology is None or theme is None or report.has_errors():
         raise ContentError(report)
-    return Loaded(anthology, theme, resolver, report)
+    return Loaded(anthology, theme, resolver, report, reviews_folder)
 
 
 def build(
@@ -105,14 +106,35 @@ def build(
         )
     progress("Loading and checking the anthology")
     loaded = load_anthology(folder)
+    _check_output_folder(out, loaded)
     made: list[tuple[Output, bytes]] = []
-    if "pdf" in formats:
-        made.append(_make_pdf(loaded, out, progress))
-    if "epub" in formats:
-        made.append(_make_epub(loaded, out, progress))
+    try:
+        if "pdf" in formats:
+            made.append(_make_pdf(loaded, out, progress))
+        if "epub" in formats:
+            made.append(_make_epub(loaded, out, progress))
+    except Refused as refused:  # a theme file that links out of its theme
+        problem = Diagnostic(refused.code or "S307", refused.message, hint=refused.hint)
+        raise ContentError.single(problem) from refused
     progress("Writing files")
-    write_all([(output.path, data) for output, data in made])
+    with output_lock(out):
+        write_all([(output.path, data) for output, data in made])
     return Built([output for output, _ in made], loaded.report)
+
+
+def _check_output_folder(out: Path, loaded: Loaded) -> None:
+    """Outputs never go among the sources: not beside the manifest, the reviews or a theme."""
+    target = out.resolve()
+    anthology = loaded.anthology
+    inside = [(anthology.root.resolve(), False), (loaded.reviews_folder, True)]
+    inside += [(folder, True) for folder in loaded.theme.folders]
+    for folder, with_subfolders in inside:
+        if target == folder or (with_subfolders and target.is_relative_to(folder)):
+            raise UsageError(
+                f"the output folder {out} is inside the sources ({folder})",
+                hint="write the book somewhere else, e.g. --out dist",
+                code="B402",
+            )
 
 
 def _make_pdf(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, bytes]:

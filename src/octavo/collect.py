@@ -8,6 +8,7 @@ front and back matter, generated indexes. All validation has ended when
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -138,7 +139,7 @@ def _included(inputs: Inputs, index: int, spec: SectionSpec) -> list[Path]:
     paths: list[Path] = []
     for pattern_index, pattern in enumerate(spec.include or []):
         paths.extend(_glob(inputs, pattern, ("sections", index, "include", pattern_index)))
-    return list(dict.fromkeys(path.resolve() for path in paths))
+    return list(dict.fromkeys(Path(os.path.abspath(path)) for path in paths))
 
 
 def _load_library(inputs: Inputs, included: list[list[Path]]) -> dict[Path, Review]:
@@ -156,23 +157,29 @@ def _load_library(inputs: Inputs, included: list[list[Path]]) -> dict[Path, Revi
         )
     for section_paths in included:
         paths.extend(section_paths)
+    # Each file once, by its real path; read (and named in messages) by the path it
+    # was found at, so that a link out of the anthology is reported where it is.
+    found: dict[Path, Path] = {}
+    for path in paths:
+        found.setdefault(path.resolve(), path)
     library: dict[Path, Review] = {}
     by_id: dict[str, Path] = {}
-    for path in dict.fromkeys(p.resolve() for p in paths):
+    for real, path in found.items():
         review = load_review(path, inputs.context)
         if review is None:
             continue
         if review.id in by_id:
             inputs.report.error(
                 "R212",
-                f"the id '{review.id}' is already used by {by_id[review.id]}",
+                f"the id '{review.id}' is already used by"
+                f" {_relative(by_id[review.id], inputs.root)}",
                 path,
                 1,
                 hint="give one of the two reviews another 'id' (or another file name)",
             )
             continue
         by_id[review.id] = path
-        library[path] = review
+        library[real] = review
     return library
 
 
@@ -187,24 +194,25 @@ def _glob(inputs: Inputs, pattern: str, location: tuple[str | int, ...]) -> list
         )
         return []
     matches = sorted(p for p in root.glob(pattern) if p.is_file()) if pattern else []
-    resolver = inputs.context.resolver
-    allowed = [p for p in matches if resolver.allows(p)]
-    if matches and not allowed:
-        inputs.error(
-            "M105",
-            location,
-            f"'{pattern}' points outside the anthology",
-            "move the reviews into the anthology, or name their folder with 'reviews = ...'",
-        )
-        return []
-    if not allowed:
+    if not matches:
         inputs.error(
             "M105",
             location,
             f"no file matches {pattern}",
             "check the file name; paths are relative to the folder of anthology.toml",
         )
-    return allowed
+    reviews = []
+    for path in matches:
+        if path.suffix.lower() == ".md":
+            reviews.append(path)  # one outside the anthology is refused when it is read
+        else:
+            inputs.error(
+                "M111",
+                location,
+                f"{_relative(path, root)} is not a Markdown review (.md)",
+                "include only review files, e.g. reviews/*.md",
+            )
+    return reviews
 
 
 def _sections(
@@ -220,18 +228,19 @@ def _sections(
         chosen = _choose(inputs, index, spec, library, included[index])
         reviews: list[Review] = []
         for review in chosen:
-            if review.path in placed and not manifest.allow_repeats:
+            real = review.path.resolve()
+            if real in placed and not manifest.allow_repeats:
                 inputs.error(
                     "M108",
                     ("sections", index),
                     f"{_relative(review.path, inputs.root)} is already in section"
-                    f" '{manifest.sections[placed[review.path]].title}'",
+                    f" '{manifest.sections[placed[real]].title}'",
                     "remove it from one of the sections, or set allow_repeats = true",
                 )
                 continue
-            if review.path in placed:
+            if real in placed:
                 review = _repeat(review, index + 1)
-            placed.setdefault(review.path, index)
+            placed.setdefault(real, index)
             reviews.append(review)
         intro = None
         if spec.intro:
@@ -265,7 +274,7 @@ def _choose(
     included: list[Path],
 ) -> list[Review]:
     if spec.include is not None:
-        chosen = [library[path] for path in included if path in library]
+        chosen = [library[path.resolve()] for path in included if path.resolve() in library]
         if spec.select is not None:
             test = _selector(inputs, index, spec.select)
             chosen = [review for review in chosen if test(review)]
@@ -451,7 +460,5 @@ def _check_unique_targets(
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
+    absolute, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    return str(absolute.relative_to(base)) if absolute.is_relative_to(base) else str(path)

@@ -77,6 +77,14 @@ class Resolver:
 
     def image(self, reference: str, base: Path, alt: str, credit: str | None = None) -> Image:
         """Resolve and open an image reference; refuse what a reader could not show."""
+        try:
+            return self._image(reference, base, alt, credit)
+        except Refused as refused:
+            if refused.code is not None:  # it names the image itself
+                raise
+            raise Refused(f"image {refused.message}", refused.hint) from None
+
+    def _image(self, reference: str, base: Path, alt: str, credit: str | None) -> Image:
         path = self.local(reference, base)
         media_type = IMAGE_TYPES.get(path.suffix.lower())
         if media_type is None:

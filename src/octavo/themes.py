@@ -11,12 +11,14 @@ without copying the theme.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from .diagnostics import Report
+from .errors import Refused
 
 THEME_FILE = "theme.toml"
 
@@ -51,12 +53,16 @@ class Theme:
 
     def stylesheets(self, name: str) -> list[Path]:
         """``print.css`` or ``epub.css`` of every theme in the chain, parents first."""
-        return [folder / name for folder in reversed(self.folders) if (folder / name).is_file()]
+        return [
+            theme_file(folder, name)
+            for folder in reversed(self.folders)
+            if (folder / name).is_file()
+        ]
 
     def environment(self) -> jinja2.Environment:
         """A Jinja2 environment where review text is always data, never template."""
         loaders: list[jinja2.BaseLoader] = [
-            jinja2.FileSystemLoader(str(folder)) for folder in self.template_folders
+            _ConfinedLoader(folder) for folder in self.template_folders
         ]
         return jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),
@@ -66,6 +72,33 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+
+
+def theme_file(folder: Path, name: str) -> Path:
+    """A file of a theme, refused when it lies (or links) outside the theme's folder."""
+    path = folder / name
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise Refused(
+            f"the theme file {path} lies outside its theme ({path.resolve()})",
+            "keep every file of a theme inside its folder, without links out of it",
+            code="S307",
+        )
+    return path
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Loads templates only from inside its folder, whatever links the folder holds."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        theme_file(self.folder, str(Path(filename).relative_to(self.folder)))
+        return source, filename, uptodate
 
 
 def find_theme(

@@ -91,7 +91,9 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
 class _Problem(Exception):
-    def __init__(self, message: str, line: int, hint: str | None = None) -> None:
+    """A wrong value; ``line`` None means "on the line of the key being read"."""
+
+    def __init__(self, message: str, line: int | None, hint: str | None = None) -> None:
         super().__init__(message)
         self.line = line
         self.hint = hint
@@ -134,6 +136,7 @@ def _read_yaml(block: str, path: Path, report: Report) -> dict[str, Field]:
         )
         return {}
     fields: dict[str, Field] = {}
+    budget = [_MAX_VALUES]  # shared by every key: the limit is per file
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + offset
         if not isinstance(key_node, yaml.ScalarNode):
@@ -150,9 +153,9 @@ def _read_yaml(block: str, path: Path, report: Report) -> dict[str, Field]:
             )
             continue
         try:
-            value = _construct(value_node, offset)
+            value = _construct(value_node, offset, budget)
         except _Problem as problem:
-            report.error("R203", str(problem), path, problem.line, problem.hint)
+            report.error("R203", str(problem), path, problem.line or line, problem.hint)
             continue
         text = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
         fields[key] = Field(value, line, text)
@@ -165,6 +168,12 @@ _MAX_VALUES = MAX_FRONT_MATTER_VALUES
 #: Deeper than any review needs; an alias inside its own anchor (``&a [*a]``) is
 #: infinitely deep.
 _MAX_DEPTH = 100
+#: The YAML tags front matter may use (what an untagged value resolves to). Any other,
+#: such as ``!!python/object`` or ``!!binary``, is refused.
+_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
 _OPENED_AT = ("while parsing a flow", "while scanning a quoted", "while scanning a simple key")
 
 
@@ -176,8 +185,14 @@ def _construct(
     if budget[0] < 0:
         raise _Problem(
             "the front matter holds too many values (are YAML aliases repeating it?)",
-            node.start_mark.line + offset,
+            None,  # the key whose value grew too big, not the alias it repeats
             "remove the '&' anchors and '*' aliases",
+        )
+    if node.tag not in _TAGS and _explicitly_tagged(node):
+        raise _Problem(
+            f"YAML tags such as '{node.tag.replace('tag:yaml.org,2002:', '!!')}' are not allowed",
+            node.start_mark.line + offset,
+            "remove the '!' tag: front matter holds plain text, numbers, dates and lists",
         )
     if depth > _MAX_DEPTH:
         raise _Problem(
@@ -204,14 +219,20 @@ def _construct(
     raise _Problem("unsupported YAML value", node.start_mark.line + offset)
 
 
+def _explicitly_tagged(node: yaml.Node) -> bool:
+    """Whether the value was written with a ``!tag`` (not just resolved from its text)."""
+    mark = node.start_mark
+    buffer = getattr(mark, "buffer", None)
+    pointer = getattr(mark, "pointer", None)
+    if not isinstance(buffer, str) or not isinstance(pointer, int):
+        return True  # cannot tell: refuse, to be safe
+    # the node starts at its anchor or tag: "&a !tag value" or "!tag value"
+    text = buffer[pointer : pointer + 200]
+    return text.startswith("!") or bool(re.match(r"&\S+\s+!", text))
+
+
 def _scalar(node: yaml.ScalarNode, offset: int) -> object:
     text: str = node.value
-    if not node.tag.startswith("tag:yaml.org,2002:"):
-        raise _Problem(
-            f"YAML tags such as '{node.tag}' are not allowed",
-            node.start_mark.line + offset,
-            "remove the '!' tag",
-        )
     if node.style is not None:  # quoted or block scalars are always text
         return text
     if text in _NULLS:

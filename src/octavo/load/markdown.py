@@ -79,7 +79,10 @@ def make_parser(language: str) -> MarkdownIt:
         .use(attrs_plugin, spans=True)
     )
     parser.options["quotes"] = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
-    parser.options["maxNesting"] = MAX_NESTING + 10
+    # markdown-it counts two levels per list (the list and its item): leave room, so
+    # that _check_nesting sees (and refuses) anything deeper than MAX_NESTING before
+    # markdown-it would silently drop it.
+    parser.options["maxNesting"] = 2 * MAX_NESTING + 20
     # Every link becomes a token, so that _check_links can refuse the bad ones with
     # their line, instead of markdown-it leaving them as text without a word.
     parser.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -130,7 +133,7 @@ def render_markdown(
     _shift_headings(tokens, context.heading_shift)
     raw_html = context.parser.renderer.render(tokens, context.parser.options, {})
     clean = sanitise(raw_html)
-    fragment, words = _finish(clean, doc_id, images, path, first_line, context.report)
+    fragment, words = _finish(clean, doc_id, images)
     return Body(html=fragment, words=words, images=images)
 
 
@@ -150,10 +153,20 @@ def sanitise(html: str) -> str:
     )
 
 
+_CONTAINERS = ("blockquote", "bullet_list", "ordered_list", "dl", "footnote_block")
+
+
 def _check_nesting(tokens: list[Token], path: Path, first_line: int, report: Report) -> bool:
+    """Refuse lists and quotes nested deeper than MAX_NESTING (each counts once)."""
+    depth = 0
+    line = first_line
     for token in tokens:
-        if token.level >= MAX_NESTING:
-            line = token.map[0] + first_line if token.map else first_line
+        if token.map:
+            line = token.map[0] + first_line
+        kind = token.type.rpartition("_")[0]
+        if kind in _CONTAINERS:
+            depth += 1 if token.nesting == 1 else -1
+        if depth > MAX_NESTING or token.level >= 2 * MAX_NESTING + 18:
             report.error(
                 "R211",
                 f"the text is nested more than {MAX_NESTING} levels deep"
@@ -286,7 +299,7 @@ def _resolve_images(
                 image = context.resolver.image(source, path.parent, alt)
             except Refused as refused:
                 context.report.error(
-                    refused.code or "R207", f"image {refused.message}", path, line, refused.hint
+                    refused.code or "R207", refused.message, path, line, refused.hint
                 )
                 child.attrs["src"] = "asset:"  # already reported
                 continue
@@ -303,14 +316,7 @@ def _image_key(path: Path, images: dict[str, Image]) -> str:
     return f"{len(images) + 1}{path.suffix.lower()}"
 
 
-def _finish(
-    clean_html: str,
-    doc_id: str,
-    images: dict[str, Image],
-    path: Path,
-    first_line: int,
-    report: Report,
-) -> tuple[str, int]:
+def _finish(clean_html: str, doc_id: str, images: dict[str, Image]) -> tuple[str, int]:
     """Prefix ids, tidy footnote marks, check leftover images; serialise as XHTML."""
     if not clean_html.strip():
         return "", 0
@@ -325,7 +331,7 @@ def _finish(
         if element.tag == "a" and href and href.startswith("#"):
             element.set("href", "#" + prefix + _SAFE_ID.sub("-", href[1:]))
         if element.tag == "img":
-            _check_raw_image(element, images, path, first_line, report)
+            _check_raw_image(element, images)
     for mark in wrapper.iterfind(".//sup[@class='footnote-ref']/a"):
         mark.text = (mark.text or "").strip("[]")
     for back in wrapper.iterfind(".//a[@class='footnote-backref']"):
@@ -337,19 +343,8 @@ def _finish(
     return "".join(parts), words
 
 
-def _check_raw_image(
-    element: Any, images: dict[str, Image], path: Path, first_line: int, report: Report
-) -> None:
-    """Raw ``<img>`` tags are allowed only for images the Markdown already resolved."""
+def _check_raw_image(element: Any, images: dict[str, Image]) -> None:
+    """Only images the Markdown resolved may stay; _check_raw_html reported the rest."""
     source = element.get("src", "")
-    if source == "asset:" or (source.startswith("asset:") and source[6:] in images):
-        return
-    report.error(
-        "R207",
-        f"the HTML image '{source}' cannot be used: write images in Markdown,"
-        " as ![description](images/file.png)",
-        path,
-        first_line,
-        hint="Markdown images are checked and packed into the book; raw <img> tags are not",
-    )
-    element.set("src", "")
+    if not (source.startswith("asset:") and source[6:] in images):
+        element.set("src", "")

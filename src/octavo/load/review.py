@@ -157,9 +157,9 @@ def read_text_file(path: Path, report: Report, resolver: Resolver) -> str | None
     if not resolver.allows(path):
         report.error(
             "R217",
-            f"the file is a link to {path.resolve()}, outside the anthology",
+            f"the file lies outside the anthology (it is {path.resolve()})",
             path,
-            hint="copy the file into the anthology instead of linking to it",
+            hint="copy the file into the anthology instead of linking to it or naming it",
         )
         return None
     try:
@@ -314,7 +314,7 @@ def _main_image(
         )
     except Refused as refused:
         context.report.error(
-            refused.code or "R207", f"image {refused.message}", path, lines["image"], refused.hint
+            refused.code or "R207", refused.message, path, lines["image"], refused.hint
         )
         return None
 

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
-from ..errors import ContentError
+from ..errors import ContentError, Refused
 from ..model import Body, Image
 
 _ASSET = re.compile(r'src="asset:([^"]*)"')
@@ -67,6 +67,8 @@ def render_template(environment: jinja2.Environment, name: str, **context: objec
             f"the theme has no template '{error.name}'",
             hint="the theme is incomplete: extend a full theme such as classic",
         )
+    except Refused as refused:
+        problem = Diagnostic(refused.code or "S307", refused.message, hint=refused.hint)
     except jinja2.UndefinedError as error:
         path, line = _template_frame(error)
         problem = Diagnostic(

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..errors import BuildError
 from ..model import Anthology
-from ..themes import THEME_FILE, Theme
+from ..themes import THEME_FILE, Theme, theme_file
 
 WIDTH, HEIGHT = 1600, 2560
 _DEFAULTS = {
@@ -37,9 +37,9 @@ def _settings(theme: Theme) -> tuple[dict[str, str], Path | None, Path | None]:
             if isinstance(table.get(key), str):
                 colours[key] = table[key]
         if isinstance(table.get("font"), str):
-            font = folder / table["font"]
+            font = theme_file(folder, table["font"])
         if isinstance(table.get("italic_font"), str):
-            italic = folder / table["italic_font"]
+            italic = theme_file(folder, table["italic_font"])
     return colours, font, italic
 
 

@@ -1,9 +1,13 @@
-"""Write files all at once or not at all."""
+"""Write files all at once or not at all, one build at a time per folder."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import BuildError
@@ -39,9 +43,53 @@ def write_all(files: list[tuple[Path, bytes]]) -> None:
             Path(temporary).unlink(missing_ok=True)
 
 
+#: Temporary files are named ``.<target>.<random>.octavo-tmp`` beside their target.
+TEMPORARY_SUFFIX = ".octavo-tmp"
+
+
+@contextmanager
+def output_lock(folder: Path) -> Iterator[None]:
+    """Hold the output folder for one build; a second build at once is refused.
+
+    The lock is an advisory ``flock`` on the folder itself, so no lock file is left
+    behind, and the system releases it when a build dies. While it is held no other
+    build is writing, so any temporary file found is a leftover of a killed build,
+    and is removed.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError as error:
+        raise BuildError(
+            f"cannot use the output folder {folder}: {error.strerror}",
+            hint="choose another output folder with --out",
+        ) from error
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise BuildError(
+                f"another Octavo build is writing into {folder} right now",
+                hint="wait for it to finish, or build into another folder with --out",
+                code="B403",
+            ) from error
+        _remove_leftovers(folder)
+        yield
+    finally:
+        os.close(handle)
+
+
+def _remove_leftovers(folder: Path) -> None:
+    for leftover in folder.glob(f".*{TEMPORARY_SUFFIX}"):
+        with contextlib.suppress(OSError):  # gone already, or not ours: it does no harm
+            leftover.unlink()
+
+
 def _stage(path: Path, data: bytes) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

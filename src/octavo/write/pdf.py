@@ -9,6 +9,8 @@ while rendering fails the build instead of leaving a hole in the book.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,11 +19,9 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from ..errors import BuildError
+from ..limits import MAX_DATA_URL_BYTES, RENDER_SECONDS
 from ..render.print_html import PrintDocument
 from ..resources import Resolver
-
-#: A data: URL larger than this is refused (it is a file smuggled into the text).
-MAX_DATA_URL = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,36 @@ def _fetcher(resolver: Resolver) -> object:
                 raise FatalURLFetchingError(
                     f"refused to read {path}: it lies outside the anthology"
                 )
-            if scheme == "data" and len(url) <= MAX_DATA_URL:
+            if scheme == "data" and len(url) <= MAX_DATA_URL_BYTES:
                 return super().fetch(url, headers)
             raise FatalURLFetchingError(
                 f"refused to fetch {url[:80]}: a build never uses the network"
             )
 
     return ConfinedFetcher()
+
+
+class TimeLimit(Exception):
+    """Raised inside WeasyPrint when the render time limit runs out."""
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (main thread only; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) -> PdfResult:
@@ -97,34 +120,47 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
     fonts = FontConfiguration()
     with _catch_weasyprint_logs() as logs:
         try:
-            stylesheets = [
-                weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
-                for path in document.stylesheets
-            ]
-            stylesheets.append(weasyprint.CSS(string=document.page_css))
-            html = weasyprint.HTML(
-                string=document.html, base_url=document.base_url, url_fetcher=fetcher
-            )
-            rendered = html.render(stylesheets=stylesheets, font_config=fonts)
-            data = rendered.write_pdf(
-                pdf_identifier=identifier.encode("utf-8"),
-                uncompressed_pdf=False,
-            )
+            with time_limit(RENDER_SECONDS):
+                stylesheets = [
+                    weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
+                    for path in document.stylesheets
+                ]
+                stylesheets.append(weasyprint.CSS(string=document.page_css))
+                html = weasyprint.HTML(
+                    string=document.html, base_url=document.base_url, url_fetcher=fetcher
+                )
+                rendered = html.render(stylesheets=stylesheets, font_config=fonts)
+                data = rendered.write_pdf(
+                    pdf_identifier=identifier.encode("utf-8"),
+                    uncompressed_pdf=False,
+                )
         except FatalURLFetchingError as error:
             cause = error.__cause__ or error
             raise BuildError(
                 f"the PDF could not be made: {cause}",
-                hint="refer only to files inside the anthology, by relative paths",
+                hint="refer only to files inside the anthology or the theme, by relative paths",
+                code="B404",
             ) from error
-        except (ValueError, ZeroDivisionError, OverflowError, RecursionError) as error:
+        except TimeLimit as error:
+            raise BuildError(
+                f"laying out the PDF took more than {RENDER_SECONDS} seconds",
+                hint="a stylesheet or a review may hold something pathological"
+                " (deep nesting, a huge table); try building a part of the book",
+                code="B406",
+            ) from error
+        except Exception as error:
+            # WeasyPrint has no limits on CSS values: a huge font size or margin in a
+            # theme can crash it (ZeroDivisionError, OverflowError...).
             raise BuildError(
                 f"WeasyPrint failed while laying out the book: {error!r}",
                 hint="a stylesheet may hold an extreme value (a huge font size or margin)",
+                code="B405",
             ) from error
     if logs.errors:
         raise BuildError(
             "the PDF could not be made: " + "; ".join(dict.fromkeys(logs.errors)),
             hint="fix the resource named above; nothing was written",
+            code="B404",
         )
     anchors: dict[str, int] = {}
     for index, page in enumerate(rendered.pages):
