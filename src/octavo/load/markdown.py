@@ -124,7 +124,9 @@ def render_markdown(
     text: str, doc_id: str, path: Path, first_line: int, context: MarkdownContext
 ) -> Body:
     """Render ``text`` (the body of ``path``, starting on ``first_line``) to a Body."""
-    tokens = context.parser.parse(text, {})
+    env: dict[str, Any] = {}
+    tokens = context.parser.parse(text, env)
+    _check_footnotes(text, env, path, first_line, context.report)
     if not _check_nesting(tokens, path, first_line, context.report):
         return Body(html="", words=0)
     _check_links(tokens, path, first_line, context.report)
@@ -135,6 +137,39 @@ def render_markdown(
     clean = sanitise(raw_html)
     fragment, words = _finish(clean, doc_id, images)
     return Body(html=fragment, words=words, images=images)
+
+
+_FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+
+
+def _check_footnotes(
+    text: str, env: dict[str, Any], path: Path, first_line: int, report: Report
+) -> None:
+    """Footnote text that markdown-it would drop without a word is an error."""
+    refs: dict[str, int] = env.get("footnotes", {}).get("refs", {})
+    seen: set[str] = set()
+    for match in _FOOTNOTE_DEFINITION.finditer(text):
+        label = match.group(1)
+        line = first_line + text.count("\n", 0, match.start())
+        if f":{label}" not in refs:
+            continue  # not a definition after all (in a code block, say)
+        if label in seen:
+            report.error(
+                "R221",
+                f"the footnote [^{label}] is defined twice; the second text would be lost",
+                path,
+                line,
+                hint="give each footnote its own label",
+            )
+        elif refs[f":{label}"] == -1:
+            report.error(
+                "R221",
+                f"the footnote [^{label}] is never referenced, so its text would be lost",
+                path,
+                line,
+                hint=f"add [^{label}] in the text where the note belongs, or delete the note",
+            )
+        seen.add(label)
 
 
 def sanitise(html: str) -> str:
