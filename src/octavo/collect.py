@@ -18,6 +18,7 @@ from slugify import slugify
 
 from .diagnostics import Report
 from .errors import Refused
+from .limits import MAX_IMAGES
 from .load.manifest import TRIMS, KeyLines, Manifest, SectionSpec, Select, line_for
 from .load.markdown import MarkdownContext
 from .load.rating import parse_rating
@@ -88,6 +89,10 @@ def collect(inputs: Inputs) -> Anthology | None:
             page = _text_page(inputs, ("back", index), spec.file, spec.title, spec.id, "back")
             back.extend([page] if page else [])
     _check_unique_targets(inputs, front, sections, back)
+    bodies = [review.body for review in reviews] + [page.body for page in front]
+    bodies += [page.body for page in back if isinstance(page, TextPage)]
+    bodies += [section.intro for section in sections if section.intro]
+    _check_image_count(inputs, reviews, bodies, cover)
     if inputs.report.has_errors():
         return None
     title = manifest.title
@@ -457,6 +462,21 @@ def _check_unique_targets(
                 "give one of them another id",
             )
         seen.setdefault(name, what)
+
+
+def _check_image_count(
+    inputs: Inputs, reviews: list[Review], bodies: list[Body], cover: Image | None
+) -> None:
+    paths = {image.path for body in bodies for image in body.images.values()}
+    paths |= {review.image.path for review in reviews if review.image}
+    paths |= {cover.path} if cover else set()
+    if len(paths) > MAX_IMAGES:
+        inputs.report.error(
+            "M112",
+            f"the book uses {len(paths)} images, more than the {MAX_IMAGES} Octavo allows",
+            inputs.manifest_path,
+            hint="split the anthology into volumes",
+        )
 
 
 def _relative(path: Path, root: Path) -> str:

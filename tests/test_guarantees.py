@@ -1,0 +1,312 @@
+"""The guarantees the README makes, each tested here or in a file this one names.
+
+Confinement under an audit hook, all-or-nothing writes under injected faults, a
+killed build, two builds at once, the limits, and every word of every review in
+both outputs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+import octavo.collect
+import octavo.write.atomic
+import octavo.write.pdf
+from octavo.api import Built, build, load_anthology
+from octavo.cli import app
+from octavo.write.atomic import TEMPORARY_SUFFIX, output_lock
+
+from .conftest import EXAMPLE, ROOT, MakeAnthology, files_in
+
+# --- confinement ----------------------------------------------------------------------
+
+AUDITED_BUILD = """
+import json, os, sys
+from pathlib import Path
+
+opened, sockets = [], []
+
+def audit(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        opened.append(os.fsdecode(args[0]))
+    elif event.startswith("socket."):
+        sockets.append(event)
+
+sys.addaudithook(audit)
+from octavo.api import build
+build(Path(sys.argv[1]), Path(sys.argv[2]))
+print(json.dumps({"opened": opened, "sockets": sockets}))
+"""
+
+
+@pytest.mark.slow
+def test_a_build_reads_only_its_folders_and_never_opens_a_socket(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    book = make_anthology()
+    (tmp_path / "secret.txt").write_text("TOPSECRET", encoding="utf-8")
+    out = tmp_path / "out"
+    scratch = tmp_path / "scratch"  # the temporary folder (WeasyPrint puts fonts there)
+    scratch.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-c", AUDITED_BUILD, str(book), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.splitlines()[-1])
+    assert report["sockets"] == []
+    # Python itself, its libraries and Octavo's package are code, not content: a
+    # build may read them. Content comes only from the anthology and the theme.
+    allowed = [
+        book.resolve(),
+        out.resolve(),
+        (ROOT / "styles").resolve(),
+        (ROOT / "src").resolve(),
+        Path(sys.prefix).resolve(),
+        Path(sys.base_prefix).resolve(),
+        scratch.resolve(),
+        Path("/etc/mime.types"),  # the system's table of file types (Python's mimetypes)
+        Path("/usr/share/zoneinfo"),
+        Path("/etc/localtime"),
+        Path("/dev/null"),
+        Path("/dev/urandom"),
+    ]
+    allowed += [Path(p).resolve() for p in sys.path if p and Path(p).is_dir()]
+    outside = sorted(
+        {
+            path
+            for path in report["opened"]
+            if not any(Path(path).resolve().is_relative_to(base) for base in allowed)
+        }
+    )
+    assert outside == []
+    assert not any("secret.txt" in path for path in report["opened"])
+
+
+# --- all or nothing -------------------------------------------------------------------
+
+
+@pytest.fixture
+def earlier(make_anthology: MakeAnthology, tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    """An anthology, an output folder holding an earlier build, and those bytes."""
+    book = make_anthology()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "test-book.pdf").write_bytes(b"%PDF earlier build")
+    (out / "test-book.epub").write_bytes(b"PK earlier build")
+    return book, out, {name: (out / name).read_bytes() for name in files_in(out)}
+
+
+def _unchanged(out: Path, before: dict[str, bytes]) -> None:
+    assert {name: (out / name).read_bytes() for name in files_in(out)} == before
+
+
+def test_a_write_failing_half_way_leaves_earlier_outputs(
+    earlier: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book, out, before = earlier
+    staged: list[str] = []
+    real_fsync = os.fsync
+
+    def full_disk(handle: int) -> None:
+        staged.append("x")
+        if len(staged) == 2:  # the second file: the disk is full
+            raise OSError(28, "No space left on device")
+        real_fsync(handle)
+
+    monkeypatch.setattr(octavo.write.atomic.os, "fsync", full_disk)
+    result = CliRunner().invoke(app, ["build", str(book), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output
+    assert "Traceback" not in result.output
+    _unchanged(out, before)
+
+
+def test_an_interrupted_build_leaves_earlier_outputs(
+    earlier: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book, out, before = earlier
+
+    def interrupt(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(octavo.write.atomic.os, "replace", interrupt)
+    result = CliRunner().invoke(app, ["build", str(book), "--out", str(out)])
+    assert result.exit_code == 130
+    assert "Interrupted. Nothing was written." in result.output
+    _unchanged(out, before)
+
+
+KILLABLE_BUILD = """
+import os, sys, time
+from pathlib import Path
+import octavo.write.atomic as atomic
+real_fsync = os.fsync
+def slow_fsync(handle):
+    real_fsync(handle)
+    time.sleep(60)  # killed here, with a staged file on disk
+atomic.os.fsync = slow_fsync
+from octavo.api import build
+build(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+@pytest.mark.slow
+def test_a_killed_build_leaves_earlier_outputs_and_its_leftovers_go(
+    earlier: tuple[Path, Path, dict[str, bytes]],
+) -> None:
+    book, out, before = earlier
+    process = subprocess.Popen([sys.executable, "-c", KILLABLE_BUILD, str(book), str(out)])
+    deadline = time.monotonic() + 120
+    while not list(out.glob(f".*{TEMPORARY_SUFFIX}")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    leftovers = list(out.glob(f".*{TEMPORARY_SUFFIX}"))
+    assert leftovers, "the build was not killed while writing"
+    # the outputs are the earlier ones, byte for byte; only a hidden leftover is new
+    assert {name: (out / name).read_bytes() for name in before} == before
+    # the next build removes what the killed one left
+    built = build(book, out)
+    assert list(out.glob(f".*{TEMPORARY_SUFFIX}")) == []
+    assert sorted(o.path.name for o in built.outputs) == ["test-book.epub", "test-book.pdf"]
+
+
+def test_two_builds_into_one_folder_do_not_mix(
+    earlier: tuple[Path, Path, dict[str, bytes]],
+) -> None:
+    book, out, before = earlier
+    with output_lock(out):  # another build is writing
+        result = CliRunner().invoke(
+            app, ["build", str(book), "--out", str(out), "--format", "epub"]
+        )
+    assert result.exit_code == 1
+    assert f"error[B403]: another Octavo build is writing into {out} right now" in result.output
+    _unchanged(out, before)
+
+
+# --- limits ---------------------------------------------------------------------------
+
+
+def test_render_time_is_limited(
+    earlier: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book, out, before = earlier
+    monkeypatch.setattr(octavo.write.pdf, "RENDER_SECONDS", 0.001)
+    result = CliRunner().invoke(app, ["build", str(book), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "error[B406]: laying out the PDF took more than 0.001 seconds" in result.output
+    _unchanged(out, before)
+
+
+def test_images_per_book_are_limited(
+    make_anthology: MakeAnthology, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    png = (EXAMPLE / "reviews" / "images" / "moon.png").read_bytes()
+    review = "---\ntitle: {0}\nreviewer: R\n---\n\n![A moon](m{0}.png)\n"
+    book = make_anthology(
+        {
+            **{f"reviews/r{n}.md": review.format(n) for n in range(3)},
+            **{f"reviews/m{n}.png": png for n in range(3)},
+        }
+    )
+    monkeypatch.setattr(octavo.collect, "MAX_IMAGES", 2)
+    result = CliRunner().invoke(app, ["build", str(book), "--out", str(book.parent / "o")])
+    assert result.exit_code == 1
+    assert "error[M112] anthology.toml: the book uses 3 images, more than the 2" in result.output
+
+
+@pytest.mark.slow
+def test_five_thousand_tiny_reviews_build(tmp_path: Path) -> None:
+    book = tmp_path / "big"
+    (book / "reviews").mkdir(parents=True)
+    (book / "anthology.toml").write_text('title = "Big"\n', encoding="utf-8")
+    for number in range(5000):
+        (book / "reviews" / f"r{number:04d}.md").write_text(
+            f"---\ntitle: Work {number}\nreviewer: R\n---\n\nTiny review {number}.\n",
+            encoding="utf-8",
+        )
+    built = build(book, tmp_path / "out", ("epub",))
+    names = zipfile.ZipFile(built.outputs[0].path).namelist()
+    assert len([n for n in names if n.startswith("EPUB/r-r")]) == 5000
+
+
+# --- no word lost ---------------------------------------------------------------------
+
+_MARKUP = re.compile(r"\[\^[^\]]+\]:?|!\[|\]\([^)]*\)|https?://\S+|\{[#.][^}]*\}")
+
+
+def words(text: str) -> list[str]:
+    """Letters-and-digits words, normalised: what a reader would call the words."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.findall(r"[^\W_]+", text)
+
+
+def source_words(path: Path) -> list[str]:
+    body = path.read_text(encoding="utf-8").split("---\n", 2)[2]
+    return words(_MARKUP.sub(" ", body))
+
+
+def _contains_in_order(haystack: list[str], needles: list[str]) -> list[str]:
+    """The needles not found, in order, in the haystack (empty when all are)."""
+    position = 0
+    missing = []
+    for needle in needles:
+        try:
+            position = haystack.index(needle, position) + 1
+        except ValueError:
+            missing.append(needle)
+    return missing
+
+
+@pytest.mark.slow
+def test_every_word_of_every_review_reaches_both_outputs(
+    example_build: tuple[Built, Path],
+) -> None:
+    built, _ = example_build
+    anthology = load_anthology(EXAMPLE).anthology
+    paths = {o.format: o.path for o in built.outputs}
+    reader = PdfReader(paths["pdf"])
+    pages = [page.extract_text() for page in reader.pages]
+    book = zipfile.ZipFile(paths["epub"])
+    starts = [
+        reader.get_destination_page_number(reader.named_destinations[r.anchor])
+        for r in anthology.reviews
+    ]
+    for number, review in enumerate(anthology.reviews):
+        expected = source_words(review.path)
+        assert len(expected) > 300, review.path
+        end = starts[number + 1] if number + 1 < len(starts) else starts[number] + 8
+        # running heads and folios sit between the pages' text: leave them out
+        furniture = {anthology.title.upper(), review.title}
+        pdf_text = "\n".join(
+            line
+            for page in pages[starts[number] : end]
+            for line in page.splitlines()
+            # (and the numbers of footnotes, which pypdf reads after their text)
+            if line.strip() not in furniture and not re.fullmatch(r"\d+\.?", line.strip())
+        )
+        # a word hyphenated at a line end (U+2010) is whole again; a real hyphen stays
+        pdf_text = re.sub(r"\u2010\n", "", pdf_text).replace("-\n", "-")
+        assert _contains_in_order(words(pdf_text), expected) == [], review.path
+        xhtml = etree.fromstring(book.read(f"EPUB/{review.anchor}.xhtml"))
+        epub_text = " ".join(xhtml.itertext())
+        assert _contains_in_order(words(epub_text), expected) == [], review.path
