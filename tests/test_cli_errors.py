@@ -88,7 +88,7 @@ def test_malformed_yaml(runner: CliRunner, make_anthology: MakeAnthology, tmp_pa
     text = review("title: Alpha", "reviewer: Ann Critic", "tags: [unclosed", "year: 1925")
     check(
         runner, make_anthology, tmp_path, {"reviews/alpha.md": text},
-        "R203", "reviews/alpha.md:4", "the front matter is not valid YAML",
+        "R203", "reviews/alpha.md:4:7", "the front matter is not valid YAML",
         "check the quoting on that line",
     )  # fmt: skip
 

@@ -116,6 +116,7 @@ def _read_yaml(block: str, path: Path, report: Report) -> dict[str, Field]:
             path,
             line,
             hint="check the quoting on that line; quote values holding ': ' or '#'",
+            column=mark.column + 1 if mark else None,
         )
         return {}
     except yaml.YAMLError as error:
