@@ -310,3 +310,19 @@ def test_every_word_of_every_review_reaches_both_outputs(
         xhtml = etree.fromstring(book.read(f"EPUB/{review.anchor}.xhtml"))
         epub_text = " ".join(xhtml.itertext())
         assert _contains_in_order(words(epub_text), expected) == [], review.path
+
+
+def test_a_truncated_image_is_refused_even_after_weasyprint_is_loaded(tmp_path: Path) -> None:
+    import weasyprint  # noqa: F401  (it turns Pillow's LOAD_TRUNCATED_IMAGES on)
+    from PIL import ImageFile
+
+    from octavo.errors import Refused
+    from octavo.resources import open_image
+
+    png = (EXAMPLE / "reviews" / "images" / "moon.png").read_bytes()
+    half = tmp_path / "half.png"
+    half.write_bytes(png[: len(png) // 2])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    with pytest.raises(Refused, match="image file is truncated"):
+        open_image(half, "half.png", "alt")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's setting is left alone

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from PIL import Image as PILImage
+from PIL import ImageFile
 
 from .errors import Refused
 from .limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
@@ -107,6 +108,10 @@ class Resolver:
 
 def open_image(path: Path, reference: str, alt: str, credit: str | None = None) -> Image:
     """Check that ``path`` really is an image, of a size that can be decoded."""
+    # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES on import, which would let a
+    # truncated file through: the check turns it off while it looks.
+    truncated_allowed = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -133,6 +138,8 @@ def open_image(path: Path, reference: str, alt: str, credit: str | None = None) 
             f"'{reference}' cannot be read as an image ({error})",
             "re-export the image from an image editor as PNG or JPEG",
         ) from error
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_allowed
     if found is None:
         raise Refused(
             f"'{reference}' holds an image type Octavo cannot use",

@@ -247,20 +247,19 @@ def link_problem(url: str) -> str | None:
     )
 
 
+def _check_link(url: str, path: Path, line: int, report: Report) -> None:
+    if problem := link_problem(url):
+        report.error(
+            "R215", problem, path, line, hint="link to a web address (https://...) or an #anchor"
+        )
+
+
 def _check_links(tokens: list[Token], path: Path, first_line: int, report: Report) -> None:
     for token in tokens:
         line = token.map[0] + first_line if token.map else first_line
         for child in token.children or []:
             if child.type == "link_open":
-                problem = link_problem(str(child.attrs.get("href", "")))
-                if problem:
-                    report.error(
-                        "R215",
-                        problem,
-                        path,
-                        line,
-                        hint="link to a web address (https://...) or to an #anchor",
-                    )
+                _check_link(str(child.attrs.get("href", "")), path, line, report)
 
 
 def _check_raw_html(tokens: list[Token], path: Path, first_line: int, report: Report) -> None:
@@ -299,14 +298,8 @@ def _check_tag(name: str, attributes: str, path: Path, line: int, report: Report
             )
         elif key == "style":
             report.error("R216", f"the style= attribute on <{name}> is refused", path, line, hint)
-        elif key in _URL_ATTRIBUTES and (problem := link_problem(value)):
-            report.error(
-                "R215",
-                problem,
-                path,
-                line,
-                hint="link to a web address (https://...) or to an #anchor",
-            )
+        elif key in _URL_ATTRIBUTES:
+            _check_link(value, path, line, report)
 
 
 def _shift_headings(tokens: list[Token], shift: int) -> None:
