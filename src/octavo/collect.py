@@ -12,7 +12,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from slugify import slugify
 
@@ -198,7 +198,24 @@ def _glob(inputs: Inputs, pattern: str, location: tuple[str | int, ...]) -> list
             "write it as reviews/name.md",
         )
         return []
-    matches = sorted(p for p in root.glob(pattern) if p.is_file()) if pattern else []
+    if not pattern or pattern.endswith("/") or PurePosixPath(pattern).name in ("", ".", ".."):
+        inputs.error(
+            "M105",
+            location,
+            f"'{pattern}' names a folder, not review files",
+            "name the files, e.g. reviews/*.md",
+        )
+        return []
+    try:
+        matches = sorted(p for p in root.glob(pattern) if p.is_file())
+    except (ValueError, OSError, IndexError) as error:  # ".", "a**": patterns pathlib refuses
+        inputs.error(
+            "M105",
+            location,
+            f"'{pattern}' is not a usable pattern ({error})",
+            "name files, or use * and ** as whole path parts: reviews/**/*.md",
+        )
+        return []
     if not matches:
         inputs.error(
             "M105",

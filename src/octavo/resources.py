@@ -61,12 +61,17 @@ class Resolver:
         path_part = unquote(urlsplit(reference).path)
         if not path_part:
             raise Refused("an empty file reference", "write the path of the file")
+        if problem := unusable_path(path_part):
+            raise Refused(f"'{reference[:80]}' {problem}", "rename the file")
         if Path(path_part).is_absolute():
             raise Refused(
                 f"'{reference}' is an absolute path",
                 "refer to files by a path relative to the file that names them",
             )
-        path = (base / path_part).resolve()
+        try:
+            path = (base / path_part).resolve()
+        except (OSError, RuntimeError) as error:  # a loop of links, say
+            raise Refused(f"'{reference}' cannot be followed ({error})", "fix the link") from error
         if not self.allows(path):
             raise Refused(
                 f"'{reference}' lies outside the anthology",
@@ -104,6 +109,19 @@ class Resolver:
             width, height = check_svg(path, reference)
             return Image(path, alt, credit, width, height, media_type)
         return open_image(path, reference, alt, credit)
+
+
+#: The longest file name (one path component) Linux file systems take, in bytes.
+NAME_MAX = 255
+
+
+def unusable_path(path: str) -> str | None:
+    """Why no file system could hold ``path``, or None when one could."""
+    if "\x00" in path:
+        return "holds a NUL character"
+    if any(len(part.encode("utf-8")) > NAME_MAX for part in path.split("/")):
+        return f"has a name longer than {NAME_MAX} bytes"
+    return None
 
 
 def open_image(path: Path, reference: str, alt: str, credit: str | None = None) -> Image:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -232,8 +233,26 @@ def _explicitly_tagged(node: yaml.Node) -> bool:
     return text.startswith("!") or bool(re.match(r"&\S+\s+!", text))
 
 
+#: Characters no book may hold: C0 and C1 controls (but tab and line ends),
+#: surrogates, and the two noncharacters XML refuses.
+FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """A sentence naming the first forbidden character of ``text``, or None."""
+    if match := FORBIDDEN_CHARACTER.search(text):
+        return f"the invisible control character U+{ord(match.group()):04X}"
+    return None
+
+
 def _scalar(node: yaml.ScalarNode, offset: int) -> object:
     text: str = node.value
+    if problem := forbidden_character(text):
+        raise _Problem(
+            f"the value holds {problem} (written as an escape)",
+            node.start_mark.line + offset,
+            "remove the escape sequence from the quoted value",
+        )
     if node.style is not None:  # quoted or block scalars are always text
         return text
     if text in _NULLS:
@@ -278,9 +297,32 @@ def _read_toml(block: str, path: Path, report: Report) -> dict[str, Field]:
             if re.match(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=", source_line):
                 line = number + offset
                 break
+        problem = next(filter(None, map(forbidden_character, strings_in(value))), None)
+        if problem:
+            report.error(
+                "R203",
+                f"'{key}' holds {problem} (written as an escape)",
+                path,
+                line,
+                hint="remove the escape sequence from the quoted value",
+            )
+            continue
         text = value if isinstance(value, str) else None
         fields[key] = Field(value, line, text)
     return fields
+
+
+def strings_in(value: object) -> Iterator[str]:
+    """Every string in a value read from TOML or YAML, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item)
 
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")

@@ -17,7 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..diagnostics import Report
-from .frontmatter import _toml_line, _toml_message
+from ..resources import unusable_path
+from .frontmatter import _toml_line, _toml_message, forbidden_character, strings_in
 
 SortOrder = Literal["manual", "title", "year", "published", "rating", "reviewer"]
 IndexKind = Literal["works", "reviewers", "creators", "publications"]
@@ -190,12 +191,51 @@ def load_manifest(path: Path, report: Report) -> tuple[Manifest, KeyLines] | Non
         )
         return None
     lines = key_lines(text)
+    for key, value in data.items():
+        if character := next(filter(None, map(forbidden_character, strings_in(value))), None):
+            report.error(
+                "M104",
+                f"{key}: holds {character} (written as an escape)",
+                path,
+                line_for((key,), lines),
+                hint="remove the escape sequence from the quoted value",
+            )
+            return None
     try:
-        return Manifest.model_validate(data), lines
+        manifest = Manifest.model_validate(data)
     except ValidationError as error:
         for problem in error.errors():
             _report_problem(problem, lines, path, report)
         return None
+    if not _paths_usable(manifest, lines, path, report):
+        return None
+    return manifest, lines
+
+
+def _paths_usable(manifest: Manifest, lines: KeyLines, path: Path, report: Report) -> bool:
+    """Refuse file names no file system can hold before anything tries to open them."""
+    named: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("reviews",), manifest.reviews),
+        (("cover",), manifest.cover),
+        (("style",), manifest.style),
+    ]
+    named += [(("front", n, "file"), spec.file) for n, spec in enumerate(manifest.front)]
+    named += [(("back", n, "file"), spec.file) for n, spec in enumerate(manifest.back)]
+    for n, spec in enumerate(manifest.sections):
+        named.append((("sections", n, "intro"), spec.intro))
+        named += [(("sections", n, "include", i), p) for i, p in enumerate(spec.include or [])]
+    usable = True
+    for location, value in named:
+        if value is not None and (problem := unusable_path(value)):
+            report.error(
+                "M104",
+                f"{_dotted(location)}: '{value[:60]}' {problem}",
+                path,
+                line_for(location, lines),
+                hint="write the file's real name",
+            )
+            usable = False
+    return usable
 
 
 def _report_problem(problem: Any, lines: KeyLines, path: Path, report: Report) -> None:

@@ -20,6 +20,7 @@ import nh3
 from lxml import etree
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
@@ -72,12 +73,15 @@ def make_parser(language: str) -> MarkdownIt:
     """The Markdown parser for one book language."""
     parser = (
         MarkdownIt("commonmark", {"typographer": True, "html": True})
-        .enable(["replacements", "smartquotes", "table", "strikethrough"])
+        .enable(["smartquotes", "table", "strikethrough"])
         .use(footnote_plugin)
         .use(deflist_plugin)
         .use(attrs_block_plugin)
         .use(attrs_plugin, spans=True)
     )
+    # markdown-it's own "replacements" also turn (c) into © and ",," into ",", which
+    # loses what the author wrote: Octavo replaces only dashes and ellipses.
+    parser.core.ruler.before("smartquotes", "dashes", _dashes)
     parser.options["quotes"] = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
     # markdown-it counts two levels per list (the list and its item): leave room, so
     # that _check_nesting sees (and refuses) anything deeper than MAX_NESTING before
@@ -87,6 +91,23 @@ def make_parser(language: str) -> MarkdownIt:
     # their line, instead of markdown-it leaving them as text without a word.
     parser.validateLink = lambda url: True  # type: ignore[method-assign]
     return parser
+
+
+_EM_DASH = re.compile(r"(^|[^-])---(?=[^-]|$)", re.MULTILINE)
+_EN_DASH = re.compile(r"(^|[^-])--(?=[^-]|$)", re.MULTILINE)
+_ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+
+
+def _dashes(state: StateCore) -> None:
+    """``---`` to an em dash, ``--`` to an en dash, ``...`` to an ellipsis."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            if child.type == "text" and ("--" in child.content or "..." in child.content):
+                text = _EM_DASH.sub("\\1\u2014", child.content)
+                text = _EN_DASH.sub("\\1\u2013", text)
+                child.content = _ELLIPSIS.sub("\u2026", text)
 
 
 @dataclass
@@ -127,6 +148,7 @@ def render_markdown(
     env: dict[str, Any] = {}
     tokens = context.parser.parse(text, env)
     _check_footnotes(text, env, path, first_line, context.report)
+    _check_tables(tokens, text, path, first_line, context.report)
     if not _check_nesting(tokens, path, first_line, context.report):
         return Body(html="", words=0)
     _check_links(tokens, path, first_line, context.report)
@@ -170,6 +192,40 @@ def _check_footnotes(
                 hint=f"add [^{label}] in the text where the note belongs, or delete the note",
             )
         seen.add(label)
+
+
+_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
+
+
+def _cells(line: str) -> int:
+    """Cells in a table row, counted as markdown-it counts them (code spans too)."""
+    row = line.strip()
+    row = row.removeprefix("|")
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return len(_CELL_SEPARATOR.split(row))
+
+
+def _check_tables(
+    tokens: list[Token], text: str, path: Path, first_line: int, report: Report
+) -> None:
+    """A table row with more cells than its header would lose them without a word."""
+    lines = text.split("\n")
+    for token in tokens:
+        if token.type != "table_open" or not token.map:
+            continue
+        start, end = token.map
+        header = _cells(lines[start])
+        for number in range(start + 2, min(end, len(lines))):
+            cells = _cells(lines[number])
+            if cells > header:
+                report.error(
+                    "R222",
+                    f"this table row has {cells} cells but the header has {header}:"
+                    " the extra cells would be lost",
+                    path,
+                    number + first_line,
+                    hint="add columns to the header, or merge the extra cells",
+                )
 
 
 def sanitise(html: str) -> str:

@@ -18,7 +18,7 @@ from ..errors import Refused
 from ..limits import MAX_TEXT_BYTES
 from ..model import KINDS, Body, Image, Review, Work
 from ..resources import Resolver
-from .frontmatter import Field, split_front_matter
+from .frontmatter import FORBIDDEN_CHARACTER, Field, split_front_matter
 from .manifest import close_key
 from .markdown import MarkdownContext, render_markdown, typographic
 from .rating import parse_rating
@@ -149,8 +149,6 @@ REQUIRED = ("title", "reviewer")
 TYPESET = ("title", "headline", "pullquote", "showing", "publication", "image_alt",
            "image_credit", "creator", "cast", "reviewer")  # fmt: skip
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
 
 def read_text_file(path: Path, report: Report, resolver: Resolver) -> str | None:
     """Read a UTF-8 text file; report what is wrong with it instead of failing."""
@@ -190,7 +188,7 @@ def read_text_file(path: Path, report: Report, resolver: Resolver) -> str | None
         )
         return None
     for number, line_text in enumerate(text.split("\n"), start=1):
-        if match := _CONTROL.search(line_text.rstrip("\r")):
+        if match := FORBIDDEN_CHARACTER.search(line_text.rstrip("\r")):
             report.error(
                 "R210",
                 f"the file holds the invisible control character U+{ord(match.group()):04X}",
