@@ -157,6 +157,8 @@ def render_markdown(
     _shift_headings(tokens, context.heading_shift)
     raw_html = context.parser.renderer.render(tokens, context.parser.options, {})
     clean = sanitise(raw_html)
+    if not _check_html_depth(clean, path, first_line, context.report):
+        return Body(html="", words=0)
     fragment, words = _finish(clean, doc_id, images)
     return Body(html=fragment, words=words, images=images)
 
@@ -356,6 +358,31 @@ def _check_tag(name: str, attributes: str, path: Path, line: int, report: Report
             report.error("R216", f"the style= attribute on <{name}> is refused", path, line, hint)
         elif key in _URL_ATTRIBUTES:
             _check_link(value, path, line, report)
+
+
+_VOID_ELEMENTS = frozenset({"br", "hr", "img", "wbr", "col", "area", "input", "meta", "link"})
+#: Elements inside each other, raw HTML included; XML parsers stop at 256.
+MAX_ELEMENT_DEPTH = 4 * MAX_NESTING
+
+
+def _check_html_depth(html: str, path: Path, first_line: int, report: Report) -> bool:
+    """Refuse raw HTML nested deeper than any page can show (R211 counts Markdown only)."""
+    depth = deepest = 0
+    for match in re.finditer(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>", html):
+        if match.group(2).lower() in _VOID_ELEMENTS or match.group(3):
+            continue
+        depth += -1 if match.group(1) else 1
+        deepest = max(deepest, depth)
+    if deepest <= MAX_ELEMENT_DEPTH:
+        return True
+    report.error(
+        "R211",
+        f"the text's HTML elements are nested more than {MAX_ELEMENT_DEPTH} deep",
+        path,
+        first_line,
+        hint="remove the raw HTML tags wrapped around each other",
+    )
+    return False
 
 
 def _shift_headings(tokens: list[Token], shift: int) -> None:
