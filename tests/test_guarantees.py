@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import sys
+import sysconfig
 import time
 import unicodedata
 import zipfile
@@ -73,6 +74,9 @@ def test_a_build_reads_only_its_folders_and_never_opens_a_socket(
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.splitlines()[-1])
     assert report["sockets"] == []
+    # the hook sees what a build reads: the reviews, the theme's fonts
+    assert str(book / "reviews" / "alpha.md") in report["opened"]
+    assert any(path.endswith("EBGaramond-Variable.ttf") for path in report["opened"])
     # Python itself, its libraries and Octavo's package are code, not content: a
     # build may read them. Content comes only from the anthology and the theme.
     allowed = [
@@ -89,7 +93,7 @@ def test_a_build_reads_only_its_folders_and_never_opens_a_socket(
         Path("/dev/null"),
         Path("/dev/urandom"),
     ]
-    allowed += [Path(p).resolve() for p in sys.path if p and Path(p).is_dir()]
+    allowed += [Path(p).resolve() for p in sysconfig.get_paths().values()]
     outside = sorted(
         {
             path
