@@ -16,7 +16,7 @@ from .conftest import EXAMPLE, require
 
 pytestmark = pytest.mark.slow
 
-_TOC_LINE = re.compile(r"^(?P<title>.+?)\s*(?:\.\s*){3,}(?P<page>\d+)$")
+_TOC_LINE = re.compile(r"^(?P<title>.+?)\s*(?:\.\s*){3,}(?P<page>\d+|[ivxlc]+)$")
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +35,27 @@ def folio(reader: PdfReader, index: int) -> str | None:
     """The number printed at the foot of page ``index`` (from 0), read from the page."""
     text = reader.pages[index].extract_text(extraction_mode="layout")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if lines and re.fullmatch(r"\d+", lines[-1]):
+    if lines and re.fullmatch(r"\d+|[ivxlc]+", lines[-1]):
         return lines[-1]
     return None
+
+
+def roman(number: int) -> str:
+    values = [(100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"),
+              (5, "v"), (4, "iv"), (1, "i")]  # fmt: skip
+    text = ""
+    for value, letters in values:
+        while number >= value:
+            text, number = text + letters, number - value
+    return text
+
+
+def page_number(reader: PdfReader, anthology, index: int) -> str:  # type: ignore[no-untyped-def]
+    """What page ``index`` (from 0) is called: front matter in roman from the first
+    page, the main matter in arabic from its first part."""
+    first = anthology.sections[0].id if anthology.sectioned else anthology.reviews[0].anchor
+    main = reader.get_destination_page_number(reader.named_destinations[first])
+    return roman(index + 1) if index < main else str(index - main + 1)
 
 
 def toc_entries(reader: PdfReader) -> list[tuple[str, str]]:
@@ -88,16 +106,18 @@ def test_contents_page_numbers_are_the_printed_folios(pdf: PdfReader, anthology)
     expected_titles = [node.title for _, node in _walk(anthology.toc)]
     assert [title.split(" · ")[0] for title, _ in entries] == expected_titles
     printed = {index: folio(pdf, index) for index in range(len(pdf.pages))}
-    # Pages are numbered from the first, with or without a printed folio (part
-    # openers and display pages have none): every printed folio says the same.
-    assert all(number == str(index + 1) for index, number in printed.items() if number)
+    # Pages are numbered with or without a printed folio (part openers and display
+    # pages have none): every printed folio says the same, roman then arabic.
+    named = {index: page_number(pdf, anthology, index) for index in printed}
+    assert all(number == named[index] for index, number in printed.items() if number)
+    assert printed[pdf.get_destination_page_number(pdf.named_destinations["contents"])] == "v"
     assert sum(1 for number in printed.values() if number) > len(pdf.pages) * 0.7
     nodes = [node for _, node in _walk(anthology.toc)]
     for (title, number), node in zip(entries, nodes, strict=True):
         # the entry's number is the number of the page where its element begins...
         destination = pdf.named_destinations[node.target]
         index = pdf.get_destination_page_number(destination)
-        assert number == str(index + 1), title
+        assert number == named[index], title
         # ...and that page's folio, where it prints one
         if node.kind != "section":
             assert printed[index] == number, title
@@ -145,7 +165,7 @@ def test_running_heads_and_folios(pdf: PdfReader, anthology) -> None:  # type: i
     # the half-title, title and copyright pages carry no folio; the contents do
     assert [folio(pdf, i) for i in range(3)] == [None, None, None]
     contents = pdf.get_destination_page_number(pdf.named_destinations["contents"])
-    assert folio(pdf, contents) == str(contents + 1)
+    assert folio(pdf, contents) == roman(contents + 1)
 
 
 def test_front_matter_pages(pdf: PdfReader) -> None:
@@ -169,7 +189,7 @@ def test_index_numbers_point_at_reviews(pdf: PdfReader, anthology) -> None:  # t
         match = re.search(re.escape(review.toc_title) + r", (\d+)", text)
         assert match, review.toc_title
         start = pdf.get_destination_page_number(pdf.named_destinations[review.anchor])
-        assert match.group(1) == str(start + 1) == folio(pdf, start)
+        assert match.group(1) == page_number(pdf, anthology, start) == folio(pdf, start)
 
 
 def test_metadata(pdf: PdfReader) -> None:
@@ -213,3 +233,28 @@ def test_no_weasyprint_warnings(example_build: tuple[Built, Path]) -> None:
 def _walk(nodes):  # type: ignore[no-untyped-def]
     for node in nodes:
         yield from node.walk()
+
+
+def test_page_size_is_the_trim(pdf: PdfReader) -> None:
+    # trade: 6 x 9 in, 72 points to the inch
+    assert {(float(p.mediabox.width), float(p.mediabox.height)) for p in pdf.pages} == {(432, 648)}
+
+
+def test_parts_and_their_first_reviews_open_on_right_hand_pages(pdf: PdfReader, anthology) -> None:  # type: ignore[no-untyped-def]
+    def page(target: str) -> int:  # 1-based: odd pages are right-hand pages
+        return pdf.get_destination_page_number(pdf.named_destinations[target]) + 1
+
+    for section in anthology.sections:
+        assert page(section.id) % 2 == 1, section.title
+        assert page(section.reviews[0].anchor) % 2 == 1, section.reviews[0].title
+    assert page("contents") % 2 == 1
+
+
+def test_blank_pages_are_truly_blank(pdf: PdfReader) -> None:
+    blank = [i for i, page in enumerate(pdf.pages) if not page.extract_text().strip()]
+    assert blank, "the example has pages left blank before right-hand openings"
+    for index in blank:
+        # no text at all (no folio, no running head), and nothing drawn either: the
+        # page's content stream only sets up its coordinates
+        content = pdf.pages[index].get_contents().get_data()
+        assert not re.search(rb"\b(BT|Do|re|f|S)\b", content), (index, content)
