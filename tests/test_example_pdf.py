@@ -163,13 +163,15 @@ def test_running_heads_and_folios(pdf: PdfReader, anthology) -> None:  # type: i
         pdf.pages[left].extract_text(extraction_mode="layout").strip().startswith("SILENT SCREEN")
     )
     # the half-title, title and copyright pages carry no folio; the contents do
-    assert [folio(pdf, i) for i in range(3)] == [None, None, None]
+    assert [folio(pdf, i) for i in range(4)] == [None, None, None, None]
     contents = pdf.get_destination_page_number(pdf.named_destinations["contents"])
     assert folio(pdf, contents) == roman(contents + 1)
 
 
 def test_front_matter_pages(pdf: PdfReader) -> None:
-    half_title, title_page, copyright_page = (pdf.pages[i].extract_text() for i in range(3))
+    # half title on page i, its back blank, the title page on iii, the copyright on its back
+    half_title, blank, title_page, copyright_page = (pdf.pages[i].extract_text() for i in range(4))
+    assert blank == ""
     assert half_title.replace(" ", "").strip() == "SILENTSCREEN"
     assert "Silent Screen" in title_page
     assert "Fourteen Reviews of the Films" in title_page
@@ -258,3 +260,21 @@ def test_blank_pages_are_truly_blank(pdf: PdfReader) -> None:
         # page's content stream only sets up its coordinates
         content = pdf.pages[index].get_contents().get_data()
         assert not re.search(rb"\b(BT|Do|re|f|S)\b", content), (index, content)
+
+
+@pytest.mark.parametrize(
+    ("call", "note"),
+    [
+        ("offers to pay his fare.", "Chaplin reissued the film in 1942"),
+        ("hoped nobody would mind.", "Nobody minding was too much to hope for."),
+    ],
+)
+def test_footnotes_sit_at_the_foot_of_the_page_that_calls_them(
+    pdf: PdfReader, call: str, note: str
+) -> None:
+    pages = [" ".join(page.extract_text().split()) for page in pdf.pages]
+    (calling,) = [i for i, text in enumerate(pages) if call in text]
+    text = pages[calling]
+    # the note is on the same page, below the text, numbered: "1. Chaplin..."
+    assert re.search(r"\b1\.\s+" + re.escape(note), text)
+    assert text.index(note) > text.index(call)

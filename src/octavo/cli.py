@@ -188,6 +188,35 @@ def import_text_command(
     _run(debug, action)
 
 
+@app.command("proof")
+def proof_command(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The anthology folder (holding anthology.toml). Default: the current folder"
+            " if it holds one, else the example anthology."
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("dist"),
+    height: Annotated[
+        int, typer.Option("--height", min=24, max=400, help="Page thumbnail height in pixels.")
+    ] = 120,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Draw every page of the print edition, as spreads, on one PNG: <slug>-proof.png."""
+
+    def action(console: Console) -> None:
+        from .proof import proof
+
+        anthology = folder if folder is not None else _default_folder()
+        with console.status("Starting") as status:
+            sheet = proof(anthology, out, height=height, progress=lambda step: status.update(step))
+        _print_report(sheet.report, console)
+        typer.echo(f"wrote {sheet.path}  ({sheet.pages} pages, {sheet.width} x {sheet.height} px)")
+
+    _run(debug, action)
+
+
 def main() -> None:
     """Entry point of the ``octavo`` command."""
     app(prog_name="octavo")
