@@ -11,9 +11,11 @@ The build runs in steps, each reported through ``progress``:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .collect import Inputs, collect
 from .diagnostics import Diagnostic, Report
@@ -24,6 +26,9 @@ from .model import Anthology
 from .resources import Resolver
 from .themes import Theme, find_theme, shipped_styles
 from .write.atomic import output_lock, write_all
+
+if TYPE_CHECKING:
+    from .write.pdf import PdfResult
 
 MANIFEST = "anthology.toml"
 FORMATS = ("pdf", "epub")
@@ -61,8 +66,8 @@ class Output:
     documents: int | None = None  #: EPUB content documents
 
 
-def _quiet(_: str) -> None:
-    pass
+def no_progress(_: str) -> None:
+    """The default ``progress``: say nothing."""
 
 
 def load_anthology(folder: Path) -> Loaded:
@@ -92,7 +97,7 @@ def build(
     folder: Path,
     out: Path,
     formats: tuple[str, ...] = FORMATS,
-    progress: Progress = _quiet,
+    progress: Progress = no_progress,
 ) -> Built:
     """Build the anthology in ``folder`` into ``out``; return what was written.
 
@@ -106,23 +111,22 @@ def build(
         )
     progress("Loading and checking the anthology")
     loaded = load_anthology(folder)
-    _check_output_folder(out, loaded)
+    check_output_folder(out, loaded)
+    slug = loaded.anthology.slug
     made: list[tuple[Output, bytes]] = []
-    try:
-        if "pdf" in formats:
-            made.append(_make_pdf(loaded, out, progress))
-        if "epub" in formats:
-            made.append(_make_epub(loaded, out, progress))
-    except Refused as refused:  # a theme file that links out of its theme
-        problem = Diagnostic(refused.code or "S307", refused.message, hint=refused.hint)
-        raise ContentError.single(problem) from refused
+    if "pdf" in formats:
+        pdf = make_pdf(loaded, progress)
+        made.append((Output(out / f"{slug}.pdf", "pdf", len(pdf.data), pages=pdf.pages), pdf.data))
+    if "epub" in formats:
+        epub, documents = make_epub(loaded, progress)
+        made.append((Output(out / f"{slug}.epub", "epub", len(epub), documents=documents), epub))
     progress("Writing files")
     with output_lock(out):
         write_all([(output.path, data) for output, data in made])
     return Built([output for output, _ in made], loaded.report)
 
 
-def _check_output_folder(out: Path, loaded: Loaded) -> None:
+def check_output_folder(out: Path, loaded: Loaded) -> None:
     """Outputs never go among the sources: not beside the manifest, the reviews or a theme."""
     target = out.resolve()
     anthology = loaded.anthology
@@ -137,27 +141,38 @@ def _check_output_folder(out: Path, loaded: Loaded) -> None:
             )
 
 
-def _make_pdf(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, bytes]:
+@contextmanager
+def _theme_files_checked() -> Iterator[None]:
+    """A theme file that links out of its theme is an error of the theme (S307)."""
+    try:
+        yield
+    except Refused as refused:
+        problem = Diagnostic(refused.code or "S307", refused.message, hint=refused.hint)
+        raise ContentError.single(problem) from refused
+
+
+def make_pdf(loaded: Loaded, progress: Progress = no_progress) -> PdfResult:
+    """The print edition, laid out in memory; WeasyPrint's warnings join the report."""
     from .render.print_html import render_print
     from .write.pdf import render_pdf
 
     progress("Rendering the print edition")
-    document = render_print(loaded.anthology, loaded.theme)
+    with _theme_files_checked():
+        document = render_print(loaded.anthology, loaded.theme)
     progress("Laying out the PDF")
     result = render_pdf(document, loaded.resolver, identifier=loaded.anthology.identifier)
     for warning in result.warnings:
         loaded.report.warning("B401", f"WeasyPrint: {warning}")
-    path = out / f"{loaded.anthology.slug}.pdf"
-    return Output(path, "pdf", len(result.data), pages=result.pages), result.data
+    return result
 
 
-def _make_epub(loaded: Loaded, out: Path, progress: Progress) -> tuple[Output, bytes]:
+def make_epub(loaded: Loaded, progress: Progress = no_progress) -> tuple[bytes, int]:
+    """The EPUB edition, packed in memory, and the number of its content documents."""
     from .render.epub_xhtml import render_epub
     from .write.epub import pack_epub
 
     progress("Rendering the EPUB documents")
-    package = render_epub(loaded.anthology, loaded.theme)
+    with _theme_files_checked():
+        package = render_epub(loaded.anthology, loaded.theme)
     progress("Packing the EPUB")
-    data = pack_epub(package)
-    path = out / f"{loaded.anthology.slug}.epub"
-    return Output(path, "epub", len(data), documents=len(package.documents)), data
+    return pack_epub(package), len(package.documents)

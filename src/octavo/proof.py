@@ -24,9 +24,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from .api import Progress, _check_output_folder, _make_pdf, _quiet, load_anthology
-from .diagnostics import Diagnostic, Report
-from .errors import BuildError, ContentError, Refused, UsageError
+from .api import Progress, check_output_folder, load_anthology, make_pdf, no_progress
+from .diagnostics import Report
+from .errors import BuildError, UsageError
 from .write.atomic import output_lock, write_all
 
 #: The default height of a page thumbnail, in pixels.
@@ -64,7 +64,7 @@ def proof(
     out: Path,
     *,
     height: int = THUMBNAIL_HEIGHT,
-    progress: Progress = _quiet,
+    progress: Progress = no_progress,
 ) -> Proof:
     """Write the proof sheet of the anthology in ``folder`` to ``out/<slug>-proof.png``."""
     if not MIN_HEIGHT <= height <= MAX_HEIGHT:
@@ -74,12 +74,8 @@ def proof(
         )
     progress("Loading and checking the anthology")
     loaded = load_anthology(folder)
-    _check_output_folder(out, loaded)
-    try:
-        _, pdf = _make_pdf(loaded, out, progress)
-    except Refused as refused:  # a theme file that links out of its theme, as in build()
-        problem = Diagnostic(refused.code or "S307", refused.message, hint=refused.hint)
-        raise ContentError.single(problem) from refused
+    check_output_folder(out, loaded)
+    pdf = make_pdf(loaded, progress).data
     progress("Drawing the proof sheet")
     pages = rasterise(pdf, height)
     sheet = compose(pages)
