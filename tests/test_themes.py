@@ -119,3 +119,27 @@ def test_template_mistakes_are_diagnostics(
         assert where in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("size", "expected"), [('"90mm 120mm"', (255, 340)), ("12", None)])
+def test_a_theme_can_fix_its_page_size(
+    make_anthology: MakeAnthology, tmp_path: Path, size: str, expected: tuple[int, int] | None
+) -> None:
+    theme = tmp_path / "device"
+    theme.mkdir()
+    (theme / "theme.toml").write_text(
+        f'extends = "classic"\n[page]\nsize = {size}\n', encoding="utf-8"
+    )
+    book = make_anthology({"anthology.toml": f'title = "T"\nstyle = "{theme}"\n'})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(book), "--out", str(out), "--format", "pdf"])
+    if expected is None:
+        assert result.exit_code == 1
+        assert "error[S302]" in result.output
+        assert "[page] size 12 is not a page size" in result.output
+        return
+    assert result.exit_code == 0, result.output
+    from pypdf import PdfReader
+
+    box = PdfReader(out / "t.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == expected

@@ -10,6 +10,7 @@ without copying the theme.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from .diagnostics import Report
 from .errors import Refused
 
 THEME_FILE = "theme.toml"
+_PAGE_SIZE = re.compile(r"\d+(\.\d+)?(mm|cm|in|pt|px) \d+(\.\d+)?(mm|cm|in|pt|px)")
 
 
 def shipped_styles() -> Path:
@@ -50,6 +52,27 @@ class Theme:
         if self.override is not None:
             folders.insert(0, self.override)
         return [folder for folder in folders if folder.is_dir()]
+
+    @property
+    def page_size(self) -> str | None:
+        """The page size a theme fixes (``[page] size`` in theme.toml), if any.
+
+        A theme made for a device (an e-ink reader) sets its page; any other theme
+        leaves it to the manifest's ``[print] trim``.
+        """
+        for folder in self.folders:
+            settings = tomllib.loads((folder / THEME_FILE).read_text(encoding="utf-8"))
+            size = settings.get("page", {}).get("size")
+            if size is None:
+                continue
+            if not isinstance(size, str) or not _PAGE_SIZE.fullmatch(size):
+                raise Refused(
+                    f"{folder / THEME_FILE}: [page] size {size!r} is not a page size",
+                    'write a width and a height, e.g. size = "90mm 120mm"',
+                    code="S302",
+                )
+            return size
+        return None
 
     def stylesheets(self, name: str) -> list[Path]:
         """``print.css`` or ``epub.css`` of every theme in the chain, parents first."""

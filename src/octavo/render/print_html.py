@@ -25,10 +25,10 @@ class PrintDocument:
     base_url: str  #: relative URLs in the HTML resolve against the anthology
 
 
-def page_css(anthology: Anthology) -> str:
-    """The @page size and bleed the manifest asks for (themes set everything else)."""
+def page_css(anthology: Anthology, theme: Theme) -> str:
+    """The @page size and bleed: the manifest's trim, unless the theme fixes its page."""
     options = anthology.print
-    size = f"{options.size.width} {options.size.height}"
+    size = theme.page_size or f"{options.size.width} {options.size.height}"
     if not options.marks:
         return f"@page {{ size: {size}; }}\n"
     return f"@page {{ size: {size}; bleed: {options.bleed}; marks: crop; }}\n"
@@ -98,6 +98,6 @@ def render_print(anthology: Anthology, theme: Theme) -> PrintDocument:
     return PrintDocument(
         html=html,
         stylesheets=tuple(theme.stylesheets("print.css")),
-        page_css=page_css(anthology),
+        page_css=page_css(anthology, theme),
         base_url=anthology.root.resolve().as_uri() + "/",
     )
