@@ -9,8 +9,12 @@
 set -euo pipefail
 
 python=${PYTHON:-python3}
+# Fonts for what EB Garamond lacks (the classic theme's font-family chain): Noto Serif,
+# Naskh Arabic and Serif Hebrew (fonts-noto-core), Noto Serif CJK SC/JP for Chinese and
+# Japanese (fonts-noto-cjk), and colour emoji, which WeasyPrint draws from their PNGs.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-          fonts-dejavu-core qpdf poppler-utils)
+          fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
+          qpdf poppler-utils)
 if [ "${1:-}" = "--with-tests" ]; then
   command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
 fi
