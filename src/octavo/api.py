@@ -31,7 +31,10 @@ if TYPE_CHECKING:
     from .write.pdf import PdfResult
 
 MANIFEST = "anthology.toml"
-FORMATS = ("pdf", "epub")
+#: pdf: the screen edition, with links and bookmarks; pdf-print: the printer's PDF
+#: (PDF/X-4 with bleed and crop marks), as <slug>-print.pdf; epub: the e-book.
+FORMATS = ("pdf", "epub", "pdf-print")
+DEFAULT_FORMATS = ("pdf", "epub")
 
 Progress = Callable[[str], None]
 
@@ -96,7 +99,7 @@ def load_anthology(folder: Path) -> Loaded:
 def build(
     folder: Path,
     out: Path,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
     progress: Progress = no_progress,
 ) -> Built:
     """Build the anthology in ``folder`` into ``out``; return what was written.
@@ -114,9 +117,11 @@ def build(
     check_output_folder(out, loaded)
     slug = loaded.anthology.slug
     made: list[tuple[Output, bytes]] = []
-    if "pdf" in formats:
-        pdf = make_pdf(loaded, progress)
-        made.append((Output(out / f"{slug}.pdf", "pdf", len(pdf.data), pages=pdf.pages), pdf.data))
+    for name, printer in (("pdf", False), ("pdf-print", True)):
+        if name in formats:
+            pdf = make_pdf(loaded, progress, for_printer=printer)
+            path = out / (f"{slug}-print.pdf" if printer else f"{slug}.pdf")
+            made.append((Output(path, name, len(pdf.data), pages=pdf.pages), pdf.data))
     if "epub" in formats:
         epub, documents = make_epub(loaded, progress)
         made.append((Output(out / f"{slug}.epub", "epub", len(epub), documents=documents), epub))
@@ -151,14 +156,16 @@ def _theme_files_checked() -> Iterator[None]:
         raise ContentError.single(problem) from refused
 
 
-def make_pdf(loaded: Loaded, progress: Progress = no_progress) -> PdfResult:
+def make_pdf(
+    loaded: Loaded, progress: Progress = no_progress, for_printer: bool = False
+) -> PdfResult:
     """The print edition, laid out in memory; WeasyPrint's warnings join the report."""
     from .render.print_html import render_print
     from .write.pdf import render_pdf
 
     progress("Rendering the print edition")
     with _theme_files_checked():
-        document = render_print(loaded.anthology, loaded.theme)
+        document = render_print(loaded.anthology, loaded.theme, for_printer)
     progress("Laying out the PDF")
     result = render_pdf(document, loaded.resolver, identifier=loaded.anthology.identifier)
     for warning in result.warnings:

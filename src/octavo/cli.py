@@ -145,7 +145,13 @@ def build_command(
         ),
     ] = None,
     format: Annotated[
-        str, typer.Option("--format", "-f", help="Comma-separated formats: pdf, epub.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Comma-separated formats: pdf (screen), epub, pdf-print (PDF/X-4 for a"
+            " printer, with bleed and crop marks).",
+        ),
     ] = "pdf,epub",
     out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("dist"),
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,

@@ -132,7 +132,11 @@ def _print_options(manifest: Manifest) -> PrintOptions:
         width, height = spec.trim.split()
         size = PageSize(width, height)
     return PrintOptions(
-        size=size, bleed=spec.bleed, marks=spec.marks, recto_starts=spec.recto_starts
+        size=size,
+        bleed=spec.bleed,
+        marks=spec.marks,
+        recto_starts=spec.recto_starts,
+        pdf_variant=spec.pdf_variant,
     )
 
 

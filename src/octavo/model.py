@@ -237,6 +237,7 @@ class PrintOptions:
     bleed: str = "0in"
     marks: bool = False
     recto_starts: bool = True
+    pdf_variant: str | None = None  #: the screen PDF's variant: "pdf/a-3b", "pdf/ua-1"...
 
 
 @dataclass(frozen=True)

@@ -87,11 +87,19 @@ class BackSpec(_Strict):
         return self
 
 
+#: The standards WeasyPrint can claim for the screen PDF (PDF/X is the printer's PDF).
+PdfVariant = Literal[
+    "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u",
+    "pdf/a-1a", "pdf/a-2a", "pdf/a-3a", "pdf/ua-1", "pdf/ua-2",
+]  # fmt: skip
+
+
 class PrintSpec(_Strict):
     trim: str = "trade"  #: a preset (trade, digest, a5, pocket) or "WIDTH HEIGHT"
     bleed: str = "0.125in"
     marks: bool = False
     recto_starts: bool = True
+    pdf_variant: PdfVariant | None = None  #: a PDF/A or PDF/UA claim for the screen PDF
 
     @field_validator("trim")
     @classmethod

@@ -7,9 +7,12 @@ loaders made, wrapped with :func:`body_html`.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 import traceback
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
@@ -18,6 +21,14 @@ from markupsafe import Markup
 from ..diagnostics import Diagnostic
 from ..errors import ContentError, Refused
 from ..model import Body, Image
+
+
+def build_time() -> datetime:
+    """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now; to the second."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
 
 _ASSET = re.compile(r'src="asset:([^"]*)"')
 _HEADING = re.compile(r"<(/?)h([1-6])\b")

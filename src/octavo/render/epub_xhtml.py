@@ -7,10 +7,8 @@ as a template error and never reaches the reader.
 
 from __future__ import annotations
 
-import os
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from lxml import etree
@@ -20,7 +18,7 @@ from ..diagnostics import Diagnostic
 from ..errors import ContentError
 from ..model import Anthology, Image, IndexPage, TocNode
 from ..themes import Theme
-from . import body_html, render_template
+from . import body_html, build_time, render_template
 from .cover import draw_cover
 
 
@@ -65,13 +63,6 @@ class EpubPackage:
 
     def href(self, target: str) -> str:
         return f"{target}.xhtml"
-
-
-def build_time() -> datetime:
-    """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now; to the second."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
-    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 class _Images:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..model import Anthology, Image
 from ..themes import Theme
-from . import body_html, render_template
+from . import body_html, build_time, render_template
 
 
 @dataclass(frozen=True)
@@ -23,13 +23,19 @@ class PrintDocument:
     stylesheets: tuple[Path, ...]
     page_css: str  #: the page size and bleed from the manifest
     base_url: str  #: relative URLs in the HTML resolve against the anthology
+    #: a WeasyPrint pdf_variant ("pdf/x-4", "pdf/ua-1"...), or None for a plain PDF
+    variant: str | None = None
 
 
-def page_css(anthology: Anthology, theme: Theme) -> str:
+#: The PDF a printer gets: PDF/X-4, with bleed and crop marks.
+PRINTER_VARIANT = "pdf/x-4"
+
+
+def page_css(anthology: Anthology, theme: Theme, for_printer: bool = False) -> str:
     """The @page size and bleed: the manifest's trim, unless the theme fixes its page."""
     options = anthology.print
     size = theme.page_size or f"{options.size.width} {options.size.height}"
-    if not options.marks:
+    if not (options.marks or for_printer):
         return f"@page {{ size: {size}; }}\n"
     return f"@page {{ size: {size}; bleed: {options.bleed}; marks: crop; }}\n"
 
@@ -80,8 +86,12 @@ def _append_text(element: etree._Element, text: str) -> None:
         element.text = (element.text or "") + text
 
 
-def render_print(anthology: Anthology, theme: Theme) -> PrintDocument:
-    """The book as one HTML document, for WeasyPrint."""
+def render_print(anthology: Anthology, theme: Theme, for_printer: bool = False) -> PrintDocument:
+    """The book as one HTML document, for WeasyPrint.
+
+    ``for_printer`` asks for the printer's PDF: bleed, crop marks and PDF/X-4;
+    otherwise the PDF is the screen edition, in the manifest's ``pdf_variant``.
+    """
 
     def url_for(image: Image) -> str:
         return image.path.as_uri()
@@ -94,10 +104,12 @@ def render_print(anthology: Anthology, theme: Theme) -> PrintDocument:
         body=lambda body, parent=2: footnotes_in_place(body_html(body, url_for, parent)),
         image_url=url_for,
         generator=f"Octavo {__version__}",
+        modified=build_time(),
     )
     return PrintDocument(
         html=html,
         stylesheets=tuple(theme.stylesheets("print.css")),
-        page_css=page_css(anthology, theme),
+        page_css=page_css(anthology, theme, for_printer),
         base_url=anthology.root.resolve().as_uri() + "/",
+        variant=PRINTER_VARIANT if for_printer else anthology.print.pdf_variant,
     )

@@ -8,9 +8,12 @@ while rendering fails the build instead of leaving a hole in the book.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 import signal
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -109,6 +112,27 @@ def time_limit(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+_FILE_DIGEST = re.compile(rb"(/ID \[\([^)]*\) \()([0-9a-f]{32})(\)\])")
+_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _stable_document_id(data: bytes, identifier: str) -> bytes:
+    """Replace the random XMP DocumentID WeasyPrint gives a PDF/X-4 with a stable one.
+
+    The new id is derived from the book's identifier and has the same length, so no
+    offset in the file moves: the same sources then give the same bytes.
+    """
+    stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, 'octavo-pdf:' + identifier)}".encode()
+    if not _DOCUMENT_ID.search(data):
+        return data
+    data = _DOCUMENT_ID.sub(stable, data)
+    # The second half of the trailer's /ID is a digest of the file WeasyPrint wrote:
+    # it is made again from the file as it now is (the same length, again).
+    blank = _FILE_DIGEST.sub(lambda m: m.group(1) + b"0" * 32 + m.group(3), data)
+    digest = hashlib.md5(blank, usedforsecurity=False).hexdigest().encode()
+    return _FILE_DIGEST.sub(lambda m: m.group(1) + digest + m.group(3), data)
+
+
 def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) -> PdfResult:
     """Lay out and draw the book; nothing is written yet."""
     import weasyprint
@@ -133,6 +157,9 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
                 data = rendered.write_pdf(
                     pdf_identifier=identifier.encode("utf-8"),
                     uncompressed_pdf=False,
+                    pdf_variant=document.variant,
+                    # PDF/X needs an output intent; sRGB is what the book was drawn in
+                    output_intent="srgb" if (document.variant or "").startswith("pdf/x") else None,
                 )
         except FatalURLFetchingError as error:
             cause = error.__cause__ or error
@@ -167,5 +194,6 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
         for name in page.anchors:
             anchors.setdefault(name, index)
     assert isinstance(data, bytes)
+    data = _stable_document_id(data, identifier)
     warnings = tuple(dict.fromkeys(logs.warnings))
     return PdfResult(data=data, pages=len(rendered.pages), anchors=anchors, warnings=warnings)

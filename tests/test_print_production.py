@@ -1,0 +1,84 @@
+"""The printer's PDF (PDF/X-4, bleed, crop marks) and the screen PDF's standards."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from octavo.api import build
+
+from .conftest import MakeAnthology, require
+
+pytestmark = pytest.mark.slow
+
+
+def _box(box: object) -> tuple[float, ...]:
+    return tuple(round(float(value), 2) for value in box)  # type: ignore[attr-defined]
+
+
+def test_the_printers_pdf(
+    make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    book = make_anthology()
+    built = build(book, tmp_path / "a", ("pdf", "pdf-print"))
+    assert [o.path.name for o in built.outputs] == ["test-book.pdf", "test-book-print.pdf"]
+    printer = PdfReader(tmp_path / "a" / "test-book-print.pdf")
+    page = printer.pages[0]
+    # the trim is the book's page (6 x 9 in); the bleed (1/8 in, 9 pt) lies around it
+    assert _box(page.trimbox) == (0, 0, 432, 648)
+    assert _box(page.bleedbox) == (-9, -9, 441, 657)
+    assert _box(page.mediabox) == (-9, -9, 441, 657)
+    (intent,) = printer.trailer["/Root"]["/OutputIntents"]
+    assert intent["/S"] == "/GTS_PDFX"
+    assert b"pdfxid:GTS_PDFXVersion" in printer.trailer["/Root"]["/Metadata"].get_data()
+    assert "PDF/X-4" in printer.trailer["/Root"]["/Metadata"].get_data().decode()
+    # the screen PDF has neither bleed nor marks
+    screen = PdfReader(tmp_path / "a" / "test-book.pdf")
+    assert _box(screen.pages[0].mediabox) == (0, 0, 432, 648)
+    assert "/OutputIntents" not in screen.trailer["/Root"]
+    # reproducible: the same sources and SOURCE_DATE_EPOCH give the same bytes
+    again = build(book, tmp_path / "b", ("pdf-print",))
+    assert (
+        again.outputs[0].path.read_bytes() == (tmp_path / "a" / "test-book-print.pdf").read_bytes()
+    )
+    if shutil.which("qpdf"):
+        result = subprocess.run(["qpdf", "--check", str(again.outputs[0].path)], check=False)
+        assert result.returncode == 0
+    else:
+        require("qpdf", "it checks the PDF's structure")
+
+
+def test_marks_in_the_manifest_give_the_screen_pdf_bleed(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    manifest = 'title = "Test Book"\n[print]\ntrim = "a5"\nmarks = true\nbleed = "3mm"\n'
+    book = make_anthology({"anthology.toml": manifest})
+    built = build(book, tmp_path / "out", ("pdf",))
+    page = PdfReader(built.outputs[0].path).pages[0]
+    bleed = 3 / 25.4 * 72
+    assert _box(page.trimbox) == _box([0, 0, 148 / 25.4 * 72, 210 / 25.4 * 72])
+    assert _box(page.mediabox)[0] == round(-bleed, 2)
+
+
+@pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3b"])
+def test_the_screen_pdf_can_claim_a_standard(
+    make_anthology: MakeAnthology, tmp_path: Path, variant: str
+) -> None:
+    manifest = f'title = "Test Book"\nlanguage = "en"\n[print]\npdf_variant = "{variant}"\n'
+    book = make_anthology({"anthology.toml": manifest})
+    built = build(book, tmp_path / "out", ("pdf",))
+    reader = PdfReader(built.outputs[0].path)
+    root = reader.trailer["/Root"]
+    metadata = root["/Metadata"].get_data().decode()
+    if variant == "pdf/ua-1":
+        assert "/StructTreeRoot" in root
+        assert bool(root["/MarkInfo"]["/Marked"])
+        assert "pdfuaid:part>1<" in metadata.replace(" ", "") or 'pdfuaid:part="1"' in metadata
+    else:
+        assert "pdfaid:part>3<" in metadata.replace(" ", "") or 'pdfaid:part="3"' in metadata
+    assert built.report.diagnostics == []
