@@ -79,7 +79,7 @@ def test_review_text_is_data_not_template(make_anthology: MakeAnthology) -> None
     assert "{{ 7 * 7 }} &lt;b&gt;bold&lt;/b&gt;" in html
     assert ">49 " not in html
     assert "49 &lt;b" not in html
-    assert "Body {{ config }} and {% if true %}text{% endif %}." in html
+    assert "Body {{ config }}</span> and {% if true %}text{% endif %}." in html
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +80,24 @@ def footnotes_in_place(html: Markup) -> Markup:
     return Markup("".join(parts))
 
 
+OPENING_WORDS = 4
+
+
+def opening(html: Markup) -> Markup:
+    """Mark the first words of a review, for themes that set them in small capitals.
+
+    A span, not ``::first-line``: WeasyPrint 70 applies a first-line style again at the
+    top of every page the first paragraph runs onto.
+    """
+    match = re.match(r"(\s*<p>)([^<]+)", str(html))
+    if not match:
+        return html
+    words = match.group(2).split(" ")
+    first, rest = " ".join(words[:OPENING_WORDS]), " ".join(words[OPENING_WORDS:])
+    marked = f'{match.group(1)}<span class="opening">{first}</span>{" " if rest else ""}{rest}'
+    return Markup(marked + str(html)[match.end() :])
+
+
 def _append_text(element: etree._Element, text: str) -> None:
     if len(element):
         element[-1].tail = (element[-1].tail or "") + text
@@ -103,6 +122,7 @@ def render_print(anthology: Anthology, theme: Theme, for_printer: bool = False) 
         toc=anthology.toc,
         body=lambda body, parent=2: footnotes_in_place(body_html(body, url_for, parent)),
         image_url=url_for,
+        opening=opening,
         generator=f"Octavo {__version__}",
         modified=build_time(),
     )
