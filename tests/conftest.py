@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 from typer.testing import CliRunner
 
 from octavo.api import Built, build
@@ -100,6 +102,38 @@ def require(tool: str, why: str) -> None:
     if os.environ.get("OCTAVO_REQUIRE_TOOLS") == "1":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def _fonts(resources: DictionaryObject) -> dict[str, bool]:
+    """Each font of ``resources`` (and of its form XObjects): is it embedded?"""
+    fonts: dict[str, bool] = {}
+    for font in resources.get("/Font", {}).values():
+        font = font.get_object()
+        if font["/Subtype"] == "/Type3":
+            # drawn by the PDF itself (glyph procedures): nothing to embed
+            fonts[str(font.get("/Name", "Type3"))] = True
+            continue
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is None and "/DescendantFonts" in font:
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        descriptor = descriptor.get_object()
+        embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+        fonts[str(font["/BaseFont"])] = embedded
+    for xobject in resources.get("/XObject", {}).values():
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+            fonts.update(_fonts(xobject["/Resources"].get_object()))
+    return fonts
+
+
+def pdf_fonts(reader: PdfReader) -> dict[str, bool]:
+    """Every font a PDF uses (base font name): is it embedded in the file?"""
+    fonts: dict[str, bool] = {}
+    for page in reader.pages:
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        fonts.update(_fonts(resources))
+    return fonts
 
 
 def files_in(folder: Path) -> list[str]:

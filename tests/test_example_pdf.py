@@ -12,7 +12,7 @@ from pypdf.generic import Destination
 
 from octavo.api import Built, load_anthology
 
-from .conftest import EXAMPLE, require
+from .conftest import EXAMPLE, pdf_fonts, require
 
 pytestmark = pytest.mark.slow
 
@@ -203,17 +203,7 @@ def test_metadata(pdf: PdfReader) -> None:
 
 
 def test_every_font_is_embedded(pdf: PdfReader) -> None:
-    fonts: dict[str, bool] = {}
-    for page in pdf.pages:
-        resources = page["/Resources"]
-        for font in resources.get("/Font", {}).values():
-            font = font.get_object()
-            descriptor = font.get("/FontDescriptor")
-            if descriptor is None and "/DescendantFonts" in font:
-                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            descriptor = descriptor.get_object()
-            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
-            fonts[str(font["/BaseFont"])] = embedded
+    fonts = pdf_fonts(pdf)
     assert fonts, "no fonts found"
     assert all(fonts.values()), fonts
     assert any("EB-Garamond" in name for name in fonts), fonts

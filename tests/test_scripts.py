@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
 
 from octavo.api import Built, build
 
-from .conftest import ROOT, require
+from .conftest import ROOT, pdf_fonts, require
 
 pytestmark = pytest.mark.slow
 
@@ -125,28 +124,6 @@ def test_right_to_left_text_reaches_the_pdf(pdf: PdfReader) -> None:
         assert absent == [], f"{script} words missing from the PDF: {absent}"
 
 
-def _fonts(resources: DictionaryObject) -> dict[str, bool]:
-    """Each font of ``resources`` (and of its form XObjects): is it embedded?"""
-    fonts: dict[str, bool] = {}
-    for font in resources.get("/Font", {}).values():
-        font = font.get_object()
-        if font["/Subtype"] == "/Type3":
-            # drawn by the PDF itself (glyph procedures): nothing to embed
-            fonts[str(font.get("/Name", "Type3"))] = True
-            continue
-        descriptor = font.get("/FontDescriptor")
-        if descriptor is None and "/DescendantFonts" in font:
-            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-        descriptor = descriptor.get_object()
-        embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
-        fonts[str(font["/BaseFont"])] = embedded
-    for xobject in resources.get("/XObject", {}).values():
-        xobject = xobject.get_object()
-        if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
-            fonts.update(_fonts(xobject["/Resources"].get_object()))
-    return fonts
-
-
 def family(base_font: str) -> str:
     """``/ABCDEF+Noto-Serif-CJK-SC-Small-Caps`` -> ``Noto-Serif-CJK-SC``."""
     name = base_font.lstrip("/").split("+", 1)[-1]
@@ -154,11 +131,7 @@ def family(base_font: str) -> str:
 
 
 def test_every_font_is_embedded_and_comes_from_the_chain(pdf: PdfReader) -> None:
-    fonts: dict[str, bool] = {}
-    for page in pdf.pages:
-        resources = page["/Resources"].get_object()
-        assert isinstance(resources, DictionaryObject)
-        fonts.update(_fonts(resources))
+    fonts = pdf_fonts(pdf)
     assert fonts, "no fonts found"
     assert all(fonts.values()), f"fonts not embedded: {[n for n, e in fonts.items() if not e]}"
     used = sorted({family(name) for name in fonts})

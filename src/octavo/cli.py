@@ -41,6 +41,16 @@ app.add_typer(import_app, name="import")
 EXAMPLE = Path(__file__).resolve().parents[2] / "anthologies" / "silent-screen"
 
 
+#: The anthology argument of build and proof.
+AnthologyFolder = Annotated[
+    Path | None,
+    typer.Argument(
+        help="The anthology folder (holding anthology.toml). Default: the current folder"
+        " if it holds one, else the example anthology."
+    ),
+]
+
+
 def _console() -> Console:
     # soft_wrap: a diagnostic stays on one line (Rich would otherwise break it at 80
     # columns when not writing to a terminal, splitting "path:line" for editors and CI).
@@ -137,13 +147,7 @@ def _summary(output: Output) -> str:
 
 @app.command("build")
 def build_command(
-    folder: Annotated[
-        Path | None,
-        typer.Argument(
-            help="The anthology folder (holding anthology.toml). Default: the current folder"
-            " if it holds one, else the example anthology."
-        ),
-    ] = None,
+    folder: AnthologyFolder = None,
     format: Annotated[
         str,
         typer.Option(
@@ -196,13 +200,7 @@ def import_text_command(
 
 @app.command("proof")
 def proof_command(
-    folder: Annotated[
-        Path | None,
-        typer.Argument(
-            help="The anthology folder (holding anthology.toml). Default: the current folder"
-            " if it holds one, else the example anthology."
-        ),
-    ] = None,
+    folder: AnthologyFolder = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("dist"),
     height: Annotated[
         int, typer.Option("--height", min=24, max=400, help="Page thumbnail height in pixels.")
