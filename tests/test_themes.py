@@ -143,3 +143,19 @@ def test_a_theme_can_fix_its_page_size(
 
     box = PdfReader(out / "t.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == expected
+
+
+@pytest.mark.parametrize(
+    ("style", "colophon"),
+    [("classic", "Set in EB Garamond."), ("modern", "Set in Source Serif 4 and Source Sans 3.")],
+)
+def test_the_colophon_names_the_themes_fonts_in_print_only(
+    make_anthology: MakeAnthology, style: str, colophon: str
+) -> None:
+    book = make_anthology({"anthology.toml": f'title = "T"\nstyle = "{style}"\n'})
+    loaded = load_anthology(book)
+    assert colophon in render_print(loaded.anthology, loaded.theme).html
+    epub = render_epub(loaded.anthology, loaded.theme)
+    page = next(d for d in epub.documents if d.id == "copyright")
+    assert "Set in" not in page.xhtml  # an EPUB is read in the reader's own fonts
+    assert "Made with Octavo" in page.xhtml

@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -53,6 +54,23 @@ class Theme:
             folders.insert(0, self.override)
         return [folder for folder in folders if folder.is_dir()]
 
+    @cached_property
+    def settings(self) -> tuple[dict[str, object], ...]:
+        """Each ``theme.toml`` of the chain, nearest first (read once)."""
+        return tuple(
+            tomllib.loads((folder / THEME_FILE).read_text(encoding="utf-8"))
+            for folder in self.folders
+        )
+
+    @property
+    def fonts(self) -> list[str]:
+        """The typefaces the theme sets the book in (``[fonts] used``), for the colophon."""
+        for settings in self.settings:
+            table = settings.get("fonts")
+            if isinstance(table, dict) and isinstance(table.get("used"), list):
+                return [str(name) for name in table["used"]]
+        return []
+
     @property
     def page_size(self) -> str | None:
         """The page size a theme fixes (``[page] size`` in theme.toml), if any.
@@ -60,9 +78,9 @@ class Theme:
         A theme made for a device (an e-ink reader) sets its page; any other theme
         leaves it to the manifest's ``[print] trim``.
         """
-        for folder in self.folders:
-            settings = tomllib.loads((folder / THEME_FILE).read_text(encoding="utf-8"))
-            size = settings.get("page", {}).get("size")
+        for folder, settings in zip(self.folders, self.settings, strict=True):
+            page = settings.get("page")
+            size = page.get("size") if isinstance(page, dict) else None
             if size is None:
                 continue
             if not isinstance(size, str) or not _PAGE_SIZE.fullmatch(size):

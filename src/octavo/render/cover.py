@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import tomllib
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 from ..errors import BuildError
 from ..model import Anthology
-from ..themes import THEME_FILE, Theme, theme_file
+from ..themes import Theme, theme_file
 
 WIDTH, HEIGHT = 1600, 2560
 _DEFAULTS = {
@@ -31,8 +30,10 @@ def _settings(theme: Theme) -> tuple[dict[str, str], Path | None, Path | None]:
     colours = dict(_DEFAULTS)
     font: Path | None = None
     italic: Path | None = None
-    for folder in reversed(theme.folders):
-        table = tomllib.loads((folder / THEME_FILE).read_text(encoding="utf-8")).get("cover", {})
+    for folder, settings in reversed(list(zip(theme.folders, theme.settings, strict=True))):
+        table = settings.get("cover")
+        if not isinstance(table, dict):
+            continue
         for key in colours:
             if isinstance(table.get(key), str):
                 colours[key] = table[key]

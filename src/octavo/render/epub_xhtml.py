@@ -109,6 +109,8 @@ def render_epub(anthology: Anthology, theme: Theme) -> EpubPackage:
             href=lambda target: f"{target}.xhtml",
             generator=f"Octavo {__version__}",
             titles=titles,
+            edition="epub",
+            fonts=theme.fonts,
             **context,
         )
         _check_xml(xhtml, template)

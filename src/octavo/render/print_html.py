@@ -123,6 +123,8 @@ def render_print(anthology: Anthology, theme: Theme, for_printer: bool = False) 
         body=lambda body, parent=2: footnotes_in_place(body_html(body, url_for, parent)),
         image_url=url_for,
         opening=opening,
+        edition="print",
+        fonts=theme.fonts,
         generator=f"Octavo {__version__}",
         modified=build_time(),
     )
