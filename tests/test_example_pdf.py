@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
@@ -268,3 +269,23 @@ def test_footnotes_sit_at_the_foot_of_the_page_that_calls_them(
     # the note is on the same page, below the text, numbered: "1. Chaplin..."
     assert re.search(r"\b1\.\s+" + re.escape(note), text)
     assert text.index(note) > text.index(call)
+
+
+def test_no_word_crosses_the_text_blocks_margins(example_build: tuple[Built, Path]) -> None:
+    """Every word lies between the page's inner and outer margins (classic: 0.8in inside,
+    0.65in outside), as pdftotext measures it: no overfull line, no URL in the margin."""
+    require("pdftotext", "it measures where each word lies")
+    built, _ = example_build
+    (output,) = [o for o in built.outputs if o.format == "pdf"]
+    result = subprocess.run(
+        ["pdftotext", "-bbox", str(output.path), "-"], capture_output=True, check=True
+    )
+    inner, outer, width = 0.8 * 72, 0.65 * 72, 432
+    pages = etree.fromstring(result.stdout).iter("{http://www.w3.org/1999/xhtml}page")
+    crossing = []
+    for number, page in enumerate(pages, start=1):
+        left, right = (inner, width - outer) if number % 2 else (outer, width - inner)
+        for word in page.iter("{http://www.w3.org/1999/xhtml}word"):
+            if float(word.get("xMin", 0)) < left - 0.5 or float(word.get("xMax", 0)) > right + 0.5:
+                crossing.append((number, word.text, word.get("xMin"), word.get("xMax")))
+    assert crossing == []
