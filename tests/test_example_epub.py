@@ -162,7 +162,7 @@ def test_one_document_per_review_and_section(
     for section in anthology.sections:
         expected.append(section.id)
         expected.extend(review.anchor for review in section.reviews)
-    expected += ["index-works", "index-reviewers", "back-acknowledgments"]
+    expected += ["index-works", "index-reviewers", "back-contributors", "back-acknowledgments"]
     assert spine == expected
     for review in anthology.reviews:
         document = etree.fromstring(book.read(f"EPUB/{review.anchor}.xhtml"))

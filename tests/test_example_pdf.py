@@ -289,3 +289,13 @@ def test_no_word_crosses_the_text_blocks_margins(example_build: tuple[Built, Pat
             if float(word.get("xMin", 0)) < left - 0.5 or float(word.get("xMax", 0)) > right + 0.5:
                 crossing.append((number, word.text, word.get("xMin"), word.get("xMax")))
     assert crossing == []
+
+
+def test_about_the_contributors_gives_the_right_pages(pdf: PdfReader, anthology) -> None:  # type: ignore[no-untyped-def]
+    index = pdf.get_destination_page_number(pdf.named_destinations["back-contributors"])
+    text = " ".join((pdf.pages[index].extract_text() + pdf.pages[index + 1].extract_text()).split())
+    text = text.replace("\u2010 ", "")
+    assert text.startswith("ABOUT THE CONTRIBUTORS Ada Okonkwo")
+    for review in anthology.reviews:
+        start = pdf.get_destination_page_number(pdf.named_destinations[review.anchor])
+        assert f"{review.toc_title}, p. {page_number(pdf, anthology, start)}" in text

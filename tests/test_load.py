@@ -600,3 +600,37 @@ def test_front_matter_in_a_foreword_is_reported(make_anthology: MakeAnthology) -
     assert [(d.code, d.path.name if d.path else None) for d in loaded.report.diagnostics] == [
         ("R214", "f.md")
     ]
+
+
+def test_contributors_file_problems_are_reported(make_anthology: MakeAnthology) -> None:
+    book = make_anthology(
+        {
+            "anthology.toml": 'title = "T"\n[[back]]\ncontributors = "people.toml"\n',
+            "people.toml": '[[contributor]]\nname = "Ann Critic"\nbio = "Writes."\n\n'
+            '[[contributor]]\nname = "Bob"\nbiography = "typo"\n',
+        }
+    )
+    with pytest.raises(ContentError) as error:
+        load_anthology(book)
+    (problem,) = error.value.report.errors
+    assert (problem.code, problem.path.name if problem.path else "", problem.line) == (
+        "M113",
+        "people.toml",
+        5,
+    )
+    assert "unknown: biography" in problem.message
+
+
+def test_a_reviewer_without_a_bio_is_a_warning(make_anthology: MakeAnthology) -> None:
+    book = make_anthology(
+        {
+            "anthology.toml": 'title = "T"\n[[back]]\ncontributors = "people.toml"\n',
+            "people.toml": '[[contributor]]\nname = "Someone Else"\nbio = "Edits."\n',
+        }
+    )
+    loaded = load_anthology(book)
+    assert [(d.code, d.message) for d in loaded.report.diagnostics] == [
+        ("M114", "Ann Critic reviews in this book but has no entry in people.toml")
+    ]
+    (page,) = loaded.anthology.back
+    assert [(c.name, c.review_ids) for c in page.contributors] == [("Someone Else", ())]

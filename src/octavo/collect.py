@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import tomllib
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
@@ -19,13 +20,15 @@ from slugify import slugify
 from .diagnostics import Report
 from .errors import Refused
 from .limits import MAX_IMAGES
-from .load.manifest import TRIMS, KeyLines, Manifest, SectionSpec, Select, line_for
-from .load.markdown import MarkdownContext
+from .load.manifest import TRIMS, KeyLines, Manifest, SectionSpec, Select, key_lines, line_for
+from .load.markdown import MarkdownContext, render_markdown
 from .load.rating import parse_rating
-from .load.review import load_review, load_text_page
+from .load.review import load_review, load_text_page, read_text_file
 from .model import (
     Anthology,
     Body,
+    Contributor,
+    ContributorsPage,
     Image,
     IndexEntry,
     IndexPage,
@@ -80,17 +83,26 @@ def collect(inputs: Inputs) -> Anthology | None:
     cover = _cover(inputs)
     sectioned = bool(manifest.sections)
     reviews = [review for section in sections for review in section.reviews]
-    back: list[TextPage | IndexPage] = []
+    back: list[TextPage | IndexPage | ContributorsPage] = []
     for index, spec in enumerate(manifest.back):
         if spec.index is not None:
             title = spec.title or INDEX_TITLES[spec.index]
             back.append(_index_page(spec.index, title, spec.id or f"index-{spec.index}", reviews))
+        elif spec.contributors is not None:
+            location: tuple[str | int, ...] = ("back", index, "contributors")
+            page_id = spec.id or "back-contributors"
+            title = spec.title or "About the Contributors"
+            about = load_contributors(inputs, location, spec.contributors, page_id, reviews)
+            back.extend([ContributorsPage(page_id, title, about)] if about is not None else [])
         elif spec.file is not None and spec.title:
             page = _text_page(inputs, ("back", index), spec.file, spec.title, spec.id, "back")
             back.extend([page] if page else [])
     _check_unique_targets(inputs, front, sections, back)
     bodies = [review.body for review in reviews] + [page.body for page in front]
     bodies += [page.body for page in back if isinstance(page, TextPage)]
+    bodies += [
+        c.bio for page in back if isinstance(page, ContributorsPage) for c in page.contributors
+    ]
     bodies += [section.intro for section in sections if section.intro]
     _check_image_count(inputs, reviews, bodies, cover)
     if inputs.report.has_errors():
@@ -466,7 +478,7 @@ def _check_unique_targets(
     inputs: Inputs,
     front: Iterable[TextPage],
     sections: Iterable[Section],
-    back: Iterable[TextPage | IndexPage],
+    back: Iterable[TextPage | IndexPage | ContributorsPage],
 ) -> None:
     seen: dict[str, str] = {}
     names = [(p.id, f"front page '{p.title}'") for p in front]
@@ -483,6 +495,74 @@ def _check_unique_targets(
                 "give one of them another id",
             )
         seen.setdefault(name, what)
+
+
+def load_contributors(
+    inputs: Inputs,
+    location: tuple[str | int, ...],
+    reference: str,
+    page_id: str,
+    reviews: list[Review],
+) -> tuple[Contributor, ...] | None:
+    """Read a contributors.toml: ``[[contributor]]`` tables with ``name`` and ``bio``.
+
+    Contributors keep the file's order. A reviewer of the book with no entry is a
+    warning (M114): the page would leave them out.
+    """
+    try:
+        path = inputs.context.resolver.local(reference, inputs.root)
+    except Refused as refused:
+        inputs.error("M105", location, f"{reference}: {refused.message}", refused.hint)
+        return None
+    text = read_text_file(path, inputs.report, inputs.context.resolver)
+    if text is None:
+        return None
+    lines = key_lines(text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        inputs.report.error(
+            "M113", f"the contributors file is not valid TOML: {error}", path,
+            getattr(error, "lineno", None), "check the quoting on that line",
+        )  # fmt: skip
+        return None
+    entries = data.get("contributor")
+    if not isinstance(entries, list) or set(data) != {"contributor"}:
+        inputs.report.error(
+            "M113",
+            "the contributors file must hold [[contributor]] tables, and nothing else",
+            path,
+            1,
+            'write [[contributor]], then name = "..." and bio = "..." under it',
+        )
+        return None
+    contributors: list[Contributor] = []
+    for number, entry in enumerate(entries):
+        line = line_for(("contributor", number), lines)
+        name, bio = entry.get("name"), entry.get("bio")
+        unknown = sorted(set(entry) - {"name", "bio"})
+        if not isinstance(name, str) or not name.strip() or not isinstance(bio, str) or unknown:
+            inputs.report.error(
+                "M113",
+                "each [[contributor]] needs a name and a bio (text), and nothing else"
+                + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
+                path,
+                line,
+                'e.g. name = "Ada Okonkwo" and bio = "Ada writes about film..."',
+            )
+            continue
+        body = render_markdown(bio, f"{page_id}-{number + 1}", path, line or 1, inputs.context)
+        ids = tuple(r.id for r in reviews if name.strip() in r.reviewers)
+        contributors.append(Contributor(name.strip(), body, ids))
+    named = {c.name for c in contributors}
+    for reviewer in sorted({name for r in reviews for name in r.reviewers} - named):
+        inputs.report.warning(
+            "M114",
+            f"{reviewer} reviews in this book but has no entry in {reference}",
+            path,
+            hint="add a [[contributor]] for them",
+        )
+    return tuple(contributors)
 
 
 def _check_image_count(

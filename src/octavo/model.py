@@ -196,6 +196,22 @@ class IndexPage:
 
 
 @dataclass(frozen=True)
+class Contributor:
+    name: str
+    bio: Body
+    review_ids: tuple[str, ...]  #: the reviews in the book with this name in the byline
+
+
+@dataclass(frozen=True)
+class ContributorsPage:
+    """ "About the contributors", from a contributors.toml."""
+
+    id: str
+    title: str
+    contributors: tuple[Contributor, ...]
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     title: str
@@ -251,7 +267,7 @@ class Anthology:
     style: str
     sections: tuple[Section, ...]
     front: tuple[TextPage, ...] = ()
-    back: tuple[TextPage | IndexPage, ...] = ()
+    back: tuple[TextPage | IndexPage | ContributorsPage, ...] = ()
     subtitle: str | None = None
     publisher: str | None = None
     date: date | None = None

@@ -74,14 +74,16 @@ class FrontSpec(_Strict):
 
 class BackSpec(_Strict):
     title: str | None = None
-    file: str | None = None
-    index: IndexKind | None = None
+    file: str | None = None  #: a Markdown page
+    index: IndexKind | None = None  #: a generated index
+    contributors: str | None = None  #: "About the contributors", from this TOML file
     id: str | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> BackSpec:
-        if (self.file is None) == (self.index is None):
-            raise ValueError("a [[back]] entry needs either 'file' or 'index' (and not both)")
+        given = [key for key in ("file", "index", "contributors") if getattr(self, key)]
+        if len(given) != 1:
+            raise ValueError("a [[back]] entry needs one of 'file', 'index' or 'contributors'")
         if self.file is not None and not self.title:
             raise ValueError("a [[back]] entry with a 'file' needs a 'title'")
         return self
@@ -229,6 +231,9 @@ def _paths_usable(manifest: Manifest, lines: KeyLines, path: Path, report: Repor
     ]
     named += [(("front", n, "file"), spec.file) for n, spec in enumerate(manifest.front)]
     named += [(("back", n, "file"), spec.file) for n, spec in enumerate(manifest.back)]
+    named += [
+        (("back", n, "contributors"), spec.contributors) for n, spec in enumerate(manifest.back)
+    ]
     for n, spec in enumerate(manifest.sections):
         named.append((("sections", n, "intro"), spec.intro))
         named += [(("sections", n, "include", i), p) for i, p in enumerate(spec.include or [])]

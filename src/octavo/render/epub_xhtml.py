@@ -16,7 +16,7 @@ from lxml import etree
 from .. import __version__
 from ..diagnostics import Diagnostic
 from ..errors import ContentError
-from ..model import Anthology, Image, IndexPage, TocNode
+from ..model import Anthology, ContributorsPage, Image, IndexPage, TocNode
 from ..themes import Theme
 from . import body_html, build_time, render_template
 from .cover import draw_cover
@@ -152,11 +152,12 @@ def render_epub(anthology: Anthology, theme: Theme) -> EpubPackage:
                 page("epub/review.xhtml.jinja", review.anchor, review.toc_title, review=review)
             )
     for back_page in anthology.back:
-        template = (
-            "epub/index.xhtml.jinja"
-            if isinstance(back_page, IndexPage)
-            else "epub/text.xhtml.jinja"
-        )
+        if isinstance(back_page, IndexPage):
+            template = "epub/index.xhtml.jinja"
+        elif isinstance(back_page, ContributorsPage):
+            template = "epub/contributors.xhtml.jinja"
+        else:
+            template = "epub/text.xhtml.jinja"
         documents.append(page(template, back_page.id, back_page.title, page=back_page))
     stylesheet = "\n".join(
         path.read_text(encoding="utf-8") for path in theme.stylesheets("epub.css")

@@ -124,6 +124,7 @@ def render_print(anthology: Anthology, theme: Theme, for_printer: bool = False) 
         image_url=url_for,
         opening=opening,
         edition="print",
+        titles={review.id: review.toc_title for review in anthology.reviews},
         fonts=theme.fonts,
         generator=f"Octavo {__version__}",
         modified=build_time(),
