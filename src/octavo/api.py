@@ -170,6 +170,13 @@ def make_pdf(
     result = render_pdf(document, loaded.resolver, identifier=loaded.anthology.identifier)
     for warning in result.warnings:
         loaded.report.warning("B401", f"WeasyPrint: {warning}")
+    for image, dpi in result.low_resolution:
+        loaded.report.warning(
+            "B407",
+            f"the image is printed at {dpi} pixels per inch, below the 300 a printer wants",
+            image,
+            hint="use a larger image (300 ppi at its printed width), or print it smaller",
+        )
     return result
 
 

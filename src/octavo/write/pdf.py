@@ -35,6 +35,8 @@ class PdfResult:
     anchors: dict[str, int]
     #: what WeasyPrint warned about (unsupported CSS...), for the build to show
     warnings: tuple[str, ...] = ()
+    #: raster images printed below PRINT_DPI: (file, the resolution it is printed at)
+    low_resolution: tuple[tuple[Path, int], ...] = ()
 
 
 class _LogCatcher(logging.Handler):
@@ -133,6 +135,32 @@ def _stable_document_id(data: bytes, identifier: str) -> bytes:
     return _FILE_DIGEST.sub(lambda m: m.group(1) + digest + m.group(3), data)
 
 
+#: Pictures want at least this many pixels per inch at the size they are printed.
+PRINT_DPI = 300
+
+
+def _low_resolution(rendered: object) -> tuple[tuple[Path, int], ...]:
+    """Raster images laid out at fewer than PRINT_DPI pixels per inch, lowest first."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.images import RasterImage
+
+    found: dict[Path, int] = {}
+    for page in getattr(rendered, "pages", []):
+        # WeasyPrint keeps the laid-out boxes of a page here (not public API)
+        for box in page._page_box.descendants():
+            image = getattr(box, "replacement", None)
+            if not isinstance(box, boxes.ReplacedBox) or not isinstance(image, RasterImage):
+                continue
+            source = urlsplit(box.element.get("src", ""))
+            if source.scheme != "file" or not box.width:
+                continue
+            dpi = int(image.width / (box.width / 96))  # CSS pixels are 1/96 in
+            path = Path(url2pathname(source.path))
+            if dpi < PRINT_DPI:
+                found[path] = min(dpi, found.get(path, dpi))
+    return tuple(sorted(found.items(), key=lambda item: item[1]))
+
+
 def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) -> PdfResult:
     """Lay out and draw the book; nothing is written yet."""
     import weasyprint
@@ -196,4 +224,11 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
     assert isinstance(data, bytes)
     data = _stable_document_id(data, identifier)
     warnings = tuple(dict.fromkeys(logs.warnings))
-    return PdfResult(data=data, pages=len(rendered.pages), anchors=anchors, warnings=warnings)
+    low = _low_resolution(rendered)
+    return PdfResult(
+        data=data,
+        pages=len(rendered.pages),
+        anchors=anchors,
+        warnings=warnings,
+        low_resolution=low,
+    )
