@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, Report
 from .errors import ContentError, Refused, UsageError
 from .load.manifest import load_manifest
 from .load.markdown import MarkdownContext, make_parser
-from .model import Anthology
+from .model import Anthology, PageStart
 from .resources import Resolver
 from .themes import Theme, find_theme, shipped_styles
 from .write.atomic import output_lock, write_all
@@ -117,13 +117,15 @@ def build(
     check_output_folder(out, loaded)
     slug = loaded.anthology.slug
     made: list[tuple[Output, bytes]] = []
+    page_starts: tuple[PageStart, ...] = ()
     for name, printer in (("pdf", False), ("pdf-print", True)):
         if name in formats:
             pdf = make_pdf(loaded, progress, for_printer=printer)
             path = out / (f"{slug}-print.pdf" if printer else f"{slug}.pdf")
             made.append((Output(path, name, len(pdf.data), pages=pdf.pages), pdf.data))
+            page_starts = page_starts or pdf.page_starts
     if "epub" in formats:
-        epub, documents = make_epub(loaded, progress)
+        epub, documents = make_epub(loaded, progress, page_starts)
         made.append((Output(out / f"{slug}.epub", "epub", len(epub), documents=documents), epub))
     progress("Writing files")
     with output_lock(out):
@@ -180,13 +182,26 @@ def make_pdf(
     return result
 
 
-def make_epub(loaded: Loaded, progress: Progress = no_progress) -> tuple[bytes, int]:
-    """The EPUB edition, packed in memory, and the number of its content documents."""
+def make_epub(
+    loaded: Loaded, progress: Progress = no_progress, page_starts: tuple[PageStart, ...] = ()
+) -> tuple[bytes, int]:
+    """The EPUB edition, packed in memory, and the number of its content documents.
+
+    ``page_starts`` come from the PDF built alongside: the EPUB then carries the
+    print edition's page numbers.
+    """
     from .render.epub_xhtml import render_epub
     from .write.epub import pack_epub
 
     progress("Rendering the EPUB documents")
     with _theme_files_checked():
-        package = render_epub(loaded.anthology, loaded.theme)
+        package = render_epub(loaded.anthology, loaded.theme, page_starts)
+    if package.approximate_pages:
+        loaded.report.warning(
+            "B408",
+            "the EPUB's text differs from the print edition's, so these printed pages are"
+            f" marked where their section begins: {', '.join(package.approximate_pages)}",
+            hint="a theme's templates should give the print and EPUB editions the same text",
+        )
     progress("Packing the EPUB")
     return pack_epub(package), len(package.documents)

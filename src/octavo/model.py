@@ -6,6 +6,7 @@ them together into an :class:`Anthology`, and renderers only read them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -147,6 +148,11 @@ class Review:
         return self.work.title
 
     @property
+    def direction(self) -> str:
+        """``rtl`` when the review's language is written right to left."""
+        return text_direction(self.language)
+
+    @property
     def anchor(self) -> str:
         """The review's id in outputs: a valid XML id whatever the file is called."""
         return f"r-{self.id}"
@@ -177,6 +183,54 @@ class TextPage:
     title: str
     path: Path
     body: Body
+
+    @property
+    def semantic(self) -> str | None:
+        """What the page is, for EPUB's ``epub:type`` and ARIA's ``doc-*`` role.
+
+        Read from the title's words, so that "Foreword" is a foreword; a page whose
+        title names none of these kinds is plain front or back matter.
+        """
+        words = set(re.findall(r"[a-z]+", self.title.casefold()))
+        for word, semantic in _SEMANTICS.items():
+            if word in words:
+                return semantic
+        return None
+
+
+#: Languages written right to left (ISO 639 codes), and right-to-left scripts (ISO 15924).
+RTL_LANGUAGES = frozenset(
+    ["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ji", "ps", "sd", "syr", "ug", "ur", "yi"]
+)
+RTL_SCRIPTS = frozenset(["adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"])
+
+
+def text_direction(language: str | None) -> str:
+    """``rtl`` for a language tag written right to left ("he", "ur", "az-Arab"), else ``ltr``."""
+    subtags = (language or "").casefold().replace("_", "-").split("-")
+    if subtags[0] in RTL_LANGUAGES or any(tag in RTL_SCRIPTS for tag in subtags[1:]):
+        return "rtl"
+    return "ltr"
+
+
+#: Title words and the DPUB-ARIA / EPUB structural semantics they name.
+_SEMANTICS = {
+    "foreword": "foreword",
+    "preface": "preface",
+    "introduction": "introduction",
+    "prologue": "prologue",
+    "epilogue": "epilogue",
+    "afterword": "afterword",
+    "acknowledgments": "acknowledgments",
+    "acknowledgements": "acknowledgments",
+    "dedication": "dedication",
+    "colophon": "colophon",
+    "appendix": "appendix",
+    "glossary": "glossary",
+    "bibliography": "bibliography",
+    "conclusion": "conclusion",
+    "credits": "credits",
+}
 
 
 @dataclass(frozen=True)
@@ -217,6 +271,20 @@ class Section:
     title: str
     reviews: tuple[Review, ...]
     intro: Body | None = None
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """Where a page of the print edition begins, for the EPUB's page list.
+
+    ``anchor`` is the id of the innermost element around the page's first words, and
+    ``before`` the text of that element set on earlier pages, spaces left out. A
+    page with no words of its own (a blank page) has no anchor.
+    """
+
+    label: str  #: the folio as printed: "iv", "17"
+    anchor: str | None
+    before: str = ""
 
 
 @dataclass(frozen=True)
@@ -277,6 +345,11 @@ class Anthology:
     #: False when the manifest has no [[sections]]: one flat list of reviews
     sectioned: bool = True
     slug: str = "book"
+
+    @property
+    def direction(self) -> str:
+        """``rtl`` when the book's language is written right to left."""
+        return text_direction(self.language)
 
     @property
     def reviews(self) -> list[Review]:

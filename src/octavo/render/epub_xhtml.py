@@ -7,7 +7,7 @@ as a template error and never reaches the reader.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -16,10 +16,13 @@ from lxml import etree
 from .. import __version__
 from ..diagnostics import Diagnostic
 from ..errors import ContentError
-from ..model import Anthology, ContributorsPage, Image, IndexPage, TocNode
+from ..model import Anthology, ContributorsPage, Image, IndexPage, PageStart, TocNode
 from ..themes import Theme
 from . import body_html, build_time, render_template
 from .cover import draw_cover
+from .epub_fragments import for_epub
+from .ereader_images import ereader_cover, ereader_image
+from .page_list import PageLink, add_page_breaks
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,17 @@ class EpubPackage:
     description: str | None = None
     rights: str | None = None
     tags: tuple[str, ...] = ()
+    #: the print edition's page list, when the PDF was built alongside
+    pages: tuple[PageLink, ...] = ()
+    #: folios of pages whose place in the EPUB is approximate
+    approximate_pages: tuple[str, ...] = ()
 
     def href(self, target: str) -> str:
         return f"{target}.xhtml"
 
 
 class _Images:
-    """The images of the book, each packed once under a stable name."""
+    """The images of the book, each packed once under a stable name, made for e-readers."""
 
     def __init__(self) -> None:
         self.by_path: dict[Path, EpubImage] = {}
@@ -76,24 +83,31 @@ class _Images:
         if packed is None:
             number = len(self.by_path) + 1
             stem = "".join(c if c.isalnum() else "-" for c in image.path.stem.lower())[:40]
+            data, media_type = ereader_image(image.path, image.media_type)
             extension = {
                 "image/jpeg": ".jpg",
                 "image/png": ".png",
                 "image/gif": ".gif",
                 "image/svg+xml": ".svg",
-            }.get(image.media_type, ".webp")
+            }[media_type]
             packed = EpubImage(
                 id=f"img-{number}",
                 file_name=f"images/{number:03d}-{stem}{extension}",
-                media_type=image.media_type,
-                data=image.path.read_bytes(),
+                media_type=media_type,
+                data=data,
             )
             self.by_path[image.path] = packed
         return packed.file_name
 
 
-def render_epub(anthology: Anthology, theme: Theme) -> EpubPackage:
-    """Every document of the EPUB edition, rendered and checked."""
+def render_epub(
+    anthology: Anthology, theme: Theme, page_starts: tuple[PageStart, ...] = ()
+) -> EpubPackage:
+    """Every document of the EPUB edition, rendered and checked.
+
+    With ``page_starts`` (from the PDF built alongside), the documents carry the print
+    edition's page breaks and the navigation document a page list.
+    """
     environment = theme.environment()
     images = _Images()
     titles = {review.id: review.toc_title for review in anthology.reviews}
@@ -104,7 +118,7 @@ def render_epub(anthology: Anthology, theme: Theme) -> EpubPackage:
             template,
             book=anthology,
             doc_title=title,
-            body=lambda body, parent=1: body_html(body, images.url, parent),
+            body=lambda body, parent=1: for_epub(body_html(body, images.url, parent)),
             image_url=images.url,
             href=lambda target: f"{target}.xhtml",
             generator=f"Octavo {__version__}",
@@ -118,20 +132,21 @@ def render_epub(anthology: Anthology, theme: Theme) -> EpubPackage:
         return EpubDocument(doc_id, f"{doc_id}.xhtml", title, xhtml, properties)
 
     if anthology.cover is not None:
-        cover_data = anthology.cover.path.read_bytes()
-        cover_type = anthology.cover.media_type
+        source = anthology.cover
+        # the note on a padded cover is for the build's warnings (not reported yet)
+        cover_data, _padded = ereader_cover(
+            source.path, source.media_type, (source.width, source.height)
+        )
     else:
-        cover_data, cover_type = draw_cover(anthology, theme), "image/jpeg"
-    extension = ".jpg" if cover_type == "image/jpeg" else ".png"
-    cover = EpubImage("cover-image", f"images/cover{extension}", cover_type, cover_data)
+        cover_data, _padded = ereader_cover(draw_cover(anthology, theme))
+    cover = EpubImage("cover-image", "images/cover.jpg", "image/jpeg", cover_data)
 
     documents = [
         page("epub/cover.xhtml.jinja", "cover", "Cover", cover=cover),
         page("epub/titlepage.xhtml.jinja", "titlepage", anthology.title),
         page("epub/copyright.xhtml.jinja", "copyright", "Copyright"),
     ]
-    nav = page("epub/nav.xhtml.jinja", "nav", "Contents", toc=anthology.toc)
-    documents.append(nav)
+    nav_position = len(documents)
     for text_page in anthology.front:
         documents.append(
             page("epub/text.xhtml.jinja", text_page.id, text_page.title, page=text_page)
@@ -159,6 +174,20 @@ def render_epub(anthology: Anthology, theme: Theme) -> EpubPackage:
         else:
             template = "epub/text.xhtml.jinja"
         documents.append(page(template, back_page.id, back_page.title, page=back_page))
+    pages: list[PageLink] = []
+    approximate: list[str] = []
+    if page_starts:
+        changed, pages, approximate = add_page_breaks(
+            [(document.file_name, document.xhtml) for document in documents], page_starts
+        )
+        documents = [
+            replace(document, xhtml=changed[document.file_name])
+            if document.file_name in changed
+            else document
+            for document in documents
+        ]
+    nav = page("epub/nav.xhtml.jinja", "nav", "Contents", toc=anthology.toc, pages=pages)
+    documents.insert(nav_position, nav)
     stylesheet = "\n".join(
         path.read_text(encoding="utf-8") for path in theme.stylesheets("epub.css")
     )
@@ -171,6 +200,8 @@ def render_epub(anthology: Anthology, theme: Theme) -> EpubPackage:
         modified=build_time(),
         documents=documents,
         nav=nav,
+        pages=tuple(pages),
+        approximate_pages=tuple(approximate),
         toc=anthology.toc,
         stylesheet=stylesheet,
         cover=cover,

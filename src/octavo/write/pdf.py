@@ -23,8 +23,10 @@ from urllib.request import url2pathname
 
 from ..errors import BuildError
 from ..limits import MAX_DATA_URL_BYTES, RENDER_SECONDS
+from ..model import PageStart
 from ..render.print_html import PrintDocument
 from ..resources import Resolver
+from .pdf_pages import page_starts
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class PdfResult:
     warnings: tuple[str, ...] = ()
     #: raster images printed below PRINT_DPI: (file, the resolution it is printed at)
     low_resolution: tuple[tuple[Path, int], ...] = ()
+    #: where each page begins and its folio, for the EPUB's page list
+    page_starts: tuple[PageStart, ...] = ()
 
 
 class _LogCatcher(logging.Handler):
@@ -231,4 +235,5 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
         anchors=anchors,
         warnings=warnings,
         low_resolution=low,
+        page_starts=page_starts(rendered.pages),
     )
