@@ -177,7 +177,7 @@ def kepubify_document(data: bytes, name: str = "document") -> bytes:
     has_spans = any(_is_kobo_span(e) and _SPAN_ID.match(e.get("id", "")) for e in body.iter())
     if (has_style or head is None) and has_wrappers and has_spans:
         return data
-    ids = {element.get("id", "") for element in root.iter()}
+    ids = {e.get("id", "") for e in root.iter() if isinstance(e.tag, str)}
     if not has_wrappers and ids & {OUTER_ID, INNER_ID}:
         raise BuildError(
             f"{name} in the EPUB uses the id {OUTER_ID!r} or {INNER_ID!r}, which Kobo reserves",
