@@ -6,18 +6,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := anthologies/silent-screen
 
-.PHONY: book test lint check-python system system-test clean
+.PHONY: book test lint ace check-python system system-test clean
 
 book: system $(VENV)/.installed
 	$(BIN)/octavo build $(EXAMPLE) --out dist
 
-test: system-test $(VENV)/.installed lint
+test: system-test $(VENV)/.installed lint ace
 	OCTAVO_REQUIRE_TOOLS=1 $(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+
+# Ace by DAISY, the EPUB accessibility checker (npm, into tools/ace): for the tests only.
+ace:
+	@scripts/setup-ace.sh
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Octavo needs Python 3.11 or newer: set PYTHON=python3.11")'
@@ -35,4 +39,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache tools/ace/node_modules

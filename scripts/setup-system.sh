@@ -2,7 +2,8 @@
 # Install the system packages Octavo needs, when they are missing (Debian 12).
 #
 #   WeasyPrint:  Pango, HarfBuzz (with its subsetter), fontconfig, a fallback font
-#   tests:       Java for EPUBCheck, qpdf, poppler-utils (pdftoppm, pdffonts)
+#   tests:       Java for EPUBCheck, Chromium for Ace by DAISY, qpdf, poppler-utils
+#                (pdftoppm, pdffonts)
 #   venv:        python3-venv, on a Debian Python that lacks ensurepip
 #
 # Runs apt-get only when something is missing, as root or through sudo.
@@ -17,6 +18,7 @@ packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fon
           qpdf poppler-utils)
 if [ "${1:-}" = "--with-tests" ]; then
   command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
+  packages+=(chromium)
 fi
 
 missing=()
