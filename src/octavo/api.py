@@ -101,11 +101,13 @@ def build(
     out: Path,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     progress: Progress = no_progress,
+    strict: bool = False,
 ) -> Built:
     """Build the anthology in ``folder`` into ``out``; return what was written.
 
     Every output is made in memory first; files are written only when all of them
     succeeded, each atomically, so a failed build leaves earlier outputs untouched.
+    With ``strict``, a warning (a missing alt text...) fails the build like an error.
     """
     unknown = [name for name in formats if name not in FORMATS]
     if unknown:
@@ -127,6 +129,9 @@ def build(
     if "epub" in formats:
         epub, documents = make_epub(loaded, progress, page_starts)
         made.append((Output(out / f"{slug}.epub", "epub", len(epub), documents=documents), epub))
+    if strict and loaded.report.warnings:
+        loaded.report.warnings_as_errors()
+        raise ContentError(loaded.report)
     progress("Writing files")
     with output_lock(out):
         write_all([(output.path, data) for output, data in made])

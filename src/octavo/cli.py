@@ -158,6 +158,10 @@ def build_command(
         ),
     ] = "pdf,epub",
     out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("dist"),
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Treat warnings (missing alt text...) as errors."),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Build the anthology's PDF and EPUB into the output folder."""
@@ -172,7 +176,9 @@ def build_command(
     def action(console: Console) -> None:
         anthology = folder if folder is not None else _default_folder()
         with console.status("Starting") as status:
-            built = build(anthology, out, formats, progress=lambda step: status.update(step))
+            built = build(
+                anthology, out, formats, progress=lambda step: status.update(step), strict=strict
+            )
         _print_report(built.report, console)
         for output in built.outputs:
             typer.echo(_summary(output))

@@ -8,7 +8,7 @@ everything has been read, when the report holds any error.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -106,6 +106,13 @@ class Report:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    def warnings_as_errors(self) -> None:
+        """Make every warning an error (``--strict``)."""
+        self.diagnostics = [
+            replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
+            for d in self.diagnostics
+        ]
 
     def has_errors(self) -> bool:
         return any(d.severity is Severity.ERROR for d in self.diagnostics)

@@ -406,6 +406,15 @@ def _resolve_images(
                 continue
             source = str(child.attrs.get("src", ""))
             alt = child.content or ""
+            if not alt.strip():
+                context.report.warning(
+                    "R208",
+                    f"the image {source} has no description: readers who cannot see it"
+                    " get nothing",
+                    path,
+                    line,
+                    hint=f"describe it between the brackets: ![What it shows]({source})",
+                )
             try:
                 image = context.resolver.image(source, path.parent, alt)
             except Refused as refused:

@@ -32,20 +32,17 @@ def build_time() -> datetime:
 
 _ASSET = re.compile(r'src="asset:([^"]*)"')
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
-
-#: Loaders render a Markdown "#" as <h3>; renderers move headings to fit the page.
-BODY_TOP_HEADING = 3
-
+_HEADING_LEVEL = re.compile(r"<h([1-6])\b")
 
 def body_html(body: Body | None, url_for: Callable[[Image], str], parent: int = 2) -> Markup:
     """A body's sanitised fragment, ready for a page whose title is an ``h<parent>``.
 
-    Its ``asset:`` images point at ``url_for``, and its headings sit one level below
-    the title: a Markdown "#" becomes ``h<parent + 1>``.
+    Its ``asset:`` images point at ``url_for``, and its headings sit below the title:
+    the body's highest heading becomes ``h<parent + 1>`` (whether written "#" or
+    "##"), the next level down ``h<parent + 2>``, and so on.
     """
     if body is None:
         return Markup("")
-    shift = parent + 1 - BODY_TOP_HEADING
 
     def replace(match: re.Match[str]) -> str:
         image = body.images.get(match.group(1))
@@ -53,9 +50,13 @@ def body_html(body: Body | None, url_for: Callable[[Image], str], parent: int = 
         return f'src="{Markup.escape(url)}"'
 
     html = _ASSET.sub(replace, body.html)
-    if shift:
+    # The levels a body uses, closed up under the page's title: "##" then "####"
+    # become h<parent+1> and h<parent+2>, so that no level is skipped.
+    used = sorted({int(level) for level in _HEADING_LEVEL.findall(html)})
+    levels = {level: min(parent + 1 + rank, 6) for rank, level in enumerate(used)}
+    if any(level != new for level, new in levels.items()):
         html = _HEADING.sub(
-            lambda match: f"<{match.group(1)}h{min(max(int(match.group(2)) + shift, 1), 6)}", html
+            lambda match: f"<{match.group(1)}h{levels[int(match.group(2))]}", html
         )
     return Markup(html)
 

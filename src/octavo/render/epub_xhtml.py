@@ -19,6 +19,7 @@ from ..errors import ContentError
 from ..model import Anthology, ContributorsPage, Image, IndexPage, PageStart, TocNode
 from ..themes import Theme
 from . import body_html, build_time, render_template
+from .accessibility import is_animated, metadata, survey
 from .cover import draw_cover
 from .epub_fragments import for_epub
 from .ereader_images import ereader_cover, ereader_image
@@ -48,6 +49,7 @@ class EpubPackage:
 
     title: str
     language: str
+    direction: str  #: "rtl" for a book in a right-to-left language
     identifier: str
     editors: tuple[str, ...]
     modified: datetime
@@ -67,6 +69,8 @@ class EpubPackage:
     pages: tuple[PageLink, ...] = ()
     #: folios of pages whose place in the EPUB is approximate
     approximate_pages: tuple[str, ...] = ()
+    #: EPUB Accessibility metadata: (property, value) pairs
+    accessibility: tuple[tuple[str, str], ...] = ()
 
     def href(self, target: str) -> str:
         return f"{target}.xhtml"
@@ -188,6 +192,11 @@ def render_epub(
         ]
     nav = page("epub/nav.xhtml.jinja", "nav", "Contents", toc=anthology.toc, pages=pages)
     documents.insert(nav_position, nav)
+    contents = survey(
+        [document.xhtml for document in documents[1:]],
+        animated=any(is_animated(image.data) for image in images.by_path.values()),
+        has_page_list=bool(pages),
+    )
     stylesheet = "\n".join(
         path.read_text(encoding="utf-8") for path in theme.stylesheets("epub.css")
     )
@@ -195,6 +204,7 @@ def render_epub(
         title=anthology.title,
         subtitle=anthology.subtitle,
         language=anthology.language,
+        direction=anthology.direction,
         identifier=anthology.identifier,
         editors=anthology.editors,
         modified=build_time(),
@@ -202,6 +212,7 @@ def render_epub(
         nav=nav,
         pages=tuple(pages),
         approximate_pages=tuple(approximate),
+        accessibility=tuple(metadata(contents)),
         toc=anthology.toc,
         stylesheet=stylesheet,
         cover=cover,

@@ -80,6 +80,17 @@ def pack_epub(package: EpubPackage) -> bytes:
             book.add_metadata("DC", key, value)
     for tag in package.tags:
         book.add_metadata("DC", "subject", tag)
+    if package.pages:
+        # The page list's numbers are those of the print edition, which carries the
+        # same identifier (EPUB 3.3, "source-of": pagination).
+        book.add_metadata("DC", "source", package.identifier, {"id": "pagination-source"})
+        book.add_metadata(
+            None, "meta", "pagination", {"refines": "#pagination-source", "property": "source-of"}
+        )
+    for name, value in package.accessibility:
+        book.add_metadata(None, "meta", value, {"property": name})
+    if package.direction == "rtl":
+        book.set_direction("rtl")
 
     book.set_cover(package.cover.file_name, package.cover.data, create_page=False)
     for image in package.images:
@@ -106,8 +117,23 @@ def pack_epub(package: EpubPackage) -> bytes:
         else:
             item = _VerbatimDocument(document, package.language)
         book.add_item(item)
-        spine.append(item)
+        if document.id == "cover":
+            # Reading systems show the cover from the metadata in their library; a
+            # linear cover page would make Kindle show it a second time. The landmarks
+            # link to it, so it stays reachable (EPUBCheck OPF-096).
+            spine.append((item, "no"))
+        else:
+            spine.append(item)
     book.spine = spine
+    # EPUB 2's guide, still read by Kindle's converter and older readers: the cover
+    # page, the contents and where the text begins.
+    book.guide = [
+        {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
+        {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
+    ]
+    main = [node for node in package.toc if node.kind in ("section", "review")]
+    if main:
+        book.guide.append({"type": "text", "href": package.href(main[0].target), "title": "Start"})
     book.toc = [_ncx_entry(node, package) for node in package.toc]
     book.add_item(epub.EpubNcx())
 
@@ -119,7 +145,7 @@ def pack_epub(package: EpubPackage) -> bytes:
             "raise_exceptions": True,
             "mtime": package.modified.replace(tzinfo=None),
             "epub3_landmark": False,
-            "epub2_guide": False,
+            "epub2_guide": True,
         },
     )
     writer.process()

@@ -1,0 +1,145 @@
+"""EPUB Accessibility 1.1 metadata, derived from what the book really holds.
+
+The package's documents are read back (not assumed): whether there are pictures
+and whether each has a text alternative, tables, an index, the print edition's
+page list, animated images. Each claim in the metadata follows from one of these,
+and the summary says the same in words.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from lxml import etree
+from PIL import Image, UnidentifiedImageError
+
+from .xhtml import XHTML, parse_xhtml
+
+#: What a book that meets every requirement below conforms to.
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+
+_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+_SVG = "{http://www.w3.org/2000/svg}svg"
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What the reader meets in the book, as far as accessibility is concerned."""
+
+    pictures: int  #: images and drawn figures that carry meaning (not the cover)
+    undescribed: int  #: of those, the ones with no text alternative
+    tables: int
+    has_index: bool
+    has_page_list: bool
+    has_notes: bool
+    animated: bool  #: an animated GIF, a possible flashing hazard
+
+
+def survey(documents: list[str], animated: bool, has_page_list: bool) -> Contents:
+    """Read the XHTML documents (cover excluded) for what the metadata must declare."""
+    pictures = undescribed = tables = 0
+    has_index = has_notes = False
+    for xhtml in documents:
+        root = parse_xhtml(xhtml)
+        for element in root.iter(f"{{{XHTML}}}img", _SVG):
+            if element.get("role") in ("doc-cover", "presentation", "none"):
+                continue
+            if "stars" in (element.get("class") or "").split():
+                continue  # a rating, also given in words beside it
+            if element.tag == _SVG and element.get("aria-hidden") == "true":
+                continue
+            pictures += 1
+            if not _described(element):
+                undescribed += 1
+        tables += sum(1 for _ in root.iter(f"{{{XHTML}}}table"))
+        types = {element.get(_EPUB_TYPE) for element in root.iter() if _has_type(element)}
+        has_index = has_index or "index" in types
+        has_notes = has_notes or "footnote" in types
+    return Contents(pictures, undescribed, tables, has_index, has_page_list, has_notes, animated)
+
+
+def _has_type(element: etree._Element) -> bool:
+    return isinstance(element.tag, str) and element.get(_EPUB_TYPE) is not None
+
+
+def _described(element: etree._Element) -> bool:
+    if element.tag == _SVG:
+        title = element.find("{http://www.w3.org/2000/svg}title")
+        label = element.get("aria-label") or (title.text if title is not None else "")
+        return bool((label or "").strip())
+    return bool((element.get("alt") or "").strip())
+
+
+def metadata(contents: Contents) -> list[tuple[str, str]]:
+    """The package metadata: (property, value) pairs, in a stable order."""
+    visual = contents.pictures > 0
+    described = contents.undescribed == 0
+    pairs = [("schema:accessMode", "textual")]
+    if visual:
+        pairs.append(("schema:accessMode", "visual"))
+    if described:
+        pairs.append(("schema:accessModeSufficient", "textual"))
+    if visual:
+        pairs.append(("schema:accessModeSufficient", "textual,visual"))
+    features = ["structuralNavigation", "tableOfContents", "readingOrder"]
+    if visual and described:
+        features.append("alternativeText")
+    if contents.has_page_list:
+        features += ["pageBreakMarkers", "pageNavigation"]
+    if contents.has_index:
+        features.append("index")
+    features += ["displayTransformability", "ARIA"]
+    pairs += [("schema:accessibilityFeature", feature) for feature in features]
+    if contents.animated:
+        hazards = ["unknownFlashingHazard", "noMotionSimulationHazard", "noSoundHazard"]
+    else:
+        hazards = ["none"]
+    pairs += [("schema:accessibilityHazard", hazard) for hazard in hazards]
+    pairs.append(("schema:accessibilitySummary", summary(contents)))
+    if described:
+        pairs.append(("dcterms:conformsTo", CONFORMANCE))
+    return pairs
+
+
+def summary(contents: Contents) -> str:
+    """The accessibility summary: what a reader who cannot see the page can expect."""
+    sentences = [
+        "This book is text that can be read aloud and restyled: it has headings in"
+        " order, a table of contents and a logical reading order, and ratings are"
+        " given in words as well as stars."
+    ]
+    if contents.pictures and not contents.undescribed:
+        sentences.append("Every picture has a text description.")
+    elif contents.pictures:
+        sentences.append(
+            f"{contents.undescribed} of its {contents.pictures} pictures have no text"
+            " description, so it does not meet WCAG 2.2 AA."
+        )
+    else:
+        sentences.append("It has no pictures other than the cover.")
+    if contents.tables:
+        sentences.append("Tables have header cells.")
+    if contents.has_notes:
+        sentences.append("Notes are linked both ways between the text and the note.")
+    if contents.has_page_list:
+        sentences.append(
+            "Page numbers of the print edition are marked in the text and listed,"
+            " so passages can be cited by page."
+        )
+    if contents.has_index:
+        sentences.append("Indexes link to each review.")
+    if contents.animated:
+        sentences.append("It holds an animated image, which may flash.")
+    else:
+        sentences.append("It has no flashing, sound or motion hazards.")
+    return " ".join(sentences)
+
+
+def is_animated(data: bytes) -> bool:
+    """Whether an image file holds more than one frame (an animated GIF, PNG or WebP)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return bool(getattr(image, "is_animated", False))
+    except (UnidentifiedImageError, OSError):
+        return False  # SVG, which Pillow does not read, is not animated here
