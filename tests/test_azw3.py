@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -91,9 +92,9 @@ def test_missing_calibre_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch)
 
 
 def _stand_in(tmp_path: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Put a shell script where ebook-convert would be found."""
+    """Put a Python script where ebook-convert would be found."""
     tool = tmp_path / "ebook-convert"
-    tool.write_text("#!/bin/sh\n" + script)
+    tool.write_text(f"#!{sys.executable}\nimport os, sys, time\n{script}")
     tool.chmod(0o755)
     monkeypatch.setattr(azw3.shutil, "which", lambda name: str(tool))
 
@@ -101,8 +102,9 @@ def _stand_in(tmp_path: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> N
 def test_a_failure_shows_the_end_of_calibres_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lines = "".join(f"echo line {n}\n" for n in range(30))
-    _stand_in(tmp_path, lines + "echo 'ValueError: not an EPUB' >&2\nexit 3\n", monkeypatch)
+    script = "for n in range(30): print('line', n)\n"
+    script += "sys.stdout.flush()\nprint('ValueError: not an EPUB', file=sys.stderr)\nsys.exit(3)\n"
+    _stand_in(tmp_path, script, monkeypatch)
     with pytest.raises(BuildError) as caught:
         azw3_from_epub(b"not an epub")
     message = caught.value.message
@@ -115,24 +117,22 @@ def test_a_failure_shows_the_end_of_calibres_output(
 def test_success_without_a_file_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _stand_in(tmp_path, "echo done\n", monkeypatch)
+    _stand_in(tmp_path, "print('done')\n", monkeypatch)
     with pytest.raises(BuildError, match="wrote no azw3"):
         azw3_from_epub(b"x")
 
 
 def test_a_stalled_conversion_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _stand_in(tmp_path, "sleep 30\n", monkeypatch)
+    _stand_in(tmp_path, "time.sleep(30)\n", monkeypatch)
     with pytest.raises(BuildError, match=r"more than 0\.5 seconds"):
         azw3_from_epub(b"x", timeout=0.5)
 
 
 def test_calibre_runs_isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its own settings folder, a fixed hash seed, no network; the output is returned."""
-    _stand_in(
-        tmp_path,
-        'env > "$(dirname "$2")/env.txt"\ncp "$(dirname "$2")/env.txt" "$2"\n',
-        monkeypatch,
-    )
+    script = "with open(sys.argv[2], 'w') as f:\n"
+    script += "    f.writelines(f'{k}={v}\\n' for k, v in os.environ.items())\n"
+    _stand_in(tmp_path, script, monkeypatch)
     environment = azw3_from_epub(b"x").decode()
     assert "PYTHONHASHSEED=0" in environment
     assert "CALIBRE_CONFIG_DIRECTORY=" in environment
