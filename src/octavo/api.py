@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
 MANIFEST = "anthology.toml"
 #: pdf: the screen edition, with links and bookmarks; pdf-print: the printer's PDF
-#: (PDF/X-4 with bleed and crop marks), as <slug>-print.pdf; epub: the e-book.
-FORMATS = ("pdf", "epub", "pdf-print")
+#: (PDF/X-4 with bleed and crop marks), as <slug>-print.pdf; epub: the e-book;
+#: kepub: the e-book for Kobo (<slug>.kepub.epub); azw3: for Kindle, made by calibre.
+FORMATS = ("pdf", "epub", "pdf-print", "kepub", "azw3")
 DEFAULT_FORMATS = ("pdf", "epub")
 
 Progress = Callable[[str], None]
@@ -126,9 +127,19 @@ def build(
             path = out / (f"{slug}-print.pdf" if printer else f"{slug}.pdf")
             made.append((Output(path, name, len(pdf.data), pages=pdf.pages), pdf.data))
             page_starts = page_starts or pdf.page_starts
-    if "epub" in formats:
+    if {"epub", "kepub", "azw3"} & set(formats):
         epub, documents = make_epub(loaded, progress, page_starts)
-        made.append((Output(out / f"{slug}.epub", "epub", len(epub), documents=documents), epub))
+        flavours: list[tuple[str, str, Callable[[bytes], bytes]]] = [
+            ("epub", f"{slug}.epub", _same),
+            ("kepub", f"{slug}.kepub.epub", _kepub),
+            ("azw3", f"{slug}.azw3", _azw3),
+        ]
+        for name, file_name, make in flavours:
+            if name in formats:
+                if name != "epub":
+                    progress(f"Making the {name.upper()}")
+                data = make(epub)
+                made.append((Output(out / file_name, name, len(data), documents=documents), data))
     if strict and loaded.report.warnings:
         loaded.report.warnings_as_errors()
         raise ContentError(loaded.report)
@@ -136,6 +147,22 @@ def build(
     with output_lock(out):
         write_all([(output.path, data) for output, data in made])
     return Built([output for output, _ in made], loaded.report)
+
+
+def _same(epub: bytes) -> bytes:
+    return epub
+
+
+def _kepub(epub: bytes) -> bytes:
+    from .write.kepub import kepub_from_epub
+
+    return kepub_from_epub(epub)
+
+
+def _azw3(epub: bytes) -> bytes:
+    from .write.azw3 import azw3_from_epub
+
+    return azw3_from_epub(epub)
 
 
 def check_output_folder(out: Path, loaded: Loaded) -> None:

@@ -154,7 +154,8 @@ def build_command(
             "--format",
             "-f",
             help="Comma-separated formats: pdf (screen), epub, pdf-print (PDF/X-4 for a"
-            " printer, with bleed and crop marks).",
+            " printer, with bleed and crop marks), kepub (Kobo), azw3 (Kindle, needs"
+            " calibre's ebook-convert).",
         ),
     ] = "pdf,epub",
     out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("dist"),

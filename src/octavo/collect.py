@@ -38,6 +38,7 @@ from .model import (
     Section,
     TextPage,
 )
+from .render.ereader_images import COVER_HEIGHT, COVER_TOLERANCE, COVER_WIDTH
 
 INDEX_TITLES = {
     "works": "Index of Works",
@@ -466,12 +467,23 @@ def _cover(inputs: Inputs) -> Image | None:
     if reference is None:
         return None
     try:
-        return inputs.context.resolver.image(
+        cover = inputs.context.resolver.image(
             reference, inputs.root, f"Cover of {inputs.manifest.title}"
         )
     except Refused as refused:
         inputs.error("M105", ("cover",), f"cover: {refused.message}", refused.hint)
         return None
+    ratio = cover.height / cover.width if cover.width else COVER_HEIGHT / COVER_WIDTH
+    if abs(ratio / (COVER_HEIGHT / COVER_WIDTH) - 1) > COVER_TOLERANCE:
+        inputs.report.warning(
+            "M115",
+            f"cover: the image is {cover.width}x{cover.height} pixels, not in the 1:1.6"
+            " shape e-book stores ask for; the EPUB shows it whole on a padded background",
+            inputs.manifest_path,
+            line_for(("cover",), inputs.lines),
+            hint=f"make the cover {COVER_WIDTH}x{COVER_HEIGHT} pixels",
+        )
+    return cover
 
 
 def _check_unique_targets(

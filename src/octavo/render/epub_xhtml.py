@@ -137,12 +137,10 @@ def render_epub(
 
     if anthology.cover is not None:
         source = anthology.cover
-        # the note on a padded cover is for the build's warnings (not reported yet)
-        cover_data, _padded = ereader_cover(
-            source.path, source.media_type, (source.width, source.height)
-        )
+        # a cover of another shape is padded: the loader warned about it (M115)
+        cover_data, _ = ereader_cover(source.path, source.media_type, (source.width, source.height))
     else:
-        cover_data, _padded = ereader_cover(draw_cover(anthology, theme))
+        cover_data, _ = ereader_cover(draw_cover(anthology, theme))
     cover = EpubImage("cover-image", "images/cover.jpg", "image/jpeg", cover_data)
 
     documents = [
