@@ -409,8 +409,7 @@ def _resolve_images(
             if not alt.strip():
                 context.report.warning(
                     "R208",
-                    f"the image {source} has no description: readers who cannot see it"
-                    " get nothing",
+                    f"the image {source} has no description: readers who cannot see it get nothing",
                     path,
                     line,
                     hint=f"describe it between the brackets: ![What it shows]({source})",

@@ -34,6 +34,7 @@ _ASSET = re.compile(r'src="asset:([^"]*)"')
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _HEADING_LEVEL = re.compile(r"<h([1-6])\b")
 
+
 def body_html(body: Body | None, url_for: Callable[[Image], str], parent: int = 2) -> Markup:
     """A body's sanitised fragment, ready for a page whose title is an ``h<parent>``.
 
@@ -55,9 +56,7 @@ def body_html(body: Body | None, url_for: Callable[[Image], str], parent: int = 
     used = sorted({int(level) for level in _HEADING_LEVEL.findall(html)})
     levels = {level: min(parent + 1 + rank, 6) for rank, level in enumerate(used)}
     if any(level != new for level, new in levels.items()):
-        html = _HEADING.sub(
-            lambda match: f"<{match.group(1)}h{levels[int(match.group(2))]}", html
-        )
+        html = _HEADING.sub(lambda match: f"<{match.group(1)}h{levels[int(match.group(2))]}", html)
     return Markup(html)
 
 
