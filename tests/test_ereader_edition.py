@@ -484,7 +484,8 @@ def test_a_thousand_review_anthology_passes_epubcheck(tmp_path: Path) -> None:
             extra += "\nIts title was [Le Voyage]{lang=fr}, and [שלום]{lang=he}.\n"
         (book / "reviews" / f"r{number:04d}.md").write_text(
             f"---\ntitle: Work {number}\nreviewer: Critic {number % 40}\n"
-            f"year: {1900 + number % 100}\nrating: {number % 5 + 1}/5\ntags: [p{number % 3 + 1}]\n---\n\n"
+            f"year: {1900 + number % 100}\nrating: {number % 5 + 1}/5\n"
+            f"tags: [p{number % 3 + 1}]\n---\n\n"
             + f"The film number {number} opens on a street at dawn. " * 12
             + "\n\n## What remains\n\nA second paragraph, shorter.\n"
             + extra,
