@@ -374,3 +374,14 @@ def test_reserved_ids_are_refused() -> None:
     source = DOCUMENT.replace('id="top"', 'id="kobo.1.1"')
     with pytest.raises(BuildError, match=r"kobo\.N\.N"):
         kepubify_document(source.encode())
+
+
+def test_existing_wrappers_are_kept_and_filled() -> None:
+    source = DOCUMENT.replace("<body>", '<body><div id="book-columns"><div id="book-inner">')
+    source = source.replace("</body>", "</div></div></body>")
+    result = etree.fromstring(kepubify_document(source.encode()))
+    body = result.find("x:body", NS)
+    assert body is not None
+    assert [child.get("id") for child in body] == ["book-columns"]
+    assert [child.get("id") for child in body[0]] == ["book-inner"]
+    assert len(_kobo_spans(result)) == 16

@@ -191,9 +191,10 @@ def kepubify_document(data: bytes, name: str = "document") -> bytes:
 
     if head is not None and not has_style:
         _add_style(head)
-    inner = _wrap_body(body) if not has_wrappers else body[0][0]
+    if not has_wrappers:
+        _wrap_body(body)
     if not has_spans:
-        _Spans().walk(inner)
+        _Spans().walk(body)
     return _serialize(tree, data)
 
 
@@ -205,7 +206,7 @@ def _add_style(head: etree._Element) -> None:
     head.append(style)
 
 
-def _wrap_body(body: etree._Element) -> etree._Element:
+def _wrap_body(body: etree._Element) -> None:
     outer = body.makeelement(f"{{{XHTML}}}div", {"id": OUTER_ID})
     inner = body.makeelement(f"{{{XHTML}}}div", {"id": INNER_ID})
     outer.append(inner)
@@ -213,7 +214,6 @@ def _wrap_body(body: etree._Element) -> etree._Element:
     for child in list(body):
         inner.append(child)  # with its tail
     body.append(outer)
-    return inner
 
 
 def _xhtml_name(element: etree._Element) -> str | None:
