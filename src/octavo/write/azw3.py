@@ -75,6 +75,7 @@ def azw3_from_epub(epub: bytes, timeout: float = TIMEOUT) -> bytes:
         raise BuildError(
             "calibre is needed for azw3: its ebook-convert command was not found on PATH",
             hint=INSTALL_HINT,
+            code="B409",
         )
     with tempfile.TemporaryDirectory(prefix="octavo-azw3-") as name:
         folder = Path(name)
@@ -90,6 +91,7 @@ def azw3_from_epub(epub: bytes, timeout: float = TIMEOUT) -> bytes:
                 "calibre's ebook-convert reported success but wrote no azw3:\n"
                 + _last_lines(output),
                 hint="run ebook-convert on the EPUB by hand to see why",
+                code="B409",
             ) from error
     return _stabilise(data, epub)
 
@@ -133,7 +135,9 @@ def _run(command: list[str], folder: Path, timeout: float) -> str:
         )
     except OSError as error:
         raise BuildError(
-            f"calibre's ebook-convert could not be started: {error}", hint=INSTALL_HINT
+            f"calibre's ebook-convert could not be started: {error}",
+            hint=INSTALL_HINT,
+            code="B409",
         ) from error
     with process:
         try:
@@ -145,6 +149,7 @@ def _run(command: list[str], folder: Path, timeout: float) -> str:
                 f"calibre's ebook-convert took more than {timeout:g} seconds to make the azw3,"
                 " and was stopped",
                 hint="run ebook-convert on the EPUB by hand to see where it stalls",
+                code="B409",
             ) from error
     output = raw.decode("utf-8", errors="replace")
     if process.returncode != 0:
@@ -152,6 +157,7 @@ def _run(command: list[str], folder: Path, timeout: float) -> str:
             f"calibre's ebook-convert failed (exit code {process.returncode}):\n"
             + _last_lines(output),
             hint="the lines above are the end of calibre's own report",
+            code="B409",
         )
     return output
 
