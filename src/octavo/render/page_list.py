@@ -12,6 +12,7 @@ placed, so that every printed page is in the list and in order.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -154,7 +155,10 @@ def _characters(element: etree._Element) -> Iterator[tuple[str, bool, _Slot]]:
             if character.isspace():
                 boundary = True
             elif significant(character):
-                yield character, boundary, _Slot(node, tail, offset)
+                # Chinese and Japanese set no spaces: a line (and a page) may begin
+                # at any of their characters.
+                wide = unicodedata.east_asian_width(character) in ("W", "F")
+                yield character, boundary or wide, _Slot(node, tail, offset)
                 boundary = False
 
     yield from walk(element)
