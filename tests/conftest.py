@@ -90,6 +90,14 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path
     return built, out
 
 
+@pytest.fixture(scope="session")
+def example_epub(example_build: tuple[Built, Path]) -> bytes:
+    """The bytes of the example's EPUB, as built by ``example_build``."""
+    built, _ = example_build
+    (output,) = [o for o in built.outputs if o.format == "epub"]
+    return output.path.read_bytes()
+
+
 def require(tool: str, why: str) -> None:
     """Skip when an external tool is missing, except under ``make test`` and CI.
 

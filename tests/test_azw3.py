@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from octavo.api import Built
 from octavo.errors import BuildError
 from octavo.write import azw3
 from octavo.write.azw3 import azw3_from_epub
@@ -33,10 +32,8 @@ calibre = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def epub(example_build: tuple[Built, Path]) -> bytes:
-    built, _ = example_build
-    (output,) = [o for o in built.outputs if o.format == "epub"]
-    return output.path.read_bytes()
+def epub(example_epub: bytes) -> bytes:
+    return example_epub
 
 
 @pytest.fixture(scope="module")

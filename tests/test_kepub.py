@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from octavo.api import Built, load_anthology, make_epub
+from octavo.api import load_anthology, make_epub
 from octavo.errors import BuildError
 from octavo.write.kepub import kepub_from_epub, kepubify_document, split_sentences
 
@@ -83,10 +83,8 @@ def _unwrap(element: etree._Element) -> None:
 
 
 @pytest.fixture(scope="module")
-def epub(example_build: tuple[Built, Path]) -> bytes:
-    built, _ = example_build
-    (output,) = [o for o in built.outputs if o.format == "epub"]
-    return output.path.read_bytes()
+def epub(example_epub: bytes) -> bytes:
+    return example_epub
 
 
 @pytest.fixture(scope="module")

@@ -79,7 +79,7 @@ def test_text_that_differs_is_marked_at_the_element_and_reported() -> None:
     xhtml, links, approximate = place(PageStart("8", "r-one", "Somethingelseentirely"))
     assert approximate == ["8"]
     assert links == [("8", "one.xhtml#page-8")]
-    assert marker_context(xhtml, "8").startswith("The Title")
+    assert marker_context(xhtml, "8").startswith("<h1>The Title")
 
 
 def test_pages_without_a_place_go_before_the_next_and_at_the_end() -> None:
@@ -140,3 +140,9 @@ def test_a_page_may_begin_at_any_chinese_or_japanese_character() -> None:
     )
     assert approximate == []
     assert marker_context(changed["one.xhtml"], "9").startswith("飛び込む")
+
+
+def test_a_page_that_begins_with_a_paragraph_is_marked_before_it() -> None:
+    before = significant("The Title First paragraph with extraordinary words.")
+    xhtml, _, _ = place(PageStart("7", "r-one", before))
+    assert marker_context(xhtml, "7").startswith("<p>Second paragraph")

@@ -227,11 +227,33 @@ def _insert_marker(slot: _Slot, identifier: str, label: str) -> None:
         slot.element.tail = text[: slot.offset]
         marker.tail = text[slot.offset :]
         parent.insert(parent.index(slot.element) + 1, marker)
+    elif _opens_block(slot):
+        # The page begins with a paragraph or a heading: the marker goes before it,
+        # so that a screen reader says the page number first.
+        parent = slot.element.getparent()
+        assert parent is not None
+        parent.insert(parent.index(slot.element), marker)
     else:
         text = slot.element.text or ""
         slot.element.text = text[: slot.offset]
         marker.tail = text[slot.offset :]
         slot.element.insert(0, marker)
+
+
+#: Blocks a marker may stand before, when a page begins with them.
+_MOVABLE = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "pre"})
+
+
+def _opens_block(slot: _Slot) -> bool:
+    """Whether the slot is the first character of a paragraph-like block."""
+    element = slot.element
+    parent = element.getparent()
+    if slot.tail or parent is None or _local(element) not in _MOVABLE:
+        return False
+    if _local(parent) in _NO_PHRASING or (element.text or "")[: slot.offset].strip():
+        return False
+    markers = [child for child in element if child.get(f"{{{EPUB_NS}}}type") == "pagebreak"]
+    return not markers
 
 
 def _insert_first(element: etree._Element, identifier: str, label: str) -> None:
