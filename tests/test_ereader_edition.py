@@ -160,6 +160,8 @@ def test_pagination_source_and_accessibility_metadata(example) -> None:  # type:
     assert identifier is not None
     assert source.text == identifier.text  # the PDF carries the same identifier
     assert meta(opf, "source-of") == ["pagination"]
+    (generator,) = opf.findall(".//opf:meta[@name='generator']", NS)
+    assert generator.get("content", "").startswith("Octavo ")
 
 
 def test_landmarks_and_structural_semantics(example) -> None:  # type: ignore[no-untyped-def]

@@ -25,6 +25,7 @@ from typing import Any
 from ebooklib import epub
 from lxml import etree
 
+from .. import __version__
 from ..errors import BuildError
 from ..model import TocNode
 from ..render.epub_xhtml import EpubDocument, EpubPackage
@@ -64,6 +65,10 @@ class _Writer(epub.EpubWriter):  # type: ignore[misc]
 def pack_epub(package: EpubPackage) -> bytes:
     """The EPUB file's bytes."""
     book = epub.EpubBook()
+    # EbookLib names itself as the generator; the book was made by Octavo.
+    book.metadata[epub.NAMESPACES["OPF"]]["generator"] = [
+        ("", {"name": "generator", "content": f"Octavo {__version__}"})
+    ]
     book.set_identifier(package.identifier)
     book.set_title(package.title)
     book.set_language(package.language)
