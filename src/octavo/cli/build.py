@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from ..api import FORMATS, build
+from ..errors import ContentError
 from . import app
 from .support import AnthologyFolder, default_folder, print_report, run, summary
 
@@ -31,9 +32,21 @@ def build_command(
         bool,
         typer.Option("--strict", help="Treat warnings (missing alt text...) as errors."),
     ] = False,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Build every anthology found under the folder (default: the current one),"
+            " each into the output folder, going on after a failure; exit 1 if any failed.",
+        ),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
-    """Build the anthology's PDF and EPUB into the output folder."""
+    """Build the anthology's PDF and EPUB into the output folder.
+
+    With --all, build every anthology (every anthology.toml) under the folder, skipping
+    hidden folders, .venv, node_modules and the output folder.
+    """
     formats = tuple(part.strip().lower() for part in format.split(",") if part.strip())
     unknown = [name for name in formats if name not in FORMATS]
     if not formats or unknown:
@@ -41,6 +54,10 @@ def build_command(
             f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
             param_hint="--format",
         )
+
+    if every:
+        _build_every(folder or Path("."), out, formats, strict, debug)
+        return
 
     def action(console: Console) -> None:
         anthology = folder if folder is not None else default_folder()
@@ -53,3 +70,55 @@ def build_command(
             typer.echo(summary(output))
 
     run(debug, action)
+
+
+def _build_every(
+    folder: Path, out: Path, formats: tuple[str, ...], strict: bool, debug: bool
+) -> None:
+    """``build --all``: each anthology's diagnostics and files, then a summary line."""
+    failed: list[Path] = []
+
+    def action(console: Console) -> None:
+        from ..library import build_all
+
+        with console.status("Looking for anthologies") as status:
+            results = build_all(
+                folder,
+                out,
+                formats,
+                progress=lambda where, step: status.update(f"{where}: {step}"),
+                strict=strict,
+            )
+            count = 0
+            for result in results:
+                count += 1
+                status.stop()
+                typer.echo(f"{result.folder}:")
+                if result.built is not None:
+                    print_report(result.built.report, console)
+                    for output in result.built.outputs:
+                        typer.echo(f"  {summary(output)}")
+                elif isinstance(result.error, ContentError):
+                    print_report(result.error.report, console)
+                    console.print(result.error.message, style="bold red", markup=False)
+                    failed.append(result.folder)
+                elif result.error is not None:
+                    code = f"error[{result.error.code}]" if result.error.code else "error"
+                    console.print(f"{code}: {result.error.message}", style="bold red", markup=False)
+                    if result.error.hint:
+                        console.print(f"  hint: {result.error.hint}", markup=False)
+                    failed.append(result.folder)
+                status.start()
+        if failed:
+            console.print(
+                f"Built {count - len(failed)} of {count} anthologies; failed:"
+                f" {', '.join(str(path) for path in failed)}",
+                style="bold red",
+                markup=False,
+            )
+        else:
+            typer.echo(f"Built {count} anthologies.")
+
+    run(debug, action)
+    if failed:
+        raise typer.Exit(1)
