@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 MANIFEST = "anthology.toml"
 #: pdf: the screen edition, with links and bookmarks; pdf-print: the printer's PDF
 #: (PDF/X-4 with bleed and crop marks), as <slug>-print.pdf; epub: the e-book;
-#: kepub: the e-book for Kobo (<slug>.kepub.epub); azw3: for Kindle, made by calibre.
-FORMATS = ("pdf", "epub", "pdf-print", "kepub", "azw3")
+#: kepub: the e-book for Kobo (<slug>.kepub.epub); azw3: for Kindle, made by calibre;
+#: html: one self-contained page for the web (<slug>.html).
+FORMATS = ("pdf", "epub", "pdf-print", "kepub", "azw3", "html")
 DEFAULT_FORMATS = ("pdf", "epub")
 
 Progress = Callable[[str], None]
@@ -140,6 +141,9 @@ def build(
                     progress(f"Making the {name.upper()}")
                 data = make(epub)
                 made.append((Output(out / file_name, name, len(data), documents=documents), data))
+    if "html" in formats:
+        page = make_html(loaded, progress)
+        made.append((Output(out / f"{slug}.html", "html", len(page), documents=1), page))
     if strict and loaded.report.warnings:
         loaded.report.warnings_as_errors()
         raise ContentError(loaded.report)
@@ -237,3 +241,13 @@ def make_epub(
         )
     progress("Packing the EPUB")
     return pack_epub(package), len(package.documents)
+
+
+def make_html(loaded: Loaded, progress: Progress = no_progress, embed_fonts: bool = True) -> bytes:
+    """The HTML edition: one self-contained page (stylesheet, images and fonts inside)."""
+    from .render.web_html import render_web
+
+    progress("Rendering the HTML edition")
+    with _theme_files_checked():
+        page = render_web(loaded.anthology, loaded.theme, embed_fonts=embed_fonts)
+    return page.encode("utf-8")
