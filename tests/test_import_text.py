@@ -11,6 +11,7 @@ from octavo.diagnostics import Diagnostic
 from octavo.errors import ContentError
 from octavo.importers.text import (
     ImportedReview,
+    import_text,
     import_text_files,
     parse_text_review,
     render_review_file,
@@ -299,7 +300,9 @@ def test_not_utf8_is_I504_with_the_byte_offset(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_existing_target_is_I505_and_nothing_is_written(tmp_path: Path) -> None:
+def test_existing_target_not_made_by_import_is_skipped(tmp_path: Path) -> None:
+    # Changed with the import record: a file octavo import did not write is left
+    # alone (it used to stop the whole import with I505, now retired).
     out = tmp_path / "out"
     out.mkdir()
     existing = out / "blue-valentine.md"
@@ -307,14 +310,13 @@ def test_existing_target_is_I505_and_nothing_is_written(tmp_path: Path) -> None:
     blue = write(tmp_path / "blue.txt", f"{BODY} R. AP KRYZA.\n\nBlue Valentine\n")
     other = write(tmp_path / "other.txt", f"{BODY} R. AP KRYZA.\n\nHalf Nelson\n")
 
-    with pytest.raises(ContentError) as error:
-        import_text_files([other, blue], out)
+    result = import_text([other, blue], out)
 
-    [diagnostic] = diagnostics(error)
-    assert (diagnostic.code, diagnostic.path) == ("I505", existing)
-    assert str(existing) in diagnostic.message
-    assert diagnostic.hint == "use --force to overwrite it, or remove it"
-    assert sorted(path.name for path in out.iterdir()) == ["blue-valentine.md"]
+    assert [(o.action, o.path.name) for o in result.outcomes] == [
+        ("created", "half-nelson.md"),
+        ("skipped", "blue-valentine.md"),
+    ]
+    assert result.outcomes[1].reason == "not made by octavo import; --force to overwrite it"
     assert existing.read_text(encoding="utf-8") == "mine\n"
 
 
@@ -330,18 +332,51 @@ def test_force_overwrites_an_existing_target(tmp_path: Path) -> None:
     assert front_matter(written.read_text(encoding="utf-8"))["title"] == "Blue Valentine"
 
 
-def test_same_slug_twice_is_I506_and_nothing_is_written(tmp_path: Path) -> None:
+def test_same_slug_twice_gets_a_number(tmp_path: Path) -> None:
+    # Changed with the import record: the second review of a title gets "-2" (it used
+    # to stop the import with I506, now retired).
     first = write(tmp_path / "a.txt", f"{BODY} R. AP KRYZA.\n\nBlue Valentine\n")
     second = write(tmp_path / "b.txt", f"{BODY} MARC MOHAN.\n\nBLUE VALENTINE!\n")
     out = tmp_path / "out"
 
-    with pytest.raises(ContentError) as error:
-        import_text_files([first, second], out)
+    written = import_text_files([first, second], out)
 
-    [diagnostic] = diagnostics(error)
-    assert (diagnostic.code, diagnostic.path) == ("I506", second)
-    assert str(first) in diagnostic.message
-    assert not out.exists()
+    assert written == [out / "blue-valentine.md", out / "blue-valentine-2.md"]
+    assert front_matter(written[1].read_text(encoding="utf-8"))["reviewer"] == "Marc Mohan"
+
+
+def test_a_folder_imports_its_txt_files_sorted(tmp_path: Path) -> None:
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    write(folder / "b.txt", f"{BODY} R. AP KRYZA.\n\nHalf Nelson\n")
+    write(folder / "a.txt", f"{BODY} R. AP KRYZA.\n\nBlue Valentine\n")
+    write(folder / "notes.md", "not a review\n")
+    out = tmp_path / "out"
+
+    written = import_text_files([folder], out)
+
+    assert written == [out / "blue-valentine.md", out / "half-nelson.md"]
+
+
+def test_a_folder_without_txt_files_is_I519(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ContentError) as error:
+        import_text_files([tmp_path / "empty"], tmp_path / "out")
+    assert codes(error) == ["I519"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_importing_twice_changes_nothing(tmp_path: Path) -> None:
+    blue = write(tmp_path / "blue.txt", f"{BODY} R. AP KRYZA.\n\nBlue Valentine\n")
+    out = tmp_path / "out"
+    import_text([blue], out)
+    before = {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in out.iterdir()}
+
+    again = import_text([blue], out)
+
+    assert [o.action for o in again.outcomes] == ["unchanged"]
+    after = {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in out.iterdir()}
+    assert after == before
 
 
 def test_every_bad_file_is_reported_before_stopping(tmp_path: Path) -> None:
@@ -489,7 +524,11 @@ def test_import_writes_one_review_file_per_input(tmp_path: Path, seed_text: str)
     written = import_text_files([seed, other], out)
 
     assert written == [out / "blue-valentine.md", out / "half-nelson.md"]
-    assert sorted(path.name for path in out.iterdir()) == ["blue-valentine.md", "half-nelson.md"]
+    assert sorted(path.name for path in out.iterdir()) == [
+        ".octavo-import.json",
+        "blue-valentine.md",
+        "half-nelson.md",
+    ]
     assert written[0].read_text(encoding="utf-8") == render_review_file(
         parse_text_review(seed_text, seed)
     )

@@ -51,10 +51,15 @@ Reading it is a matter of telling those facts from the review itself. The rules:
 
 A file where no title (``I501``) or no sign-off (``I502``) can be found, or with no
 text (``I503``), is refused with a diagnostic that says what was looked for and how
-to fix the file; nothing is guessed beyond these rules. :func:`import_text_files`
-also refuses text that is not UTF-8 (``I504``), a review file that exists already
-(``I505``), two inputs that would write the same file (``I506``) and a file it
-cannot read (``I507``), all before it writes anything.
+to fix the file; nothing is guessed beyond these rules. :func:`import_text` also
+refuses text that is not UTF-8 (``I504``), a file it cannot read (``I507``) and a
+folder without ``.txt`` files (``I519``), all before it writes anything.
+
+Writing follows every importer (see :mod:`octavo.importers.common`): the record file
+in the output folder, ``-2``, ``-3``... for a second review of the same title, and a
+file edited by hand, or not written by octavo import, left alone unless ``force``.
+(Before the record, an existing file was refused with ``I505`` and two inputs with
+one title with ``I506``; those codes are retired.)
 """
 
 from __future__ import annotations
@@ -65,17 +70,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from slugify import slugify
-
 from ..diagnostics import Diagnostic, Report
 from ..errors import ContentError
-from ..write.atomic import write_all
+from .common import (
+    Entry,
+    ImportFailed,
+    ImportResult,
+    Reading,
+    render_entry,
+    slug_for,
+    write_entries,
+)
 
 __all__ = [
     "ImportedReview",
+    "import_text",
     "import_text_files",
     "parse_text_review",
+    "read_text_reviews",
     "render_review_file",
+    "review_entry",
     "slug_for",
 ]
 
@@ -84,7 +98,6 @@ _SHOWING_MAX_WORDS = 25
 # Enough for "MARC MOHAN AND AP KRYZA" plus a middle name; longer capital runs are
 # shouted prose, not a byline.
 _NAME_MAX_TOKENS = 8
-_SLUG_MAX_LENGTH = 80
 
 _TITLE = "title"
 _SHOWING = "showing"
@@ -475,81 +488,25 @@ def _empty(source: Path) -> Diagnostic:
 # ---------------------------------------------------------------------------
 # Writing the review file
 
-_YAML_ESCAPES = {
-    "\\": "\\\\",
-    '"': '\\"',
-    "\0": "\\0",
-    "\a": "\\a",
-    "\b": "\\b",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\v": "\\v",
-    "\f": "\\f",
-    "\r": "\\r",
-    "\x1b": "\\e",
-    "\x85": "\\N",
-    "\u2028": "\\L",
-    "\u2029": "\\P",
-}
 
-
-def _yaml_printable(char: str) -> bool:
-    # YAML's printable set, minus the BOM, which a reader may drop.
-    code = ord(char)
-    return (
-        0x20 <= code <= 0x7E
-        or 0xA0 <= code <= 0xD7FF
-        or (0xE000 <= code <= 0xFFFD and code != 0xFEFF)
-        or 0x10000 <= code <= 0x10FFFF
-    )
-
-
-def _yaml_escape(char: str) -> str:
-    if char in _YAML_ESCAPES:
-        return _YAML_ESCAPES[char]
-    if _yaml_printable(char):
-        return char
-    code = ord(char)
-    if code <= 0xFF:
-        return f"\\x{code:02X}"
-    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
-
-
-def _yaml_string(value: str) -> str:
-    """``value`` as a double-quoted YAML scalar: it reads back as exactly ``value``.
-
-    Double quotes are the one YAML style where nothing is implicit: no ``NO`` read as
-    false, ``0123`` as a number, ``12:30`` as a sexagesimal or ``# x`` as a comment.
-    """
-    return '"' + "".join(_yaml_escape(char) for char in value) + '"'
+def review_entry(review: ImportedReview) -> Entry:
+    """``review`` as an entry to write; its source key is the text file's full path."""
+    fields: dict[str, str | int | list[str]] = {
+        "title": review.title,
+        "kind": "film",
+        "reviewer": list(review.reviewer),
+    }
+    if review.certificate is not None:
+        fields["certificate"] = review.certificate
+    if review.showing is not None:
+        fields["showing"] = review.showing
+    key = f"text:{review.source.resolve().as_posix()}"
+    return Entry(key, dict(fields), "\n\n".join(review.body), str(review.source))
 
 
 def render_review_file(review: ImportedReview) -> str:
     """The text of the review file for ``review``: front matter, a blank line, the body."""
-    reviewer = review.reviewer
-    lines = [
-        "---",
-        f"title: {_yaml_string(review.title)}",
-        "kind: film",
-        "reviewer: "
-        + (
-            _yaml_string(reviewer[0])
-            if len(reviewer) == 1
-            else "[" + ", ".join(_yaml_string(name) for name in reviewer) + "]"
-        ),
-    ]
-    if review.certificate is not None:
-        lines.append(f"certificate: {_yaml_string(review.certificate)}")
-    if review.showing is not None:
-        lines.append(f"showing: {_yaml_string(review.showing)}")
-    lines.append("---")
-    front = "\n".join(lines) + "\n"
-    return front + "\n" + "\n\n".join(review.body) + "\n" if review.body else front
-
-
-def slug_for(title: str) -> str:
-    """The file name (without ``.md``) for a review of ``title``: ``blue-valentine``."""
-    return slugify(title, max_length=_SLUG_MAX_LENGTH, word_boundary=True) or "review"
+    return render_entry(review_entry(review))
 
 
 # ---------------------------------------------------------------------------
@@ -589,48 +546,49 @@ def _read(source: Path) -> ImportedReview:
     return parse_text_review(_decode(data, source), source)
 
 
-def _plan(paths: list[Path], to: Path, force: bool, report: Report) -> list[tuple[Path, str]]:
-    """Every file to write, as (target, text); problems go to ``report``."""
-    planned: dict[Path, Path] = {}
-    writes: list[tuple[Path, str]] = []
-    for source in paths:
+def text_files(sources: list[Path], report: Report) -> list[Path]:
+    """The files to import: each file named, and each folder's ``.txt`` files, sorted."""
+    files: list[Path] = []
+    for source in sources:
+        if not source.is_dir():
+            files.append(source)
+            continue
+        found = sorted(path for path in source.glob("*.txt") if path.is_file())
+        if not found:
+            report.error(
+                "I519",
+                "the folder holds no .txt files",
+                path=source,
+                hint="name the text files, or the folder that holds them (files directly"
+                " in it, ending in .txt)",
+            )
+        files += found
+    return files
+
+
+def read_text_reviews(sources: list[Path]) -> Reading:
+    """Read every plain-text review; raise :class:`ImportFailed` with every problem."""
+    report = Report()
+    reading = Reading()
+    for source in text_files(sources, report):
         try:
-            review = _read(source)
+            reading.entries.append(review_entry(_read(source)))
         except ContentError as error:
             report.extend(error.report)
-            continue
-        target = to / f"{slug_for(review.title)}.md"
-        if target in planned:
-            report.error(
-                "I506",
-                f"'{review.title}' would be written to {target}, "
-                f"like the review imported from {planned[target]}",
-                path=source,
-                hint="import the two files into different folders, or change one title",
-            )
-            continue
-        planned[target] = source
-        if target.exists() and not force:
-            report.error(
-                "I505",
-                f"{target} already exists (it would hold the review imported from {source})",
-                path=target,
-                hint="use --force to overwrite it, or remove it",
-            )
-        writes.append((target, render_review_file(review)))
-    return writes
+    if report.has_errors():
+        raise ImportFailed(report)
+    return reading
+
+
+def import_text(sources: list[Path], to: Path, *, force: bool = False) -> ImportResult:
+    """Import plain-text reviews (files, or folders of ``.txt`` files) into ``to``.
+
+    Every file is read and checked first; when any has a problem, an
+    :class:`ImportFailed` holding all of them is raised and nothing is written.
+    """
+    return write_entries(read_text_reviews(sources), to, force=force)
 
 
 def import_text_files(paths: list[Path], to: Path, *, force: bool = False) -> list[Path]:
-    """Import plain-text reviews into review files ``<to>/<slug>.md``.
-
-    Every file is read and checked first; when any has a problem, a
-    :class:`ContentError` holding all of them is raised and nothing is written.
-    Returns the paths written, in the order of ``paths``.
-    """
-    report = Report()
-    writes = _plan(paths, to, force, report)
-    if report.has_errors():
-        raise ContentError(report)
-    write_all([(target, text.encode("utf-8")) for target, text in writes])
-    return [target for target, _ in writes]
+    """Like :func:`import_text`; returns the files created or updated, in order."""
+    return import_text(paths, to, force=force).written
