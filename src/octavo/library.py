@@ -181,7 +181,12 @@ def _whole_number(text: str) -> float:
 
 def _rating_number(text: str) -> float:
     # As written in a review: 4/5, 3.5/4, B+; compared on the common 0-1 scale.
-    return parse_rating(text).fraction
+    try:
+        return parse_rating(text).fraction
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is not a rating written as in a review (4/5, 3.5/4, B+)"
+        ) from None
 
 
 def _date_number(text: str) -> float:
@@ -312,8 +317,7 @@ def parse_where(expression: str) -> Condition:
     try:
         bound = spec.parse(raw)
     except ValueError as error:
-        problem = str(error).removeprefix("'rating' ")
-        raise UsageError(f"in '{expression}': {problem}", hint=f"e.g. {spec.example}") from None
+        raise UsageError(f"in '{expression}': {error}", hint=f"e.g. {spec.example}") from None
     number = spec.number
     compare = _COMPARE[operator]
 
