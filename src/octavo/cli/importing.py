@@ -1,30 +1,274 @@
-"""``octavo import``: reviews from other formats, as Octavo review files."""
+"""``octavo import KIND SOURCE... --to DIR``: reviews from other formats, as review files.
+
+One sub-command per kind of source. Each reads every source first (and stops, writing
+nothing, on any error), then writes review files into ``--to`` with the import
+record that keeps hand edits safe (see :mod:`octavo.importers.common`), and prints
+what it created, updated, left unchanged, skipped and passed over.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from ..errors import UsageError
+from ..importers.common import ImportResult, Passed
+from ..model import KINDS
 from . import import_app
-from .support import run
+from .support import Debug, run
+
+To = Annotated[
+    Path,
+    typer.Option(
+        "--to",
+        metavar="DIR",
+        help="The folder to write review files into (made if missing), e.g. an"
+        " anthology's reviews/ folder. It keeps a record of what was imported in"
+        " .octavo-import.json.",
+    ),
+]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Overwrite review files edited by hand since the last import, or not made by"
+        " octavo import, and recreate ones deleted since. Without it they are skipped.",
+    ),
+]
+Kind = Annotated[
+    str,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help=f"What the posts review: {', '.join(KINDS)}.",
+    ),
+]
+ByLine = Annotated[
+    str | None,
+    typer.Option(
+        "--reviewer",
+        metavar="NAME",
+        help="The byline for entries that name no author.",
+    ),
+]
+RequiredByLine = Annotated[
+    str,
+    typer.Option(
+        "--reviewer",
+        metavar="NAME",
+        help="The byline of every review (the export does not name its author).",
+    ),
+]
+
+#: More entries passed over for one reason than this are summed up on one line.
+_PASSED_SHOWN = 3
+
+
+def _check_kind(kind: str) -> str:
+    if kind.lower() not in KINDS:
+        raise UsageError(
+            f"--kind must be one of {', '.join(KINDS)}; got '{kind}'", hint="e.g. --kind book"
+        )
+    return kind.lower()
+
+
+def _print_passed(passed: list[Passed]) -> None:
+    by_reason: dict[str, list[str]] = {}
+    for item in passed:
+        by_reason.setdefault(item.reason, []).append(item.origin)
+    for reason, origins in by_reason.items():
+        if len(origins) <= _PASSED_SHOWN:
+            for origin in origins:
+                typer.echo(f"passed over {origin}: {reason}")
+            continue
+        shown = ", ".join(origins[:_PASSED_SHOWN])
+        typer.echo(
+            f"passed over {len(origins)} entries: {reason}"
+            f" ({shown} and {len(origins) - _PASSED_SHOWN} more)"
+        )
+
+
+def print_result(result: ImportResult) -> None:
+    """Each file and what became of it, what was passed over, then a summary."""
+    for outcome in result.outcomes:
+        line = f"{outcome.action:<9} {outcome.path}"
+        if outcome.reason:
+            line += f": {outcome.reason}"
+        elif outcome.entry.notes and outcome.action in ("created", "updated"):
+            line += f"  ({'; '.join(outcome.entry.notes)})"
+        typer.echo(line)
+    _print_passed(result.passed)
+    typer.echo(result.summary())
+
+
+def _run(debug: bool, do_import: Callable[[], ImportResult]) -> None:
+    def action(console: Console) -> None:
+        print_result(do_import())
+
+    run(debug, action)
 
 
 @import_app.command("text")
 def import_text_command(
-    files: Annotated[list[Path], typer.Argument(help="Plain-text review files.")],
-    to: Annotated[Path, typer.Option("--to", help="The folder to write review files into.")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    source: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SOURCE",
+            help="Plain-text review files (the review's paragraphs, then the reviewer's"
+            " sign-off, the title line and an optional showing line), or folders: every"
+            " .txt file directly in a folder is imported, in name order.",
+        ),
+    ],
+    to: To,
+    force: Force = False,
+    debug: Debug = False,
 ) -> None:
-    """Convert plain-text reviews (body, title line, sign-off) into review files."""
+    """Convert plain-text reviews (body, title line, sign-off) into film review files."""
 
-    def action(console: Console) -> None:
-        from ..importers.text import import_text_files
+    def do_import() -> ImportResult:
+        from ..importers.common import source_path
+        from ..importers.text import import_text
 
-        for path in import_text_files(list(files), to, force=force):
-            typer.echo(f"wrote {path}")
+        return import_text([source_path(item) for item in source], to, force=force)
 
-    run(debug, action)
+    _run(debug, do_import)
+
+
+@import_app.command("feed")
+def import_feed_command(
+    source: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SOURCE",
+            help="Saved RSS 2.0 or Atom feed files. Local files only: a web address is"
+            " refused, and nothing is fetched.",
+        ),
+    ],
+    to: To,
+    kind: Kind = "film",
+    reviewer: ByLine = None,
+    force: Force = False,
+    debug: Debug = False,
+) -> None:
+    """Convert the entries of a saved RSS or Atom feed into review files.
+
+    Each entry's title, author, date, categories and HTML content become the review's
+    title, reviewer, published date, tags and Markdown body; the feed's title is its
+    publication. Entries without a title or text are passed over.
+    """
+
+    def do_import() -> ImportResult:
+        from ..importers.feed import import_feed
+
+        checked = _check_kind(kind)
+        return import_feed(source, to, kind=checked, reviewer=reviewer, force=force)
+
+    _run(debug, do_import)
+
+
+@import_app.command("letterboxd")
+def import_letterboxd_command(
+    source: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SOURCE",
+            help="The reviews.csv file of a Letterboxd export (Settings, Import & Export,"
+            " Export your data; unzip it first).",
+        ),
+    ],
+    to: To,
+    reviewer: RequiredByLine,
+    force: Force = False,
+    debug: Debug = False,
+) -> None:
+    """Convert a Letterboxd reviews.csv into film review files.
+
+    Name, Year, Rating (0.5 to 5), Date, Tags and Review become title, year, rating
+    (as 3.5/5), published, tags and the Markdown body. Rows without review text are
+    passed over.
+    """
+
+    def do_import() -> ImportResult:
+        from ..importers.letterboxd import import_letterboxd
+
+        return import_letterboxd(source, to, reviewer=reviewer, force=force)
+
+    _run(debug, do_import)
+
+
+@import_app.command("goodreads")
+def import_goodreads_command(
+    source: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SOURCE",
+            help="A Goodreads library export CSV (My Books, Import and export, Export"
+            " Library): goodreads_library_export.csv.",
+        ),
+    ],
+    to: To,
+    reviewer: RequiredByLine,
+    force: Force = False,
+    debug: Debug = False,
+) -> None:
+    """Convert the reviewed books of a Goodreads library export into book review files.
+
+    Only rows with text in My Review are imported. Title, Author, Original Publication
+    Year, My Rating (0 is unrated), Date Read, Bookshelves and ISBN13 become title,
+    creator, year, rating, published, tags and isbn.
+    """
+
+    def do_import() -> ImportResult:
+        from ..importers.goodreads import import_goodreads
+
+        return import_goodreads(source, to, reviewer=reviewer, force=force)
+
+    _run(debug, do_import)
+
+
+@import_app.command("wordpress")
+def import_wordpress_command(
+    source: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SOURCE",
+            help="A WordPress export file (WXR, from Tools, Export in the WordPress admin).",
+        ),
+    ],
+    to: To,
+    kind: Kind = "film",
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="Import posts with this status (publish, draft, pending, private, future);"
+            " give it again for more. Default: publish only.",
+        ),
+    ] = None,
+    reviewer: ByLine = None,
+    force: Force = False,
+    debug: Debug = False,
+) -> None:
+    """Convert the posts of a WordPress export into review files.
+
+    Only posts are imported (not pages or attachments), by default only published
+    ones. Title, author, date, categories and tags, and content become title,
+    reviewer, published, tags and the Markdown body; the site's title is the
+    publication.
+    """
+
+    def do_import() -> ImportResult:
+        from ..importers.wordpress import import_wordpress
+
+        checked = _check_kind(kind)
+        statuses = tuple(status or ("publish",))
+        return import_wordpress(
+            source, to, kind=checked, statuses=statuses, reviewer=reviewer, force=force
+        )
+
+    _run(debug, do_import)

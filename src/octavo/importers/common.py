@@ -28,9 +28,9 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from slugify import slugify
@@ -41,20 +41,29 @@ from ..write.atomic import output_lock, write_all
 
 __all__ = [
     "RECORD_NAME",
+    "BadValue",
     "CsvRow",
     "Entry",
+    "FrontValue",
     "ImportFailed",
     "ImportResult",
     "Outcome",
     "Passed",
     "Reading",
+    "bad_value",
+    "date_of",
+    "decode_utf8",
+    "images_note",
     "read_csv",
     "read_source",
+    "read_sources",
     "render_entry",
     "slug_for",
     "source_path",
+    "split_list",
     "write_entries",
     "yaml_string",
+    "year_of",
 ]
 
 #: The record of what octavo import wrote, kept in the folder it wrote into.
@@ -561,3 +570,80 @@ def write_entries(reading: Reading, to: Path, *, force: bool = False) -> ImportR
         if writes:
             write_all(writes)
     return ImportResult(to, outcomes, list(reading.passed))
+
+
+# ---------------------------------------------------------------------------
+# Values that several exports share
+
+
+class BadValue(Exception):
+    """A value of a row or an entry that cannot be read; becomes an ``I513``."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def bad_value(report: Report, path: Path, line: int | None, where: str, bad: BadValue) -> None:
+    report.error("I513", f"{where}: {bad.message}", path=path, line=line, hint=bad.hint)
+
+
+def year_of(text: str, column: str, notes: list[str]) -> int | None:
+    """A year column: empty is none; a year a review file cannot hold becomes a note."""
+    text = text.strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"-?[0-9]+", text):
+        raise BadValue(f"{column} must be a year, got '{text}'", "export the file again")
+    year = int(text)
+    if not 1000 <= year <= 9999:
+        notes.append(f"year {year} left out (a review file's year has four digits)")
+        return None
+    return year
+
+
+def date_of(text: str, column: str, pattern: str = "%Y-%m-%d") -> date | None:
+    """A date column: empty is none."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, pattern).date()
+    except ValueError as error:
+        shown = pattern.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
+        raise BadValue(
+            f"{column} must be a date written {shown}, got '{text}'", "export the file again"
+        ) from error
+
+
+def split_list(text: str) -> list[str]:
+    """A comma-separated column (tags, shelves, authors), each item trimmed, once each."""
+    return list(dict.fromkeys(item.strip() for item in text.split(",") if item.strip()))
+
+
+def images_note(count: int) -> tuple[str, ...]:
+    if not count:
+        return ()
+    return (f"{count} image{'s' * (count != 1)} dropped",)
+
+
+def read_sources(sources: Sequence[str | Path], read: Callable[[Path, Report], Reading]) -> Reading:
+    """Read every source with ``read``; raise :class:`ImportFailed` with every problem.
+
+    ``read`` adds a problem it can read past (a bad row) to the report, and raises
+    :class:`ContentError` for one that ends the file (not CSV, not a feed).
+    """
+    report = Report()
+    reading = Reading()
+    for source in sources:
+        try:
+            part = read(source_path(source), report)
+        except ContentError as error:
+            report.extend(error.report)
+            continue
+        reading.entries += part.entries
+        reading.passed += part.passed
+    if report.has_errors():
+        raise ImportFailed(report)
+    return reading
