@@ -12,9 +12,11 @@ placed, so that every printed page is in the list and in order.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterator
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml import etree
 
@@ -41,9 +43,6 @@ _NO_PHRASING = frozenset(
     ["dl", "hgroup", "html", "nav", "ol", "select", "table", "tbody", "tfoot", "thead", "tr", "ul"]
 )
 
-#: Hyphens a layout may add at a line's end (CSS hyphenate-character's usual values).
-_ADDED_HYPHENS = frozenset("\u2010-\u00ad")
-
 
 @dataclass(frozen=True)
 class PageLink:
@@ -60,6 +59,54 @@ class _Slot:
     element: etree._Element
     tail: bool  #: in element.tail (after the element) rather than element.text
     offset: int
+
+
+@dataclass
+class _Segment:
+    """A run of text (an element's text or a child's tail) inside the element."""
+
+    start: int  #: the index, in the element's significant string, of its first character
+    node: etree._Element
+    tail: bool
+    text: str
+    boundary: bool  #: whether a word boundary comes just before the run
+
+
+@dataclass
+class _Text:
+    """An element's significant characters, read once, and how far pages matched them."""
+
+    string: str  #: the significant characters, in reading order
+    segments: list[_Segment]
+    matched: str = ""  #: the printed text matched so far (a page's ``before``)
+    position: int = 0  #: the character it reached
+    exact: bool = True
+
+    def slot(self, index: int) -> _Slot:
+        """The place of the ``index``-th significant character in the tree."""
+        segment = self.segments[bisect_right([s.start for s in self.segments], index) - 1]
+        wanted = index - segment.start
+        match = next(islice(_SIGNIFICANT.finditer(segment.text), wanted, None), None)
+        if match is None:
+            raise AssertionError("a significant character beyond its run")
+        return _Slot(segment.node, segment.tail, match.start())
+
+    def starts_word(self, index: int) -> bool:
+        """Whether a word begins at the ``index``-th significant character."""
+        if unicodedata.east_asian_width(self.string[index]) in ("W", "F"):
+            return True  # Chinese and Japanese set no spaces: any character may begin
+        slot = self.slot(index)
+        segment = next(s for s in self.segments if s.node is slot.element and s.tail == slot.tail)
+        for character in reversed(segment.text[: slot.offset]):
+            if character.isspace():
+                return True
+            if significant(character):
+                return False
+        return segment.boundary
+
+
+#: Where a page is marked: an element's start ("first"), or before a character.
+_Place = tuple[str, str, int]  # (document name, element id, character index; -1: first)
 
 
 def add_page_breaks(
@@ -79,43 +126,107 @@ def add_page_breaks(
             if identifier and identifier not in ids:
                 ids[identifier] = (name, element)
 
-    changed: set[str] = set()
-    links: list[PageLink] = []
+    # 1. Where each page goes. Each element's text is read once, and the pages that
+    #    begin inside it (in order, each ``before`` extending the last) resume the
+    #    matching where the previous one stopped.
+    texts: dict[str, _Text] = {}
+    places: list[_Place | None] = []
     approximate: list[str] = []
-    waiting: list[tuple[str, str]] = []  # pages to mark before the next placed one
-    for start, identifier in zip(starts, _unique_ids([s.label for s in starts]), strict=True):
+    for start in starts:
         found = ids.get(start.anchor) if start.anchor else None
-        if found is None:
-            waiting.append((identifier, start.label))
+        if found is None or start.anchor is None:
+            places.append(None)
             continue
         name, element = found
-        # Located again for every marker: markers already inserted are skipped when
-        # counting, so the text still matches, and a marker goes after earlier ones.
-        slot, exact = _locate(element, start.before)
-        if slot is None:
-            waiting.append((identifier, start.label))
+        if not start.before and _local(element) not in _NO_PHRASING:
+            places.append((name, start.anchor, -1))  # the page begins with the element
             continue
+        text = texts.get(start.anchor)
+        if text is None:
+            text = texts[start.anchor] = _read(element)
+        index, exact = _advance(text, start.before)
         if not exact:
             approximate.append(start.label)
-        for marker_id, label in [*waiting, (identifier, start.label)]:
-            if not start.before and _local(element) not in _NO_PHRASING:
-                _insert_first(element, marker_id, label)  # the page begins with it
+            fallback = -1 if _local(element) not in _NO_PHRASING else 0
+            places.append((name, start.anchor, fallback) if text.string else None)
+        else:
+            places.append((name, start.anchor, index) if index is not None else None)
+
+    # 2. Pages that could not be placed go just before the next one that could.
+    following: _Place | None = None
+    for number in range(len(places) - 1, -1, -1):
+        if places[number] is None:
+            places[number] = following
+        else:
+            following = places[number]
+
+    # 3. The markers, last place first in each element, so that the places found
+    #    above stay valid; markers at one place go in last page first, which leaves
+    #    them in page order.
+    labels = _unique_ids([start.label for start in starts])
+    links = []
+    by_element: dict[str, list[tuple[int, int, str, str]]] = {}
+    changed: set[str] = set()
+    end_name = documents[-1][0]
+    for number, (start, place, marker_id) in enumerate(zip(starts, places, labels, strict=True)):
+        if place is None:  # nothing placeable after it: the end of the book
+            body = trees[end_name].find(f"{{{XHTML}}}body")
+            assert body is not None
+            body.append(_marker(marker_id, start.label))
+            links.append(PageLink(start.label, f"{end_name}#{marker_id}"))
+            changed.add(end_name)
+            continue
+        name, anchor, index = place
+        by_element.setdefault(anchor, []).append((index, number, marker_id, start.label))
+        links.append(PageLink(start.label, f"{name}#{marker_id}"))
+        changed.add(name)
+    for anchor, markers in by_element.items():
+        element = ids[anchor][1]
+        # every place is found before any marker goes in, as each insertion splits text
+        slots = {index: texts[anchor].slot(index) for index, *_ in markers if index >= 0}
+        for index, _, marker_id, label in sorted(markers, reverse=True):
+            if index < 0:
+                _insert_first(element, marker_id, label)
             else:
-                slot, _ = _locate(element, start.before)
-                assert slot is not None
-                _insert_marker(slot, marker_id, label)
-            links.append(PageLink(label, f"{name}#{marker_id}"))
-        waiting = []
-        changed.add(name)
-    if waiting:  # nothing placeable after them: the end of the book
-        name = documents[-1][0]
-        body = trees[name].find(f"{{{XHTML}}}body")
-        assert body is not None
-        for marker_id, label in waiting:
-            body.append(_marker(marker_id, label))
-            links.append(PageLink(label, f"{name}#{marker_id}"))
-        changed.add(name)
+                _insert_marker(slots[index], marker_id, label)
     return {name: serialise_xhtml(trees[name]) for name in sorted(changed)}, links, approximate
+
+
+_HYPHEN = re.compile("[\u2010\\-\u00ad]")
+
+
+def _advance(text: _Text, before: str) -> tuple[int | None, bool]:
+    """Match ``before`` against the element's text, from where the last page stopped.
+
+    Returns the index of the character the page begins with (the next word's first
+    character; None when the element ends there) and whether the text matched.
+    Runs between hyphens are compared whole; a hyphen that is not in the source was
+    added by the layout at a line's end, and a run that differs only in case was
+    set in capitals by CSS.
+    """
+    if not before.startswith(text.matched):  # not an extension: start again
+        text.matched, text.position, text.exact = "", 0, True
+    string, position, index = text.string, text.position, len(text.matched)
+    while text.exact and index < len(before):
+        hyphen = _HYPHEN.search(before, index)
+        end = hyphen.start() if hyphen else len(before)
+        run = before[index:end]
+        if string.startswith(run, position) or (
+            string[position : position + len(run)].casefold() == run.casefold()
+        ):
+            position += len(run)
+        else:
+            text.exact = False
+            break
+        if hyphen and string.startswith(hyphen.group(), position):
+            position += 1  # a hyphen of the text itself
+        index = end + 1 if hyphen else end
+    text.matched, text.position = before, position
+    if not text.exact:
+        return 0, False
+    while position < len(string) and not text.starts_word(position):
+        position += 1  # the page began inside a word: mark it before the next word
+    return (position if position < len(string) else None), True
 
 
 def _unique_ids(labels: list[str]) -> list[str]:
@@ -128,72 +239,45 @@ def _unique_ids(labels: list[str]) -> list[str]:
     return ids
 
 
-def _characters(element: etree._Element) -> Iterator[tuple[str, bool, _Slot]]:
-    """Each significant character of the element's text, in reading order.
+_INSIGNIFICANT = re.compile(r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+_SIGNIFICANT = re.compile(r"[^\s\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
-    Yields the character, whether a word begins with it, and its place.
-    """
+
+def _read(element: etree._Element) -> _Text:
+    """The element's text as the print edition sets it (see :func:`_skipped`)."""
+    parts: list[str] = []
+    segments: list[_Segment] = []
+    length = 0
     boundary = True
 
-    def walk(node: etree._Element) -> Iterator[tuple[str, bool, _Slot]]:
+    def add(node: etree._Element, text: str | None, tail: bool) -> None:
+        nonlocal boundary, length
+        if not text:
+            return
+        string = _INSIGNIFICANT.sub("", text)
+        if string:
+            segments.append(_Segment(length, node, tail, text, boundary))
+            parts.append(string)
+            length += len(string)
+            trailing = text[len(text.rstrip()) :] if text.rstrip() != text else ""
+            boundary = bool(trailing)
+        else:
+            boundary = boundary or any(character.isspace() for character in text)
+
+    def walk(node: etree._Element) -> None:
         nonlocal boundary
         if _skipped(node):
             return
         block = _local(node) in _BLOCKS
         boundary = boundary or block
-        yield from text_of(node, node.text, tail=False)
+        add(node, node.text, tail=False)
         for child in node:
-            yield from walk(child)
-            yield from text_of(child, child.tail, tail=True)
+            walk(child)
+            add(child, child.tail, tail=True)
         boundary = boundary or block
 
-    def text_of(
-        node: etree._Element, text: str | None, tail: bool
-    ) -> Iterator[tuple[str, bool, _Slot]]:
-        nonlocal boundary
-        for offset, character in enumerate(text or ""):
-            if character.isspace():
-                boundary = True
-            elif significant(character):
-                # Chinese and Japanese set no spaces: a line (and a page) may begin
-                # at any of their characters.
-                wide = unicodedata.east_asian_width(character) in ("W", "F")
-                yield character, boundary or wide, _Slot(node, tail, offset)
-                boundary = False
-
-    yield from walk(element)
-
-
-def _locate(element: etree._Element, before: str) -> tuple[_Slot | None, bool]:
-    """Where the text ``before`` ends in the element: the next word's first character.
-
-    Returns that place and whether the text matched exactly; on a mismatch, the
-    element's first word (the page is then marked where the element begins).
-    """
-    characters = list(_characters(element))
-    if not characters:
-        return None, not before
-    position = 0
-    exact = True
-    for character in before:
-        if position < len(characters) and _same(character, characters[position][0]):
-            position += 1
-        elif character in _ADDED_HYPHENS:
-            continue  # a hyphen the layout added at a line's end
-        else:
-            exact = False
-            position = 0
-            break
-    while position < len(characters) and not characters[position][1]:
-        position += 1  # the page began inside a word: mark it before the next word
-    if position == len(characters):
-        return None, exact  # the element ends here: the page begins after it
-    return characters[position][2], exact
-
-
-def _same(printed: str, source: str) -> bool:
-    """Whether a printed character is the source's (CSS may have changed its case)."""
-    return printed == source or printed.casefold() == source.casefold()
+    walk(element)
+    return _Text("".join(parts), segments)
 
 
 def _skipped(node: etree._Element) -> bool:
@@ -257,15 +341,7 @@ def _opens_block(slot: _Slot) -> bool:
 
 
 def _insert_first(element: etree._Element, identifier: str, label: str) -> None:
-    """Put a marker at the very start of the element, after markers already there."""
+    """Put a marker at the very start of the element (before markers already there)."""
     marker = _marker(identifier, label)
-    position = 0
-    for child in element:
-        if child.get(f"{{{EPUB_NS}}}type") != "pagebreak" or (child.tail or "").strip():
-            break
-        position += 1
-    if position == 0:
-        marker.tail, element.text = element.text, None
-    else:
-        marker.tail, element[position - 1].tail = element[position - 1].tail, None
-    element.insert(position, marker)
+    marker.tail, element.text = element.text, None
+    element.insert(0, marker)
