@@ -509,3 +509,20 @@ def test_l605_needs_five_reviews(runner: CliRunner, make_anthology: MakeAntholog
     }
     files["reviews/alpha.md"] = review("Alpha", "word " * 1000)
     assert codes(runner, make_anthology(files)) == []
+
+
+def test_a_template_error_is_reported_with_the_rest(
+    runner: CliRunner, make_anthology: MakeAnthology
+) -> None:
+    """Templates run only when the editions are made: --quick does not see S305."""
+    book = make_anthology(
+        {
+            "templates/_copyright.html.jinja": "<p>{{ no_such_name }}</p>",
+            "reviews/beta.md": review("Beta", "He said  hello."),
+        }
+    )
+    found = problems(runner, book)
+    assert [p["code"] for p in found] == ["S305", "L603"]
+    assert only(found, "S305")["severity"] == "error"
+    assert check(runner, book).exit_code == 1
+    assert codes(runner, book) == ["L603"]

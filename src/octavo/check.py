@@ -33,7 +33,7 @@ from markdown_it import MarkdownIt
 
 from .api import MANIFEST, Loaded, Progress, load_anthology, make_epub, make_pdf, no_progress
 from .diagnostics import Report
-from .errors import Refused
+from .errors import BuildError, ContentError, Refused
 from .load.frontmatter import Source, split_front_matter
 from .load.manifest import load_manifest
 from .load.markdown import make_parser
@@ -90,12 +90,26 @@ def check(folder: Path, quick: bool = False, progress: Progress = no_progress) -
     progress("Loading and checking the anthology")
     loaded = load_anthology(folder)
     if not quick:
-        # As a build does: the PDF's pages go into the EPUB, whose templates can fail too.
-        pdf = make_pdf(loaded, progress)
-        make_epub(loaded, progress, pdf.page_starts)
+        make_editions(loaded, progress)
     progress("Reading the text")
     lint(loaded)
     return Checked(loaded.report, layout=not quick)
+
+
+def make_editions(loaded: Loaded, progress: Progress) -> None:
+    """Make the PDF and the EPUB as ``build`` does, and drop them; failures join the report.
+
+    The editorial checks still run after a template or layout error: the report then
+    holds every problem found, as one list.
+    """
+    try:
+        # The PDF's pages go into the EPUB, as in a build, so its page list is checked too.
+        pdf = make_pdf(loaded, progress)
+        make_epub(loaded, progress, pdf.page_starts)
+    except ContentError as error:  # a template or a theme file (S303-S307)
+        loaded.report.extend(error.report)
+    except BuildError as error:  # WeasyPrint failed (B404-B406)
+        loaded.report.error(error.code or "B404", error.message, hint=error.hint)
 
 
 def lint(loaded: Loaded) -> None:
