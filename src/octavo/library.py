@@ -263,7 +263,8 @@ def parse_where(expression: str) -> Condition:
     """Parse one ``--where`` expression; a mistake raises UsageError (exit status 2).
 
     - ``key=value``: equal, ignoring case; for tags, reviewers and creators, one of
-      them is. ``key!=value``: not so. An empty value means "not given": ``rating=``
+      them is; for year, rating, published and words, equal in value (``rating=4/5``
+      finds 8/10). ``key!=value``: not so. An empty value means "not given": ``rating=``
       lists the unrated reviews, ``rating!=`` the rated ones.
     - ``key~text``: contains the text, ignoring case (for tags: one tag does);
       ``key!~text``: does not.
@@ -287,7 +288,9 @@ def parse_where(expression: str) -> Condition:
             f"'{name}' in '{expression}' is not a key Octavo can filter on",
             hint=f"use one of {', '.join([*FIELDS, *ALIASES])}",
         )
-    if operator in ("=", "!=", "~", "!~"):
+    if operator in ("=", "!=") and raw and spec.parse is not None:
+        operator = "==" if operator == "=" else "<>"  # by value: rating=4/5 finds 8/10
+    elif operator in ("=", "!=", "~", "!~"):
         wanted = raw.casefold()
         if operator in ("=", "!="):
 
@@ -323,13 +326,17 @@ def parse_where(expression: str) -> Condition:
 
     def test(entry: Entry) -> bool:
         value = number(entry)
-        return value is not None and compare(float(value), bound)
+        if value is None:
+            return operator == "<>"  # an unrated review is not rated 4/5
+        return compare(float(value), bound)
 
     return Condition(expression, test)
 
 
 _EPSILON = 1e-9  # 7/10 and 3.5/5 are the same rating
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "==": lambda a, b: abs(a - b) <= _EPSILON,
+    "<>": lambda a, b: abs(a - b) > _EPSILON,
     "<": lambda a, b: a < b - _EPSILON,
     "<=": lambda a, b: a <= b + _EPSILON,
     ">": lambda a, b: a > b + _EPSILON,
