@@ -55,7 +55,8 @@ __all__ = ["import_wordpress", "read_wordpress"]
 
 _CONTENT = "http://purl.org/rss/1.0/modules/content/"
 _DC = "http://purl.org/dc/elements/1.1/"
-_WP_PREFIX = "http://wordpress.org/export/"
+#: WXR 1.0, 1.1 and 1.2 (not the excerpt namespace, which shares the prefix).
+_WP = re.compile(r"https?://wordpress\.org/export/[0-9.]+/")
 #: Shortcodes are WordPress's, not text: [caption ...], [/caption], [gallery ids="1"].
 _SHORTCODE = re.compile(r"\[/?(?:caption|gallery|embed|video|audio|playlist|wp_caption)\b[^\]]*\]")
 _EMBED = re.compile(r"\[embed\b[^\]]*\].*?\[/embed\]", re.DOTALL)
@@ -167,7 +168,7 @@ def read_wordpress(
 ) -> Reading:
     """Read a WXR file; a post without an author goes to ``report``."""
     root = _parse(path, read_source(path))
-    wp = next((uri for uri in root.nsmap.values() if uri and uri.startswith(_WP_PREFIX)), None)
+    wp = next((uri for uri in root.nsmap.values() if uri and _WP.fullmatch(uri)), None)
     channel = root.find("channel")
     if root.tag != "rss" or wp is None or channel is None:
         raise _not_wxr(path, _line(root))
@@ -180,7 +181,8 @@ def read_wordpress(
         post_type = _child_text(item, f"{{{wp}}}post_type") or "post"
         status = _child_text(item, f"{{{wp}}}status") or "publish"
         if post_type != "post":
-            reading.passed.append(Passed(origin, f"a {post_type}, not a post"))
+            article = "an" if post_type[:1] in "aeiou" else "a"
+            reading.passed.append(Passed(origin, f"{article} {post_type}, not a post"))
             continue
         if status not in statuses:
             reading.passed.append(
