@@ -183,11 +183,11 @@ def _subset(path: Path, _mtime: int, text: str, flavor: str) -> bytes:
     # fontTools keeps ligatures, kerning and marks; the theme also sets small capitals
     # and old-style figures. Every feature ("*") would make the fonts twice as large.
     options.layout_features = [*options.layout_features, *_FEATURES]
-    options.flavor = flavor
     font = TTFont(str(path))
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)
+    font.flavor = flavor
     buffer = io.BytesIO()
     font.save(buffer)
     return buffer.getvalue()
