@@ -54,3 +54,4 @@ def main() -> None:
 from . import build, importing, proof  # noqa: E402, F401
 from . import library  # noqa: E402, F401
 from . import check  # noqa: E402, F401
+from . import serve  # noqa: E402, F401
