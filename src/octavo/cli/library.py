@@ -200,13 +200,13 @@ def _table(listing: Listing, entries: list[Entry]) -> None:
     table.add_column("Rating", no_wrap=True)
     if not narrow:
         table.add_column("Date", no_wrap=True)
-    table.add_column("Tags", overflow="fold", min_width=6)
+    table.add_column("Tags", overflow="fold", min_width=12)
     if not narrow:
         table.add_column("Words", no_wrap=True, justify="right")
-    table.add_column("ID", overflow="fold", min_width=6)
+        table.add_column("ID", overflow="fold", min_width=6)
     in_book = listing.anthology is not None
     if in_book:
-        table.add_column("Section", overflow="fold", ratio=2)
+        table.add_column("Section", overflow="fold", min_width=10)
     for entry in entries:
         review = entry.review
         row = [
@@ -220,8 +220,7 @@ def _table(listing: Listing, entries: list[Entry]) -> None:
             row.append(review.published.isoformat() if review.published else "")
         row.append(", ".join(review.tags))
         if not narrow:
-            row.append(str(review.body.words))
-        row.append(review.id)
+            row += [str(review.body.words), review.id]
         if in_book:
             row.append(_section(listing, entry) or "")
         table.add_row(*row)
