@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from .api import MANIFEST, Loaded, Progress, load_anthology, make_epub, make_pdf, no_progress
 from .diagnostics import Report
@@ -85,7 +85,7 @@ def check(folder: Path, quick: bool = False, progress: Progress = no_progress) -
 
     Without ``quick``, both editions are made in memory, as ``build`` makes them, and
     thrown away. With ``quick``, they are not: pictures are not checked for their
-    printed resolution (B407), and the theme's templates are not run (S303-S306).
+    printed resolution (B407), and the theme's templates are not run (S303-S307).
     """
     progress("Loading and checking the anthology")
     loaded = load_anthology(folder)
@@ -125,9 +125,10 @@ def lint(loaded: Loaded) -> None:
     by_path = {text.path: text for text in texts}
     duplicate_works(reviews, by_path, anthology.root, report)
     for text in texts:
-        straight_quotes_in_body(text, parser, report)
+        tokens = parser.parse(text.source.body, {})
+        straight_quotes_in_body(text, tokens, report)
         straight_quotes_in_front_matter(text, report)
-        double_spaces(text, parser, report)
+        double_spaces(text, tokens, report)
     for title, members in sections(loaded):
         mixed_rating_scales(title, members, by_path, report)
     length_outliers(reviews, report)
@@ -230,14 +231,14 @@ _QUOTE_HINT = (
 )
 
 
-def surviving_quotes(body: str, parser: MarkdownIt) -> Iterator[tuple[int, str]]:
-    """(line in ``body`` from 0, the text) of each run of text that keeps a straight quote.
+def surviving_quotes(tokens: list[Token]) -> Iterator[tuple[int, str]]:
+    """(line in the body from 0, the text) of each run of text that keeps a straight quote.
 
     The typographer turns matched quotes and apostrophes into curly ones; what it
     cannot pair stays straight. Code, raw HTML tags and escaped marks are left out.
     """
     line = 0
-    for token in parser.parse(body, {}):
+    for token in tokens:
         if token.map:
             line = token.map[0]
         if token.type == "html_block":
@@ -262,11 +263,11 @@ def _excerpt(text: str) -> str:
     return ("…" if start > 24 else "") + before + after + ("…" if start + 25 < len(text) else "")
 
 
-def straight_quotes_in_body(text: Text, parser: MarkdownIt, report: Report) -> None:
+def straight_quotes_in_body(text: Text, tokens: list[Token], report: Report) -> None:
     """L602: a straight ' or " the typographer could not turn, once per line."""
     reported: set[int] = set()
     lines = text.source.body.split("\n")
-    for offset, found in surviving_quotes(text.source.body, parser):
+    for offset, found in surviving_quotes(tokens):
         if offset in reported:
             continue
         reported.add(offset)
@@ -342,11 +343,11 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]*_]*$")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 
 
-def double_spaces(text: Text, parser: MarkdownIt, report: Report) -> None:
+def double_spaces(text: Text, tokens: list[Token], report: Report) -> None:
     """L603: two spaces between words in the body, outside code; once per line."""
     body = text.source.body
     code_lines: set[int] = set()
-    for token in parser.parse(body, {}):
+    for token in tokens:
         if token.type in ("fence", "code_block") and token.map:
             code_lines.update(range(*token.map))
     for offset, row in enumerate(body.split("\n")):
