@@ -73,12 +73,12 @@ def source_folders(folder: Path) -> tuple[Path, ...]:
 
 def outermost(folders: Iterable[Path]) -> tuple[Path, ...]:
     """The folders, without those inside another (watching is recursive)."""
-    unique = sorted(set(folders), key=lambda path: len(path.parts))
-    kept: list[Path] = []
-    for path in unique:
-        if not any(path.is_relative_to(parent) for parent in kept):
-            kept.append(path)
-    return tuple(kept)
+    unique = list(dict.fromkeys(folders))
+    return tuple(
+        path
+        for path in unique
+        if not any(path != other and path.is_relative_to(other) for other in unique)
+    )
 
 
 class Watcher:
