@@ -27,7 +27,7 @@ def test_sample_imports_and_builds(tmp_path: Path) -> None:
     ]
     assert [p.reason for p in result.passed] == ["no review", "no review"]
     assert result.outcomes[0].entry.notes == (
-        "year -700 left out (a review file's year has four digits)",
+        "year -700 left out: a review file's year has four digits",
     )
     assert result.outcomes[2].entry.notes == ("1 image dropped",)
     build_imported(book, tmp_path)

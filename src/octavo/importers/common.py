@@ -598,7 +598,7 @@ def year_of(text: str, column: str, notes: list[str]) -> int | None:
         raise BadValue(f"{column} must be a year, got '{text}'", "export the file again")
     year = int(text)
     if not 1000 <= year <= 9999:
-        notes.append(f"year {year} left out (a review file's year has four digits)")
+        notes.append(f"year {year} left out: a review file's year has four digits")
         return None
     return year
 
