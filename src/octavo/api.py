@@ -243,11 +243,19 @@ def make_epub(
     return pack_epub(package), len(package.documents)
 
 
-def make_html(loaded: Loaded, progress: Progress = no_progress, embed_fonts: bool = True) -> bytes:
-    """The HTML edition: one self-contained page (stylesheet, images and fonts inside)."""
+def make_html(
+    loaded: Loaded,
+    progress: Progress = no_progress,
+    embed_fonts: bool = True,
+    font_characters: str = "",
+) -> bytes:
+    """The HTML edition: one self-contained page (stylesheet, images and fonts inside).
+
+    The fonts keep the glyphs of the page's characters and of ``font_characters``.
+    """
     from .render.web_html import render_web
 
     progress("Rendering the HTML edition")
     with _theme_files_checked():
-        page = render_web(loaded.anthology, loaded.theme, embed_fonts=embed_fonts)
+        page = render_web(loaded.anthology, loaded.theme, embed_fonts, font_characters)
     return page.encode("utf-8")

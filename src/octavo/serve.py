@@ -43,6 +43,11 @@ from .themes import find_theme
 
 #: Seconds without a new change before a burst of changes is rebuilt.
 QUIET = 0.2
+#: Characters the preview's fonts always keep: Latin letters and punctuation, so that
+#: an edit rarely brings a new one and the fonts are cut again (seconds, not a tenth).
+PREVIEW_CHARACTERS = "".join(
+    chr(code) for start, end in ((0x20, 0x250), (0x2000, 0x2070)) for code in range(start, end)
+)
 #: Seconds between two keep-alive comments on an idle event stream.
 KEEPALIVE = 15.0
 
@@ -192,7 +197,7 @@ def render_preview(folder: Path) -> Rebuilt:
     failure: OctavoError
     try:
         loaded = load_anthology(folder)
-        page = make_html(loaded).decode("utf-8")
+        page = make_html(loaded, font_characters=PREVIEW_CHARACTERS).decode("utf-8")
         return Rebuilt(page, loaded.report, None, time.perf_counter() - start)
     except ContentError as error:
         failure, report = error, error.report

@@ -44,10 +44,13 @@ _FEATURES = ("smcp", "c2sc", "onum", "pnum", "lnum", "tnum")
 _ALWAYS = "".join(chr(code) for code in range(0x20, 0x7F)) + "\u00a0“”‘’–—…·•↩×½"
 
 
-def render_web(anthology: Anthology, theme: Theme, embed_fonts: bool = True) -> str:
+def render_web(
+    anthology: Anthology, theme: Theme, embed_fonts: bool = True, font_characters: str = ""
+) -> str:
     """The book as one HTML5 page, its stylesheet, images and fonts inside it.
 
-    Without ``embed_fonts`` the page leaves the typeface to the browser (smaller).
+    The fonts keep the glyphs of the page's characters and of ``font_characters``;
+    without ``embed_fonts`` the page leaves the typeface to the browser (smaller).
     """
     html_page = render_template(
         theme.environment(),
@@ -64,7 +67,7 @@ def render_web(anthology: Anthology, theme: Theme, embed_fonts: bool = True) -> 
         stylesheet=Markup("<!-- stylesheet -->"),
     )
     # The stylesheet goes in last, so that its fonts can be cut to the page's text.
-    css = web_stylesheet(theme, characters(html_page) if embed_fonts else None)
+    css = web_stylesheet(theme, characters(html_page) + font_characters if embed_fonts else None)
     return html_page.replace("<!-- stylesheet -->", css.replace("</", "<\\/"), 1)
 
 
