@@ -70,20 +70,32 @@ def test_a_clean_anthology_has_no_problems(
     assert result.stdout == "No problems found.\n"
 
 
-def test_the_example_has_only_the_mixed_rating_scales(runner: CliRunner) -> None:
-    """The example rates on every scale Octavo reads, on purpose: L604, and nothing else."""
+def test_the_example_is_clean_with_its_ignored_code(runner: CliRunner) -> None:
+    """The example rates on every scale Octavo reads, on purpose, and says so in its
+    manifest ([check] ignore = ["L604"]): nothing else is found."""
     result = check(runner, EXAMPLE, "--format", "json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["errors"] == 0
     assert document["layout"] is True
-    assert {p["code"] for p in document["problems"]} == {"L604"}
-    # one per section: each mixes stars out of 4, 5 and 10 with letter grades
-    assert [p["file"] for p in document["problems"]] == [
-        "reviews/safety-last.md",
-        "reviews/the-cabinet-of-dr-caligari.md",
-        "reviews/a-trip-to-the-moon.md",
-    ]
+    assert document["problems"] == []
+
+
+def test_the_manifest_can_leave_out_warning_codes_but_not_errors(
+    runner: CliRunner, make_anthology: MakeAnthology
+) -> None:
+    book = make_anthology(
+        {
+            "anthology.toml": 'title = "Test Book"\n[check]\nignore = ["L603"]\n',
+            "reviews/beta.md": review("Beta", "He said  hello."),
+        }
+    )
+    assert check(runner, book, "--quick").stdout.endswith("\nNo problems found.\n")
+    # errors cannot be left out, nor can a code that is not one
+    bad = make_anthology({"anthology.toml": 'title = "Test Book"\n[check]\nignore = ["604"]\n'})
+    result = check(runner, bad, "--quick")
+    assert result.exit_code == 1
+    assert "'604' is not a warning code" in result.stdout
 
 
 def test_text_output_is_diagnostics_then_a_summary(
@@ -263,7 +275,7 @@ def test_m106_a_review_in_no_section(runner: CliRunner, make_anthology: MakeAnth
         }
     )
     problem = only(problems(runner, book, "--quick"), "M106")
-    assert problem["file"] == "anthology.toml"
+    assert problem["file"] == "reviews/beta.md"
     assert "reviews/beta.md is in no section" in problem["message"]
     assert codes(runner, book) == ["M106"]
 

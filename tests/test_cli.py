@@ -86,10 +86,13 @@ def test_import_text_then_build(runner: CliRunner, tmp_path: Path) -> None:
     (book / "anthology.toml").write_text('title = "Imported"\n', encoding="utf-8")
     result = runner.invoke(app, ["import", "text", str(seed), "--to", str(book / "reviews")])
     assert result.exit_code == 0, result.output
-    assert f"wrote {book / 'reviews' / 'blue-valentine.md'}" in result.output
+    assert f"created   {book / 'reviews' / 'blue-valentine.md'}" in result.output
+    # a second import of the same file changes nothing
+    written = (book / "reviews" / "blue-valentine.md").read_bytes()
     again = runner.invoke(app, ["import", "text", str(seed), "--to", str(book / "reviews")])
-    assert again.exit_code == 1
-    assert "I505" in again.output
+    assert again.exit_code == 0, again.output
+    assert "unchanged" in again.output
+    assert (book / "reviews" / "blue-valentine.md").read_bytes() == written
     built = runner.invoke(
         app, ["build", str(book), "--format", "epub", "--out", str(tmp_path / "o")]
     )

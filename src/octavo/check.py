@@ -32,7 +32,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from .api import MANIFEST, Loaded, Progress, load_anthology, make_epub, make_pdf, no_progress
-from .diagnostics import Report
+from .diagnostics import Report, Severity
 from .errors import BuildError, ContentError, Refused
 from .load.frontmatter import Source, split_front_matter
 from .load.manifest import load_manifest
@@ -93,6 +93,13 @@ def check(folder: Path, quick: bool = False, progress: Progress = no_progress) -
         make_editions(loaded, progress)
     progress("Reading the text")
     lint(loaded)
+    ignored = set(loaded.anthology.check_ignore)
+    if ignored:  # the manifest's [check] ignore: warnings only, never errors
+        loaded.report.diagnostics = [
+            d
+            for d in loaded.report.diagnostics
+            if not (d.code in ignored and d.severity is Severity.WARNING)
+        ]
     return Checked(loaded.report, layout=not quick)
 
 

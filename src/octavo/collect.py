@@ -121,6 +121,7 @@ def collect(inputs: Inputs) -> Anthology | None:
         description=manifest.description,
         rights=manifest.rights,
         print=_print_options(manifest),
+        check_ignore=tuple(manifest.check.ignore),
         style=manifest.style,
         cover=cover,
         front=front,
@@ -294,14 +295,18 @@ def _sections(
                 line_for(("sections", index), inputs.lines),
                 "check its include and select keys",
             )
-    for path in library:
-        if path not in placed and path.is_relative_to(inputs.reviews_folder.resolve()):
-            inputs.report.warning(
-                "M106",
-                f"{_relative(path, inputs.root)} is in no section, so it is not in the book",
-                inputs.manifest_path,
-                hint="include it in a section, or move it out of the reviews folder",
-            )
+    # A review left out of the book is worth a warning only in the book's own reviews
+    # folder: a library shared by several anthologies is there to be chosen from.
+    reviews_folder = inputs.reviews_folder.resolve()
+    if reviews_folder.is_relative_to(inputs.root.resolve()):
+        for path in library:
+            if path not in placed and path.is_relative_to(reviews_folder):
+                inputs.report.warning(
+                    "M106",
+                    f"{_relative(path, inputs.root)} is in no section, so it is not in the book",
+                    path,
+                    hint="include it in a section, or move it out of the reviews folder",
+                )
     return sections
 
 

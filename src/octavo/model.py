@@ -345,6 +345,8 @@ class Anthology:
     #: False when the manifest has no [[sections]]: one flat list of reviews
     sectioned: bool = True
     slug: str = "book"
+    #: warning codes ``octavo check`` leaves out for this book ([check] ignore)
+    check_ignore: tuple[str, ...] = ()
 
     @property
     def direction(self) -> str:

@@ -51,7 +51,4 @@ def main() -> None:
 
 
 # Each module adds its commands to ``app``.
-from . import build, importing, proof  # noqa: E402, F401
-from . import library  # noqa: E402, F401
-from . import check  # noqa: E402, F401
-from . import serve  # noqa: E402, F401
+from . import build, check, importing, library, proof, serve  # noqa: E402, F401

@@ -124,6 +124,20 @@ class PrintSpec(_Strict):
         raise ValueError(f"'{value}' is not a length such as 0.125in or 3mm")
 
 
+class CheckSpec(_Strict):
+    """``[check]``: what ``octavo check`` leaves out for this book."""
+
+    ignore: list[str] = Field(default_factory=list)  #: warning codes, e.g. ["L604"]
+
+    @field_validator("ignore")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not re.fullmatch(r"[A-Z][0-9]{3}", code):
+                raise ValueError(f"'{code}' is not a warning code such as L604 or B407")
+        return value
+
+
 class Manifest(_Strict):
     """The keys of ``anthology.toml`` (see the content contract, section 2)."""
 
@@ -141,6 +155,7 @@ class Manifest(_Strict):
     reviews: str = "reviews"
     allow_repeats: bool = False
     print: PrintSpec = Field(default_factory=PrintSpec)
+    check: CheckSpec = Field(default_factory=CheckSpec)
     front: list[FrontSpec] = Field(default_factory=list)
     sections: list[SectionSpec] = Field(default_factory=list)
     back: list[BackSpec] = Field(default_factory=list)
@@ -162,6 +177,7 @@ _KNOWN_KEYS = set(Manifest.model_fields) | {
     f"{table}.{key}"
     for table, model in (
         ("print", PrintSpec),
+        ("check", CheckSpec),
         ("sections", SectionSpec),
         ("front", FrontSpec),
         ("back", BackSpec),
