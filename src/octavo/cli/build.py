@@ -24,7 +24,7 @@ def build_command(
             "-f",
             help="Comma-separated formats: pdf (screen), epub, pdf-print (PDF/X-4 for a"
             " printer, with bleed and crop marks), kepub (Kobo), azw3 (Kindle, needs"
-            " calibre's ebook-convert).",
+            " calibre's ebook-convert), html (one self-contained web page).",
         ),
     ] = "pdf,epub",
     out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("dist"),

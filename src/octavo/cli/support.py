@@ -110,6 +110,8 @@ def size_text(size: int) -> str:
 def summary(output: Output) -> str:
     if output.pages is not None:
         detail = f"{output.pages} pages"
+    elif output.format == "html":
+        detail = "one page"
     else:
         detail = f"{output.documents} documents"
     return f"wrote {output.path}  ({detail}, {size_text(output.size)})"
