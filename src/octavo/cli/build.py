@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ..api import FORMATS, build
+from ..api import build
 from ..errors import ContentError
 from . import app
-from .support import AnthologyFolder, default_folder, print_report, run, summary
+from .support import AnthologyFolder, default_folder, parse_formats, print_report, run, summary
 
 
 @app.command("build")
@@ -47,13 +47,7 @@ def build_command(
     With --all, build every anthology (every anthology.toml) under the folder, skipping
     hidden folders, .venv, node_modules and the output folder.
     """
-    formats = tuple(part.strip().lower() for part in format.split(",") if part.strip())
-    unknown = [name for name in formats if name not in FORMATS]
-    if not formats or unknown:
-        raise typer.BadParameter(
-            f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
-            param_hint="--format",
-        )
+    formats = parse_formats(format)
 
     if every:
         _build_every(folder or Path("."), out, formats, strict, debug)

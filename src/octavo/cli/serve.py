@@ -15,7 +15,15 @@ from rich.console import Console
 from ..api import FORMATS, build
 from ..errors import ContentError, OctavoError, UsageError
 from . import app
-from .support import AnthologyFolder, Debug, default_folder, print_report, run, summary
+from .support import (
+    AnthologyFolder,
+    Debug,
+    default_folder,
+    parse_formats,
+    print_report,
+    run,
+    summary,
+)
 
 
 @app.command("serve")
@@ -94,13 +102,7 @@ def watch_command(
     debug: Debug = False,
 ) -> None:
     """Build the anthology, then build it again on every change, until Ctrl-C."""
-    formats = tuple(part.strip().lower() for part in format.split(",") if part.strip())
-    unknown = [name for name in formats if name not in FORMATS]
-    if not formats or unknown:
-        raise typer.BadParameter(
-            f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
-            param_hint="--format",
-        )
+    formats = parse_formats(format)
 
     def action(console: Console) -> None:
         from ..serve import watch_and_rebuild

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ..api import Output
+from ..api import FORMATS, Output
 from ..diagnostics import Report
 from ..errors import ContentError, OctavoError
 
@@ -115,3 +115,15 @@ def summary(output: Output) -> str:
     else:
         detail = f"{output.documents} documents"
     return f"wrote {output.path}  ({detail}, {size_text(output.size)})"
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """The formats of a ``--format pdf,epub`` option; an unknown one is a usage error."""
+    formats = tuple(part.strip().lower() for part in text.split(",") if part.strip())
+    unknown = [name for name in formats if name not in FORMATS]
+    if not formats or unknown:
+        raise typer.BadParameter(
+            f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
+            param_hint="--format",
+        )
+    return formats
