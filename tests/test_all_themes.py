@@ -48,6 +48,9 @@ def build_for(tmp_path_factory: pytest.TempPathFactory) -> BuildFor:
             root = tmp_path_factory.mktemp(f"{theme}-{anthology}")
             book = root / anthology
             shutil.copytree(SOURCES[anthology], book)
+            library = SOURCES[anthology].parent / "library"
+            if library.is_dir():  # the shared library some anthologies draw on
+                shutil.copytree(library, root / "library")
             manifest = book / "anthology.toml"
             manifest.write_text(
                 with_style(manifest.read_text(encoding="utf-8"), theme), encoding="utf-8"
