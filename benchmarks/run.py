@@ -1,0 +1,517 @@
+"""Measure Octavo's builds on generated anthologies of several sizes.
+
+    python benchmarks/run.py [--sizes 100,1000] [--runs N] [--ref REV] [--corpus DIR]
+
+For each size, the anthology is generated (benchmarks/generate.py) into a temporary
+folder, then each of these runs in a fresh process, timed from outside:
+
+  a  build         octavo build BOOK --format pdf,epub           (as shipped: its default)
+  b  single pass   octavo build BOOK --format pdf,epub --jobs 1  (one WeasyPrint pass)
+  c  load+check    octavo check --quick BOOK                     (load and validate only)
+  d  EPUB only     octavo build BOOK --format epub
+
+While a command runs, its process tree is sampled every 50 ms (/proc/PID/status:
+VmHWM and VmRSS of every process in it), which gives the peak RSS of the main
+process, of the largest process and of the whole tree at once. When the command
+ends, wait4() gives its CPU time (children included) and the peak RSS of its largest
+process exactly. Pages are read from the PDF with pypdf. With --runs N, a and b
+alternate (a b, b a, ...) and the tables show medians; the ratios a/b are the
+medians of the ratios within each pair.
+
+The table is printed, and everything (with the machine and the versions) is written
+to benchmarks/results/<timestamp>.json. If ``octavo build`` does not accept --jobs
+yet, b falls back to the default build, and the output says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (beside this file)
+
+POLL_SECONDS = 0.05
+KIB = 1024
+
+
+# --- running one command and measuring it -----------------------------------------------
+
+
+@dataclass
+class Measure:
+    """One run of one command."""
+
+    name: str
+    command: list[str]
+    wall_s: float = 0.0
+    cpu_s: float = 0.0  #: user + system, the command and all its children
+    exit_status: int = 0
+    main_peak_mib: float | None = None  #: VmHWM of the command's own process
+    largest_peak_mib: float | None = None  #: the largest process of the tree
+    tree_peak_mib: float | None = None  #: the most RSS the whole tree held at once (sampled)
+    processes: int = 1  #: how many processes the tree had, the main one included
+    process_peaks: list[tuple[str, float]] = field(default_factory=list)  #: (name, MiB), top 8
+    pages: int | None = None
+    pages_per_s: float | None = None
+    outputs: dict[str, int] = field(default_factory=dict)  #: file name -> bytes
+    error: str | None = None
+
+
+def _status(pid: int) -> tuple[int, int] | None:
+    """VmHWM and VmRSS of a process, in KiB (None once it is gone)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    values = {}
+    for line in text.splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            values[key] = int(rest.split()[0])
+    if "VmHWM" not in values:
+        return None  # a zombie
+    return values["VmHWM"], values.get("VmRSS", 0)
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
+        with contextlib.suppress(OSError):
+            found.extend(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        todo.extend(_children(current))
+    return pids
+
+
+class Sampler(threading.Thread):
+    """Samples the memory of a process tree until told to stop."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peaks: dict[int, int] = {}  # pid -> VmHWM, KiB
+        self.names: dict[int, str] = {}
+        self.tree_peak = 0  # KiB
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.sample()
+            self.done.wait(POLL_SECONDS)
+
+    def sample(self) -> None:
+        total = 0
+        for pid in _tree(self.pid):
+            status = _status(pid)
+            if status is None:
+                continue
+            hwm, rss = status
+            self.peaks[pid] = max(self.peaks.get(pid, 0), hwm)
+            if pid not in self.names:
+                with contextlib.suppress(OSError):
+                    words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                    self.names[pid] = b" ".join(words).decode(errors="replace").strip()[:100]
+            total += rss
+        self.tree_peak = max(self.tree_peak, total)
+
+
+def run_measured(name: str, command: list[str], env: dict[str, str], log: Path) -> Measure:
+    measure = Measure(name, command)
+    with log.open("wb") as output:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
+        sampler = Sampler(process.pid)
+        sampler.start()
+        # wait4, not Popen.wait: it also gives the CPU time and the largest RSS of the tree
+        _, status, usage = os.wait4(process.pid, 0)
+        measure.wall_s = time.perf_counter() - start
+        sampler.done.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+    measure.exit_status = process.returncode
+    measure.cpu_s = usage.ru_utime + usage.ru_stime
+    largest = usage.ru_maxrss  # KiB on Linux: the largest process the command waited for
+    if sampler.peaks:
+        largest = max(largest, *sampler.peaks.values())
+        main = sampler.peaks.get(process.pid)
+        measure.main_peak_mib = main / KIB if main else None
+        measure.tree_peak_mib = sampler.tree_peak / KIB
+        measure.processes = len(sampler.peaks)
+        top = sorted(sampler.peaks.items(), key=lambda item: -item[1])[:8]
+        measure.process_peaks = [
+            (("main " if pid == process.pid else "") + sampler.names.get(pid, "?"), kib / KIB)
+            for pid, kib in top
+        ]
+    measure.largest_peak_mib = largest / KIB
+    if measure.exit_status != 0:
+        tail = log.read_text(errors="replace").strip().splitlines()[-5:]
+        measure.error = "\n".join(tail)
+    return measure
+
+
+def count_pages(pdf: Path) -> int | None:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return None
+    return len(PdfReader(pdf).pages)
+
+
+# --- what is measured -------------------------------------------------------------------
+
+
+@dataclass
+class Setup:
+    octavo: list[str]  #: how to start octavo
+    env: dict[str, str]
+    jobs: bool  #: whether octavo build accepts --jobs
+    source: str  #: what is measured: the working tree, or a git revision
+
+
+NAMES = {
+    "a": "build (default)",
+    "b": "build --jobs 1",
+    "c": "check --quick",
+    "d": "build epub only",
+}
+
+
+def commands(setup: Setup, book: Path, out: Path) -> dict[str, list[str]]:
+    build = [*setup.octavo, "build", str(book)]
+    single = ["--jobs", "1"] if setup.jobs else []
+    return {
+        "a": [*build, "--format", "pdf,epub", "--out", str(out / "a")],
+        "b": [*build, "--format", "pdf,epub", *single, "--out", str(out / "b")],
+        "c": [*setup.octavo, "check", "--quick", str(book)],
+        "d": [*build, "--format", "epub", "--out", str(out / "d")],
+    }
+
+
+def measure_once(key: str, command: list[str], setup: Setup, work: Path) -> Measure:
+    out = work / "out" / key
+    shutil.rmtree(out, ignore_errors=True)
+    measure = run_measured(NAMES[key], command, setup.env, work / f"{key}.log")
+    if out.is_dir():
+        for path in sorted(out.iterdir()):
+            measure.outputs[path.name] = path.stat().st_size
+            if path.suffix == ".pdf" and measure.exit_status == 0:
+                measure.pages = count_pages(path)
+        if measure.pages:
+            measure.pages_per_s = measure.pages / measure.wall_s
+        shutil.rmtree(out)
+    return measure
+
+
+def median(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def measure_size(n: int, args: argparse.Namespace, setup: Setup, work: Path) -> dict[str, object]:
+    book = (args.corpus / f"reviews-{n}") if args.corpus else work / f"reviews-{n}"
+    if not (book / "anthology.toml").is_file():
+        started = time.perf_counter()
+        words = generate.generate(n, book, args.seed)
+        say(f"\n{n} reviews: generated {words} words in {time.perf_counter() - started:.1f} s")
+    else:
+        say(f"\n{n} reviews: reusing {book}")
+    command = commands(setup, book, work / "out")
+    runs: dict[str, list[Measure]] = {key: [] for key in args.only}
+    for run in range(args.runs):
+        order = [key for key in "abcd" if key in args.only]
+        if run % 2 == 1 and "a" in order and "b" in order:  # alternate a and b
+            ia, ib = order.index("a"), order.index("b")
+            order[ia], order[ib] = "b", "a"
+        for key in order:
+            measure = measure_once(key, command[key], setup, work)
+            runs[key].append(measure)
+            say(f"  run {run + 1}/{args.runs}  {key} {NAMES[key]:<16} {_line(measure)}")
+    summary = {key: _summary(measures) for key, measures in runs.items()}
+    ratios = {}
+    if runs.get("a") and runs.get("b"):
+        pairs = list(zip(runs["a"], runs["b"], strict=True))
+        for label, attr in (
+            ("time", "wall_s"),
+            ("cpu", "cpu_s"),
+            ("largest_process_memory", "largest_peak_mib"),
+            ("main_process_memory", "main_peak_mib"),
+            ("tree_memory", "tree_peak_mib"),
+        ):
+            values = [
+                getattr(a, attr) / getattr(b, attr)
+                for a, b in pairs
+                if getattr(a, attr) and getattr(b, attr)
+            ]
+            ratios[label] = median(list(values))
+    return {
+        "reviews": n,
+        "corpus": str(book),
+        "summary": summary,
+        "ratios_a_over_b": ratios,
+        "runs": {key: [asdict(m) for m in measures] for key, measures in runs.items()},
+    }
+
+
+def _summary(measures: list[Measure]) -> dict[str, object]:
+    ok = [m for m in measures if m.exit_status == 0]
+    fields = (
+        "wall_s",
+        "cpu_s",
+        "pages",
+        "pages_per_s",
+        "main_peak_mib",
+        "largest_peak_mib",
+        "tree_peak_mib",
+        "processes",
+    )
+    summary: dict[str, object] = {f: median([getattr(m, f) for m in ok]) for f in fields}
+    summary["runs"] = len(measures)
+    summary["failed"] = len(measures) - len(ok)
+    if measures:
+        summary["wall_s_min"] = min((m.wall_s for m in ok), default=None)
+        summary["wall_s_max"] = max((m.wall_s for m in ok), default=None)
+    return summary
+
+
+def _line(m: Measure) -> str:
+    if m.exit_status != 0:
+        return f"FAILED (exit {m.exit_status}): {m.error}"
+    pages = f"{m.pages} pages, {m.pages_per_s:.1f} p/s, " if m.pages and m.pages_per_s else ""
+    return (
+        f"{m.wall_s:7.2f} s  {pages}largest process {m.largest_peak_mib or 0:.0f} MiB,"
+        f" {m.processes} process(es)"
+    )
+
+
+# --- the machine and the versions -------------------------------------------------------
+
+
+def machine() -> dict[str, object]:
+    info: dict[str, object] = {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cores": os.cpu_count(),
+        "cores_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "load_average_at_start": os.getloadavg(),
+    }
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["ram_gib"] = round(int(line.split()[1]) / KIB / KIB, 1)
+    return info
+
+
+def versions(setup: Setup) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for package in ("octavo", "weasyprint", "pydyf", "tinycss2", "ebooklib", "pypdf"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found[package] = metadata.version(package)
+    with contextlib.suppress(Exception):
+        pango = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from weasyprint.text.ffi import pango; v = pango.pango_version();"
+                "print(f'{v // 10000}.{v // 100 % 100}.{v % 100}')",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if pango.returncode == 0:
+            found["pango"] = pango.stdout.strip()
+    found["source"] = setup.source
+    return found
+
+
+def git(*args: str) -> str:
+    done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def prepare(args: argparse.Namespace, work: Path) -> Setup:
+    env = dict(os.environ)
+    if args.ref:
+        # the committed code, not the working tree (which others may be editing)
+        commit = git("rev-parse", "--verify", f"{args.ref}^{{commit}}")
+        if not commit:
+            raise SystemExit(f"run.py: {args.ref} is not a git revision of {ROOT}")
+        export = work / "source"
+        export.mkdir()
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", commit, "src", "styles"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(export)], input=archive, check=True)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(export / "src"), *filter(None, [env.get("PYTHONPATH")])]
+        )
+        source = f"git {args.ref} ({commit[:12]})"
+        octavo = [sys.executable, "-m", "octavo"]
+    else:
+        commit = git("rev-parse", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--", "src", "styles"))
+        source = f"working tree at {commit[:12]}" + (" with uncommitted changes" if dirty else "")
+        script = Path(sys.executable).parent / "octavo"
+        octavo = [str(script)] if script.exists() else [sys.executable, "-m", "octavo"]
+    env.setdefault("PYTHONHASHSEED", "0")
+    helped = subprocess.run(
+        [*octavo, "build", "--help"], capture_output=True, text=True, env=env, check=False
+    )
+    if helped.returncode != 0:
+        raise SystemExit(f"run.py: octavo does not start:\n{helped.stdout}{helped.stderr}")
+    return Setup(octavo, env, "--jobs" in helped.stdout, source)
+
+
+# --- output -----------------------------------------------------------------------------
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _fmt(value: object, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def table(results: list[dict[str, object]]) -> str:
+    head = (
+        "| reviews | measurement | wall s | CPU s | pages | pages/s | main process MiB"
+        " | largest process MiB | whole tree MiB | processes |"
+    )
+    lines = [head, "|" + "---|" * head.count(" | ") + "---|"]
+    for result in results:
+        summary = result["summary"]
+        assert isinstance(summary, dict)
+        for key, s in summary.items():
+            lines.append(
+                f"| {result['reviews']} | {key}: {NAMES[key]} | {_fmt(s['wall_s'], 2)}"
+                f" | {_fmt(s['cpu_s'])} | {_fmt(s['pages'])} | {_fmt(s['pages_per_s'])}"
+                f" | {_fmt(s['main_peak_mib'], 0)} | {_fmt(s['largest_peak_mib'], 0)}"
+                f" | {_fmt(s['tree_peak_mib'], 0)} | {_fmt(s['processes'])} |"
+            )
+    lines += ["", "| reviews | a/b time | a/b CPU | a/b largest process | a/b whole tree |"]
+    lines.append("|---|---|---|---|---|")
+    for result in results:
+        ratios = result["ratios_a_over_b"]
+        assert isinstance(ratios, dict)
+        if ratios:
+            lines.append(
+                f"| {result['reviews']} | {_fmt(ratios.get('time'), 2)}"
+                f" | {_fmt(ratios.get('cpu'), 2)}"
+                f" | {_fmt(ratios.get('largest_process_memory'), 2)}"
+                f" | {_fmt(ratios.get('tree_memory'), 2)} |"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000", help="review counts (default 100,1000)")
+    parser.add_argument("--runs", type=int, default=1, help="runs of each measurement")
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument(
+        "--only", default="abcd", help="which measurements, of a b c d (default: all)"
+    )
+    parser.add_argument(
+        "--ref",
+        help="measure this git revision (exported from git) instead of the working tree",
+    )
+    parser.add_argument(
+        "--corpus", type=Path, help="keep the generated anthologies here, and reuse them"
+    )
+    parser.add_argument("--results", type=Path, default=HERE / "results")
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    args.only = "".join(key for key in "abcd" if key in args.only)
+    if not sizes or args.runs < 1 or not args.only:
+        parser.error("give at least one size, one run and one measurement")
+
+    started = dt.datetime.now(dt.UTC)
+    with tempfile.TemporaryDirectory(prefix="octavo-bench-") as temporary:
+        work = Path(temporary)
+        setup = prepare(args, work)
+        info = {"machine": machine(), "versions": versions(setup)}
+        m = info["machine"]
+        assert isinstance(m, dict)
+        say(
+            f"Measuring {setup.source}, on {m.get('cpu')}, {m.get('cores')} cores,"
+            f" {m.get('ram_gib')} GiB, Python {m.get('python')},"
+            f" WeasyPrint {info['versions'].get('weasyprint')}"  # type: ignore[union-attr]
+        )
+        if not setup.jobs and "b" in args.only:
+            say(
+                "NOTE: octavo build does not accept --jobs yet: measurement b (the single-pass"
+                " baseline) is the default build again, so a/b compares two identical builds."
+            )
+        results = [measure_size(n, args, setup, work) for n in sizes]
+
+    report = {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        **info,
+        "jobs_option": setup.jobs,
+        "baseline_note": None
+        if setup.jobs
+        else "octavo build had no --jobs option: b is the default build",
+        "runs": args.runs,
+        "seed": args.seed,
+        "sizes": results,
+    }
+    args.results.mkdir(parents=True, exist_ok=True)
+    path = args.results / f"{started.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    say("\n" + table(results))
+    if not setup.jobs and "b" in args.only:
+        say("\n(b is the default build: octavo build has no --jobs option yet.)")
+    say(f"\nWritten {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    failed = any(
+        s["failed"]  # type: ignore[index]
+        for r in results
+        for s in r["summary"].values()  # type: ignore[attr-defined]
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
