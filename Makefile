@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := anthologies/silent-screen
 
-.PHONY: book test lint ace check-python system system-test clean
+.PHONY: book test lint ace check-python system system-test clean bench
 
 book: system $(VENV)/.installed
 	$(BIN)/octavo build $(EXAMPLE) --out dist
@@ -18,6 +18,10 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+
+# The benchmarks (benchmarks/README.md): several minutes; never part of `make test`.
+bench: system $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py
 
 # Ace by DAISY, the EPUB accessibility checker (npm, into tools/ace): for the tests only.
 ace:
