@@ -28,6 +28,8 @@ from .themes import Theme, find_theme, shipped_styles
 from .write.atomic import output_lock, write_all
 
 if TYPE_CHECKING:
+    from .render.print_html import PrintDocument
+    from .render.print_split import PrintSplit
     from .write.pdf import PdfResult
 
 MANIFEST = "anthology.toml"
@@ -104,12 +106,14 @@ def build(
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     progress: Progress = no_progress,
     strict: bool = False,
+    jobs: int | None = None,
 ) -> Built:
     """Build the anthology in ``folder`` into ``out``; return what was written.
 
     Every output is made in memory first; files are written only when all of them
     succeeded, each atomically, so a failed build leaves earlier outputs untouched.
     With ``strict``, a warning (a missing alt text...) fails the build like an error.
+    ``jobs`` processes lay out the PDF (default: one per core; 1: a single pass).
     """
     unknown = [name for name in formats if name not in FORMATS]
     if unknown:
@@ -124,7 +128,7 @@ def build(
     page_starts: tuple[PageStart, ...] = ()
     for name, printer in (("pdf", False), ("pdf-print", True)):
         if name in formats:
-            pdf = make_pdf(loaded, progress, for_printer=printer)
+            pdf = make_pdf(loaded, progress, for_printer=printer, jobs=jobs)
             path = out / (f"{slug}-print.pdf" if printer else f"{slug}.pdf")
             made.append((Output(path, name, len(pdf.data), pages=pdf.pages), pdf.data))
             page_starts = page_starts or pdf.page_starts
@@ -195,17 +199,32 @@ def _theme_files_checked() -> Iterator[None]:
 
 
 def make_pdf(
-    loaded: Loaded, progress: Progress = no_progress, for_printer: bool = False
+    loaded: Loaded,
+    progress: Progress = no_progress,
+    for_printer: bool = False,
+    jobs: int | None = None,
 ) -> PdfResult:
-    """The print edition, laid out in memory; WeasyPrint's warnings join the report."""
+    """The print edition, laid out in memory; WeasyPrint's warnings join the report.
+
+    ``jobs`` processes lay out the book in parts, side by side (default: one per
+    core), when the book can be cut (see :mod:`octavo.render.print_split`); with
+    ``jobs=1``, or a book that cannot be cut, WeasyPrint lays it out in one pass. The
+    two give the same PDF.
+    """
     from .render.print_html import render_print
     from .write.pdf import render_pdf
+    from .write.pdf_parallel import worker_count
 
     progress("Rendering the print edition")
     with _theme_files_checked():
         document = render_print(loaded.anthology, loaded.theme, for_printer)
-    progress("Laying out the PDF")
-    result = render_pdf(document, loaded.resolver, identifier=loaded.anthology.identifier)
+    workers = worker_count(jobs)
+    split = _split(loaded, document) if workers > 1 else None
+    if split is not None:
+        result = _make_pdf_in_parts(loaded, document, split, for_printer, workers, progress)
+    else:
+        progress("Laying out the PDF")
+        result = render_pdf(document, loaded.resolver, identifier=loaded.anthology.identifier)
     for warning in result.warnings:
         loaded.report.warning("B401", f"WeasyPrint: {warning}")
     for image, dpi in result.low_resolution:
@@ -216,6 +235,62 @@ def make_pdf(
             hint="use a larger image (300 ppi at its printed width), or print it smaller",
         )
     return result
+
+
+def _split(loaded: Loaded, document: PrintDocument) -> PrintSplit | None:
+    """The book cut for a parallel layout, or None when it must be laid out in one pass.
+
+    Only the shipped themes' templates are known to print the page numbers a part
+    gives them, and a tagged PDF (PDF/UA, PDF/A) cannot be merged: those books, and
+    books whose parts do not open on right-hand pages, are laid out in one pass.
+    """
+    from .render.print_split import split_print
+
+    anthology = loaded.anthology
+    shipped = shipped_styles().resolve()
+    own_templates = loaded.theme.override is not None
+    if own_templates or any(not f.resolve().is_relative_to(shipped) for f in loaded.theme.folders):
+        return None
+    if document.variant not in (None, "pdf/x-4"):
+        return None
+    return split_print(
+        document.html, recto_parts=anthology.sectioned and anthology.print.recto_starts
+    )
+
+
+def _make_pdf_in_parts(
+    loaded: Loaded,
+    document: PrintDocument,
+    split: PrintSplit,
+    for_printer: bool,
+    workers: int,
+    progress: Progress,
+) -> PdfResult:
+    from .render.print_html import render_print
+    from .render.print_split import split_print
+    from .write.pdf import PdfResult, stable_document_id
+    from .write.pdf_parallel import render_parallel
+
+    anthology = loaded.anthology
+
+    def again(folios: dict[str, str]) -> PrintSplit:
+        html = render_print(anthology, loaded.theme, for_printer, folios=folios).html
+        cut = split_print(html, recto_parts=True)
+        assert cut is not None  # the same book, cut the same way
+        return cut
+
+    with _theme_files_checked():
+        data, pages, starts, warnings, low = render_parallel(
+            again, split, document, loaded.resolver, anthology.identifier, workers, progress
+        )
+    return PdfResult(
+        data=stable_document_id(data, anthology.identifier),
+        pages=pages,
+        anchors={},
+        warnings=tuple(dict.fromkeys(warnings)),
+        low_resolution=tuple(sorted(set(low), key=lambda item: item[1])),
+        page_starts=starts,
+    )
 
 
 def make_epub(

@@ -32,6 +32,16 @@ def build_command(
         bool,
         typer.Option("--strict", help="Treat warnings (missing alt text...) as errors."),
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Processes that lay out the PDF side by side, part by part (0: one per"
+            " core). 1 lays the book out in one WeasyPrint pass; both give the same PDF.",
+        ),
+    ] = 0,
     every: Annotated[
         bool,
         typer.Option(
@@ -57,7 +67,12 @@ def build_command(
         anthology = folder if folder is not None else default_folder()
         with console.status("Starting") as status:
             built = build(
-                anthology, out, formats, progress=lambda step: status.update(step), strict=strict
+                anthology,
+                out,
+                formats,
+                progress=lambda step: status.update(step),
+                strict=strict,
+                jobs=jobs or None,
             )
         print_report(built.report, console)
         for output in built.outputs:

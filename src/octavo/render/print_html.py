@@ -105,11 +105,18 @@ def _append_text(element: etree._Element, text: str) -> None:
         element.text = (element.text or "") + text
 
 
-def render_print(anthology: Anthology, theme: Theme, for_printer: bool = False) -> PrintDocument:
+def render_print(
+    anthology: Anthology,
+    theme: Theme,
+    for_printer: bool = False,
+    folios: dict[str, str] | None = None,
+) -> PrintDocument:
     """The book as one HTML document, for WeasyPrint.
 
     ``for_printer`` asks for the printer's PDF: bleed, crop marks and PDF/X-4;
     otherwise the PDF is the screen edition, in the manifest's ``pdf_variant``.
+    ``folios`` (element id → printed page number) are for a book rendered in parts:
+    the contents and indexes then print them instead of counting pages.
     """
 
     def url_for(image: Image) -> str:
@@ -128,6 +135,7 @@ def render_print(anthology: Anthology, theme: Theme, for_printer: bool = False) 
         fonts=theme.fonts,
         generator=f"Octavo {__version__}",
         modified=build_time(),
+        folios=folios or {},
     )
     return PrintDocument(
         html=html,

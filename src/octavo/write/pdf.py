@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -122,7 +123,7 @@ _FILE_DIGEST = re.compile(rb"(/ID \[\([^)]*\) \()([0-9a-f]{32})(\)\])")
 _DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def _stable_document_id(data: bytes, identifier: str) -> bytes:
+def stable_document_id(data: bytes, identifier: str) -> bytes:
     """Replace the random XMP DocumentID WeasyPrint gives a PDF/X-4 with a stable one.
 
     The new id is derived from the book's identifier and has the same length, so no
@@ -165,8 +166,14 @@ def _low_resolution(rendered: object) -> tuple[tuple[Path, int], ...]:
     return tuple(sorted(found.items(), key=lambda item: item[1]))
 
 
-def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) -> PdfResult:
-    """Lay out and draw the book; nothing is written yet."""
+class Abandoned(Exception):
+    """A part of a book laid out in parallel stops: an earlier part failed."""
+
+
+def render_pdf_pages(
+    document: PrintDocument, resolver: Resolver, identifier: str = ""
+) -> tuple[Any, bytes, tuple[str, ...], tuple[tuple[Path, int], ...]]:
+    """Lay out and draw a document: WeasyPrint's pages, the PDF, warnings, low-res images."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
@@ -187,7 +194,7 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
                 )
                 rendered = html.render(stylesheets=stylesheets, font_config=fonts)
                 data = rendered.write_pdf(
-                    pdf_identifier=identifier.encode("utf-8"),
+                    pdf_identifier=identifier.encode("utf-8") if identifier else None,
                     uncompressed_pdf=False,
                     pdf_variant=document.variant,
                     # PDF/X needs an output intent; sRGB is what the book was drawn in
@@ -200,6 +207,8 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
                 hint="refer only to files inside the anthology or the theme, by relative paths",
                 code="B404",
             ) from error
+        except Abandoned:
+            raise
         except TimeLimit as error:
             raise BuildError(
                 f"laying out the PDF took more than {RENDER_SECONDS} seconds",
@@ -221,14 +230,18 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
             hint="fix the resource named above; nothing was written",
             code="B404",
         )
+    assert isinstance(data, bytes)
+    return rendered, data, tuple(dict.fromkeys(logs.warnings)), _low_resolution(rendered)
+
+
+def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) -> PdfResult:
+    """Lay out and draw the book in one pass; nothing is written yet."""
+    rendered, data, warnings, low = render_pdf_pages(document, resolver, identifier)
     anchors: dict[str, int] = {}
     for index, page in enumerate(rendered.pages):
         for name in page.anchors:
             anchors.setdefault(name, index)
-    assert isinstance(data, bytes)
-    data = _stable_document_id(data, identifier)
-    warnings = tuple(dict.fromkeys(logs.warnings))
-    low = _low_resolution(rendered)
+    data = stable_document_id(data, identifier)
     return PdfResult(
         data=data,
         pages=len(rendered.pages),

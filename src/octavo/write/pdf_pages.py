@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from ..model import PageStart
@@ -23,15 +24,32 @@ _ROMAN = re.compile(r"[ivxlcdm]{1,12}")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
 
+@dataclass(frozen=True)
+class PageRecord:
+    """What one laid-out page says of itself: its printed folio and where it begins."""
+
+    printed: tuple[int, bool] | None  #: the number in its margin, and whether roman
+    anchor: str | None
+    before: str = ""
+
+
+#: A page the merge adds between separately rendered parts of the book (a blank verso).
+BLANK = PageRecord(None, None)
+
+
 def page_starts(pages: list[Any]) -> tuple[PageStart, ...]:
     """The folio and the place where each page begins, in page order."""
+    return starts_from_records(page_records(pages))
+
+
+def page_records(pages: list[Any]) -> list[PageRecord]:
+    """Each page's printed folio and first words (plain data, to pass between processes)."""
     from weasyprint.formatting_structure import boxes
 
-    folios = _folios([page._page_box for page in pages])
     seen: dict[str, str] = {}  #: for each element id, its significant text so far
     headers: set[int] = set()  #: table headers and footers already counted
-    starts: list[PageStart] = []
-    for page, label in zip(pages, folios, strict=True):
+    records: list[PageRecord] = []
+    for page in pages:
         first: tuple[str | None, str] | None = None
         for box, anchor in _text_boxes(page._page_box, boxes, headers):
             text = significant(box.text)
@@ -42,8 +60,17 @@ def page_starts(pages: list[Any]) -> tuple[PageStart, ...]:
             if anchor:
                 seen[anchor] = seen.get(anchor, "") + text
         anchor, before = first if first else (None, "")
-        starts.append(PageStart(label, anchor, before))
-    return tuple(starts)
+        records.append(PageRecord(_printed_folio(page._page_box), anchor, before))
+    return records
+
+
+def starts_from_records(records: list[PageRecord]) -> tuple[PageStart, ...]:
+    """The page starts of a whole book, from the records of its pages in order."""
+    labels = _labels([record.printed for record in records])
+    return tuple(
+        PageStart(label, record.anchor, record.before)
+        for record, label in zip(records, labels, strict=True)
+    )
 
 
 def significant(text: str) -> str:
@@ -93,13 +120,17 @@ def _walk(
 
 
 def _folios(page_boxes: list[Any]) -> list[str]:
-    """The page number of every page, as printed (``iv``, ``17``).
+    """The page number of every page, as printed (``iv``, ``17``)."""
+    return _labels([_printed_folio(page_box) for page_box in page_boxes])
+
+
+def _labels(printed: list[tuple[int, bool] | None]) -> list[str]:
+    """Every page's number, from the numbers printed on some of them.
 
     A page shows its number in a margin box; pages without one (blank pages, part
     openers, the title page) take the number the next numbered page implies, or
     follow the previous one when counting back would go below 1.
     """
-    printed = [_printed_folio(page_box) for page_box in page_boxes]
     labels: list[str] = []
     for index, folio in enumerate(printed):
         if folio is not None:

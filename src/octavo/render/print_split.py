@@ -1,0 +1,168 @@
+"""The print edition cut into documents that WeasyPrint can lay out side by side.
+
+One WeasyPrint pass over a long book is slow and memory-hungry, and gets slower per
+page as the book grows. Cut at the right places, the book can be laid out in parts,
+in parallel, and merged into exactly the PDF one pass gives:
+
+- the **main matter** is cut only before a part that opens on a right-hand page
+  (``recto_starts``): whatever came before it, such a part begins a right-hand page,
+  so its layout does not depend on the pages before it, only its page numbers do,
+  and those are set once the earlier parts are counted;
+- the **front matter** (title pages, contents, foreword) is laid out last, when the
+  page of every entry of the contents is known, and printed from ``data-folio``;
+- the **back matter** (indexes, contributors...) likewise, starting on the side
+  of the page it falls on.
+
+A document that links to an element another document holds gets an empty anchor of
+that name (out of the flow), so that WeasyPrint keeps the link; the merge points the
+name at the real element.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml import html as lxml_html
+
+#: The main matter is cut into documents of about this many reviews (whole parts).
+CHUNK_REVIEWS = 40
+
+
+@dataclass(frozen=True)
+class PrintSplit:
+    """The print HTML cut into front matter, groups of whole parts, and back matter."""
+
+    front: str
+    chunks: tuple[str, ...]
+    #: the back matter, or None; ``back(starts_on_left)`` gives its document
+    back_parts: tuple[str, ...]
+    head: str
+    html_attributes: dict[str, str]  #: lang and dir: hyphenation follows the language
+    body_attributes: dict[str, str]
+    #: ids each document links to that another document holds
+    outside: dict[str, tuple[str, ...]]
+
+    def chunk_documents(self) -> list[str]:
+        """A document for each group of whole parts, in order."""
+        return [self._document(chunk, f"chunk-{n}") for n, chunk in enumerate(self.chunks)]
+
+    def front_document(self) -> str:
+        """The front matter's document (it begins the book, on a right-hand page)."""
+        return self._document(self.front, "front")
+
+    def back(self, starts_on_left: bool) -> str | None:
+        """The back matter's document; a page it begins on the left needs one before it.
+
+        WeasyPrint starts every document on a right-hand page: a book whose back
+        matter begins on a left-hand page gets an empty page first, which the merge
+        drops.
+        """
+        if not self.back_parts:
+            return None
+        lead = _DUMMY_PAGE if starts_on_left else ""
+        return self._document(lead + "".join(self.back_parts), "back")
+
+    def _document(self, body: str, name: str) -> str:
+        attributes = _attributes(self.body_attributes)
+        anchors = "".join(f'<span id="{_escape(i)}"></span>' for i in self.outside.get(name, ()))
+        holder = f'<div class="octavo-anchors" style="{_HIDDEN}">{anchors}</div>' if anchors else ""
+        return (
+            f"<!DOCTYPE html>\n<html{_attributes(self.html_attributes)}>\n{self.head}\n"
+            f"<body{attributes}>{holder}{body}</body>\n</html>\n"
+        )
+
+
+#: Out of the flow, and taking no room: it holds anchors only.
+_HIDDEN = "position: absolute; left: 0; top: 0; width: 0; height: 0; overflow: hidden"
+#: An element alone on its page, before the back matter when it begins on the left.
+_DUMMY_PAGE = '<div class="octavo-lead-page" style="break-after: page; height: 0"></div>'
+
+
+def split_print(
+    html: str, recto_parts: bool, chunk_reviews: int | None = None
+) -> PrintSplit | None:
+    """Cut the print HTML, or None when this book can only be laid out in one pass.
+
+    A book is cut only when its parts open on right-hand pages and it has at least
+    two groups of parts; a theme whose template does not have the shipped structure
+    (``section.part`` children of the body) is laid out in one pass.
+    """
+    if not recto_parts:
+        return None
+    chunk_reviews = chunk_reviews or CHUNK_REVIEWS
+    root = lxml_html.document_fromstring(html)
+    head = root.find("head")
+    body = root.find("body")
+    if head is None or body is None:
+        return None
+    children = [child for child in body if isinstance(child.tag, str)]
+    parts = [i for i, child in enumerate(children) if "part" in _classes(child)]
+    if len(parts) < 2 or parts != list(range(parts[0], parts[-1] + 1)):
+        return None
+    front = children[: parts[0]]
+    back = children[parts[-1] + 1 :]
+    groups: list[list[etree._Element]] = [[]]
+    count = 0
+    for index in parts:
+        part = children[index]
+        reviews = sum(1 for e in part.iter() if "review" in _classes(e))
+        if groups[-1] and count + reviews > chunk_reviews:
+            groups.append([])
+            count = 0
+        groups[-1].append(part)
+        count += reviews
+    if len(groups) < 2:
+        return None
+
+    def serialise(elements: list[etree._Element]) -> str:
+        return "".join(
+            lxml_html.tostring(element, encoding="unicode", method="html") for element in elements
+        )
+
+    documents = {"front": front, "back": back}
+    documents.update({f"chunk-{n}": group for n, group in enumerate(groups)})
+    held = {name: _ids(elements) for name, elements in documents.items()}
+    outside = {
+        name: tuple(sorted({target for target in _links(elements) if target not in held[name]}))
+        for name, elements in documents.items()
+    }
+    return PrintSplit(
+        front=serialise(front),
+        chunks=tuple(serialise(group) for group in groups),
+        back_parts=(serialise(back),) if back else (),
+        head=lxml_html.tostring(head, encoding="unicode", method="html"),
+        html_attributes={str(key): str(value) for key, value in root.attrib.items()},
+        body_attributes={str(key): str(value) for key, value in body.attrib.items()},
+        outside=outside,
+    )
+
+
+def _classes(element: etree._Element) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def _ids(elements: list[etree._Element]) -> set[str]:
+    return {
+        identifier
+        for element in elements
+        for node in element.iter()
+        if isinstance(node.tag, str) and (identifier := node.get("id"))
+    }
+
+
+def _links(elements: list[etree._Element]) -> set[str]:
+    return {
+        href[1:]
+        for element in elements
+        for node in element.iter("a")
+        if (href := node.get("href") or "").startswith("#") and len(href) > 1
+    }
+
+
+def _attributes(attributes: dict[str, str]) -> str:
+    return "".join(f' {key}="{_escape(value)}"' for key, value in attributes.items())
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
