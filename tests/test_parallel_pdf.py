@@ -9,6 +9,8 @@ destinations, bookmarks, page boxes, blank pages and the EPUB's page list.
 from __future__ import annotations
 
 import io
+import shutil
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -167,3 +169,93 @@ def test_a_failing_part_stops_the_build_with_its_own_error(
     monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 5)
     with pytest.raises(BuildError, match="the first part broke"):
         make_pdf(load_anthology(EXAMPLE), jobs=2)
+
+
+# --- the cache of laid-out parts ------------------------------------------------------
+
+
+def _build(book: Path, out: Path, **options: object) -> tuple[bytes, list[str]]:
+    from octavo.api import build
+
+    steps: list[str] = []
+    built = build(book, out, ("pdf",), progress=steps.append, jobs=2, **options)  # type: ignore[arg-type]
+    return built.outputs[0].path.read_bytes(), [s for s in steps if "part " in s and " done" in s]
+
+
+def _cached(steps: list[str]) -> int:
+    return sum("from the cache" in step for step in steps)
+
+
+@pytest.fixture
+def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 5)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    copy = tmp_path / "book"
+    shutil.copytree(EXAMPLE, copy)
+    return copy
+
+
+def test_a_rebuild_with_nothing_changed_lays_out_nothing(book: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first, steps = _build(book, out)
+    assert _cached(steps) == 0
+    assert (out / ".octavo-cache" / "pdf").is_dir()
+    again, steps = _build(book, out)
+    assert _cached(steps) == 3
+    assert again == first
+
+
+def test_an_edited_review_lays_out_its_part_only_and_gives_the_fresh_book(
+    book: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    _build(book, out)
+    review = book / "reviews" / "nosferatu.md"  # in the second part
+    review.write_text(
+        review.read_text(encoding="utf-8").replace(
+            "Begin with the hands", "Begin with the fingers"
+        ),
+        encoding="utf-8",
+    )
+    edited, steps = _build(book, out)
+    assert _cached(steps) == 2
+    fresh, steps = _build(book, tmp_path / "fresh", cache=False)
+    assert _cached(steps) == 0
+    assert edited == fresh
+    assert (
+        b"fingers" in edited or "fingers" in PdfReader(io.BytesIO(edited)).pages[32].extract_text()
+    )
+
+
+@pytest.mark.parametrize("change", ["theme", "page"])
+def test_a_changed_theme_or_page_lays_out_everything(
+    book: Path, tmp_path: Path, change: str
+) -> None:
+    out = tmp_path / "out"
+    _build(book, out)
+    manifest = book / "anthology.toml"
+    if change == "theme":  # from classic to modern, both shipped themes
+        text = manifest.read_text(encoding="utf-8").replace('style = "classic"', 'style = "modern"')
+    else:
+        text = manifest.read_text(encoding="utf-8").replace('trim = "trade"', 'trim = "digest"')
+    manifest.write_text(text, encoding="utf-8")
+    changed, steps = _build(book, out)
+    assert _cached(steps) == 0
+    fresh, _ = _build(book, tmp_path / "fresh", cache=False)
+    assert changed == fresh
+
+
+def test_a_corrupt_cache_is_laid_out_again_and_never_used(book: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first, _ = _build(book, out)
+    entries = sorted((out / ".octavo-cache" / "pdf").glob("*.pdf"))
+    assert len(entries) == 5  # three parts, the back and the front matter
+    entries[0].write_bytes(entries[0].read_bytes()[:-100])  # truncated
+    meta = entries[1].with_suffix(".json")
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace('"start": ', '"start": 1'), encoding="utf-8"
+    )
+    entries[2].with_suffix(".json").write_text("{not json", encoding="utf-8")
+    again, steps = _build(book, out)
+    assert again == first
+    assert _cached(steps) < 3

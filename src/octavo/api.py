@@ -26,6 +26,7 @@ from .model import Anthology, PageStart
 from .resources import Resolver
 from .themes import Theme, find_theme, shipped_styles
 from .write.atomic import output_lock, write_all
+from .write.pdf_cache import FOLDER as CACHE_FOLDER
 
 if TYPE_CHECKING:
     from .render.print_html import PrintDocument
@@ -107,6 +108,7 @@ def build(
     progress: Progress = no_progress,
     strict: bool = False,
     jobs: int | None = None,
+    cache: bool = True,
 ) -> Built:
     """Build the anthology in ``folder`` into ``out``; return what was written.
 
@@ -114,6 +116,8 @@ def build(
     succeeded, each atomically, so a failed build leaves earlier outputs untouched.
     With ``strict``, a warning (a missing alt text...) fails the build like an error.
     ``jobs`` processes lay out the PDF (default: one per core; 1: a single pass).
+    With ``cache``, the parts of the PDF laid out by the last build into ``out`` are
+    reused when nothing they depend on changed (``<out>/.octavo-cache/``).
     """
     unknown = [name for name in formats if name not in FORMATS]
     if unknown:
@@ -128,7 +132,8 @@ def build(
     page_starts: tuple[PageStart, ...] = ()
     for name, printer in (("pdf", False), ("pdf-print", True)):
         if name in formats:
-            pdf = make_pdf(loaded, progress, for_printer=printer, jobs=jobs)
+            cache_folder = out / CACHE_FOLDER / name if cache else None
+            pdf = make_pdf(loaded, progress, for_printer=printer, jobs=jobs, cache=cache_folder)
             path = out / (f"{slug}-print.pdf" if printer else f"{slug}.pdf")
             made.append((Output(path, name, len(pdf.data), pages=pdf.pages), pdf.data))
             page_starts = page_starts or pdf.page_starts
@@ -203,13 +208,15 @@ def make_pdf(
     progress: Progress = no_progress,
     for_printer: bool = False,
     jobs: int | None = None,
+    cache: Path | None = None,
 ) -> PdfResult:
     """The print edition, laid out in memory; WeasyPrint's warnings join the report.
 
     ``jobs`` processes lay out the book in parts, side by side (default: one per
     core), when the book can be cut (see :mod:`octavo.render.print_split`); with
     ``jobs=1``, or a book that cannot be cut, WeasyPrint lays it out in one pass. The
-    two give the same PDF.
+    two give the same PDF. Parts laid out before are taken from ``cache`` (a folder),
+    when given.
     """
     from .render.print_html import render_print
     from .write.pdf import render_pdf
@@ -221,7 +228,7 @@ def make_pdf(
     workers = worker_count(jobs)
     split = _split(loaded, document) if workers > 1 else None
     if split is not None:
-        result = _make_pdf_in_parts(loaded, document, split, for_printer, workers, progress)
+        result = _make_pdf_in_parts(loaded, document, split, for_printer, workers, progress, cache)
     else:
         progress("Laying out the PDF")
         result = render_pdf(document, loaded.resolver, identifier=loaded.anthology.identifier)
@@ -265,10 +272,12 @@ def _make_pdf_in_parts(
     for_printer: bool,
     workers: int,
     progress: Progress,
+    cache_folder: Path | None,
 ) -> PdfResult:
     from .render.print_html import render_print
     from .render.print_split import split_print
     from .write.pdf import PdfResult, stable_document_id
+    from .write.pdf_cache import PdfCache, environment_digest
     from .write.pdf_parallel import render_parallel
 
     anthology = loaded.anthology
@@ -279,9 +288,13 @@ def _make_pdf_in_parts(
         assert cut is not None  # the same book, cut the same way
         return cut
 
+    environment = environment_digest(
+        document.stylesheets, loaded.theme.folders, document.page_css, document.variant
+    )
+    cache = PdfCache(cache_folder, environment)
     with _theme_files_checked():
         data, pages, starts, warnings, low = render_parallel(
-            again, split, document, loaded.resolver, anthology.identifier, workers, progress
+            again, split, document, loaded.resolver, anthology.identifier, workers, progress, cache
         )
     return PdfResult(
         data=stable_document_id(data, anthology.identifier),

@@ -42,6 +42,14 @@ def build_command(
             " core). 1 lays the book out in one WeasyPrint pass; both give the same PDF.",
         ),
     ] = 0,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Lay out every part of the PDF again, ignoring (and not keeping) the parts"
+            " an earlier build left in OUT/.octavo-cache.",
+        ),
+    ] = False,
     every: Annotated[
         bool,
         typer.Option(
@@ -73,6 +81,7 @@ def build_command(
                 progress=lambda step: status.update(step),
                 strict=strict,
                 jobs=jobs or None,
+                cache=not no_cache,
             )
         print_report(built.report, console)
         for output in built.outputs:

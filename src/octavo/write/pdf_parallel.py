@@ -33,6 +33,7 @@ from ..errors import BuildError
 from ..render.print_html import PrintDocument
 from ..render.print_split import PrintSplit
 from ..resources import Resolver
+from .pdf_cache import PdfCache
 from .pdf_pages import BLANK, PageRecord, starts_from_records
 
 Progress = Callable[[str], None]
@@ -53,6 +54,42 @@ class _Laid:
     warnings: list[str] = field(default_factory=list)
     low_resolution: list[tuple[Path, int]] = field(default_factory=list)
     error: tuple[str, str | None, str | None] | None = None  #: message, hint, code
+    cached: bool = False  #: read from the cache, not laid out
+
+    def meta(self, start: int) -> dict[str, Any]:
+        """Everything but the PDF, as JSON-ready data for the cache."""
+        return {
+            "name": self.name,
+            "start": start,
+            "records": [[r.printed, r.anchor, r.before] for r in self.records],
+            "anchors": self.anchors,
+            "bookmarks": self.bookmarks,
+            "heights": self.heights,
+            "warnings": self.warnings,
+            "low_resolution": [[str(path), dpi] for path, dpi in self.low_resolution],
+        }
+
+    @classmethod
+    def from_cache(cls, data: bytes, meta: dict[str, Any]) -> _Laid:
+        return cls(
+            name=str(meta["name"]),
+            pdf=data,
+            records=[
+                PageRecord((int(p[0]), bool(p[1])) if p else None, anchor, before)
+                for p, anchor, before in meta["records"]
+            ],
+            anchors=[
+                [(str(n), float(x), float(y)) for n, x, y in page] for page in meta["anchors"]
+            ],
+            bookmarks=[
+                [(int(lv), str(lb), float(x), float(y), str(st)) for lv, lb, x, y, st in page]
+                for page in meta["bookmarks"]
+            ],
+            heights=[float(h) for h in meta["heights"]],
+            warnings=[str(w) for w in meta["warnings"]],
+            low_resolution=[(Path(p), int(d)) for p, d in meta["low_resolution"]],
+            cached=True,
+        )
 
 
 @dataclass(frozen=True)
@@ -61,6 +98,7 @@ class _Job:
     html: str
     index: int | None = None  #: the chunk's place in the pipeline, or None
     shift: int = 0  #: for a document outside the pipeline: its page counter's shift
+    key: str = ""  #: its key in the cache
 
 
 # The state the forked workers inherit (set just before the pool starts).
@@ -75,6 +113,7 @@ def render_parallel(
     identifier: str,
     jobs: int,
     progress: Progress,
+    cache: PdfCache,
 ) -> tuple[bytes, int, tuple[Any, ...], list[str], list[tuple[Path, int]]]:
     """The merged PDF, its page count, page starts, warnings and low-resolution images.
 
@@ -82,10 +121,15 @@ def render_parallel(
     (element id → folio) printed in the contents and indexes.
     """
     context = multiprocessing.get_context("fork")
-    chunks = [_Job(f"chunk-{n}", html, index=n) for n, html in enumerate(first.chunk_documents())]
+    chunks = [
+        _Job(f"chunk-{n}", html, index=n, key=cache.key(html, "chunk"))
+        for n, html in enumerate(first.chunk_documents())
+    ]
     counts = context.Array("i", [-1] * len(chunks))
     condition = context.Condition()
-    _shared.update(document=document, resolver=resolver, counts=counts, condition=condition)
+    _shared.update(
+        document=document, resolver=resolver, counts=counts, condition=condition, cache=cache
+    )
     started = time.monotonic()
     laid: dict[str, _Laid] = {}
     with context.Pool(jobs) as pool:
@@ -97,8 +141,9 @@ def render_parallel(
             pages += len(result.records)
             elapsed = time.monotonic() - started
             remaining = elapsed / done * (len(chunks) - done)
+            how = " (from the cache)" if result.cached else ""
             progress(
-                f"Laying out the PDF: part {done} of {len(chunks)} done, {pages} pages,"
+                f"Laying out the PDF: part {done} of {len(chunks)} done{how}, {pages} pages,"
                 f" about {remaining:.0f} s left"
             )
         failed = [r for r in laid.values() if r.error is not None]
@@ -118,7 +163,9 @@ def render_parallel(
         if back_html is not None:
             progress("Laying out the back matter")
             shift = back_start - 1 - (1 if back_left else 0)
-            back = pool.apply(_lay_out, (_Job("back", back_html, shift=shift),))
+            job = _Job("back", back_html, shift=shift, key=cache.key(back_html, f"back:{shift}"))
+            back = _from_cache(job) or pool.apply(_lay_out, (job,))
+            _store(cache, job, back, back_start)
             _raise(back)
             laid["back"] = back
             skip = 1 if back_left else 0
@@ -126,8 +173,14 @@ def render_parallel(
                 for name, _, _ in names:
                     folios.setdefault(name, str(back_start + page))
         progress("Laying out the front matter")
-        front = pool.apply(_lay_out, (_Job("front", split_html(folios).front_document()),))
+        front_html = split_html(folios).front_document()
+        job = _Job("front", front_html, key=cache.key(front_html, "front"))
+        front = _from_cache(job) or pool.apply(_lay_out, (job,))
         _raise(front)
+        _store(cache, job, front, 1)
+    for job, start in zip(chunks, starts, strict=True):
+        _store(cache, job, laid[job.name], start)
+    cache.prune()
     progress("Merging the PDF")
     order: list[tuple[_Laid, int]] = [(front, 0)]
     order += [(laid[job.name], 0) for job in chunks]
@@ -138,6 +191,18 @@ def render_parallel(
     warnings = [w for result, _ in order for w in result.warnings]
     low = [item for result, _ in order for item in result.low_resolution]
     return data, len(records), starts_from_records(records), warnings, low
+
+
+def _from_cache(job: _Job) -> _Laid | None:
+    cache: PdfCache = _shared["cache"]
+    hit = cache.load(job.key)
+    return _Laid.from_cache(*hit) if hit else None
+
+
+def _store(cache: PdfCache, job: _Job, result: _Laid, start: int) -> None:
+    cache.used.add(job.key)
+    if not result.cached and result.error is None:
+        cache.store(job.key, result.pdf, result.meta(start))
 
 
 def _chunk_starts(counts: list[int]) -> list[int]:
@@ -167,6 +232,20 @@ def _lay_out(job: _Job) -> _Laid:
         base_url=document.base_url,
         variant=document.variant,
     )
+    if job.index is not None:
+        cached = _from_cache(job)
+        if cached is not None:
+            # a part laid out before is the same part only where it begins the same
+            counts, condition = _shared["counts"], _shared["condition"]
+            with condition:
+                condition.wait_for(lambda: all(counts[j] != -1 for j in range(job.index or 0)))
+                before = [counts[j] for j in range(job.index or 0)]
+            if any(count < 0 for count in before):
+                return _Laid(job.name, b"", [], [], [], [], error=("abandoned", None, "abandoned"))
+            start = _chunk_starts([*before, len(cached.records)])[-1]
+            if start == _cache_start(job):
+                _post(job, len(cached.records))
+                return cached
     try:
         with _counter_moved(job):
             rendered, data, warnings, low = render_pdf_pages(part, _shared["resolver"])
@@ -195,6 +274,12 @@ def _lay_out(job: _Job) -> _Laid:
         warnings=list(warnings),
         low_resolution=list(low),
     )
+
+
+def _cache_start(job: _Job) -> int | None:
+    cache: PdfCache = _shared["cache"]
+    hit = cache.load(job.key)
+    return int(hit[1]["start"]) if hit else None
 
 
 def _post(job: _Job, count: int) -> None:
