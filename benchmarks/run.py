@@ -66,6 +66,7 @@ class Measure:
     exit_status: int = 0
     main_peak_mib: float | None = None  #: VmHWM of the command's own process
     largest_peak_mib: float | None = None  #: the largest process of the tree
+    rusage_maxrss_mib: float | None = None  #: wait4's ru_maxrss (see run_measured)
     tree_peak_mib: float | None = None  #: the most RSS the whole tree held at once (sampled)
     processes: int = 1  #: how many processes the tree had, the main one included
     process_peaks: list[tuple[str, float]] = field(default_factory=list)  #: (name, MiB), top 8
@@ -159,9 +160,13 @@ def run_measured(name: str, command: list[str], env: dict[str, str], log: Path) 
         process.returncode = os.waitstatus_to_exitcode(status)
     measure.exit_status = process.returncode
     measure.cpu_s = usage.ru_utime + usage.ru_stime
-    largest = usage.ru_maxrss  # KiB on Linux: the largest process the command waited for
+    # ru_maxrss (KiB on Linux) is the largest process the command waited for, but it
+    # keeps the high-water mark from before exec(): the forked copy of this script
+    # counts too. VmHWM starts afresh at exec(), so the samples are used when there are.
+    measure.rusage_maxrss_mib = usage.ru_maxrss / KIB
+    largest = usage.ru_maxrss
     if sampler.peaks:
-        largest = max(largest, *sampler.peaks.values())
+        largest = max(sampler.peaks.values())
         main = sampler.peaks.get(process.pid)
         measure.main_peak_mib = main / KIB if main else None
         measure.tree_peak_mib = sampler.tree_peak / KIB
@@ -430,6 +435,8 @@ def table(results: list[dict[str, object]]) -> str:
                 f" | {_fmt(s['main_peak_mib'], 0)} | {_fmt(s['largest_peak_mib'], 0)}"
                 f" | {_fmt(s['tree_peak_mib'], 0)} | {_fmt(s['processes'])} |"
             )
+    if not any(result["ratios_a_over_b"] for result in results):
+        return "\n".join(lines)
     lines += ["", "| reviews | a/b time | a/b CPU | a/b largest process | a/b whole tree |"]
     lines.append("|---|---|---|---|---|")
     for result in results:
@@ -489,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "load_average_at_end": os.getloadavg(),
         **info,
         "jobs_option": setup.jobs,
         "baseline_note": None
