@@ -100,12 +100,20 @@ class _Problem(Exception):
         self.hint = hint
 
 
+#: LibYAML's parser when PyYAML has it (its wheels do): the same nodes, marks and
+#: errors, five times faster than the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(block: str, path: Path, report: Report) -> dict[str, Field]:
     # Line numbers in the file: the block starts on line 2, after the opening '---'.
     offset = 2
     try:
-        node = yaml.compose(block, Loader=yaml.SafeLoader)
+        node = yaml.compose(block, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
+        if "nesting depth" in (error.problem or ""):  # LibYAML's limit on brackets
+            report.error("R203", "the front matter is nested too deeply", path, offset)
+            return {}
         mark = error.problem_mark or error.context_mark
         # An unclosed bracket or quote is only noticed lines later: point at its start.
         if error.context_mark and (error.context or "").startswith(_OPENED_AT):
@@ -253,7 +261,7 @@ def _scalar(node: yaml.ScalarNode, offset: int) -> object:
             node.start_mark.line + offset,
             "remove the escape sequence from the quoted value",
         )
-    if node.style is not None:  # quoted or block scalars are always text
+    if node.style:  # quoted or block scalars are always text (plain: None, or "" in LibYAML)
         return text
     if text in _NULLS:
         return None
