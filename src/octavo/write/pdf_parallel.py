@@ -19,6 +19,7 @@ WeasyPrint 70; the version is pinned.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import multiprocessing
@@ -246,6 +247,9 @@ def _lay_out(job: _Job) -> _Laid:
             if start == _cache_start(job):
                 _post(job, len(cached.records))
                 return cached
+    # WeasyPrint's layout makes many objects and few cycles: Python's cyclic collector
+    # only slows it down, and a worker's memory is bounded by its part anyway.
+    gc.disable()
     try:
         with _counter_moved(job):
             rendered, data, warnings, low = render_pdf_pages(part, _shared["resolver"])
@@ -254,6 +258,8 @@ def _lay_out(job: _Job) -> _Laid:
     except BuildError as error:
         _post(job, -2)  # those waiting for this count give up
         return _Laid(job.name, b"", [], [], [], [], error=(error.message, error.hint, error.code))
+    finally:
+        gc.enable()
     from .pdf_pages import page_records
 
     anchors = [
