@@ -247,9 +247,6 @@ def _lay_out(job: _Job) -> _Laid:
             if start == _cache_start(job):
                 _post(job, len(cached.records))
                 return cached
-    # WeasyPrint's layout makes many objects and few cycles: Python's cyclic collector
-    # only slows it down, and a worker's memory is bounded by its part anyway.
-    gc.disable()
     try:
         with _counter_moved(job):
             rendered, data, warnings, low = render_pdf_pages(part, _shared["resolver"])
@@ -259,7 +256,10 @@ def _lay_out(job: _Job) -> _Laid:
         _post(job, -2)  # those waiting for this count give up
         return _Laid(job.name, b"", [], [], [], [], error=(error.message, error.hint, error.code))
     finally:
-        gc.enable()
+        # A worker lays out several parts: it starts each without the last one's pages.
+        # (Turning the cyclic collector off while laying out was about 10 % faster and
+        # took a worker from about 330 to about 400 MiB on 1,000 reviews.)
+        gc.collect()
     from .pdf_pages import page_records
 
     anchors = [
