@@ -259,3 +259,17 @@ def test_a_corrupt_cache_is_laid_out_again_and_never_used(book: Path, tmp_path: 
     again, steps = _build(book, out)
     assert again == first
     assert _cached(steps) < 3
+
+
+def test_the_cache_holds_across_builds_at_different_times(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's date is in the front matter's PDF only: the parts stay cached."""
+    import time
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    out = tmp_path / "out"
+    _build(book, out)
+    time.sleep(1.1)  # another second: another dcterms.modified
+    _, steps = _build(book, out)
+    assert _cached(steps) == 3

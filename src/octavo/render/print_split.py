@@ -20,6 +20,7 @@ name at the real element.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -37,6 +38,9 @@ class PrintSplit:
     chunks: tuple[str, ...]
     #: the back matter, or None; ``back(starts_on_left)`` gives its document
     back_parts: tuple[str, ...]
+    #: the head; the parts' copies leave out the build's dates, which change every
+    #: build (so a cached part stays valid) and which only the front matter's PDF,
+    #: whose metadata the merged file keeps, needs
     head: str
     html_attributes: dict[str, str]  #: lang and dir: hyphenation follows the language
     body_attributes: dict[str, str]
@@ -64,14 +68,18 @@ class PrintSplit:
         return self._document(lead + "".join(self.back_parts), "back")
 
     def _document(self, body: str, name: str) -> str:
+        head = self.head if name == "front" else _DATES.sub("", self.head)
         attributes = _attributes(self.body_attributes)
         anchors = "".join(f'<span id="{_escape(i)}"></span>' for i in self.outside.get(name, ()))
         holder = f'<div class="octavo-anchors" style="{_HIDDEN}">{anchors}</div>' if anchors else ""
         return (
-            f"<!DOCTYPE html>\n<html{_attributes(self.html_attributes)}>\n{self.head}\n"
+            f"<!DOCTYPE html>\n<html{_attributes(self.html_attributes)}>\n{head}\n"
             f"<body{attributes}>{holder}{body}</body>\n</html>\n"
         )
 
+
+#: The dates of the build in the head (dcterms.created, dcterms.modified).
+_DATES = re.compile(r'<meta name="dcterms\.(?:created|modified)" content="[^"]*"\s*/?>\s*')
 
 #: Out of the flow, and taking no room: it holds anchors only.
 _HIDDEN = "position: absolute; left: 0; top: 0; width: 0; height: 0; overflow: hidden"
