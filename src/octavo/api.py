@@ -261,7 +261,9 @@ def _split(loaded: Loaded, document: PrintDocument) -> PrintSplit | None:
     if document.variant not in (None, "pdf/x-4"):
         return None
     return split_print(
-        document.html, recto_parts=anthology.sectioned and anthology.print.recto_starts
+        document.html,
+        recto_parts=anthology.sectioned and anthology.print.recto_starts,
+        front_dates=document.variant is not None,
     )
 
 
@@ -284,7 +286,7 @@ def _make_pdf_in_parts(
 
     def again(folios: dict[str, str]) -> PrintSplit:
         html = render_print(anthology, loaded.theme, for_printer, folios=folios).html
-        cut = split_print(html, recto_parts=True)
+        cut = split_print(html, recto_parts=True, front_dates=document.variant is not None)
         assert cut is not None  # the same book, cut the same way
         return cut
 

@@ -42,6 +42,12 @@ class PrintSplit:
     #: build (so a cached part stays valid) and which only the front matter's PDF,
     #: whose metadata the merged file keeps, needs
     head: str
+    #: the head's dcterms dates ("created", "modified"), for the merge to write
+    dates: dict[str, str]
+    #: whether the front matter keeps the dates in its head (a PDF/X writes them in its
+    #: XMP metadata too); otherwise the merge writes them, and the front matter's
+    #: laid-out PDF stays valid in the cache across builds
+    front_dates: bool
     html_attributes: dict[str, str]  #: lang and dir: hyphenation follows the language
     body_attributes: dict[str, str]
     #: ids each document links to that another document holds
@@ -68,7 +74,8 @@ class PrintSplit:
         return self._document(lead + "".join(self.back_parts), "back")
 
     def _document(self, body: str, name: str) -> str:
-        head = self.head if name == "front" else _DATES.sub("", self.head)
+        keep = name == "front" and self.front_dates
+        head = self.head if keep else _DATES.sub("", self.head)
         attributes = _attributes(self.body_attributes)
         anchors = "".join(f'<span id="{_escape(i)}"></span>' for i in self.outside.get(name, ()))
         holder = f'<div class="octavo-anchors" style="{_HIDDEN}">{anchors}</div>' if anchors else ""
@@ -83,12 +90,14 @@ _DATES = re.compile(r'<meta name="dcterms\.(?:created|modified)" content="[^"]*"
 
 #: Out of the flow, and taking no room: it holds anchors only.
 _HIDDEN = "position: absolute; left: 0; top: 0; width: 0; height: 0; overflow: hidden"
+_DATE = re.compile(r'<meta name="dcterms\.(created|modified)" content="([^"]*)"')
+
 #: An element alone on its page, before the back matter when it begins on the left.
 _DUMMY_PAGE = '<div class="octavo-lead-page" style="break-after: page; height: 0"></div>'
 
 
 def split_print(
-    html: str, recto_parts: bool, chunk_reviews: int | None = None
+    html: str, recto_parts: bool, chunk_reviews: int | None = None, front_dates: bool = True
 ) -> PrintSplit | None:
     """Cut the print HTML, or None when this book can only be laid out in one pass.
 
@@ -143,6 +152,8 @@ def split_print(
         html_attributes={str(key): str(value) for key, value in root.attrib.items()},
         body_attributes={str(key): str(value) for key, value in body.attrib.items()},
         outside=outside,
+        dates=dict(_DATE.findall(html[: html.find("<body")])),
+        front_dates=front_dates,
     )
 
 

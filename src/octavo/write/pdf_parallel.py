@@ -173,10 +173,14 @@ def render_parallel(
             for page, names in enumerate(back.anchors[skip:]):
                 for name, _, _ in names:
                     folios.setdefault(name, str(back_start + page))
-        progress("Laying out the front matter")
         front_html = split_html(folios).front_document()
         job = _Job("front", front_html, key=cache.key(front_html, "front"))
-        front = _from_cache(job) or pool.apply(_lay_out, (job,))
+        front = _from_cache(job)
+        if front is None:
+            progress("Laying out the front matter")
+            front = pool.apply(_lay_out, (job,))
+        else:
+            progress("Front matter from the cache")
         _raise(front)
         _store(cache, job, front, 1)
     for job, start in zip(chunks, starts, strict=True):
@@ -188,7 +192,8 @@ def render_parallel(
     if "back" in laid:
         order.append((laid["back"], 1 if back_left else 0))
     outside = {name: set(names) for name, names in first.outside.items()}
-    data, records = _merge(order, outside, identifier)
+    dates = {} if first.front_dates else first.dates
+    data, records = _merge(order, outside, identifier, dates)
     warnings = [w for result, _ in order for w in result.warnings]
     low = [item for result, _ in order for item in result.low_resolution]
     return data, len(records), starts_from_records(records), warnings, low
@@ -345,7 +350,10 @@ class _counter_moved:
 
 
 def _merge(
-    order: list[tuple[_Laid, int]], outside: dict[str, set[str]], identifier: str
+    order: list[tuple[_Laid, int]],
+    outside: dict[str, set[str]],
+    identifier: str,
+    dates: dict[str, str],
 ) -> tuple[bytes, list[PageRecord]]:
     """One PDF from the laid-out documents, with blank pages where one pass has them."""
     from pypdf import PdfReader, PdfWriter
@@ -404,13 +412,23 @@ def _merge(
     for key in ("/Lang", "/OutputIntents", "/Metadata", "/MarkInfo", "/ViewerPreferences"):
         if key in root:
             writer._root_object[NameObject(key)] = root[key].clone(writer)
-    if first_reader.metadata:
-        writer.add_metadata(dict(first_reader.metadata))
+    metadata: dict[str, Any] = dict(first_reader.metadata or {})
+    for field_name, key in (("created", "/CreationDate"), ("modified", "/ModDate")):
+        if field_name in dates:  # the build's dates, written as WeasyPrint writes them
+            metadata[key] = _pdf_date(dates[field_name])
+    if metadata:
+        writer.add_metadata(metadata)
     digest = hashlib.md5(identifier.encode("utf-8"), usedforsecurity=False).digest()
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue(), records
+
+
+def _pdf_date(w3c: str) -> str:
+    from weasyprint.pdf import _w3c_date_to_pdf
+
+    return str(_w3c_date_to_pdf(w3c, "date"))
 
 
 def worker_count(jobs: int | None) -> int:
