@@ -585,6 +585,39 @@ class BadValue(Exception):
         self.hint = hint
 
 
+def reviewed_row(
+    row: CsvRow,
+    path: Path,
+    report: Report,
+    reading: Reading,
+    title: str,
+    columns: tuple[str, str],
+    no_review: str,
+    what: str,
+) -> tuple[str, str] | None:
+    """Where a CSV row is (``where``, ``origin``), or None when it is passed over.
+
+    ``columns`` names the title and the review columns: a row without a review is
+    passed over (``no_review`` says why), one with a review but no title is an I513.
+    """
+    where = f"row {row.number}" + (f" ({title})" if title else "")
+    origin = f"{path.name} {where}"
+    title_column, review_column = columns
+    if not row.get(review_column):
+        reading.passed.append(Passed(origin, no_review))
+        return None
+    if not title:
+        report.error(
+            "I513",
+            f"row {row.number}: the {title_column} column is empty",
+            path=path,
+            line=row.line,
+            hint=f"give the {what}'s title in the {title_column} column",
+        )
+        return None
+    return where, origin
+
+
 def bad_value(report: Report, path: Path, line: int | None, where: str, bad: BadValue) -> None:
     report.error("I513", f"{where}: {bad.message}", path=path, line=line, hint=bad.hint)
 

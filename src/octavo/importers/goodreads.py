@@ -38,13 +38,13 @@ from .common import (
     Entry,
     FrontValue,
     ImportResult,
-    Passed,
     Reading,
     bad_value,
     date_of,
     images_note,
     read_csv,
     read_sources,
+    reviewed_row,
     split_list,
     write_entries,
     year_of,
@@ -88,20 +88,12 @@ def read_goodreads(path: Path, report: Report, reviewer: str) -> Reading:
     reading = Reading()
     for row in read_csv(path, _REQUIRED, _WHAT):
         title = " ".join(row.get("Title").split())
-        where = f"row {row.number}" + (f" ({title})" if title else "")
-        origin = f"{path.name} {where}"
-        if not row.get("My Review"):
-            reading.passed.append(Passed(origin, "no review"))
+        found = reviewed_row(
+            row, path, report, reading, title, ("Title", "My Review"), "no review", "book"
+        )
+        if found is None:
             continue
-        if not title:
-            report.error(
-                "I513",
-                f"row {row.number}: the Title column is empty",
-                path=path,
-                line=row.line,
-                hint="give the book's title in the Title column",
-            )
-            continue
+        where, origin = found
         notes: list[str] = []
         try:
             year = year_of(row.get("Original Publication Year"), "Original Publication Year", notes)

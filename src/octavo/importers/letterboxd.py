@@ -33,13 +33,13 @@ from .common import (
     Entry,
     FrontValue,
     ImportResult,
-    Passed,
     Reading,
     bad_value,
     date_of,
     images_note,
     read_csv,
     read_sources,
+    reviewed_row,
     split_list,
     write_entries,
     year_of,
@@ -71,20 +71,12 @@ def read_letterboxd(path: Path, report: Report, reviewer: str) -> Reading:
     reading = Reading()
     for row in read_csv(path, _REQUIRED, _WHAT):
         title = row.get("Name")
-        where = f"row {row.number}" + (f" ({title})" if title else "")
-        origin = f"{path.name} {where}"
-        if not row.get("Review"):
-            reading.passed.append(Passed(origin, "no review text"))
+        found = reviewed_row(
+            row, path, report, reading, title, ("Name", "Review"), "no review text", "film"
+        )
+        if found is None:
             continue
-        if not title:
-            report.error(
-                "I513",
-                f"row {row.number}: the Name column is empty",
-                path=path,
-                line=row.line,
-                hint="give the film's title in the Name column",
-            )
-            continue
+        where, origin = found
         notes: list[str] = []
         try:
             year = year_of(row.get("Year"), "Year", notes)
