@@ -15,12 +15,13 @@ header, draws a random unique id, writes a fresh random UUID as the book's ASIN,
 and orders the book's images (and stylesheets) by their objects' memory
 addresses. So we ask for no page margins of calibre's (the book's own are kept;
 the Kindle adds the reader's), which spares a second stylesheet; run it with a
-fixed PYTHONHASHSEED and, where Linux allows it, without address space layout
-randomisation (``setarch -R``), which fixes those addresses; then set the header
-fields from the EPUB itself: its
-``dcterms:modified`` date and its identifier (the ``urn:uuid:`` value, or a UUID
-derived from it). The same EPUB and calibre version then give the same bytes (20
-conversions out of 20 with calibre 6.13; without ``setarch -R`` about one in five
+fixed PYTHONHASHSEED, a small fixed environment (its size alone moves the
+addresses: a longer PYTEST_CURRENT_TEST was enough) and, where Linux allows it,
+without address space layout randomisation (``setarch -R``), which fixes those
+addresses; then set the header fields from the EPUB itself: its ``dcterms:modified``
+date and its identifier (the ``urn:uuid:`` value, or a UUID derived from it). The
+same EPUB and calibre version then give the same bytes (20 conversions out of 20
+with calibre 6.13; without ``setarch -R`` about one in five
 orders the images differently), and a Kindle sees a rebuilt book as the same book.
 """
 
@@ -112,8 +113,13 @@ def _fixed_addresses() -> tuple[str, ...]:
 
 
 def _run(command: list[str], folder: Path, timeout: float) -> str:
+    # a fixed environment: its size alone moves calibre's memory addresses, and with
+    # them the order of the images in the book
     environment = {
-        **os.environ,
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(folder),
+        "LANG": "C.UTF-8",
+        "TZ": "UTC",
         "PYTHONHASHSEED": "0",
         "CALIBRE_CONFIG_DIRECTORY": str(folder / "config"),
         "CALIBRE_TEMP_DIR": str(folder),
