@@ -145,10 +145,18 @@ def pdf_fonts(reader: PdfReader) -> dict[str, bool]:
 
 
 def files_in(folder: Path) -> list[str]:
-    """Every file below ``folder``, as relative paths (to show nothing was written)."""
+    """Every file below ``folder``, as relative paths (to show nothing was written).
+
+    The build cache (``.octavo-cache/``, see test_up_to_date.py and
+    test_parallel_pdf.py) is left out.
+    """
     if not folder.exists():
         return []
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    return sorted(
+        str(p.relative_to(folder))
+        for p in folder.rglob("*")
+        if p.is_file() and ".octavo-cache" not in p.relative_to(folder).parts
+    )
 
 
 def epubcheck_messages(epub: Path) -> list[str]:

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import up_to_date
 from .collect import Inputs, collect
 from .diagnostics import Diagnostic, Report
 from .errors import ContentError, Refused, UsageError
-from .load.manifest import load_manifest
+from .load.manifest import KeyLines, Manifest, load_manifest
 from .load.markdown import MarkdownContext, make_parser
 from .model import Anthology, PageStart
 from .resources import Resolver
@@ -61,6 +62,8 @@ class Built:
 
     outputs: list[Output]
     report: Report
+    #: nothing had changed since the last build: no file was written
+    up_to_date: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,23 @@ def no_progress(_: str) -> None:
 
 def load_anthology(folder: Path) -> Loaded:
     """Load and validate the anthology in ``folder``; raise ContentError on any error."""
+    return _load(_open(folder))
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """An anthology's manifest and theme, read before its reviews."""
+
+    manifest_path: Path
+    manifest: Manifest
+    lines: KeyLines
+    theme: Theme | None
+    reviews_folder: Path
+    resolver: Resolver
+    report: Report
+
+
+def _open(folder: Path) -> _Sources:
     folder = Path(folder)
     manifest_path = folder / MANIFEST if folder.is_dir() else folder
     if not manifest_path.parent.is_dir():
@@ -94,11 +114,18 @@ def load_anthology(folder: Path) -> Loaded:
     reviews_folder = (root / manifest.reviews).resolve()
     theme_folders = theme.folders if theme else ()
     resolver = Resolver.for_folders(root, reviews_folder, *theme_folders, shipped_styles())
+    return _Sources(manifest_path, manifest, lines, theme, reviews_folder, resolver, report)
+
+
+def _load(sources: _Sources) -> Loaded:
+    manifest, report, resolver = sources.manifest, sources.report, sources.resolver
     context = MarkdownContext(make_parser(manifest.language), resolver, report)
-    anthology = collect(Inputs(manifest, manifest_path, lines, reviews_folder, context))
-    if anthology is None or theme is None or report.has_errors():
+    anthology = collect(
+        Inputs(manifest, sources.manifest_path, sources.lines, sources.reviews_folder, context)
+    )
+    if anthology is None or sources.theme is None or report.has_errors():
         raise ContentError(report)
-    return Loaded(anthology, theme, resolver, report, reviews_folder)
+    return Loaded(anthology, sources.theme, resolver, report, sources.reviews_folder)
 
 
 def build(
@@ -125,7 +152,15 @@ def build(
             f"unknown format {', '.join(unknown)}", hint=f"choose from {', '.join(FORMATS)}"
         )
     progress("Loading and checking the anthology")
-    loaded = load_anthology(folder)
+    sources = _open(folder)
+    fingerprint = _fingerprint(sources, out, formats) if cache else None
+    if fingerprint is not None:
+        done = up_to_date.recorded(fingerprint, out)
+        if done is not None:
+            written, report = done
+            return _unchanged(out, written, report, strict)
+        up_to_date.forget(fingerprint)
+    loaded = _load(sources)
     check_output_folder(out, loaded)
     slug = loaded.anthology.slug
     made: list[tuple[Output, bytes]] = []
@@ -159,7 +194,37 @@ def build(
     progress("Writing files")
     with output_lock(out):
         write_all([(output.path, data) for output, data in made])
+    if fingerprint is not None:
+        written = [
+            up_to_date.written_file(
+                out, o.path, o.format, data, pages=o.pages, documents=o.documents
+            )
+            for o, data in made
+        ]
+        up_to_date.record(fingerprint, out, written, loaded.report, loaded.anthology.root)
     return Built([output for output, _ in made], loaded.report)
+
+
+def _fingerprint(
+    sources: _Sources, out: Path, formats: tuple[str, ...]
+) -> up_to_date.Fingerprint | None:
+    """The digest of a build's sources, or None when its manifest or theme has errors."""
+    if sources.theme is None or sources.report.has_errors():
+        return None
+    roots = sources.resolver.roots
+    return up_to_date.fingerprint(sources.manifest_path, roots, out, formats)
+
+
+def _unchanged(out: Path, written: list[up_to_date.Written], report: Report, strict: bool) -> Built:
+    """What the last build wrote, when nothing changed since: its warnings come again."""
+    if strict and report.warnings:
+        report.warnings_as_errors()
+        raise ContentError(report)
+    outputs = [
+        Output(out / item.name, item.format, item.size, item.pages, item.documents)
+        for item in written
+    ]
+    return Built(outputs, report, up_to_date=True)
 
 
 def _same(epub: bytes) -> bytes:

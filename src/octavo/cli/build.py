@@ -84,8 +84,9 @@ def build_command(
                 cache=not no_cache,
             )
         print_report(built.report, console)
+        verb = "up to date:" if built.up_to_date else "wrote"
         for output in built.outputs:
-            typer.echo(summary(output))
+            typer.echo(summary(output, verb))
 
     run(debug, action)
 
@@ -114,8 +115,9 @@ def _build_every(
                 typer.echo(f"{result.folder}:")
                 if result.built is not None:
                     print_report(result.built.report, console)
+                    verb = "up to date:" if result.built.up_to_date else "wrote"
                     for output in result.built.outputs:
-                        typer.echo(f"  {summary(output)}")
+                        typer.echo(f"  {summary(output, verb)}")
                 elif isinstance(result.error, ContentError):
                     print_report(result.error.report, console)
                     console.print(result.error.message, style="bold red", markup=False)

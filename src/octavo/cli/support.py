@@ -107,14 +107,14 @@ def size_text(size: int) -> str:
     return f"{size / 1024:.0f} KB"
 
 
-def summary(output: Output) -> str:
+def summary(output: Output, verb: str = "wrote") -> str:
     if output.pages is not None:
         detail = f"{output.pages} pages"
     elif output.format == "html":
         detail = "one page"
     else:
         detail = f"{output.documents} documents"
-    return f"wrote {output.path}  ({detail}, {size_text(output.size)})"
+    return f"{verb} {output.path}  ({detail}, {size_text(output.size)})"
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
