@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 def both() -> tuple[PdfResult, PdfResult]:
     """The example laid out in one pass, then in three groups by two workers."""
     patch = pytest.MonkeyPatch()
-    patch.setattr(print_split, "CHUNK_REVIEWS", 5)
+    patch.setattr(print_split, "CHUNK_REVIEWS", 2)
     patch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     try:
         single = make_pdf(load_anthology(EXAMPLE), jobs=1)
@@ -36,7 +36,7 @@ def both() -> tuple[PdfResult, PdfResult]:
         parallel = make_pdf(load_anthology(EXAMPLE), steps.append, jobs=2)
     finally:
         patch.undo()
-    assert "Laying out the PDF: part 3 of 3 done" in " ".join(steps)
+    assert "Laying out the PDF: part 8 of 8 done" in " ".join(steps)
     return single, parallel
 
 
@@ -52,6 +52,89 @@ def test_same_pages_with_the_same_text(both: tuple[PdfResult, PdfResult]) -> Non
         assert b.extract_text() == a.extract_text(), f"page {number}"
         for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
             assert list(b.get(box, [])) == list(a.get(box, [])), f"page {number} {box}"
+
+
+def test_every_page_looks_the_same(both: tuple[PdfResult, PdfResult]) -> None:
+    """Drawn, the pages are the same pixels: text, folios and running heads sit where one
+    pass puts them, on left pages too (pieces of a part that begin on a left page are
+    laid out on the right and moved across)."""
+    import pypdfium2
+
+    single, parallel = both
+    one, parts = pypdfium2.PdfDocument(single.data), pypdfium2.PdfDocument(parallel.data)
+    assert len(one) == len(parts)
+    for number in range(len(one)):
+        a = one[number].render(scale=50 / 72).to_pil()
+        b = parts[number].render(scale=50 / 72).to_pil()
+        assert a.tobytes() == b.tobytes(), f"page {number + 1} differs"
+
+
+def test_the_example_is_cut_inside_parts_on_both_sides(
+    both: tuple[PdfResult, PdfResult],
+) -> None:
+    """The fixture's cut puts pieces of parts on left and on right pages (so that the
+    tests above compare both)."""
+    single, _ = both
+    patch = pytest.MonkeyPatch()
+    patch.setattr(print_split, "CHUNK_REVIEWS", 2)
+    try:
+        loaded = load_anthology(EXAMPLE)
+        from octavo.api import _split
+        from octavo.render.print_html import render_print
+
+        split = _split(loaded, render_print(loaded.anthology, loaded.theme, False))
+    finally:
+        patch.undo()
+    assert split is not None
+    sides = set()
+    for html, continued in zip(split.chunks, split.continued, strict=True):
+        if continued:
+            first = html.split('id="', 2)[1].split('"')[0]  # the first review's id
+            assert first.startswith("r-")
+            sides.add("right" if single.anchors[first] % 2 == 0 else "left")
+    assert sides == {"left", "right"}
+
+
+def test_pieces_are_laid_out_again_when_left_and_right_text_areas_differ(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A left page narrower than a right one cannot be moved across as it is: a piece
+    that begins on the left is laid out again there, and the book is still exact."""
+    import dataclasses
+
+    from octavo.render import print_html
+
+    render = print_html.render_print
+
+    def narrow_left_pages(*args, **kwargs):  # type: ignore[no-untyped-def]
+        document = render(*args, **kwargs)
+        extra = "@page :left { margin-left: 1.2in; }"
+        return dataclasses.replace(document, page_css=document.page_css + extra)
+
+    from octavo.write import pdf_parallel
+
+    movable = pdf_parallel.movable
+    noted = tmp_path / "laid-out-again"
+
+    def noting(*args):  # type: ignore[no-untyped-def]
+        if not movable(*args):  # in a worker: the file tells the test
+            with noted.open("a") as file:
+                file.write("x")
+            return False
+        return True
+
+    monkeypatch.setattr(print_html, "render_print", narrow_left_pages)
+    monkeypatch.setattr(pdf_parallel, "movable", noting)
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    single = make_pdf(load_anthology(EXAMPLE), jobs=1)
+    parallel = make_pdf(load_anthology(EXAMPLE), jobs=2)
+    assert noted.read_text()  # some pieces began on a left page
+    assert parallel.pages == single.pages
+    assert parallel.page_starts == single.page_starts
+    one, parts = readers((single, parallel))
+    for a, b in zip(one.pages, parts.pages, strict=True):
+        assert b.extract_text() == a.extract_text()
 
 
 def test_blank_pages_fall_where_one_pass_puts_them(both: tuple[PdfResult, PdfResult]) -> None:
@@ -118,7 +201,7 @@ def test_same_metadata_and_page_list(both: tuple[PdfResult, PdfResult]) -> None:
 def test_the_parts_are_reproducible(both: tuple[PdfResult, PdfResult]) -> None:
     _, parallel = both
     patch = pytest.MonkeyPatch()
-    patch.setattr(print_split, "CHUNK_REVIEWS", 5)
+    patch.setattr(print_split, "CHUNK_REVIEWS", 2)
     patch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     try:
         again = make_pdf(load_anthology(EXAMPLE), jobs=2)
@@ -130,7 +213,7 @@ def test_the_parts_are_reproducible(both: tuple[PdfResult, PdfResult]) -> None:
 def test_the_printers_pdf_in_parts_keeps_its_output_intent(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 5)
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 2)
     steps: list[str] = []
     result = make_pdf(load_anthology(EXAMPLE), steps.append, for_printer=True, jobs=2)
     assert "Merging the PDF" in steps
@@ -166,7 +249,7 @@ def test_a_failing_part_stops_the_build_with_its_own_error(
 
     # the workers are forked from this process, so they inherit the patch
     monkeypatch.setattr(pdf, "render_pdf_pages", failing)
-    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 5)
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 2)
     with pytest.raises(BuildError, match="the first part broke"):
         make_pdf(load_anthology(EXAMPLE), jobs=2)
 

@@ -57,7 +57,7 @@ LIBRARIES = (
     "markdown-it-py",
     "mdit-py-plugins",
     "nh3",
-    "pypdf",
+    "pikepdf",
     "pyyaml",
 )
 #: Where fontconfig finds the system's fonts.

@@ -4,10 +4,16 @@ One WeasyPrint pass over a long book is slow and memory-hungry, and gets slower 
 page as the book grows. Cut at the right places, the book can be laid out in parts,
 in parallel, and merged into exactly the PDF one pass gives:
 
-- the **main matter** is cut only before a part that opens on a right-hand page
+- the **main matter** is cut before a part that opens on a right-hand page
   (``recto_starts``): whatever came before it, such a part begins a right-hand page,
   so its layout does not depend on the pages before it, only its page numbers do,
   and those are set once the earlier parts are counted;
+- a **long part** is cut again, before a review (each review begins a page), into
+  pieces of about ``CHUNK_REVIEWS`` reviews. A piece after the first may begin on
+  either side of the spread: it is laid out as if on the right, and its pages are
+  moved to the side they fall on once the pages before them are counted (see
+  :mod:`octavo.write.pdf_sides`), which changes where the text sits, not how it is
+  set, when the left and right pages' text areas have the same size;
 - the **front matter** (title pages, contents, foreword) is laid out last, when the
   page of every entry of the contents is known, and printed from ``data-folio``;
 - the **back matter** (indexes, contributors...) likewise, starting on the side
@@ -26,8 +32,9 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml import html as lxml_html
 
-#: The main matter is cut into documents of about this many reviews (whole parts).
-CHUNK_REVIEWS = 40
+#: The main matter is cut into documents of about this many reviews: whole parts
+#: together, or pieces of a longer part.
+CHUNK_REVIEWS = 25
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,9 @@ class PrintSplit:
 
     front: str
     chunks: tuple[str, ...]
+    #: for each chunk: whether it goes on with a part the chunk before began (it then
+    #: follows that chunk's last page, on either side, with no blank page between)
+    continued: tuple[bool, ...]
     #: the back matter, or None; ``back(starts_on_left)`` gives its document
     back_parts: tuple[str, ...]
     #: the head; the parts' copies leave out the build's dates, which change every
@@ -119,34 +129,55 @@ def split_print(
         return None
     front = children[: parts[0]]
     back = children[parts[-1] + 1 :]
-    groups: list[list[etree._Element]] = [[]]
+    # a right-to-left book's pages run the other way: its long parts stay whole
+    cut_parts = root.get("dir", "").lower() != "rtl"
+    groups: list[list[_Piece]] = [[]]
+    continued = [False]
     count = 0
     for index in parts:
-        part = children[index]
-        reviews = sum(1 for e in part.iter() if "review" in _classes(e))
+        pieces = _pieces(children[index], chunk_reviews if cut_parts else 0)
+        if len(pieces) > 1:  # a long part: each piece is a chunk of its own
+            if groups[-1]:
+                groups.append([])
+                continued.append(False)
+            for number, piece in enumerate(pieces):
+                if number:
+                    groups.append([])
+                    continued.append(True)
+                groups[-1].append(piece)
+            groups.append([])
+            continued.append(False)
+            count = 0
+            continue
+        reviews = pieces[0].reviews
         if groups[-1] and count + reviews > chunk_reviews:
             groups.append([])
+            continued.append(False)
             count = 0
-        groups[-1].append(part)
+        groups[-1].append(pieces[0])
         count += reviews
+    if not groups[-1]:
+        groups.pop()
+        continued.pop()
     if len(groups) < 2:
         return None
 
     def serialise(elements: list[etree._Element]) -> str:
-        return "".join(
-            lxml_html.tostring(element, encoding="unicode", method="html") for element in elements
-        )
+        return "".join(_html(element) for element in elements)
 
-    documents = {"front": front, "back": back}
-    documents.update({f"chunk-{n}": group for n, group in enumerate(groups)})
-    held = {name: _ids(elements) for name, elements in documents.items()}
+    held = {"front": _ids(front), "back": _ids(back)}
+    links = {"front": _links(front), "back": _links(back)}
+    for n, group in enumerate(groups):
+        held[f"chunk-{n}"] = {i for piece in group for i in piece.ids()}
+        links[f"chunk-{n}"] = _links([e for piece in group for e in piece.content])
     outside = {
-        name: tuple(sorted({target for target in _links(elements) if target not in held[name]}))
-        for name, elements in documents.items()
+        name: tuple(sorted(target for target in targets if target not in held[name]))
+        for name, targets in links.items()
     }
     return PrintSplit(
         front=serialise(front),
-        chunks=tuple(serialise(group) for group in groups),
+        chunks=tuple("".join(piece.html() for piece in group) for group in groups),
+        continued=tuple(continued),
         back_parts=(serialise(back),) if back else (),
         head=lxml_html.tostring(head, encoding="unicode", method="html"),
         html_attributes={str(key): str(value) for key, value in root.attrib.items()},
@@ -155,6 +186,63 @@ def split_print(
         dates=dict(_DATE.findall(html[: html.find("<body")])),
         front_dates=front_dates,
     )
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A part, or a run of its children: its opener and first reviews, or later reviews."""
+
+    part: etree._Element
+    start: int
+    end: int
+    reviews: int
+
+    @property
+    def content(self) -> list[etree._Element]:
+        return list(self.part)[self.start : self.end]
+
+    def ids(self) -> set[str]:
+        own = self.part.get("id") if self.start == 0 else None
+        return _ids(self.content) | ({own} if own else set())
+
+    def html(self) -> str:
+        if self.start == 0 and self.end == len(self.part):
+            return _html(self.part)
+        # the part's element again around the piece; its id only where the part begins
+        attributes = {
+            str(key): str(value)
+            for key, value in self.part.attrib.items()
+            if self.start == 0 or key != "id"
+        }
+        inner = "".join(_html(element) for element in self.content)
+        return f"<{self.part.tag}{_attributes(attributes)}>{inner}</{self.part.tag}>"
+
+
+def _pieces(part: etree._Element, chunk_reviews: int) -> list[_Piece]:
+    """The part whole, or cut before reviews into pieces of about ``chunk_reviews``
+    reviews (0: whole). Only a part whose children are elements, and whose reviews are
+    children of it, is cut."""
+    children = list(part)
+    reviews = [i for i, child in enumerate(children) if "review" in _classes(child)]
+    total = sum(1 for e in part.iter() if "review" in _classes(e))
+    whole = [_Piece(part, 0, len(children), total)]
+    clean = (part.text or "").strip() == "" and all(
+        isinstance(child.tag, str) and (child.tail or "").strip() == "" for child in children
+    )
+    if not chunk_reviews or len(reviews) != total or total <= chunk_reviews or not clean:
+        return whole
+    count = -(-total // chunk_reviews)  # pieces, each of about the same size
+    size = -(-total // count)
+    starts = [0] + [reviews[k] for k in range(size, total, size)]
+    ends = [*starts[1:], len(children)]
+    return [
+        _Piece(part, start, end, sum(1 for i in reviews if start <= i < end))
+        for start, end in zip(starts, ends, strict=True)
+    ]
+
+
+def _html(element: etree._Element) -> str:
+    return str(lxml_html.tostring(element, encoding="unicode", method="html"))
 
 
 def _classes(element: etree._Element) -> set[str]:

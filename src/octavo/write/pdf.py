@@ -28,6 +28,7 @@ from ..model import PageStart
 from ..render.print_html import PrintDocument
 from ..resources import Resolver
 from .pdf_pages import page_starts
+from .pdf_sides import OtherSize
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,8 @@ def render_pdf_pages(
                 hint="refer only to files inside the anthology or the theme, by relative paths",
                 code="B404",
             ) from error
-        except Abandoned:
-            raise
+        except (Abandoned, OtherSize):
+            raise  # the parallel layout's own signals (see pdf_parallel.py)
         except TimeLimit as error:
             raise BuildError(
                 f"laying out the PDF took more than {RENDER_SECONDS} seconds",
