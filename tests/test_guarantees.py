@@ -76,7 +76,7 @@ def test_a_build_reads_only_its_folders_and_never_opens_a_socket(
     assert report["sockets"] == []
     # the hook sees what a build reads: the reviews, the theme's fonts
     assert str(book / "reviews" / "alpha.md") in report["opened"]
-    assert any(path.endswith("EBGaramond-Variable.ttf") for path in report["opened"])
+    assert any("/fonts/EBGaramond-" in path for path in report["opened"])
     # Python itself, its libraries and Octavo's package are code, not content: a
     # build may read them. Content comes only from the anthology and the theme.
     allowed = [

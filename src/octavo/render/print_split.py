@@ -34,7 +34,7 @@ from lxml import html as lxml_html
 
 #: The main matter is cut into documents of about this many reviews: whole parts
 #: together, or pieces of a longer part.
-CHUNK_REVIEWS = 25
+CHUNK_REVIEWS = 15
 
 
 @dataclass(frozen=True)
