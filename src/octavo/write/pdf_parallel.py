@@ -173,10 +173,14 @@ def render_parallel(
         back_left = back_start % 2 == 0
         back_html = split_html(folios).back(starts_on_left=back_left)
         if back_html is not None:
-            progress("Laying out the back matter")
             shift = back_start - 1 - (1 if back_left else 0)
             job = _Job("back", back_html, shift=shift, key=cache.key(back_html, f"back:{shift}"))
-            back = _from_cache(job) or pool.apply(_lay_out, (job,))
+            back = _from_cache(job)
+            if back is None:
+                progress("Laying out the back matter")
+                back = pool.apply(_lay_out, (job,))
+            else:
+                progress("Back matter from the cache")
             _store(cache, job, back, back_start)
             _raise(back)
             laid["back"] = back
