@@ -9,6 +9,11 @@ folder, then each of these runs in a fresh process, timed from outside:
   b  single pass   octavo build BOOK --format pdf,epub --jobs 1  (one WeasyPrint pass)
   c  load+check    octavo check --quick BOOK                     (load and validate only)
   d  EPUB only     octavo build BOOK --format epub
+  e  unchanged     octavo build BOOK --format pdf,epub again, nothing changed
+  f  one edit      the same, after one word of one review (in the middle) changed
+
+e and f rebuild into a folder an untimed build of the same command filled first (its
+cache and its record of the last build); f's review is put back afterwards.
 
 While a command runs, its process tree is sampled every 50 ms (/proc/PID/status:
 VmHWM and VmRSS of every process in it), which gives the peak RSS of the main
@@ -207,6 +212,8 @@ NAMES = {
     "b": "build --jobs 1",
     "c": "check --quick",
     "d": "build epub only",
+    "e": "rebuild unchanged",
+    "f": "rebuild, one edit",
 }
 
 
@@ -218,7 +225,41 @@ def commands(setup: Setup, book: Path, out: Path) -> dict[str, list[str]]:
         "b": [*build, "--format", "pdf,epub", *single, "--out", str(out / "b")],
         "c": [*setup.octavo, "check", "--quick", str(book)],
         "d": [*build, "--format", "epub", "--out", str(out / "d")],
+        "e": [*build, "--format", "pdf,epub", "--out", str(out / "warm")],
+        "f": [*build, "--format", "pdf,epub", "--out", str(out / "warm")],
     }
+
+
+def measure_rebuilds(
+    keys: str, command: dict[str, list[str]], book: Path, setup: Setup, work: Path
+) -> dict[str, Measure]:
+    """e and f: rebuilds into a folder a first, untimed build filled."""
+    out = work / "out" / "warm"
+    shutil.rmtree(out, ignore_errors=True)
+    first = run_measured("warm-up build", command["e"], setup.env, work / "warm.log")
+    if first.exit_status != 0:
+        say(f"  the untimed build for e and f failed: {first.error}")
+    found: dict[str, Measure] = {}
+    if "e" in keys:
+        found["e"] = run_measured(NAMES["e"], command["e"], setup.env, work / "e.log")
+    if "f" in keys:
+        reviews = sorted(book.glob("reviews/**/*.md"))
+        review = reviews[len(reviews) // 2]
+        text = review.read_text(encoding="utf-8")
+        body = text.index("\n---", 3)  # after the front matter
+        at = text.index(" the ", body)
+        try:
+            review.write_text(text[:at] + " this " + text[at + 5 :], encoding="utf-8")
+            found["f"] = run_measured(NAMES["f"], command["f"], setup.env, work / "f.log")
+        finally:
+            review.write_text(text, encoding="utf-8")
+    for measure in found.values():
+        pdf = next(out.glob("*.pdf"), None)
+        if pdf is not None and measure.exit_status == 0:
+            measure.pages = count_pages(pdf)
+            measure.pages_per_s = (measure.pages or 0) / measure.wall_s
+    shutil.rmtree(out, ignore_errors=True)
+    return found
 
 
 def measure_once(key: str, command: list[str], setup: Setup, work: Path) -> Measure:
@@ -260,6 +301,11 @@ def measure_size(n: int, args: argparse.Namespace, setup: Setup, work: Path) -> 
             measure = measure_once(key, command[key], setup, work)
             runs[key].append(measure)
             say(f"  run {run + 1}/{args.runs}  {key} {NAMES[key]:<16} {_line(measure)}")
+        rebuilds = "".join(key for key in "ef" if key in args.only)
+        if rebuilds:
+            for key, measure in measure_rebuilds(rebuilds, command, book, setup, work).items():
+                runs[key].append(measure)
+                say(f"  run {run + 1}/{args.runs}  {key} {NAMES[key]:<16} {_line(measure)}")
     summary = {key: _summary(measures) for key, measures in runs.items()}
     ratios = {}
     if runs.get("a") and runs.get("b"):
@@ -458,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1, help="runs of each measurement")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument(
-        "--only", default="abcd", help="which measurements, of a b c d (default: all)"
+        "--only", default="abcdef", help="which measurements, of a b c d e f (default: all)"
     )
     parser.add_argument(
         "--ref",
@@ -470,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
-    args.only = "".join(key for key in "abcd" if key in args.only)
+    args.only = "".join(key for key in "abcdef" if key in args.only)
     if not sizes or args.runs < 1 or not args.only:
         parser.error("give at least one size, one run and one measurement")
 
