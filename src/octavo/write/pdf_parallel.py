@@ -259,11 +259,8 @@ def _lay_out(job: _Job) -> _Laid:
         cached = _from_cache(job)
         if cached is not None:
             # a part laid out before is the same part only where it begins the same
-            counts, condition = _shared["counts"], _shared["condition"]
-            with condition:
-                condition.wait_for(lambda: all(counts[j] != -1 for j in range(job.index or 0)))
-                before = [counts[j] for j in range(job.index or 0)]
-            if any(count < 0 for count in before):
+            before = _counts_before(job)
+            if before is None:
                 _post(job, -2)
                 return _Laid(job.name, b"", [], [], [], [], error=("abandoned", None, "abandoned"))
             start = _chunk_starts([*before, len(cached.records)], _shared["continued"])[-1]
@@ -319,6 +316,17 @@ def _cache_start(job: _Job) -> int | None:
     cache: PdfCache = _shared["cache"]
     hit = cache.load(job.key)
     return int(hit[1]["start"]) if hit else None
+
+
+def _counts_before(job: _Job) -> list[int] | None:
+    """The page counts of the chunks before ``job``, once all are posted; None if one
+    of them failed."""
+    counts, condition = _shared["counts"], _shared["condition"]
+    index = job.index or 0
+    with condition:
+        condition.wait_for(lambda: all(counts[j] != -1 for j in range(index)))
+        before = [counts[j] for j in range(index)]
+    return None if any(count < 0 for count in before) else before
 
 
 def _post(job: _Job, count: int) -> None:
@@ -378,14 +386,10 @@ class _counter_moved:
         job = self.job
         if job.index is None:
             return job.shift
-        counts, condition = _shared["counts"], _shared["condition"]
-        with condition:
-            if not job.continued:
-                counts[job.index] = total  # a part's page count does not depend on its side
-                condition.notify_all()
-            condition.wait_for(lambda: all(counts[j] != -1 for j in range(job.index or 0)))
-            before = [counts[j] for j in range(job.index or 0)]
-        if any(count < 0 for count in before):
+        if not job.continued:
+            _post(job, total)  # a part's page count does not depend on its side
+        before = _counts_before(job)
+        if before is None:
             from .pdf import Abandoned
 
             raise Abandoned
@@ -393,9 +397,7 @@ class _counter_moved:
         if job.continued:
             if self.flips and start % 2 == 0 and not movable(context, page, html[0]):
                 raise OtherSize("left")  # laid out again: the count may change
-            with condition:
-                counts[job.index] = total
-                condition.notify_all()
+            _post(job, total)
         return start - 1
 
     def __exit__(self, *exc: object) -> None:
