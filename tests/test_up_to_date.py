@@ -25,6 +25,12 @@ from .conftest import MINIMAL_REVIEW, MakeAnthology
 NO_ALT = MINIMAL_REVIEW.format(title="Gamma") + "\n![](still.png)\n"
 
 
+@pytest.fixture(autouse=True)
+def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds a second apart give the same bytes (the tests compare outputs)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+
+
 def png() -> bytes:
     output = io.BytesIO()
     Image.new("RGB", (600, 400), "white").save(output, "PNG")
