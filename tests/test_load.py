@@ -13,8 +13,9 @@ from octavo.api import Loaded, load_anthology
 from octavo.diagnostics import Diagnostic, Report, Severity
 from octavo.errors import ContentError
 from octavo.load.frontmatter import split_front_matter
+from octavo.load.html_policy import sanitise
 from octavo.load.manifest import key_lines, line_for
-from octavo.load.markdown import MAX_NESTING, sanitise
+from octavo.load.markdown import MAX_NESTING
 from octavo.load.rating import parse_rating
 from octavo.model import Review
 
