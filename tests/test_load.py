@@ -18,6 +18,7 @@ from octavo.load.manifest import key_lines, line_for
 from octavo.load.markdown import MAX_NESTING
 from octavo.load.rating import parse_rating
 from octavo.model import Review
+from octavo.render import body_html
 
 from .conftest import MakeAnthology
 
@@ -539,9 +540,32 @@ def test_footnote_ids_follow_an_explicit_review_id(make_anthology: MakeAnthology
     )
 
 
-def test_headings_are_shifted(make_anthology: MakeAnthology) -> None:
-    html = body_of(make_anthology, "# Top\n\n## Next\n\n##### Deep\n").body.html
-    assert html.splitlines() == ["<h3>Top</h3>", "<h4>Next</h4>", "<h6>Deep</h6>"]
+def test_headings_keep_their_levels_and_close_up_under_the_title(
+    make_anthology: MakeAnthology,
+) -> None:
+    body = body_of(make_anthology, "# Top\n\n## Next\n\n##### Deep\n").body
+    assert body.html.splitlines() == ["<h1>Top</h1>", "<h2>Next</h2>", "<h5>Deep</h5>"]
+    html = body_html(body, lambda image: "", parent=2)
+    assert html.splitlines() == [
+        '<h3 class="h-level-1">Top</h3>',
+        '<h4 class="h-level-2">Next</h4>',
+        '<h5 class="h-level-3">Deep</h5>',
+    ]
+
+
+def test_six_heading_levels_stay_distinct_below_a_title(make_anthology: MakeAnthology) -> None:
+    levels = range(1, 7)
+    source = "".join(f"{{.mine}}\n{'#' * level} Level {level}\n\ntext\n\n" for level in levels)
+    html = body_html(body_of(make_anthology, source).body, lambda image: "", parent=2)
+    headings = [line for line in html.splitlines() if "Level" in line]
+    assert headings == [
+        '<h3 class="h-level-1 mine">Level 1</h3>',
+        '<h4 class="h-level-2 mine">Level 2</h4>',
+        '<h5 class="h-level-3 mine">Level 3</h5>',
+        '<h6 class="h-level-4 mine">Level 4</h6>',
+        '<p class="heading h-level-5 mine" role="heading" aria-level="7">Level 5</p>',
+        '<p class="heading h-level-6 mine" role="heading" aria-level="8">Level 6</p>',
+    ]
 
 
 def test_nesting_deeper_than_the_limit_is_an_error(make_anthology: MakeAnthology) -> None:

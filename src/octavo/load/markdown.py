@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from lxml import html as lxml_html
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
@@ -27,18 +27,24 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..diagnostics import Report
 from ..errors import Refused
+from ..html_fragment import parse_html_fragment, serialise_children
 from ..limits import MAX_NESTING
 from ..model import Body, Image
 from ..resources import Resolver
 from .html_policy import sanitise
 from .markdown_checks import (
+    check_anchors,
     check_footnotes,
     check_html_depth,
+    check_image_sources,
     check_links,
     check_nesting,
     check_raw_html,
     check_tables,
+    check_unclosed_html,
+    parse,
 )
+from .unicode_text import normalise_prose
 
 #: Quotation marks per language: primary open/close, secondary open/close.
 QUOTES = {
@@ -71,7 +77,9 @@ def make_parser(language: str) -> MarkdownIt:
     )
     # markdown-it's own "replacements" also turn (c) into © and ",," into ",", which
     # loses what the author wrote: Octavo replaces only dashes and ellipses.
+    parser.core.ruler.before("smartquotes", "autolinks", _keep_autolinks)
     parser.core.ruler.before("smartquotes", "dashes", _dashes)
+    parser.add_render_rule("autolink_text", _render_autolink_text)
     parser.options["quotes"] = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
     # markdown-it counts two levels per list (the list and its item): leave room, so
     # that check_nesting sees (and refuses) anything deeper than MAX_NESTING before
@@ -86,6 +94,28 @@ def make_parser(language: str) -> MarkdownIt:
 _EM_DASH = re.compile(r"(^|[^-])---(?=[^-]|$)", re.MULTILINE)
 _EN_DASH = re.compile(r"(^|[^-])--(?=[^-]|$)", re.MULTILINE)
 _ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+
+
+def _keep_autolinks(state: StateCore) -> None:
+    """An autolink's text is its address, as written: no curly quotes or dashes.
+
+    Its text becomes a token of its own type, which the typographer's rules pass by.
+    """
+    for token in state.tokens:
+        inside = False
+        for child in token.children or []:
+            if child.type == "link_open" and child.markup == "autolink":
+                inside = True
+            elif child.type == "link_close":
+                inside = False
+            elif inside and child.type == "text":
+                child.type = "autolink_text"
+
+
+def _render_autolink_text(
+    renderer: Any, tokens: list[Token], index: int, options: Any, env: Any
+) -> str:
+    return escapeHtml(tokens[index].content)
 
 
 def _dashes(state: StateCore) -> None:
@@ -107,8 +137,6 @@ class MarkdownContext:
     parser: MarkdownIt
     resolver: Resolver
     report: Report
-    #: heading levels in the source are shifted by this much (a review's "#" is an h3)
-    heading_shift: int = 2
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"""([!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~])""")
@@ -135,29 +163,38 @@ def render_markdown(
     text: str, doc_id: str, path: Path, first_line: int, context: MarkdownContext
 ) -> Body:
     """Render ``text`` (the body of ``path``, starting on ``first_line``) to a Body."""
-    env: dict[str, Any] = {}
-    tokens = context.parser.parse(text, env)
-    check_footnotes(text, env, path, first_line, context.report)
-    check_tables(tokens, text, path, first_line, context.report)
+    parsed = parse(context.parser, text)
+    tokens = parsed.tokens
+    check_footnotes(parsed, path, first_line, context.report)
+    check_tables(parsed, path, first_line, context.report)
+    check_unclosed_html(parsed, path, first_line, context.report)
     if not check_nesting(tokens, path, first_line, context.report):
         return Body(html="", words=0)
-    check_links(tokens, path, first_line, context.report)
-    check_raw_html(tokens, path, first_line, context.report)
+    check_links(parsed, path, first_line, context.report)
+    check_raw_html(parsed, path, first_line, context.report)
+    check_image_sources(parsed, path, first_line, context.report)
     images = _resolve_images(tokens, path, first_line, context)
-    _shift_headings(tokens, context.heading_shift)
+    _alignment_classes(tokens)
     raw_html = context.parser.renderer.render(tokens, context.parser.options, {})
     clean = sanitise(raw_html)
+    check_anchors(parsed, clean, path, first_line, context.report)
     if not check_html_depth(clean, path, first_line, context.report):
         return Body(html="", words=0)
     fragment, words = _finish(clean, doc_id, images)
     return Body(html=fragment, words=words, images=images)
 
 
-def _shift_headings(tokens: list[Token], shift: int) -> None:
+_ALIGNMENT = re.compile(r"text-align:\s*(left|center|right)")
+
+
+def _alignment_classes(tokens: list[Token]) -> None:
+    """A table column's alignment as a class (``align-center``...): the sanitiser
+    removes every ``style``, and the themes set the alignment from the class."""
     for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + shift, 6)
-            token.tag = f"h{level}"
+        if token.type in ("th_open", "td_open") and (style := token.attrs.get("style")):
+            del token.attrs["style"]
+            if match := _ALIGNMENT.search(str(style)):
+                token.attrSet("class", f"align-{match.group(1)}")
 
 
 def _resolve_images(
@@ -204,10 +241,14 @@ def _image_key(path: Path, images: dict[str, Image]) -> str:
 
 
 def _finish(clean_html: str, doc_id: str, images: dict[str, Image]) -> tuple[str, int]:
-    """Prefix ids, tidy footnote marks, check leftover images; serialise as XHTML."""
+    """Prefix ids, tidy footnote marks, check leftover images, put prose in NFC.
+
+    The fragment is written as markup that HTML and XHTML parsers read alike
+    (:mod:`octavo.html_fragment`): an empty element keeps its end tag.
+    """
     if not clean_html.strip():
         return "", 0
-    wrapper = lxml_html.fragment_fromstring(clean_html, create_parent="div")
+    wrapper = parse_html_fragment(clean_html)
     prefix = _SAFE_ID.sub("-", doc_id) + "--"
     for element in wrapper.iter():
         if not isinstance(element.tag, str):
@@ -224,10 +265,29 @@ def _finish(clean_html: str, doc_id: str, images: dict[str, Image]) -> tuple[str
     for back in wrapper.iterfind(".//a[@class='footnote-backref']"):
         back.text = "↩"
         back.set("title", "Back to the text")
+    _normalise_prose(wrapper)
     words = len(wrapper.text_content().split())
-    parts = [wrapper.text or ""] if wrapper.text else []
-    parts.extend(etree.tostring(child, encoding="unicode", method="xml") for child in wrapper)
-    return "".join(parts), words
+    return serialise_children(wrapper), words
+
+
+#: Elements whose text is code: copied exactly, never normalised.
+CODE_ELEMENTS = frozenset({"code", "pre", "kbd", "samp"})
+
+
+def _normalise_prose(wrapper: etree._Element) -> None:
+    """NFC for the text outside code (see :mod:`.unicode_text`)."""
+
+    def walk(element: etree._Element, in_code: bool) -> None:
+        code = in_code or element.tag in CODE_ELEMENTS
+        if element.text and not code:
+            element.text = normalise_prose(element.text)
+        for child in element:
+            if isinstance(child.tag, str):
+                walk(child, code)
+            if child.tail and not in_code:
+                child.tail = normalise_prose(child.tail)
+
+    walk(wrapper, False)
 
 
 def _check_raw_image(element: Any, images: dict[str, Image]) -> None:

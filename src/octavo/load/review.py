@@ -8,7 +8,6 @@ are kept in ``Review.extra`` for templates.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from .frontmatter import FORBIDDEN_CHARACTER, Field, split_front_matter
 from .manifest import close_key
 from .markdown import MarkdownContext, render_markdown, typographic
 from .rating import parse_rating
+from .unicode_text import normalise_prose
 
 
 class Invalid(Exception):
@@ -198,7 +198,7 @@ def read_text_file(path: Path, report: Report, resolver: Resolver) -> str | None
                 column=match.start() + 1,
             )
             return None
-    return unicodedata.normalize("NFC", text)
+    return text
 
 
 def load_review(path: Path, context: MarkdownContext) -> Review | None:
@@ -227,7 +227,7 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
             continue
         lines[key] = field.line
         try:
-            value = reader(field)
+            value = _normalised(reader(field))
             if key in TYPESET:
                 value = _typeset(value, context)
             values[key] = value
@@ -332,6 +332,15 @@ def load_text_page(path: Path, page_id: str, context: MarkdownContext) -> Body |
             hint="remove the front matter, or set the title in the manifest",
         )
     return render_markdown(source.body, page_id, path, source.body_line, context)
+
+
+def _normalised(value: object) -> object:
+    """Text values in NFC, as the body's prose (:mod:`.unicode_text`)."""
+    if isinstance(value, str):
+        return normalise_prose(value)
+    if isinstance(value, tuple):
+        return tuple(normalise_prose(item) if isinstance(item, str) else item for item in value)
+    return value
 
 
 def _typeset(value: object, context: MarkdownContext) -> object:

@@ -30,9 +30,11 @@ def build_time() -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
-_ASSET = re.compile(r'src="asset:([^"]*)"')
-_HEADING = re.compile(r"<(/?)h([1-6])\b")
+#: An image's source; only in an <img> tag (text can hold the same characters).
+_ASSET = re.compile(r'(<img\b[^>]*?\ssrc=")asset:([^"]*)"')
+_HEADING = re.compile(r"<(/?)h([1-6])\b([^>]*)>")
 _HEADING_LEVEL = re.compile(r"<h([1-6])\b")
+_CLASS = re.compile(r'\sclass="([^"]*)"')
 
 
 def body_html(body: Body | None, url_for: Callable[[Image], str], parent: int = 2) -> Markup:
@@ -40,24 +42,45 @@ def body_html(body: Body | None, url_for: Callable[[Image], str], parent: int = 
 
     Its ``asset:`` images point at ``url_for``, and its headings sit below the title:
     the body's highest heading becomes ``h<parent + 1>`` (whether written "#" or
-    "##"), the next level down ``h<parent + 2>``, and so on.
+    "##"), the next level down ``h<parent + 2>``, and so on. Each heading also gets
+    the class ``h-level-<rank>`` (1 for the body's highest level, up to 6), so
+    that a theme styles the six levels alike in every edition. Levels that would go
+    past ``h6`` stay distinct: each becomes a paragraph with ``role="heading"`` and
+    its level in ``aria-level``.
     """
     if body is None:
         return Markup("")
 
     def replace(match: re.Match[str]) -> str:
-        image = body.images.get(match.group(1))
+        image = body.images.get(match.group(2))
         url = url_for(image) if image is not None else ""
-        return f'src="{Markup.escape(url)}"'
+        return f'{match.group(1)}{Markup.escape(url)}"'
 
     html = _ASSET.sub(replace, body.html)
     # The levels a body uses, closed up under the page's title: "##" then "####"
     # become h<parent+1> and h<parent+2>, so that no level is skipped.
     used = sorted({int(level) for level in _HEADING_LEVEL.findall(html)})
-    levels = {level: min(parent + 1 + rank, 6) for rank, level in enumerate(used)}
-    if any(level != new for level, new in levels.items()):
-        html = _HEADING.sub(lambda match: f"<{match.group(1)}h{levels[int(match.group(2))]}", html)
+    ranks = {level: rank for rank, level in enumerate(used, start=1)}
+    if ranks:
+        html = _HEADING.sub(lambda match: _heading_tag(match, ranks, parent), html)
     return Markup(html)
+
+
+def _heading_tag(match: re.Match[str], ranks: dict[int, int], parent: int) -> str:
+    """The tag of a heading moved to its level on the page (see body_html)."""
+    closing, attributes = match.group(1), match.group(3)
+    rank = ranks[int(match.group(2))]
+    level = parent + rank
+    tag = f"h{level}" if level <= 6 else "p"
+    if closing:
+        return f"</{tag}>"
+    names = f"h-level-{rank}"
+    if found := _CLASS.search(attributes):
+        names += " " + found.group(1)
+        attributes = attributes[: found.start()] + attributes[found.end() :]
+    if level > 6:
+        return f'<p class="heading {names}" role="heading" aria-level="{level}"{attributes}>'
+    return f'<{tag} class="{names}"{attributes}>'
 
 
 def render_template(environment: jinja2.Environment, name: str, **context: object) -> str:

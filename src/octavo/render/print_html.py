@@ -6,14 +6,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-from lxml import html as lxml_html
 from markupsafe import Markup
 
 from .. import __version__
 from ..model import Anthology, Image
 from ..themes import Theme
 from . import body_html, build_time, render_template
+from .print_notes import print_fragment
+from .print_tables import fit_to_page
 
 
 @dataclass(frozen=True)
@@ -41,45 +41,6 @@ def page_css(anthology: Anthology, theme: Theme, for_printer: bool = False) -> s
     return f"@page {{ size: {size}; bleed: {options.bleed}; marks: crop; }}\n"
 
 
-def footnotes_in_place(html: Markup) -> Markup:
-    """Move each footnote's text to where it is called, for ``float: footnote``.
-
-    The EPUB keeps notes at the end of a review, as links; a printed page sets them at
-    its foot, which WeasyPrint does for an element floated there from the point of
-    the call. Numbers stay the same: both count the notes in order, per review.
-    """
-    if "footnote-ref" not in html:
-        return html
-    wrapper = lxml_html.fragment_fromstring(str(html), create_parent="div")
-    notes: dict[str, etree._Element] = {}
-    for item in wrapper.iterfind(".//li[@class='footnote-item']"):
-        for back in item.iterfind(".//a[@class='footnote-backref']"):
-            back.drop_tree()
-        notes["#" + item.get("id", "")] = item
-    for call in wrapper.iterfind(".//sup[@class='footnote-ref']"):
-        link = call.find("a")
-        item = notes.pop(link.get("href", ""), None) if link is not None else None
-        if item is None:  # a second call of a note already placed: its number, no link
-            if link is not None:
-                call.text, call[:] = link.text_content(), []
-            continue
-        note = etree.Element("span", {"class": "footnote"})
-        paragraphs = item.findall("p") or [item]
-        for number, paragraph in enumerate(paragraphs):
-            if number:
-                etree.SubElement(note, "br")
-            if paragraph.text:
-                _append_text(note, paragraph.text)
-            note.extend(list(paragraph))
-        note.tail = call.tail
-        call.getparent().replace(call, note)
-    for element in wrapper.xpath(".//hr[@class='footnotes-sep'] | .//section[@class='footnotes']"):
-        element.drop_tree()
-    parts = [wrapper.text or ""]
-    parts += [etree.tostring(child, encoding="unicode", method="xml") for child in wrapper]
-    return Markup("".join(parts))
-
-
 OPENING_WORDS = 4
 
 
@@ -96,13 +57,6 @@ def opening(html: Markup) -> Markup:
     first, rest = " ".join(words[:OPENING_WORDS]), " ".join(words[OPENING_WORDS:])
     marked = f'{match.group(1)}<span class="opening">{first}</span>{" " if rest else ""}{rest}'
     return Markup(marked + str(html)[match.end() :])
-
-
-def _append_text(element: etree._Element, text: str) -> None:
-    if len(element):
-        element[-1].tail = (element[-1].tail or "") + text
-    else:
-        element.text = (element.text or "") + text
 
 
 def render_print(
@@ -127,7 +81,9 @@ def render_print(
         "book.html.jinja",
         book=anthology,
         toc=anthology.toc,
-        body=lambda body, parent=2: footnotes_in_place(body_html(body, url_for, parent)),
+        body=lambda body, parent=2: print_fragment(
+            fit_to_page(body_html(body, url_for, parent), theme.table_measure)
+        ),
         image_url=url_for,
         opening=opening,
         edition="print",
