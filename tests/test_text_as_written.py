@@ -1,0 +1,70 @@
+"""Text kept as written (issue 11, point 5): code, autolinks, compatibility ideographs."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from octavo.load.unicode_text import normalise_prose
+from octavo.render import body_html
+
+from .conftest import MakeAnthology
+from .test_load import body_of
+
+DECOMPOSED = "cafe\u0301"  # e and a combining acute accent
+COMPOSED = "caf\u00e9"
+COMPATIBILITY = "\uf900"  # a CJK compatibility ideograph; NFC maps it to U+8C48
+
+
+def test_prose_is_nfc_but_compatibility_ideographs_stay() -> None:
+    assert normalise_prose(DECOMPOSED) == COMPOSED
+    assert unicodedata.normalize("NFC", COMPATIBILITY) != COMPATIBILITY
+    assert normalise_prose(f"{DECOMPOSED} {COMPATIBILITY} {DECOMPOSED}") == (
+        f"{COMPOSED} {COMPATIBILITY} {COMPOSED}"
+    )
+    assert normalise_prose("\U0002f800") == "\U0002f800"
+    assert normalise_prose("plain") == "plain"
+
+
+def test_code_keeps_every_code_point(make_anthology: MakeAnthology) -> None:
+    source = (
+        f'Prose {DECOMPOSED} and `{DECOMPOSED} -- "q" ...` inline.\n\n'
+        f"```\n{DECOMPOSED} {COMPATIBILITY} -- 'x' ...\n```\n\n"
+        f"Also <kbd>{DECOMPOSED}</kbd> and {COMPATIBILITY}.\n"
+    )
+    html = body_of(make_anthology, source).body.html
+    assert f'Prose {COMPOSED} and <code>{DECOMPOSED} -- "q" ...</code>' in html
+    assert f"<pre><code>{DECOMPOSED} {COMPATIBILITY} -- 'x' ...\n</code></pre>" in html
+    assert f"<kbd>{DECOMPOSED}</kbd> and {COMPATIBILITY}." in html
+
+
+def test_front_matter_is_nfc(make_anthology: MakeAnthology) -> None:
+    review = body_of(make_anthology, "Text.\n", creator=f"Ren{DECOMPOSED}")
+    assert review.work.creators == (f"Ren{COMPOSED}",)
+
+
+def test_autolinks_keep_their_text(make_anthology: MakeAnthology) -> None:
+    html = body_of(
+        make_anthology, "See <https://a.example/x--y---z...w> -- and 'so' on...\n"
+    ).body.html
+    assert ">https://a.example/x--y---z...w</a>" in html
+    assert "\u2013 and \u2018so\u2019 on\u2026" in html
+
+
+def test_asset_sources_in_code_stay_text(make_anthology: MakeAnthology, tmp_path: Path) -> None:
+    source = 'Write `<img src="asset:1.png">` like this, or:\n\n```\nsrc="asset:1.png"\n```\n'
+    body = body_of(make_anthology, source).body
+    html = body_html(body, lambda image: "file:///elsewhere.png")
+    assert html.count('src="asset:1.png"') == 2  # both stay as written
+    assert '&lt;img src="asset:1.png"&gt;' in html
+    assert "elsewhere" not in html
+
+
+def test_table_alignment_is_kept_as_classes(make_anthology: MakeAnthology) -> None:
+    source = "| L | C | R | N |\n|:--|:-:|--:|---|\n| a | b | 1 | d |\n"
+    html = body_of(make_anthology, source).body.html
+    assert '<th class="align-left">L</th>' in html
+    assert '<th class="align-center">C</th>' in html
+    assert '<td class="align-right">1</td>' in html
+    assert "<td>d</td>" in html
+    assert "style" not in html
