@@ -47,15 +47,22 @@ URL_ATTRIBUTES = frozenset({
 _LINK_SCHEMES = ("http:", "https:", "mailto:")
 
 
-def link_problem(url: str) -> str | None:
-    """Why a link may not be followed from a book, or None when it may."""
+def link_problem(url: str, written: str | None = None) -> str | None:
+    """Why a link may not be followed from a book, or None when it may.
+
+    ``written`` is the target as the author wrote it, when ``url`` is markdown-it's
+    percent-encoded form of it: messages show what the author will recognise.
+    """
     target = url.strip()
+    shown = (url if written is None else written).strip()[:60]
+    if not target:
+        return "the link's target is empty: it leads nowhere"
     if target.startswith("#") or target.lower().startswith(_LINK_SCHEMES):
         return None
     if match := re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", target):
-        return f"'{match.group(1).lower()}:' links are refused ({target[:60]})"
+        return f"'{match.group(1).lower()}:' links are refused ({shown})"
     return (
-        f"the link '{target[:60]}' points at a file: a book can only link to web"
+        f"the link '{shown}' points at a file: a book can only link to web"
         " addresses and to #anchors"
     )
 
