@@ -23,7 +23,7 @@ from .diagnostics import Diagnostic, Report
 from .errors import ContentError, Refused, UsageError
 from .load.manifest import KeyLines, Manifest, load_manifest
 from .load.markdown import MarkdownContext, make_parser
-from .model import Anthology, PageStart
+from .model import Anthology, PageStart, TextPage
 from .resources import Resolver
 from .themes import Theme, find_theme, shipped_styles
 from .write.atomic import output_lock, write_all
@@ -306,7 +306,33 @@ def make_pdf(
             image,
             hint="use a larger image (300 ppi at its printed width), or print it smaller",
         )
+    _report_outside_text_block(loaded, result)
     return result
+
+
+def _report_outside_text_block(loaded: Loaded, result: PdfResult) -> None:
+    """B410: words the layout set outside the text block, one warning per file."""
+    anthology = loaded.anthology
+    files: dict[str, Path] = {review.anchor: review.path for review in anthology.reviews}
+    files.update((page.id, page.path) for page in anthology.front)
+    files.update((page.id, page.path) for page in anthology.back if isinstance(page, TextPage))
+    labels = [start.label for start in result.page_starts]
+    pages: dict[Path | None, list[str]] = {}
+    for index, owner in sorted(result.outside_text_block, key=lambda item: item[0]):
+        label = labels[index] if index < len(labels) else str(index + 1)
+        found = pages.setdefault(files.get(owner or ""), [])
+        if label not in found:
+            found.append(label)
+    for path, labels_of_file in pages.items():
+        where = "pages " if len(labels_of_file) > 1 else "page "
+        loaded.report.warning(
+            "B410",
+            f"text runs outside the text block on {where}{', '.join(labels_of_file)}"
+            " (a code line, a table or a word too wide for the page)",
+            path,
+            hint="break the long line or word, or give the table fewer or narrower columns;"
+            " a theme's stylesheet may also forbid wrapping (white-space: pre)",
+        )
 
 
 def _split(loaded: Loaded, document: PrintDocument) -> PrintSplit | None:
@@ -360,7 +386,7 @@ def _make_pdf_in_parts(
     )
     cache = PdfCache(cache_folder, environment)
     with _theme_files_checked():
-        data, pages, starts, warnings, low = render_parallel(
+        data, pages, starts, warnings, low, outside = render_parallel(
             again, split, document, loaded.resolver, anthology.identifier, workers, progress, cache
         )
     return PdfResult(
@@ -370,6 +396,7 @@ def _make_pdf_in_parts(
         warnings=tuple(dict.fromkeys(warnings)),
         low_resolution=tuple(sorted(set(low), key=lambda item: item[1])),
         page_starts=starts,
+        outside_text_block=tuple(outside),
     )
 
 

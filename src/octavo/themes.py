@@ -40,6 +40,18 @@ def shipped_theme_names() -> list[str]:
 
 
 @dataclass(frozen=True)
+class TableMeasure:
+    """About how many characters of table text fit across a theme's text block.
+
+    ``measure`` at the table's usual size, ``at_floor`` at the smallest size the
+    theme sets a wide table in (see :mod:`octavo.render.print_tables`).
+    """
+
+    measure: int = 70
+    at_floor: int = 95
+
+
+@dataclass(frozen=True)
 class Theme:
     """A theme and the themes it extends, nearest first."""
 
@@ -91,6 +103,29 @@ class Theme:
                 )
             return size
         return None
+
+    @property
+    def table_measure(self) -> TableMeasure:
+        """How much table text fits across the text block (``[tables]`` in theme.toml)."""
+        for folder, settings in zip(self.folders, self.settings, strict=True):
+            tables = settings.get("tables")
+            if not isinstance(tables, dict):
+                continue
+            measure, floor = tables.get("measure"), tables.get("measure_at_floor")
+            if (
+                isinstance(measure, int)
+                and isinstance(floor, int)
+                and 10 <= measure <= floor <= 1000
+            ):
+                return TableMeasure(measure, floor)
+            raise Refused(
+                f"{folder / THEME_FILE}: [tables] measure and measure_at_floor must be whole"
+                f" numbers of characters, the first no larger, got {measure!r} and {floor!r}",
+                "count the characters of table text that fit across the text block,"
+                " e.g. measure = 70 and measure_at_floor = 95",
+                code="S302",
+            )
+        return TableMeasure()
 
     def stylesheets(self, name: str) -> list[Path]:
         """``print.css`` or ``epub.css`` of every theme in the chain, parents first."""

@@ -29,6 +29,7 @@ from ..render.print_html import PrintDocument
 from ..resources import Resolver
 from .pdf_pages import page_starts
 from .pdf_sides import OtherSize
+from .text_block import outside_text_block
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class PdfResult:
     low_resolution: tuple[tuple[Path, int], ...] = ()
     #: where each page begins and its folio, for the EPUB's page list
     page_starts: tuple[PageStart, ...] = ()
+    #: pages with words outside the text block: (page index, id of the review or page)
+    outside_text_block: tuple[tuple[int, str | None], ...] = ()
 
 
 class _LogCatcher(logging.Handler):
@@ -250,4 +253,5 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
         warnings=warnings,
         low_resolution=low,
         page_starts=page_starts(rendered.pages),
+        outside_text_block=tuple(outside_text_block(rendered.pages)),
     )

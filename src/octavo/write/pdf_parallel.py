@@ -56,6 +56,8 @@ class _Laid:
     heights: list[float]  #: each page's height in CSS pixels
     warnings: list[str] = field(default_factory=list)
     low_resolution: list[tuple[Path, int]] = field(default_factory=list)
+    #: pages with words outside the text block: (page index, id of the review or page)
+    outside: list[tuple[int, str | None]] = field(default_factory=list)
     error: tuple[str, str | None, str | None] | None = None  #: message, hint, code
     cached: bool = False  #: read from the cache, not laid out
 
@@ -70,6 +72,7 @@ class _Laid:
             "heights": self.heights,
             "warnings": self.warnings,
             "low_resolution": [[str(path), dpi] for path, dpi in self.low_resolution],
+            "outside_text_block": [[page, owner] for page, owner in self.outside],
         }
 
     @classmethod
@@ -91,6 +94,10 @@ class _Laid:
             heights=[float(h) for h in meta["heights"]],
             warnings=[str(w) for w in meta["warnings"]],
             low_resolution=[(Path(p), int(d)) for p, d in meta["low_resolution"]],
+            outside=[
+                (int(page), None if owner is None else str(owner))
+                for page, owner in meta["outside_text_block"]
+            ],
             cached=True,
         )
 
@@ -119,8 +126,11 @@ def render_parallel(
     jobs: int,
     progress: Progress,
     cache: PdfCache,
-) -> tuple[bytes, int, tuple[Any, ...], list[str], list[tuple[Path, int]]]:
-    """The merged PDF, its page count, page starts, warnings and low-resolution images.
+) -> tuple[
+    bytes, int, tuple[Any, ...], list[str], list[tuple[Path, int]], list[tuple[int, str | None]]
+]:
+    """The merged PDF, its page count, page starts, warnings, low-resolution images and
+    the pages with words outside the text block (page index, owner id).
 
     ``split_html(folios)`` renders and cuts the book again with the given page numbers
     (element id → folio) printed in the contents and indexes.
@@ -209,10 +219,16 @@ def render_parallel(
     outside = {name: set(names) for name, names in first.outside.items()}
     dates = {} if first.front_dates else first.dates
     continued = {job.name for job in chunks if job.continued}
-    data, records = _merge(order, outside, continued, identifier, dates)
+    data, records, firsts = _merge(order, outside, continued, identifier, dates)
     warnings = [w for result, _ in order for w in result.warnings]
     low = [item for result, _ in order for item in result.low_resolution]
-    return data, len(records), starts_from_records(records), warnings, low
+    overflows = [
+        (first + page, owner)
+        for (result, skip), first in zip(order, firsts, strict=True)
+        for page, owner in result.outside
+        if page >= skip
+    ]
+    return data, len(records), starts_from_records(records), warnings, low, overflows
 
 
 def _from_cache(job: _Job) -> _Laid | None:
@@ -291,6 +307,7 @@ def _lay_out(job: _Job) -> _Laid:
         # took a worker from about 330 to about 400 MiB on 1,000 reviews.)
         gc.collect()
     from .pdf_pages import page_records
+    from .text_block import outside_text_block
 
     anchors = [
         [(name, point[0], point[1]) for name, point in page.anchors.items()]
@@ -309,6 +326,7 @@ def _lay_out(job: _Job) -> _Laid:
         heights=[page.height for page in rendered.pages],
         warnings=list(warnings),
         low_resolution=list(low),
+        outside=outside_text_block(rendered.pages),
     )
 
 
@@ -414,8 +432,9 @@ def _merge(
     continued: set[str],
     identifier: str,
     dates: dict[str, str],
-) -> tuple[bytes, list[PageRecord]]:
-    """One PDF from the laid-out documents, with blank pages where one pass has them.
+) -> tuple[bytes, list[PageRecord], list[int]]:
+    """One PDF from the laid-out documents, with blank pages where one pass has them,
+    its pages' records, and where each document's page 0 falls in it (skipped or not).
 
     qpdf (through pikepdf) copies the pages, each document's fonts and images once,
     and writes object streams: about 0.6 s for 2,900 pages, where pypdf took 4 s.
@@ -430,6 +449,7 @@ def _merge(
     bookmarks: list[tuple[int, str, int, float, float, str]] = []
     heights: list[float] = []
     sources: list[pikepdf.Pdf] = []  # open until the merged file is written
+    firsts: list[int] = []
     for number, (result, skip) in enumerate(order):
         source = pikepdf.open(io.BytesIO(result.pdf))
         sources.append(source)
@@ -444,6 +464,7 @@ def _merge(
                     blank.obj[name] = pikepdf.Array(list(template.obj[name]))
             records.append(BLANK)
             heights.append(heights[-1])
+        firsts.append(len(records) - skip)
         with warnings.catch_warnings():
             # the documents' own named destinations are not wanted: they are made
             # below from the anchors, without the stand-ins
@@ -506,7 +527,7 @@ def _merge(
     )
     for source in sources:
         source.close()
-    return output.getvalue(), records
+    return output.getvalue(), records, firsts
 
 
 def _pdf_date(w3c: str) -> str:

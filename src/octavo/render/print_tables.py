@@ -1,0 +1,119 @@
+"""Mark the tables too wide for the printed page, so that the theme can set them smaller.
+
+A printed page cannot scroll: a table wider than the text block loses its last
+columns. Each table is measured in characters, the way a typesetter casts off copy:
+its natural width (the longest cell of each column, side by side) and its narrowest
+(the longest word of each column). Against the theme's measure
+(:class:`octavo.themes.TableMeasure`) a table is marked
+
+- ``wide``: its text does not fit on one line a row; the theme sets it a step smaller;
+- ``very-wide``: its longest words barely fit side by side; the theme sets it at its
+  floor size (7pt in the shipped themes);
+- and when even the floor leaves its words too wide, the cells of the columns with the
+  longest words are marked ``long-words``: the theme lets them break anywhere, a last
+  resort that loses nothing. Only those columns: breaking anywhere in every cell lets
+  the table squeeze a short column (a year) to one letter a line.
+
+After layout the build still checks that no word lies outside the text block (B410).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+from markupsafe import Markup
+
+from ..themes import TableMeasure
+
+#: Characters a cell's padding and rules take, per column.
+_PADDING = 2
+#: Above this share of the measure, the longest words are set at the floor size.
+_CROWDED = 0.8
+
+
+def fit_to_page(html: Markup, measure: TableMeasure) -> Markup:
+    """The review's HTML with its wide tables marked and its long inline code breakable."""
+    return wide_tables(long_code(html), measure)
+
+
+#: Inline code this long may need to break; shorter code moves to the next line whole.
+LONG_CODE = 24
+_LONG_CODE = re.compile(rf"(?<!<pre>)<code>(?=[^<]{{{LONG_CODE},}}</code>)")
+
+
+def long_code(html: Markup) -> Markup:
+    """A break opportunity (``<wbr>``) before each long inline code.
+
+    WeasyPrint 70 does not break inside an inline element glued to the text before it
+    (``(`name`)``, or the review's first words, see :func:`print_html.opening`), even
+    with ``overflow-wrap: anywhere``: the whole run goes into the margin.
+    """
+    if "<code>" not in html:
+        return html
+    return Markup(_LONG_CODE.sub("<wbr><code>", str(html)))
+
+
+def wide_tables(html: Markup, measure: TableMeasure) -> Markup:
+    """The review's HTML with each table too wide for ``measure`` marked.
+
+    The classes are written into the start tags of the HTML as it is (the fragment is
+    parsed only to be measured), so nothing else in it changes.
+    """
+    if "<table" not in html:
+        return html
+    wrapper = lxml_html.fragment_fromstring(str(html), create_parent="div")
+    elements = list(wrapper.iter("table", "th", "td"))
+    tags = list(_TAG.finditer(str(html)))
+    if len(tags) != len(elements):
+        return html  # markup the parser reads otherwise than it looks: left as it is
+    position = {id(element): number for number, element in enumerate(elements)}
+    classes: dict[int, list[str]] = {}
+    for table in wrapper.iter("table"):
+        for element, name in _marks(table, measure):
+            classes.setdefault(position[id(element)], []).append(name)
+    if not classes:
+        return html
+    text = str(html)
+    for number in sorted(classes, reverse=True):
+        tag = tags[number]
+        marked = _with_class(tag.group(0), " ".join(classes[number]))
+        text = text[: tag.start()] + marked + text[tag.end() :]
+    return Markup(text)
+
+
+_TAG = re.compile(r"<(?:table|th|td)\b[^>]*>", re.IGNORECASE)
+_CLASS = re.compile(r"""(\sclass=)(["'])(.*?)\2""", re.IGNORECASE)
+
+
+def _with_class(tag: str, name: str) -> str:
+    if _CLASS.search(tag):
+        return _CLASS.sub(lambda m: f"{m[1]}{m[2]}{m[3]} {name}{m[2]}", tag, count=1)
+    end = -2 if tag.endswith("/>") else -1
+    return f'{tag[:end]} class="{name}"{tag[end:]}'
+
+
+def _marks(table: etree._Element, measure: TableMeasure) -> list[tuple[etree._Element, str]]:
+    """The classes a table and its cells get: (element, class)."""
+    rows = [[c for c in row if c.tag in ("th", "td")] for row in table.iter("tr")]
+    columns = max((len(cells) for cells in rows), default=0)
+    longest = [0] * columns  # the longest cell text of each column
+    words = [0] * columns  # the longest word of each column
+    for cells in rows:
+        for column, cell in enumerate(cells):
+            text = " ".join("".join(str(piece) for piece in cell.itertext()).split())
+            longest[column] = max(longest[column], len(text))
+            words[column] = max([words[column], *(len(word) for word in text.split())])
+    natural = sum(longest) + _PADDING * columns
+    narrowest = sum(words) + _PADDING * columns
+    marks: list[tuple[etree._Element, str]] = []
+    if natural > measure.measure:
+        marks.append((table, "wide"))
+    if narrowest > measure.measure * _CROWDED:
+        marks.append((table, "very-wide"))
+    if narrowest > measure.at_floor:
+        share = measure.at_floor / columns - _PADDING
+        for cells in rows:
+            marks += [(cell, "long-words") for n, cell in enumerate(cells) if words[n] > share]
+    return marks
