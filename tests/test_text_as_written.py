@@ -68,3 +68,25 @@ def test_table_alignment_is_kept_as_classes(make_anthology: MakeAnthology) -> No
     assert '<td class="align-right">1</td>' in html
     assert "<td>d</td>" in html
     assert "style" not in html
+
+
+def test_a_contributor_typed_decomposed_matches_the_reviewer(
+    make_anthology: MakeAnthology,
+) -> None:
+    from octavo.api import load_anthology
+
+    root = make_anthology(
+        {
+            "anthology.toml": 'title = "T"\neditors = ["E"]\nlanguage = "en"\n'
+            '[[back]]\ntitle = "About"\ncontributors = "contributors.toml"\n',
+            "reviews/alpha.md": f"---\ntitle: A\nreviewer: Ren{COMPOSED}\n---\n\nText.\n",
+            "reviews/beta.md": None,
+            "contributors.toml": f'[[contributor]]\nname = "Ren{DECOMPOSED}"\nbio = "Writes."\n',
+        }
+    )
+    loaded = load_anthology(root)
+    assert not loaded.report.warnings
+    (about,) = [page for page in loaded.anthology.back if hasattr(page, "contributors")]
+    (person,) = about.contributors
+    assert person.name == f"Ren{COMPOSED}"
+    assert person.review_ids == ("alpha",)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import tomllib
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
@@ -19,18 +18,19 @@ from slugify import slugify
 
 from .diagnostics import Report
 from .errors import Refused
+from .indexes import INDEX_TITLES, index_page, title_key
 from .limits import MAX_IMAGES
-from .load.manifest import TRIMS, KeyLines, Manifest, SectionSpec, Select, key_lines, line_for
-from .load.markdown import MarkdownContext, render_markdown
+from .load.contributors import load_contributors
+from .load.manifest import TRIMS, KeyLines, Manifest, SectionSpec, Select, line_for
+from .load.markdown import MarkdownContext
 from .load.rating import parse_rating
-from .load.review import load_review, load_text_page, read_text_file
+from .load.review import load_review, load_text_page
 from .model import (
     Anthology,
     Body,
     Contributor,
     ContributorsPage,
     Image,
-    IndexEntry,
     IndexPage,
     PageSize,
     PrintOptions,
@@ -39,13 +39,6 @@ from .model import (
     TextPage,
 )
 from .render.ereader_images import COVER_HEIGHT, COVER_TOLERANCE, COVER_WIDTH
-
-INDEX_TITLES = {
-    "works": "Index of Works",
-    "reviewers": "Index of Reviewers",
-    "creators": "Index of Creators",
-    "publications": "Index of Publications",
-}
 
 
 @dataclasses.dataclass
@@ -88,12 +81,12 @@ def collect(inputs: Inputs) -> Anthology | None:
     for index, spec in enumerate(manifest.back):
         if spec.index is not None:
             title = spec.title or INDEX_TITLES[spec.index]
-            back.append(_index_page(spec.index, title, spec.id or f"index-{spec.index}", reviews))
+            back.append(index_page(spec.index, title, spec.id or f"index-{spec.index}", reviews))
         elif spec.contributors is not None:
             location: tuple[str | int, ...] = ("back", index, "contributors")
             page_id = spec.id or "back-contributors"
             title = spec.title or "About the Contributors"
-            about = load_contributors(inputs, location, spec.contributors, page_id, reviews)
+            about = _contributors(inputs, location, spec.contributors, page_id, reviews)
             back.extend([ContributorsPage(page_id, title, about)] if about is not None else [])
         elif spec.file is not None and spec.title:
             page = _text_page(inputs, ("back", index), spec.file, spec.title, spec.id, "back")
@@ -370,14 +363,6 @@ def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else value
 
 
-_ARTICLES = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
-
-
-def title_key(title: str) -> str:
-    """How a title is filed: "The General" under G."""
-    return _ARTICLES.sub("", title).casefold()
-
-
 _SORT_KEYS: dict[str, Callable[[Review], tuple[object, ...]]] = {
     "title": lambda r: (title_key(r.title),),
     "year": lambda r: (r.work.year is None, r.work.year or 0, title_key(r.title)),
@@ -435,38 +420,6 @@ def _text_page(
     return TextPage(id=page_id, title=title, path=inputs.root / reference, body=body)
 
 
-def _index_page(kind: str, title: str, page_id: str, reviews: list[Review]) -> IndexPage:
-    labels: dict[str, list[str]] = {}
-    for review in reviews:
-        for label in _index_labels(kind, review):
-            ids = labels.setdefault(label, [])
-            if review.id not in ids:
-                ids.append(review.id)
-    entries = tuple(
-        IndexEntry(label, tuple(ids))
-        for label, ids in sorted(labels.items(), key=lambda item: _index_key(kind, item[0]))
-    )
-    return IndexPage(id=page_id, title=title, kind=kind, entries=entries)
-
-
-def _index_labels(kind: str, review: Review) -> Iterable[str]:
-    if kind == "works":
-        return [review.toc_title]
-    if kind == "reviewers":
-        return review.reviewers
-    if kind == "creators":
-        return review.work.creators
-    return [review.publication] if review.publication else []
-
-
-def _index_key(kind: str, label: str) -> tuple[str, str]:
-    if kind in ("reviewers", "creators"):
-        # People are filed by their last name: "Murnau, F. W."
-        parts = label.split()
-        return (parts[-1].casefold() if parts else "", label.casefold())
-    return (title_key(label), label.casefold())
-
-
 def _cover(inputs: Inputs) -> Image | None:
     reference = inputs.manifest.cover
     if reference is None:
@@ -514,72 +467,19 @@ def _check_unique_targets(
         seen.setdefault(name, what)
 
 
-def load_contributors(
+def _contributors(
     inputs: Inputs,
     location: tuple[str | int, ...],
     reference: str,
     page_id: str,
     reviews: list[Review],
 ) -> tuple[Contributor, ...] | None:
-    """Read a contributors.toml: ``[[contributor]]`` tables with ``name`` and ``bio``.
-
-    Contributors keep the file's order. A reviewer of the book with no entry is a
-    warning (M114): the page would leave them out.
-    """
     try:
         path = inputs.context.resolver.local(reference, inputs.root)
     except Refused as refused:
         inputs.error("M105", location, f"{reference}: {refused.message}", refused.hint)
         return None
-    text = read_text_file(path, inputs.report, inputs.context.resolver)
-    if text is None:
-        return None
-    lines = key_lines(text)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        inputs.report.error(
-            "M113", f"the contributors file is not valid TOML: {error}", path,
-            getattr(error, "lineno", None), "check the quoting on that line",
-        )  # fmt: skip
-        return None
-    entries = data.get("contributor")
-    if not isinstance(entries, list) or set(data) != {"contributor"}:
-        inputs.report.error(
-            "M113",
-            "the contributors file must hold [[contributor]] tables, and nothing else",
-            path,
-            1,
-            'write [[contributor]], then name = "..." and bio = "..." under it',
-        )
-        return None
-    contributors: list[Contributor] = []
-    for number, entry in enumerate(entries):
-        line = line_for(("contributor", number), lines)
-        name, bio = entry.get("name"), entry.get("bio")
-        unknown = sorted(set(entry) - {"name", "bio"})
-        if not isinstance(name, str) or not name.strip() or not isinstance(bio, str) or unknown:
-            inputs.report.error(
-                "M113",
-                "each [[contributor]] needs a name and a bio (text), and nothing else"
-                + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
-                path,
-                line,
-                'e.g. name = "Ada Okonkwo" and bio = "Ada writes about film..."',
-            )
-            continue
-        body = render_markdown(bio, f"{page_id}-{number + 1}", path, line or 1, inputs.context)
-        ids = tuple(r.id for r in reviews if name.strip() in r.reviewers)
-        contributors.append(Contributor(name.strip(), body, ids))
-    named = {c.name for c in contributors}
-    for reviewer in sorted({name for r in reviews for name in r.reviewers} - named):
-        inputs.report.warning(
-            "M114",
-            f"{reviewer} reviews in this book but has no entry in {reference}",
-            path,
-            hint="add a [[contributor]] for them",
-        )
-    return tuple(contributors)
+    return load_contributors(path, reference, page_id, reviews, inputs.context)
 
 
 def _check_image_count(

@@ -22,9 +22,10 @@ from pathlib import Path
 from slugify import slugify
 
 from .api import MANIFEST, Built, Progress, build, no_progress
-from .collect import Inputs, collect, title_key
+from .collect import Inputs, collect
 from .diagnostics import Report
 from .errors import OctavoError, UsageError
+from .indexes import title_key
 from .load.manifest import load_manifest
 from .load.markdown import MarkdownContext, make_parser
 from .load.rating import parse_rating
