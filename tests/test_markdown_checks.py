@@ -181,14 +181,25 @@ def test_a_link_to_a_missing_anchor_names_its_own_line(make_anthology: MakeAntho
     assert "{#nowhere}" in (error.hint or "")
 
 
-def test_links_to_ids_notes_and_raw_html_pass(make_anthology: MakeAnthology) -> None:
+def test_links_to_ids_of_blocks_spans_notes_and_raw_html_pass(
+    make_anthology: MakeAnthology,
+) -> None:
     body = (
-        "Links to [a block](#part), [a span](#word), [raw](#raw), [a note](#fn1)"
-        " and [its call](#fnref1).\n\n"
+        "Links to [a block](#part), [a span](#word), [raw](#raw) and [in a note](#deep).\n\n"
         '{#part}\nA paragraph with [a word]{#word}[^n] and <span id="raw">raw</span>.\n\n'
-        "[^n]: The note.\n"
+        "[^n]: The note.\n\n    {#deep}\n    Its second paragraph.\n"
     )
     assert errors(make_anthology, body) == []
+
+
+@pytest.mark.parametrize("anchor", ["fn1", "fnref1", "fnref1:1"])
+def test_a_link_to_the_ids_markdown_it_gives_notes_is_refused(
+    make_anthology: MakeAnthology, anchor: str
+) -> None:
+    body = f"A call[^n] and another[^n].\n\nSee [the note](#{anchor}).\n\n[^n]: The note.\n"
+    error = only_error(make_anthology, body)
+    assert (error.code, error.line) == ("R223", BODY + 2)
+    assert error.message.startswith(f"the link to #{anchor} leads to an id markdown-it gives")
 
 
 def test_a_raw_html_link_to_a_missing_anchor_is_an_error(make_anthology: MakeAnthology) -> None:

@@ -377,6 +377,15 @@ def _ids(clean_html: str) -> set[str]:
     }
 
 
+def _note_ids(env: dict[str, Any]) -> set[str]:
+    """The ids markdown-it's footnote plugin writes: fn1, fnref1, fnref1:1..."""
+    ids = set()
+    for number, note in env.get("footnotes", {}).get("list", {}).items():
+        ids |= {f"fn{number + 1}", f"fnref{number + 1}"}
+        ids |= {f"fnref{number + 1}:{call}" for call in range(1, note.get("count", 0))}
+    return ids
+
+
 def _anchor_links(parsed: Parsed) -> Iterator[tuple[str, str, int]]:
     """(the anchor as written, as markdown-it encoded it, line) of each #link."""
     for child, line in inline_children(parsed):
@@ -406,14 +415,23 @@ def check_anchors(
 ) -> None:
     """A link to ``#anchor`` must name an id in the same review.
 
-    An id is given with ``{#id}``, by raw HTML, or is a footnote's (``fn1``). Without
-    this check such a link fails the PDF only, far from the line that wrote it.
+    An id is given with ``{#id}`` or by raw HTML. The ids markdown-it gives notes
+    (``fn1``, ``fnref1``) are refused: the print edition moves each note to the foot
+    of its page without them. Without this check such links failed the PDF only
+    (B404), far from the line that wrote them and with an id the author never wrote.
     """
     ids = _ids(clean_html)
+    notes = _note_ids(parsed.env)
     for anchor, encoded, line in _anchor_links(parsed):
         if not anchor:
             problem = "the link to # names no anchor"
             hint = "write the id of the place it leads to after the #, as (#id)"
+        elif anchor in notes:
+            problem = (
+                f"the link to #{anchor} leads to an id markdown-it gives a footnote, which"
+                " the printed book does not keep (its notes stand at the foot of the page)"
+            )
+            hint = "call the note again with [^label], or link to an id of your own, {#id}"
         elif anchor not in ids:
             problem = f"the link to #{anchor} leads nowhere: this review has no id '{anchor}'"
             hint = (
