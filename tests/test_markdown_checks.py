@@ -6,12 +6,13 @@ Every review here has four lines of front matter, so its body begins on line 5.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from octavo.api import load_anthology
+from octavo.api import build, load_anthology
 from octavo.cli import app
 from octavo.diagnostics import Diagnostic
 from octavo.errors import ContentError
@@ -219,10 +220,15 @@ def test_an_empty_anchor_is_an_error(make_anthology: MakeAnthology) -> None:
     assert error.message == "the link to # names no anchor"
 
 
-def test_an_anchor_a_book_cannot_carry_says_why(make_anthology: MakeAnthology) -> None:
-    error = only_error(make_anthology, "See [there](#café).\n\n{#café}\nThe place.\n")
-    assert (error.code, error.line) == ("R223", BODY)
-    assert error.message.startswith("the link to #café would not work")
+def test_an_anchor_in_any_script_leads_to_its_id_in_both_editions(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    book = make_anthology(files=review("See [there](#café).\n\n{#café}\nThe place.\n"))
+    built = build(book, tmp_path / "out", formats=("pdf", "epub"))
+    assert {output.format for output in built.outputs} == {"pdf", "epub"}
+    body = load_anthology(book).anthology.reviews[0].body.html
+    (href,) = re.findall(r'href="#([^"]*)"', body)
+    assert f'id="{href}"' in body
 
 
 def test_a_missing_anchor_fails_every_format_and_check_alike(

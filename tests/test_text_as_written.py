@@ -90,3 +90,17 @@ def test_a_contributor_typed_decomposed_matches_the_reviewer(
     (person,) = about.contributors
     assert person.name == f"Ren{COMPOSED}"
     assert person.review_ids == ("alpha",)
+
+
+def test_the_opening_words_keep_the_space_before_what_follows() -> None:
+    from markupsafe import Markup
+
+    from octavo.render.print_html import opening
+
+    marked = opening(Markup("<p>A review with code: <code>x</code> and\nmore words</p>"))
+    assert str(marked) == (
+        '<p><span class="opening">A review with code:</span> <code>x</code> and\nmore words</p>'
+    )
+    assert str(opening(Markup("<p>One\ntwo three four five</p>"))) == (
+        '<p><span class="opening">One\ntwo three four</span> five</p>'
+    )

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from lxml import etree
 from markdown_it import MarkdownIt
@@ -257,7 +258,8 @@ def _finish(clean_html: str, doc_id: str, images: dict[str, Image]) -> tuple[str
             element.set("id", prefix + _SAFE_ID.sub("-", element.get("id", "")))
         href = element.get("href")
         if element.tag == "a" and href and href.startswith("#"):
-            element.set("href", "#" + prefix + _SAFE_ID.sub("-", href[1:]))
+            # markdown-it percent-encodes the link; the id is as written
+            element.set("href", "#" + prefix + _SAFE_ID.sub("-", unquote(href[1:])))
         if element.tag == "img":
             _check_raw_image(element, images)
     for mark in wrapper.iterfind(".//sup[@class='footnote-ref']/a"):

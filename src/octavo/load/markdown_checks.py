@@ -422,7 +422,7 @@ def check_anchors(
     """
     ids = _ids(clean_html)
     notes = _note_ids(parsed.env)
-    for anchor, encoded, line in _anchor_links(parsed):
+    for anchor, _encoded, line in _anchor_links(parsed):
         if not anchor:
             problem = "the link to # names no anchor"
             hint = "write the id of the place it leads to after the #, as (#id)"
@@ -439,12 +439,6 @@ def check_anchors(
                 f" heading, or after [some words]), or correct the link; #anchors lead"
                 " only within the same review"
             )
-        elif encoded != anchor:
-            problem = (
-                f"the link to #{anchor} would not work: an id a link leads to may hold"
-                " only ASCII letters, digits and punctuation, no spaces"
-            )
-            hint = "rename the id and the link alike, e.g. {#part-two} and (#part-two)"
         else:
             continue
         report.error("R223", problem, path, line + first_line, hint=hint)

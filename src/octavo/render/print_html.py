@@ -53,9 +53,12 @@ def opening(html: Markup) -> Markup:
     match = re.match(r"(\s*<p>)([^<]+)", str(html))
     if not match:
         return html
-    words = match.group(2).split(" ")
-    first, rest = " ".join(words[:OPENING_WORDS]), " ".join(words[OPENING_WORDS:])
-    marked = f'{match.group(1)}<span class="opening">{first}</span>{" " if rest else ""}{rest}'
+    # the first words, and everything after them as it was (spaces included)
+    words = re.match(rf"\s*((?:\S+\s+){{0,{OPENING_WORDS - 1}}}\S+)(.*)", match.group(2), re.S)
+    if not words:
+        return html
+    first, rest = words.group(1), words.group(2)
+    marked = f'{match.group(1)}<span class="opening">{first}</span>{rest}'
     return Markup(marked + str(html)[match.end() :])
 
 
