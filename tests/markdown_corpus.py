@@ -474,7 +474,7 @@ def inline(draw: st.DrawFn) -> str:
         "auto": f"<https://example.org/{text.replace(' ', '--')}>",
         "strike": f"~~{text}~~",
         "quote": f"\"{text}\" and '{text}'",
-        "dash": f"{text} -- {text} --- {text}...",
+        "dash": f"{text} -- {text} --- {text}... {text}",  # "...." is kept as written
         "raw": f'<span class="x">{text}</span>',
     }[kind]
 

@@ -156,7 +156,7 @@ def test_review_document(built: tuple[Built, Path]) -> None:
     assert 'aria-label="3.5 out of 5 stars"' in xhtml
     assert "7/10" in xhtml
     assert "In all good bookshops." in xhtml
-    assert "<h2>A heading</h2>" in xhtml
+    assert '<h2 class="h-level-1">A heading</h2>' in xhtml
     assert 'href="#r-sink--fn1"' in xhtml
     assert 'id="r-sink--fn1"' in xhtml
     assert "<table>" in xhtml

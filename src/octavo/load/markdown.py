@@ -263,7 +263,8 @@ def _finish(clean_html: str, doc_id: str, images: dict[str, Image]) -> tuple[str
         if element.tag == "img":
             _check_raw_image(element, images)
     for mark in wrapper.iterfind(".//sup[@class='footnote-ref']/a"):
-        mark.text = (mark.text or "").strip("[]")
+        # markdown-it calls a note's second call "1:1": the reader sees the note's number
+        mark.text = (mark.text or "").strip("[]").split(":")[0]
     for back in wrapper.iterfind(".//a[@class='footnote-backref']"):
         back.text = "↩"
         back.set("title", "Back to the text")
