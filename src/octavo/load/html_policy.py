@@ -47,6 +47,12 @@ URL_ATTRIBUTES = frozenset({
 _LINK_SCHEMES = ("http:", "https:", "mailto:")
 
 
+#: A raw HTML start tag: its name and its attributes.
+HTML_TAG = re.compile(r"<\s*([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+#: One attribute of a start tag: its name and its value, quotes and all.
+HTML_ATTRIBUTE = re.compile(r"""([^\s=/"'>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+
+
 def link_problem(url: str, written: str | None = None) -> str | None:
     """Why a link may not be followed from a book, or None when it may.
 

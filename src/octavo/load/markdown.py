@@ -36,15 +36,13 @@ from .html_policy import sanitise
 from .markdown_checks import (
     check_anchors,
     check_footnotes,
-    check_html_depth,
     check_image_sources,
     check_links,
     check_nesting,
-    check_raw_html,
     check_tables,
-    check_unclosed_html,
     parse,
 )
+from .raw_html_checks import check_html_depth, check_raw_html, check_unclosed_html
 from .unicode_text import normalise_prose
 
 #: Quotation marks per language: primary open/close, secondary open/close.
@@ -294,7 +292,7 @@ def _normalise_prose(wrapper: etree._Element) -> None:
 
 
 def _check_raw_image(element: Any, images: dict[str, Image]) -> None:
-    """Only images the Markdown resolved may stay; _check_raw_html reported the rest."""
+    """Only images the Markdown resolved may stay; check_raw_html reported the rest."""
     source = element.get("src", "")
     if not (source.startswith("asset:") and source[6:] in images):
         element.set("src", "")

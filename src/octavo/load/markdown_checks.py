@@ -30,10 +30,7 @@ from markdown_it.token import Token
 
 from ..diagnostics import Report
 from ..limits import MAX_NESTING
-from .html_policy import REFUSED_ELEMENTS, URL_ATTRIBUTES, link_problem
-
-_TAG = re.compile(r"<\s*([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
-_ATTRIBUTE = re.compile(r"""([^\s=/"'>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+from .html_policy import HTML_ATTRIBUTE, HTML_TAG, link_problem
 
 
 @dataclass(frozen=True)
@@ -219,50 +216,6 @@ def check_tables(parsed: Parsed, path: Path, first_line: int, report: Report) ->
             )
 
 
-# --- raw HTML left open -----------------------------------------------------------
-
-_HTML_OPENING = re.compile(r"<!--|<!\[CDATA\[|<\?|<![A-Za-z]|<\s*[A-Za-z]")
-#: What each opening needs to end it, and what it is called.
-_HTML_CLOSING = {
-    "<!--": ("-->", "an HTML comment"),
-    "<![CDATA[": ("]]>", "a CDATA section"),
-    "<?": ("?>", "a processing instruction (<?...?>)"),
-    "<!": (">", "a declaration (<!...>)"),
-}
-
-
-def check_unclosed_html(parsed: Parsed, path: Path, first_line: int, report: Report) -> None:
-    """Raw HTML opened and never closed (``<!--``, ``<![CDATA[``, ``<?``, ``<!X``)
-    swallows the rest of its block, often to the end of the review; the sanitiser
-    would then drop it all."""
-    for token in parsed.blocks:
-        if token.type != "html_block" or not token.map:
-            continue
-        content, position = token.content, 0
-        while match := _HTML_OPENING.search(content, position):
-            opening = match.group()
-            if opening[-1].isalpha() and not opening.startswith("<!"):  # a tag: skip it
-                tag = _TAG.match(content, match.start())
-                position = tag.end() if tag else match.end()
-                continue
-            kind = opening if opening in _HTML_CLOSING else "<!"
-            closing, what = _HTML_CLOSING[kind]
-            end = content.find(closing, match.start() + 2)
-            if end >= 0:
-                position = end + len(closing)
-                continue
-            report.error(
-                "R224",
-                f"{what} begins here and is never closed with {closing}: all the text"
-                " after it would be lost",
-                path,
-                token.map[0] + first_line + content.count("\n", 0, match.start()),
-                hint=f"close it with {closing} where it should end; to print {kind} as"
-                f" text, write \\{kind}",
-            )
-            break
-
-
 # --- nesting ----------------------------------------------------------------------
 
 _CONTAINERS = ("blockquote", "bullet_list", "ordered_list", "dl", "footnote_block")
@@ -294,7 +247,7 @@ def check_nesting(tokens: list[Token], path: Path, first_line: int, report: Repo
 # --- links and images -------------------------------------------------------------
 
 
-def _check_link(
+def check_link(
     url: str, path: Path, line: int, report: Report, written: str | None = None, where: str = ""
 ) -> None:
     if problem := link_problem(url, written):
@@ -330,7 +283,7 @@ def check_links(parsed: Parsed, path: Path, first_line: int, report: Report) -> 
         source = parsed.lines[line] if line < len(parsed.lines) else ""
         inline = f"]({written}" in source or f"](<{written}" in source
         where = "" if inline else _definitions(parsed, href, first_line)
-        _check_link(href, path, line + first_line, report, written, where)
+        check_link(href, path, line + first_line, report, written, where)
 
 
 def check_image_sources(parsed: Parsed, path: Path, first_line: int, report: Report) -> None:
@@ -401,10 +354,10 @@ def _anchor_links(parsed: Parsed) -> Iterator[tuple[str, str, int]]:
 
 
 def _raw_anchor_links(content: str, line: int) -> Iterator[tuple[str, str, int]]:
-    for tag in _TAG.finditer(content):
+    for tag in HTML_TAG.finditer(content):
         if tag.group(1).lower() != "a":
             continue
-        for attribute in _ATTRIBUTE.finditer(tag.group(2)):
+        for attribute in HTML_ATTRIBUTE.finditer(tag.group(2)):
             value = unescape((attribute.group(2) or "").strip("\"'"))
             if attribute.group(1).lower() == "href" and value.startswith("#"):
                 yield value[1:], value[1:], line + content.count("\n", 0, tag.start())
@@ -442,77 +395,3 @@ def check_anchors(
         else:
             continue
         report.error("R223", problem, path, line + first_line, hint=hint)
-
-
-# --- raw HTML ---------------------------------------------------------------------
-
-
-def check_raw_html(parsed: Parsed, path: Path, first_line: int, report: Report) -> None:
-    """Refuse raw HTML that would run code, fetch something or restyle the page."""
-    pieces = [
-        (token.content, token.map[0])
-        for token in parsed.blocks
-        if token.type == "html_block" and token.map
-    ]
-    pieces += [
-        (child.content, line)
-        for child, line in inline_children(parsed)
-        if child.type == "html_inline"
-    ]
-    for content, line in pieces:
-        for match in _TAG.finditer(content):
-            where = line + first_line + content.count("\n", 0, match.start())
-            _check_tag(match.group(1).lower(), match.group(2), path, where, report)
-
-
-def _check_tag(name: str, attributes: str, path: Path, line: int, report: Report) -> None:
-    hint = "remove it; reviews hold text, and the theme does the styling"
-    if name in ("img", "picture", "image"):
-        report.error(
-            "R216",
-            f"raw HTML <{name}> is refused: write images in Markdown, as"
-            " ![description](images/file.png)",
-            path,
-            line,
-            hint="Markdown images are checked and packed into the book; raw ones are not",
-        )
-        return
-    if name in REFUSED_ELEMENTS:
-        report.error("R216", f"raw HTML <{name}> is refused", path, line, hint)
-        return
-    for attribute in _ATTRIBUTE.finditer(attributes):
-        key = attribute.group(1).lower()
-        value = (attribute.group(2) or "").strip("\"'")
-        if key.startswith("on"):
-            report.error(
-                "R216", f"the event handler {key}= on <{name}> is refused", path, line, hint
-            )
-        elif key == "style":
-            report.error("R216", f"the style= attribute on <{name}> is refused", path, line, hint)
-        elif key in URL_ATTRIBUTES:
-            _check_link(value, path, line, report)
-
-
-_VOID_ELEMENTS = frozenset({"br", "hr", "img", "wbr", "col", "area", "input", "meta", "link"})
-#: Elements inside each other, raw HTML included; XML parsers stop at 256.
-MAX_ELEMENT_DEPTH = 4 * MAX_NESTING
-
-
-def check_html_depth(html: str, path: Path, first_line: int, report: Report) -> bool:
-    """Refuse raw HTML nested deeper than any page can show (R211 counts Markdown only)."""
-    depth = deepest = 0
-    for match in re.finditer(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>", html):
-        if match.group(2).lower() in _VOID_ELEMENTS or match.group(3):
-            continue
-        depth += -1 if match.group(1) else 1
-        deepest = max(deepest, depth)
-    if deepest <= MAX_ELEMENT_DEPTH:
-        return True
-    report.error(
-        "R211",
-        f"the text's HTML elements are nested more than {MAX_ELEMENT_DEPTH} deep",
-        path,
-        first_line,
-        hint="remove the raw HTML tags wrapped around each other",
-    )
-    return False
