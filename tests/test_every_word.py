@@ -48,6 +48,7 @@ from pypdf import PdfReader
 from octavo.api import build, load_anthology
 from octavo.diagnostics import Report
 from octavo.errors import ContentError
+from octavo.html_fragment import remove_element
 from octavo.load.html_policy import _TAGS
 from octavo.load.markdown import MarkdownContext, make_parser, render_markdown
 from octavo.render import body_html
@@ -124,19 +125,6 @@ def _local(element: etree._Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _drop(element: etree._Element) -> None:
-    """Remove an element, keeping its tail."""
-    parent = element.getparent()
-    assert parent is not None
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
-
-
 def _unwrap(element: etree._Element) -> None:
     """Replace an element by its content."""
     parent = element.getparent()
@@ -165,9 +153,9 @@ def _reference_tree(markdown: str) -> etree._Element:
     html = REFERENCE.render(markdown)
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     for comment in root.xpath("//comment()"):
-        _drop(comment)
+        remove_element(comment)
     for back in root.xpath(".//a[@class='footnote-backref']"):
-        _drop(back)
+        remove_element(back)
     for call in root.xpath(".//sup[@class='footnote-ref']/a"):
         call.text = (call.text or "").strip("[]").split(":")[0]
     for listing in root.xpath(".//ol[@class='footnotes-list']"):
@@ -199,9 +187,9 @@ def _edition_tree(fragment: etree._Element, prefix: str) -> etree._Element:
             element.set("href", "#" + element.get("href", "")[len(prefix) + 1 :])
     etree.cleanup_namespaces(root)
     for marker in root.xpath(".//*[@role='doc-pagebreak'] | .//span[@class='footnote-number']"):
-        _drop(marker)
+        remove_element(marker)
     for back in root.xpath(".//a[@class='footnote-backref']"):
-        _drop(back)
+        remove_element(back)
     for aside in root.xpath(".//aside[@class='footnote-item']"):
         aside.tag = "li"
     root.tag = "div"
@@ -479,7 +467,7 @@ def reference_words(markdown: str) -> tuple[list[str], list[list[str]]]:
     root = _reference_tree(markdown)
     notes = [text_of(note).split() for note in root.xpath(".//li[@class='footnote-item']")]
     for section in root.xpath(".//section[@class='footnotes']"):
-        _drop(section)
+        remove_element(section)
     return text_of(root).split(), notes
 
 

@@ -129,15 +129,15 @@ def test_code_is_never_hyphenated(make_anthology: MakeAnthology, tmp_path: Path)
 def test_a_table_too_wide_for_its_words_is_marked_column_by_column() -> None:
     from markupsafe import Markup
 
-    from octavo.render.print_tables import wide_tables
+    from octavo.render.print_notes import print_fragment
     from octavo.themes import TableMeasure
 
     row = "".join(f"<td>{'w' * 30}</td>" for _ in range(6)) + "<td>1925</td>"
-    html = wide_tables(Markup(f"<table><tr>{row}</tr></table>"), TableMeasure(70, 95))
+    html = print_fragment(Markup(f"<table><tr>{row}</tr></table>"), TableMeasure(70, 95))
     assert '<table class="wide very-wide">' in html
     assert html.count('class="long-words"') == 6  # the year's column keeps its words
     narrow = Markup("<table><tr><td>1925</td><td>Nosferatu</td></tr></table>")
-    assert wide_tables(narrow, TableMeasure(70, 95)) == narrow
+    assert print_fragment(narrow, TableMeasure(70, 95)) == narrow
 
 
 OVERRIDE_THEME = {

@@ -27,6 +27,20 @@ def parse_html_fragment(html: str) -> lxml_html.HtmlElement:
     return wrapper
 
 
+def remove_element(element: etree._Element) -> None:
+    """Remove ``element`` and what is inside it, keeping the text after it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
 def _local_name(tag: str) -> str:
     return tag.rpartition("}")[2]
 

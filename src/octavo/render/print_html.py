@@ -13,7 +13,6 @@ from ..model import Anthology, Image
 from ..themes import Theme
 from . import body_html, build_time, render_template
 from .print_notes import print_fragment
-from .print_tables import fit_to_page
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ def render_print(
         book=anthology,
         toc=anthology.toc,
         body=lambda body, parent=2: print_fragment(
-            fit_to_page(body_html(body, url_for, parent), theme.table_measure)
+            body_html(body, url_for, parent), theme.table_measure
         ),
         image_url=url_for,
         opening=opening,

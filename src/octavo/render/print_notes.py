@@ -20,7 +20,9 @@ from __future__ import annotations
 from lxml import etree
 from markupsafe import Markup
 
-from ..html_fragment import parse_html_fragment, serialise_children
+from ..html_fragment import parse_html_fragment, remove_element, serialise_children
+from ..themes import TableMeasure
+from .print_tables import fit_to_page
 
 #: Elements kept as they are inside a note: phrasing content.
 _INLINE = frozenset({
@@ -30,15 +32,19 @@ _INLINE = frozenset({
 })  # fmt: skip
 
 
-def print_fragment(html: Markup) -> Markup:
+def print_fragment(html: Markup, measure: TableMeasure | None = None) -> Markup:
     """A body for the print HTML: notes in place, written for an HTML parser.
 
     Every body is parsed and written on its own (:mod:`octavo.html_fragment`), so
-    nothing one review leaves open or empty reaches the next.
+    nothing one review leaves open or empty reaches the next. With the theme's table
+    ``measure``, wide tables and long code are fitted to the page
+    (:mod:`.print_tables`) first, so that a table in a note is marked too.
     """
     if not str(html).strip():
         return html
     wrapper = parse_html_fragment(str(html))
+    if measure is not None:
+        fit_to_page(wrapper, measure)
     if "footnote-ref" in str(html):
         _notes_in_place(wrapper)
     return Markup(serialise_children(wrapper, for_html=True))
@@ -48,7 +54,7 @@ def _notes_in_place(wrapper: etree._Element) -> None:
     notes: dict[str, etree._Element] = {}
     for item in wrapper.iterfind(".//li[@class='footnote-item']"):
         for back in list(item.iterfind(".//a[@class='footnote-backref']")):
-            _drop(back)
+            remove_element(back)
         notes["#" + item.get("id", "")] = item
     numbers = {href: str(number) for number, href in enumerate(notes, start=1)}
     placed: set[str] = set()
@@ -83,21 +89,7 @@ def _notes_in_place(wrapper: etree._Element) -> None:
                 last = note
     for element in list(wrapper.iter("hr", "section")):
         if element.get("class") in ("footnotes-sep", "footnotes"):
-            _drop(element)
-
-
-def _drop(element: etree._Element) -> None:
-    """Remove ``element`` and what is inside it, keeping the text after it."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
+            remove_element(element)
 
 
 def _inside_note(element: etree._Element) -> bool:

@@ -19,11 +19,7 @@ After layout the build still checks that no word lies outside the text block (B4
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
-from lxml import html as lxml_html
-from markupsafe import Markup
 
 from ..themes import TableMeasure
 
@@ -33,65 +29,31 @@ _PADDING = 2
 _CROWDED = 0.8
 
 
-def fit_to_page(html: Markup, measure: TableMeasure) -> Markup:
-    """The review's HTML with its wide tables marked and its long inline code breakable."""
-    return wide_tables(long_code(html), measure)
+def fit_to_page(wrapper: etree._Element, measure: TableMeasure) -> None:
+    """Mark the wide tables of a review's parsed HTML; make its long inline code breakable."""
+    _break_long_code(wrapper)
+    for table in wrapper.iter("table"):
+        for element, name in _marks(table, measure):
+            names = element.get("class")
+            element.set("class", f"{names} {name}" if names else name)
 
 
 #: Inline code this long may need to break; shorter code moves to the next line whole.
 LONG_CODE = 24
-_LONG_CODE = re.compile(rf"(?<!<pre>)<code>(?=[^<]{{{LONG_CODE},}}</code>)")
 
 
-def long_code(html: Markup) -> Markup:
+def _break_long_code(wrapper: etree._Element) -> None:
     """A break opportunity (``<wbr>``) before each long inline code.
 
     WeasyPrint 70 does not break inside an inline element glued to the text before it
     (``(`name`)``, or the review's first words, see :func:`print_html.opening`), even
     with ``overflow-wrap: anywhere``: the whole run goes into the margin.
     """
-    if "<code>" not in html:
-        return html
-    return Markup(_LONG_CODE.sub("<wbr><code>", str(html)))
-
-
-def wide_tables(html: Markup, measure: TableMeasure) -> Markup:
-    """The review's HTML with each table too wide for ``measure`` marked.
-
-    The classes are written into the start tags of the HTML as it is (the fragment is
-    parsed only to be measured), so nothing else in it changes.
-    """
-    if "<table" not in html:
-        return html
-    wrapper = lxml_html.fragment_fromstring(str(html), create_parent="div")
-    elements = list(wrapper.iter("table", "th", "td"))
-    tags = list(_TAG.finditer(str(html)))
-    if len(tags) != len(elements):
-        return html  # markup the parser reads otherwise than it looks: left as it is
-    position = {id(element): number for number, element in enumerate(elements)}
-    classes: dict[int, list[str]] = {}
-    for table in wrapper.iter("table"):
-        for element, name in _marks(table, measure):
-            classes.setdefault(position[id(element)], []).append(name)
-    if not classes:
-        return html
-    text = str(html)
-    for number in sorted(classes, reverse=True):
-        tag = tags[number]
-        marked = _with_class(tag.group(0), " ".join(classes[number]))
-        text = text[: tag.start()] + marked + text[tag.end() :]
-    return Markup(text)
-
-
-_TAG = re.compile(r"<(?:table|th|td)\b[^>]*>", re.IGNORECASE)
-_CLASS = re.compile(r"""(\sclass=)(["'])(.*?)\2""", re.IGNORECASE)
-
-
-def _with_class(tag: str, name: str) -> str:
-    if _CLASS.search(tag):
-        return _CLASS.sub(lambda m: f"{m[1]}{m[2]}{m[3]} {name}{m[2]}", tag, count=1)
-    end = -2 if tag.endswith("/>") else -1
-    return f'{tag[:end]} class="{name}"{tag[end:]}'
+    for code in list(wrapper.iter("code")):
+        parent = code.getparent()
+        in_block = parent is not None and parent.tag == "pre"
+        if not in_block and not len(code) and len(code.text or "") >= LONG_CODE:
+            code.addprevious(etree.Element("wbr"))
 
 
 def _marks(table: etree._Element, measure: TableMeasure) -> list[tuple[etree._Element, str]]:
