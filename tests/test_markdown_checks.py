@@ -289,3 +289,29 @@ def test_an_image_without_a_file_says_so_once(
     error = only_error(make_anthology, f"Text,\nand {image} here.\n")
     assert (error.code, error.line) == ("R207", BODY + 1)
     assert error.message.startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("link", "why"),
+    [
+        ("<https://../>", "has an empty part between dots"),
+        ("[x](https://a..example/)", "has an empty part between dots"),
+        ("[x](http://)", "names no host"),
+        ("[x](https://example.com:port/)", "cannot be read as an address"),
+    ],
+)
+def test_a_web_address_e_readers_refuse_is_refused_with_its_line(
+    make_anthology: MakeAnthology, link: str, why: str
+) -> None:
+    error = only_error(make_anthology, f"Intro.\n\nSee {link} here.\n")
+    assert (error.code, error.line) == ("R215", BODY + 2)
+    assert "is not a web address" in error.message
+    assert why in error.message
+
+
+def test_web_addresses_a_reader_accepts_are_kept(make_anthology: MakeAnthology) -> None:
+    body = (
+        "<https://example.com.> [b](HTTPS://Example.org:8080/a?b#c) [c](https://[::1]/x)"
+        " [d](https://xn--mnchen-3ya.de/)\n"
+    )
+    assert errors(make_anthology, body) == []

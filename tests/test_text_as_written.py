@@ -104,3 +104,24 @@ def test_the_opening_words_keep_the_space_before_what_follows() -> None:
     assert str(opening(Markup("<p>One\ntwo three four five</p>"))) == (
         '<p><span class="opening">One\ntwo three four</span> five</p>'
     )
+
+
+def test_a_block_the_html_parser_leaves_inside_inline_markup_becomes_a_span(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    from octavo.api import build
+
+    from .conftest import epubcheck_messages
+
+    source = (
+        "<table><tr><td>\n<pre>\n**Hello**,\n\n_world_.\n</pre>\n</td></tr></table>\n\n"
+        "<div><span>before<div>in a div</div><hr/>after</span></div>\n"
+    )
+    html = body_of(make_anthology, source).body.html
+    assert '<span class="raw-p"><em>world</em>.\n</span>' in html
+    assert '<span>before<span class="raw-div">in a div</span>after</span>' in html
+    review = f"---\ntitle: Alpha\nreviewer: Ann Critic\n---\n\n{source}"
+    root = make_anthology({"reviews/alpha.md": review, "reviews/beta.md": None}, folder="built")
+    built = build(root, tmp_path / "out", formats=("epub",))
+    (epub,) = [output.path for output in built.outputs]
+    assert epubcheck_messages(epub) == []

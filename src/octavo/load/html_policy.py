@@ -7,8 +7,12 @@ sanitiser (nh3) then removes whatever they missed, as a second line of defence.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import nh3
+from lxml import etree
+
+from ..html_fragment import remove_element
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn",
@@ -63,6 +67,10 @@ def link_problem(url: str, written: str | None = None) -> str | None:
     shown = (url if written is None else written).strip()[:60]
     if not target:
         return "the link's target is empty: it leads nowhere"
+    if target.lower().startswith(("http:", "https:")):
+        if problem := _web_address_problem(target):
+            return f"the link '{shown}' is not a web address: {problem}"
+        return None
     if target.startswith("#") or target.lower().startswith(_LINK_SCHEMES):
         return None
     if match := re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", target):
@@ -71,6 +79,21 @@ def link_problem(url: str, written: str | None = None) -> str | None:
         f"the link '{shown}' points at a file: a book can only link to web"
         " addresses and to #anchors"
     )
+
+
+def _web_address_problem(url: str) -> str | None:
+    """What keeps an http(s) URL from being valid (e-readers and EPUBCheck refuse it)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number raises)
+    except ValueError:
+        return "it cannot be read as an address (a port that is not a number?)"
+    host = parts.hostname or ""
+    if not host:
+        return "it names no host (write it as https://example.com/...)"
+    if ":" not in host and "" in host.split(".")[:-1]:  # an IPv6 address has colons
+        return f"the host '{host}' has an empty part between dots"
+    return None
 
 
 def sanitise(html: str) -> str:
@@ -87,3 +110,45 @@ def sanitise(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+#: Elements that may hold only phrasing content (text and inline elements).
+_PHRASING_ONLY = frozenset({
+    "p", "pre", "span", "em", "strong", "b", "i", "u", "s", "small", "sub", "sup", "code",
+    "kbd", "samp", "var", "mark", "q", "cite", "abbr", "dfn", "time", "bdi", "bdo",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+})  # fmt: skip
+#: Elements that are blocks: an HTML parser leaves them inside the elements above
+#: (``<pre><p>``, ``<span><div>``), where XHTML forbids them.
+_BLOCKS = frozenset({
+    "blockquote", "caption", "dd", "div", "dl", "dt", "figcaption", "figure", "h1", "h2",
+    "h3", "h4", "h5", "h6", "li", "ol", "p", "pre", "section", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul",
+})  # fmt: skip
+
+
+def inline_within_phrasing(root: etree._Element) -> None:
+    """Make a block inside an element that holds only text a span, keeping its words.
+
+    Raw HTML read as HTML can leave ``<p>`` inside ``<pre>`` or a ``<div>`` inside a
+    ``<span>``; an e-reader's XHTML refuses that (EPUBCheck RSC-005). Each such block
+    becomes ``<span class="raw-<tag>">`` (a rule inside one is dropped): the text
+    stays, the block's shape does not.
+    """
+
+    def walk(element: etree._Element, phrasing: bool) -> None:
+        for child in list(element):
+            if not isinstance(child.tag, str):
+                continue
+            if phrasing and child.tag == "hr":
+                remove_element(child)
+                continue
+            if phrasing and child.tag in _BLOCKS:
+                names = " ".join(filter(None, [f"raw-{child.tag}", child.get("class")]))
+                for name in [n for n in child.attrib if n not in ("id", "lang", "dir", "title")]:
+                    del child.attrib[name]
+                child.tag = "span"
+                child.set("class", names)
+            walk(child, phrasing or child.tag in _PHRASING_ONLY)
+
+    walk(root, False)

@@ -32,7 +32,7 @@ from ..html_fragment import parse_html_fragment, serialise_children
 from ..limits import MAX_NESTING
 from ..model import Body, Image
 from ..resources import Resolver
-from .html_policy import sanitise
+from .html_policy import inline_within_phrasing, sanitise
 from .markdown_checks import (
     check_anchors,
     check_footnotes,
@@ -266,6 +266,7 @@ def _finish(clean_html: str, doc_id: str, images: dict[str, Image]) -> tuple[str
     for back in wrapper.iterfind(".//a[@class='footnote-backref']"):
         back.text = "↩"
         back.set("title", "Back to the text")
+    inline_within_phrasing(wrapper)
     _normalise_prose(wrapper)
     words = len(wrapper.text_content().split())
     return serialise_children(wrapper), words
