@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import hashlib
-import io
 import multiprocessing
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,70 +34,11 @@ from ..render.print_html import PrintDocument
 from ..render.print_split import PrintSplit
 from ..resources import Resolver
 from .pdf_cache import PdfCache
-from .pdf_pages import BLANK, PageRecord, starts_from_records
+from .pdf_merge import LaidOut, merge
+from .pdf_pages import starts_from_records
 from .pdf_sides import OtherSize, flip, movable
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class _Laid:
-    """One document, laid out and written by a worker: plain data for the parent."""
-
-    name: str
-    pdf: bytes
-    records: list[PageRecord]
-    #: per page: [(anchor name, x, y)] in CSS pixels from the top left
-    anchors: list[list[tuple[str, float, float]]]
-    #: per page: [(level, label, x, y, state)]
-    bookmarks: list[list[tuple[int, str, float, float, str]]]
-    heights: list[float]  #: each page's height in CSS pixels
-    warnings: list[str] = field(default_factory=list)
-    low_resolution: list[tuple[Path, int]] = field(default_factory=list)
-    #: pages with words outside the text block: (page index, id of the review or page)
-    outside: list[tuple[int, str | None]] = field(default_factory=list)
-    error: tuple[str, str | None, str | None] | None = None  #: message, hint, code
-    cached: bool = False  #: read from the cache, not laid out
-
-    def meta(self, start: int) -> dict[str, Any]:
-        """Everything but the PDF, as JSON-ready data for the cache."""
-        return {
-            "name": self.name,
-            "start": start,
-            "records": [[r.printed, r.anchor, r.before] for r in self.records],
-            "anchors": self.anchors,
-            "bookmarks": self.bookmarks,
-            "heights": self.heights,
-            "warnings": self.warnings,
-            "low_resolution": [[str(path), dpi] for path, dpi in self.low_resolution],
-            "outside_text_block": [[page, owner] for page, owner in self.outside],
-        }
-
-    @classmethod
-    def from_cache(cls, data: bytes, meta: dict[str, Any]) -> _Laid:
-        return cls(
-            name=str(meta["name"]),
-            pdf=data,
-            records=[
-                PageRecord((int(p[0]), bool(p[1])) if p else None, anchor, before)
-                for p, anchor, before in meta["records"]
-            ],
-            anchors=[
-                [(str(n), float(x), float(y)) for n, x, y in page] for page in meta["anchors"]
-            ],
-            bookmarks=[
-                [(int(lv), str(lb), float(x), float(y), str(st)) for lv, lb, x, y, st in page]
-                for page in meta["bookmarks"]
-            ],
-            heights=[float(h) for h in meta["heights"]],
-            warnings=[str(w) for w in meta["warnings"]],
-            low_resolution=[(Path(p), int(d)) for p, d in meta["low_resolution"]],
-            outside=[
-                (int(page), None if owner is None else str(owner))
-                for page, owner in meta["outside_text_block"]
-            ],
-            cached=True,
-        )
 
 
 @dataclass(frozen=True)
@@ -153,7 +92,7 @@ def render_parallel(
         continued=first.continued,
     )
     started = time.monotonic()
-    laid: dict[str, _Laid] = {}
+    laid: dict[str, LaidOut] = {}
     with context.Pool(jobs) as pool:
         pages = 0
         for done, result in enumerate(pool.imap_unordered(_lay_out, chunks), start=1):
@@ -212,14 +151,14 @@ def render_parallel(
         _store(cache, job, laid[job.name], start)
     cache.prune()
     progress("Merging the PDF")
-    order: list[tuple[_Laid, int]] = [(front, 0)]
+    order: list[tuple[LaidOut, int]] = [(front, 0)]
     order += [(laid[job.name], 0) for job in chunks]
     if "back" in laid:
         order.append((laid["back"], 1 if back_left else 0))
     outside = {name: set(names) for name, names in first.outside.items()}
     dates = {} if first.front_dates else first.dates
     continued = {job.name for job in chunks if job.continued}
-    data, records, firsts = _merge(order, outside, continued, identifier, dates)
+    data, records, firsts = merge(order, outside, continued, identifier, dates)
     warnings = [w for result, _ in order for w in result.warnings]
     low = [item for result, _ in order for item in result.low_resolution]
     overflows = [
@@ -231,13 +170,13 @@ def render_parallel(
     return data, len(records), starts_from_records(records), warnings, low, overflows
 
 
-def _from_cache(job: _Job) -> _Laid | None:
+def _from_cache(job: _Job) -> LaidOut | None:
     cache: PdfCache = _shared["cache"]
     hit = cache.load(job.key)
-    return _Laid.from_cache(*hit) if hit else None
+    return LaidOut.from_cache(*hit) if hit else None
 
 
-def _store(cache: PdfCache, job: _Job, result: _Laid, start: int) -> None:
+def _store(cache: PdfCache, job: _Job, result: LaidOut, start: int) -> None:
     cache.used.add(job.key)
     if not result.cached and result.error is None:
         cache.store(job.key, result.pdf, result.meta(start))
@@ -253,13 +192,13 @@ def _chunk_starts(counts: list[int], continued: tuple[bool, ...]) -> list[int]:
     return starts
 
 
-def _raise(result: _Laid) -> None:
+def _raise(result: LaidOut) -> None:
     if result.error is not None:
         message, hint, code = result.error
         raise BuildError(message, hint=hint, code=code)
 
 
-def _lay_out(job: _Job) -> _Laid:
+def _lay_out(job: _Job) -> LaidOut:
     """In a worker: lay out one document and write its PDF."""
     from .pdf import Abandoned, render_pdf_pages
 
@@ -278,7 +217,7 @@ def _lay_out(job: _Job) -> _Laid:
             before = _counts_before(job)
             if before is None:
                 _post(job, -2)
-                return _Laid(job.name, b"", [], [], [], [], error=("abandoned", None, "abandoned"))
+                return LaidOut.failed(job.name, "abandoned", None, "abandoned")
             start = _chunk_starts([*before, len(cached.records)], _shared["continued"])[-1]
             if start == _cache_start(job):
                 _post(job, len(cached.records))
@@ -297,10 +236,10 @@ def _lay_out(job: _Job) -> _Laid:
                 rendered, data, warnings, low = render_pdf_pages(part, _shared["resolver"])
     except Abandoned:
         _post(job, -2)  # a piece of a part posts its count late: those after it give up
-        return _Laid(job.name, b"", [], [], [], [], error=("abandoned", None, "abandoned"))
+        return LaidOut.failed(job.name, "abandoned", None, "abandoned")
     except BuildError as error:
         _post(job, -2)  # those waiting for this count give up
-        return _Laid(job.name, b"", [], [], [], [], error=(error.message, error.hint, error.code))
+        return LaidOut.failed(job.name, error.message, error.hint, error.code)
     finally:
         # A worker lays out several parts: it starts each without the last one's pages.
         # (Turning the cyclic collector off while laying out was about 10 % faster and
@@ -317,7 +256,7 @@ def _lay_out(job: _Job) -> _Laid:
         [(level, label, point[0], point[1], state) for level, label, point, state in page.bookmarks]
         for page in rendered.pages
     ]
-    return _Laid(
+    return LaidOut(
         name=job.name,
         pdf=data,
         records=page_records(rendered.pages),
@@ -424,116 +363,6 @@ class _counter_moved:
 
         layout.make_margin_boxes = self.original
         layout_page.set_page_type_computed_styles = self.original_styles
-
-
-def _merge(
-    order: list[tuple[_Laid, int]],
-    outside: dict[str, set[str]],
-    continued: set[str],
-    identifier: str,
-    dates: dict[str, str],
-) -> tuple[bytes, list[PageRecord], list[int]]:
-    """One PDF from the laid-out documents, with blank pages where one pass has them,
-    its pages' records, and where each document's page 0 falls in it (skipped or not).
-
-    qpdf (through pikepdf) copies the pages, each document's fonts and images once,
-    and writes object streams: about 0.6 s for 2,900 pages, where pypdf took 4 s.
-    """
-    import warnings
-
-    import pikepdf
-
-    merged = pikepdf.new()
-    records: list[PageRecord] = []
-    destinations: dict[str, tuple[int, float, float]] = {}
-    bookmarks: list[tuple[int, str, int, float, float, str]] = []
-    heights: list[float] = []
-    sources: list[pikepdf.Pdf] = []  # open until the merged file is written
-    firsts: list[int] = []
-    for number, (result, skip) in enumerate(order):
-        source = pikepdf.open(io.BytesIO(result.pdf))
-        sources.append(source)
-        opens_a_part = result.name != "back" and result.name not in continued
-        if number > 0 and len(records) % 2 == 1 and not skip and opens_a_part:
-            # a part opens on a right-hand page: one pass leaves the verso blank
-            template = merged.pages[-1]
-            box = template.mediabox
-            blank = merged.add_blank_page(page_size=(float(box[2]), float(box[3])))
-            for name in ("/TrimBox", "/BleedBox", "/MediaBox"):
-                if name in template.obj:
-                    blank.obj[name] = pikepdf.Array(list(template.obj[name]))
-            records.append(BLANK)
-            heights.append(heights[-1])
-        firsts.append(len(records) - skip)
-        with warnings.catch_warnings():
-            # the documents' own named destinations are not wanted: they are made
-            # below from the anchors, without the stand-ins
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-            for index in range(skip, len(source.pages)):
-                merged.pages.append(source.pages[index])
-                page = len(records)
-                records.append(result.records[index])
-                heights.append(result.heights[index])
-                for name, x, y in result.anchors[index]:
-                    if name in outside.get(result.name, ()):
-                        continue  # a stand-in for an element another document holds
-                    destinations.setdefault(name, (page, x, y))
-                for level, label, x, y, state in result.bookmarks[index]:
-                    bookmarks.append((level, label, page, x, y, state))
-    scale = 0.75  # CSS pixels to PDF points
-    if destinations:
-        tree = pikepdf.NameTree.new(merged)
-        for name in sorted(destinations):
-            page, x, y = destinations[name]
-            top = (heights[page] - y) * scale
-            target = [merged.pages[page].obj, pikepdf.Name.XYZ, x * scale, top, 0]
-            tree[name] = pikepdf.Array(target)
-        merged.Root.Names = pikepdf.Dictionary(Dests=tree.obj)
-    if bookmarks:
-        with merged.open_outline() as outline:
-            parents: list[tuple[int, pikepdf.OutlineItem]] = []
-            for level, label, page, x, y, state in bookmarks:
-                while parents and parents[-1][0] >= level:
-                    parents.pop()
-                item = pikepdf.OutlineItem(
-                    label, page, "XYZ", left=x * scale, top=(heights[page] - y) * scale, zoom=0
-                )
-                item.is_closed = state == "closed"
-                (parents[-1][1].children if parents else outline.root).append(item)
-                parents.append((level, item))
-    first = sources[0]
-    for key in ("/Lang", "/OutputIntents", "/Metadata", "/MarkInfo", "/ViewerPreferences"):
-        if key in first.Root:
-            value = first.Root[key]
-            if isinstance(value, pikepdf.String):
-                merged.Root[key] = pikepdf.String(bytes(value))
-            else:  # a dictionary or array may hold objects of its document: copy them too
-                indirect = value if value.is_indirect else first.make_indirect(value)
-                merged.Root[key] = merged.copy_foreign(indirect)
-    information = {str(key): str(value) for key, value in first.docinfo.items()}
-    for field_name, key in (("created", "/CreationDate"), ("modified", "/ModDate")):
-        if field_name in dates:  # the build's dates, written as WeasyPrint writes them
-            information[key] = _pdf_date(dates[field_name])
-    for name, text in information.items():
-        merged.docinfo[name] = text
-    digest = hashlib.md5(identifier.encode("utf-8"), usedforsecurity=False).digest()
-    merged.trailer.ID = pikepdf.Array([pikepdf.String(digest), pikepdf.String(digest)])
-    output = io.BytesIO()
-    merged.save(
-        output,
-        static_id=True,  # keep the /ID set above
-        fix_metadata_version=False,  # the first document's XMP as it is
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
-    )
-    for source in sources:
-        source.close()
-    return output.getvalue(), records, firsts
-
-
-def _pdf_date(w3c: str) -> str:
-    from weasyprint.pdf import _w3c_date_to_pdf
-
-    return str(_w3c_date_to_pdf(w3c, "date"))
 
 
 def worker_count(jobs: int | None) -> int:

@@ -1,0 +1,193 @@
+"""Documents laid out apart, and the one PDF they are merged into.
+
+A worker of :mod:`octavo.write.pdf_parallel` returns a :class:`LaidOut`: the PDF of
+its piece of the book and, as plain data, what the merge needs of each page (its
+record, anchors, bookmarks, height) and what the build reports (warnings, pictures
+below 300 ppi, words outside the text block). The same data goes into the cache.
+:func:`merge` then makes one PDF of them, as a single pass would have made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .pdf_pages import BLANK, PageRecord
+
+
+@dataclass
+class LaidOut:
+    """One document, laid out and written by a worker: plain data for the parent."""
+
+    name: str
+    pdf: bytes
+    records: list[PageRecord]
+    #: per page: [(anchor name, x, y)] in CSS pixels from the top left
+    anchors: list[list[tuple[str, float, float]]]
+    #: per page: [(level, label, x, y, state)]
+    bookmarks: list[list[tuple[int, str, float, float, str]]]
+    heights: list[float]  #: each page's height in CSS pixels
+    warnings: list[str] = field(default_factory=list)
+    low_resolution: list[tuple[Path, int]] = field(default_factory=list)
+    #: pages with words outside the text block: (page index, id of the review or page)
+    outside: list[tuple[int, str | None]] = field(default_factory=list)
+    error: tuple[str, str | None, str | None] | None = None  #: message, hint, code
+    cached: bool = False  #: read from the cache, not laid out
+
+    @classmethod
+    def failed(cls, name: str, message: str, hint: str | None, code: str | None) -> LaidOut:
+        """A document that could not be laid out: the error, and no pages."""
+        return cls(name, b"", [], [], [], [], error=(message, hint, code))
+
+    def meta(self, start: int) -> dict[str, Any]:
+        """Everything but the PDF, as JSON-ready data for the cache."""
+        return {
+            "name": self.name,
+            "start": start,
+            "records": [[r.printed, r.anchor, r.before] for r in self.records],
+            "anchors": self.anchors,
+            "bookmarks": self.bookmarks,
+            "heights": self.heights,
+            "warnings": self.warnings,
+            "low_resolution": [[str(path), dpi] for path, dpi in self.low_resolution],
+            "outside_text_block": [[page, owner] for page, owner in self.outside],
+        }
+
+    @classmethod
+    def from_cache(cls, data: bytes, meta: dict[str, Any]) -> LaidOut:
+        return cls(
+            name=str(meta["name"]),
+            pdf=data,
+            records=[
+                PageRecord((int(p[0]), bool(p[1])) if p else None, anchor, before)
+                for p, anchor, before in meta["records"]
+            ],
+            anchors=[
+                [(str(n), float(x), float(y)) for n, x, y in page] for page in meta["anchors"]
+            ],
+            bookmarks=[
+                [(int(lv), str(lb), float(x), float(y), str(st)) for lv, lb, x, y, st in page]
+                for page in meta["bookmarks"]
+            ],
+            heights=[float(h) for h in meta["heights"]],
+            warnings=[str(w) for w in meta["warnings"]],
+            low_resolution=[(Path(p), int(d)) for p, d in meta["low_resolution"]],
+            outside=[
+                (int(page), None if owner is None else str(owner))
+                for page, owner in meta["outside_text_block"]
+            ],
+            cached=True,
+        )
+
+
+def merge(
+    order: list[tuple[LaidOut, int]],
+    outside: dict[str, set[str]],
+    continued: set[str],
+    identifier: str,
+    dates: dict[str, str],
+) -> tuple[bytes, list[PageRecord], list[int]]:
+    """One PDF from the laid-out documents, with blank pages where one pass has them,
+    its pages' records, and where each document's page 0 falls in it (skipped or not).
+
+    qpdf (through pikepdf) copies the pages, each document's fonts and images once,
+    and writes object streams: about 0.6 s for 2,900 pages, where pypdf took 4 s.
+    """
+    import warnings
+
+    import pikepdf
+
+    merged = pikepdf.new()
+    records: list[PageRecord] = []
+    destinations: dict[str, tuple[int, float, float]] = {}
+    bookmarks: list[tuple[int, str, int, float, float, str]] = []
+    heights: list[float] = []
+    sources: list[pikepdf.Pdf] = []  # open until the merged file is written
+    firsts: list[int] = []
+    for number, (result, skip) in enumerate(order):
+        source = pikepdf.open(io.BytesIO(result.pdf))
+        sources.append(source)
+        opens_a_part = result.name != "back" and result.name not in continued
+        if number > 0 and len(records) % 2 == 1 and not skip and opens_a_part:
+            # a part opens on a right-hand page: one pass leaves the verso blank
+            template = merged.pages[-1]
+            box = template.mediabox
+            blank = merged.add_blank_page(page_size=(float(box[2]), float(box[3])))
+            for name in ("/TrimBox", "/BleedBox", "/MediaBox"):
+                if name in template.obj:
+                    blank.obj[name] = pikepdf.Array(list(template.obj[name]))
+            records.append(BLANK)
+            heights.append(heights[-1])
+        firsts.append(len(records) - skip)
+        with warnings.catch_warnings():
+            # the documents' own named destinations are not wanted: they are made
+            # below from the anchors, without the stand-ins
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            for index in range(skip, len(source.pages)):
+                merged.pages.append(source.pages[index])
+                page = len(records)
+                records.append(result.records[index])
+                heights.append(result.heights[index])
+                for name, x, y in result.anchors[index]:
+                    if name in outside.get(result.name, ()):
+                        continue  # a stand-in for an element another document holds
+                    destinations.setdefault(name, (page, x, y))
+                for level, label, x, y, state in result.bookmarks[index]:
+                    bookmarks.append((level, label, page, x, y, state))
+    scale = 0.75  # CSS pixels to PDF points
+    if destinations:
+        tree = pikepdf.NameTree.new(merged)
+        for name in sorted(destinations):
+            page, x, y = destinations[name]
+            top = (heights[page] - y) * scale
+            target = [merged.pages[page].obj, pikepdf.Name.XYZ, x * scale, top, 0]
+            tree[name] = pikepdf.Array(target)
+        merged.Root.Names = pikepdf.Dictionary(Dests=tree.obj)
+    if bookmarks:
+        with merged.open_outline() as outline:
+            parents: list[tuple[int, pikepdf.OutlineItem]] = []
+            for level, label, page, x, y, state in bookmarks:
+                while parents and parents[-1][0] >= level:
+                    parents.pop()
+                item = pikepdf.OutlineItem(
+                    label, page, "XYZ", left=x * scale, top=(heights[page] - y) * scale, zoom=0
+                )
+                item.is_closed = state == "closed"
+                (parents[-1][1].children if parents else outline.root).append(item)
+                parents.append((level, item))
+    first = sources[0]
+    for key in ("/Lang", "/OutputIntents", "/Metadata", "/MarkInfo", "/ViewerPreferences"):
+        if key in first.Root:
+            value = first.Root[key]
+            if isinstance(value, pikepdf.String):
+                merged.Root[key] = pikepdf.String(bytes(value))
+            else:  # a dictionary or array may hold objects of its document: copy them too
+                indirect = value if value.is_indirect else first.make_indirect(value)
+                merged.Root[key] = merged.copy_foreign(indirect)
+    information = {str(key): str(value) for key, value in first.docinfo.items()}
+    for field_name, key in (("created", "/CreationDate"), ("modified", "/ModDate")):
+        if field_name in dates:  # the build's dates, written as WeasyPrint writes them
+            information[key] = _pdf_date(dates[field_name])
+    for name, text in information.items():
+        merged.docinfo[name] = text
+    digest = hashlib.md5(identifier.encode("utf-8"), usedforsecurity=False).digest()
+    merged.trailer.ID = pikepdf.Array([pikepdf.String(digest), pikepdf.String(digest)])
+    output = io.BytesIO()
+    merged.save(
+        output,
+        static_id=True,  # keep the /ID set above
+        fix_metadata_version=False,  # the first document's XMP as it is
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )
+    for source in sources:
+        source.close()
+    return output.getvalue(), records, firsts
+
+
+def _pdf_date(w3c: str) -> str:
+    from weasyprint.pdf import _w3c_date_to_pdf
+
+    return str(_w3c_date_to_pdf(w3c, "date"))
