@@ -12,17 +12,10 @@ from typer.testing import CliRunner
 from octavo.api import build, load_anthology
 from octavo.cli import app
 from octavo.errors import ContentError
-from octavo.importers.common import (
-    RECORD_NAME,
-    Entry,
-    FrontValue,
-    ImportResult,
-    Reading,
-    render_entry,
-    source_path,
-    write_entries,
-)
+from octavo.importers.common import RECORD_NAME, Entry, FrontValue, Reading
 from octavo.importers.markup import html_to_markdown
+from octavo.importers.sources import source_path
+from octavo.importers.writing import ImportResult, render_entry, write_entries
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 

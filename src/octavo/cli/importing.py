@@ -2,7 +2,7 @@
 
 One sub-command per kind of source. Each reads every source first (and stops, writing
 nothing, on any error), then writes review files into ``--to`` with the import
-record that keeps hand edits safe (see :mod:`octavo.importers.common`), and prints
+record that keeps hand edits safe (see :mod:`octavo.importers.writing`), and prints
 what it created, updated, left unchanged, skipped and passed over.
 """
 
@@ -16,7 +16,8 @@ import typer
 from rich.console import Console
 
 from ..errors import UsageError
-from ..importers.common import ImportResult, Passed
+from ..importers.common import Passed
+from ..importers.writing import ImportResult
 from ..model import KINDS
 from . import import_app
 from .support import Debug, run
@@ -130,7 +131,7 @@ def import_text_command(
     """Convert plain-text reviews (body, title line, sign-off) into film review files."""
 
     def do_import() -> ImportResult:
-        from ..importers.common import source_path
+        from ..importers.sources import source_path
         from ..importers.text import import_text
 
         return import_text([source_path(item) for item in source], to, force=force)

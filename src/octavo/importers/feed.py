@@ -36,19 +36,10 @@ import feedparser
 from bs4 import BeautifulSoup
 
 from ..diagnostics import Diagnostic, Report
-from .common import (
-    Entry,
-    FrontValue,
-    ImportFailed,
-    ImportResult,
-    Passed,
-    Reading,
-    images_note,
-    read_source,
-    read_sources,
-    write_entries,
-)
+from .common import Entry, FrontValue, ImportFailed, Passed, Reading, images_note
 from .markup import html_to_markdown
+from .sources import read_source, read_sources
+from .writing import ImportResult, write_entries
 
 __all__ = ["import_feed", "read_feed"]
 

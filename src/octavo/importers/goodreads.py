@@ -37,19 +37,16 @@ from .common import (
     BadValue,
     Entry,
     FrontValue,
-    ImportResult,
     Reading,
     bad_value,
     date_of,
     images_note,
-    read_csv,
-    read_sources,
-    reviewed_row,
     split_list,
-    write_entries,
     year_of,
 )
 from .markup import html_to_markdown
+from .sources import read_csv, read_sources, reviewed_row
+from .writing import ImportResult, write_entries
 
 __all__ = ["import_goodreads", "read_goodreads"]
 

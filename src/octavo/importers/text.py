@@ -55,7 +55,7 @@ to fix the file; nothing is guessed beyond these rules. :func:`import_text` also
 refuses text that is not UTF-8 (``I504``), a file it cannot read (``I507``) and a
 folder without ``.txt`` files (``I519``), all before it writes anything.
 
-Writing follows every importer (see :mod:`octavo.importers.common`): the record file
+Writing follows every importer (see :mod:`octavo.importers.writing`): the record file
 in the output folder, ``-2``, ``-3``... for a second review of the same title, and a
 file edited by hand, or not written by octavo import, left alone unless ``force``.
 (Before the record, an existing file was refused with ``I505`` and two inputs with
@@ -72,15 +72,8 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, Report
 from ..errors import ContentError
-from .common import (
-    Entry,
-    ImportFailed,
-    ImportResult,
-    Reading,
-    render_entry,
-    slug_for,
-    write_entries,
-)
+from .common import Entry, ImportFailed, Reading, slug_for
+from .writing import ImportResult, render_entry, write_entries
 
 __all__ = [
     "ImportedReview",

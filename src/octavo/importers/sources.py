@@ -1,0 +1,199 @@
+"""Reading an importer's sources: local files only, UTF-8, CSV with the columns it needs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, Report
+from ..errors import ContentError
+from .common import ImportFailed, Passed, Reading
+
+# ---------------------------------------------------------------------------
+# Sources
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def source_path(source: str | Path) -> Path:
+    """``source`` as a local path; a web address is refused (``I508``).
+
+    Importers read local files only: fetching a feed or an export is the user's
+    choice to make with their own tools, not something an import does behind
+    their back.
+    """
+    text = str(source)
+    if isinstance(source, str) and _URL.match(text):
+        scheme = text.split(":", 1)[0].lower()
+        raise ImportFailed.single(
+            Diagnostic(
+                "I508",
+                f"'{text}' is a web address ({scheme}:): octavo import reads local files only"
+                " and never fetches anything",
+                hint="download the file first (e.g. curl -o feed.xml URL), then import the"
+                " downloaded file",
+            )
+        )
+    return Path(text)
+
+
+def read_source(path: Path) -> bytes:
+    """The bytes of a source file; a file that cannot be read is ``I509``."""
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "it is a folder, not a file")
+        return path.read_bytes()
+    except OSError as error:
+        raise ImportFailed.single(
+            Diagnostic(
+                "I509",
+                f"cannot read the file: {error.strerror or error}",
+                path=path,
+                hint="check the file's name and that you may read it",
+            )
+        ) from error
+
+
+def decode_utf8(data: bytes, path: Path) -> str:
+    """``data`` as text (a BOM dropped); bytes that are not UTF-8 are ``I510``."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFailed.single(
+            Diagnostic(
+                "I510",
+                f"is not UTF-8 text: byte 0x{data[error.start]:02X} at byte offset"
+                f" {error.start} cannot be decoded",
+                path=path,
+                line=data.count(b"\n", 0, error.start) + 1,
+                hint="export the file again, or convert it to UTF-8, e.g."
+                " iconv -f WINDOWS-1252 -t UTF-8",
+            )
+        ) from error
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One data row of a CSV file: its number (1 = the first after the header) and line."""
+
+    number: int
+    line: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "").strip()
+
+
+def read_csv(path: Path, required: Sequence[str], what: str) -> list[CsvRow]:
+    """Every row of the CSV file at ``path``, as column name -> text.
+
+    A file that is not CSV (``I511``) or lacks one of the ``required`` columns
+    (``I512``) is refused, naming ``what`` the file should be.
+    """
+    text = decode_utf8(read_source(path), path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[CsvRow] = []
+    try:
+        header = [name.strip() for name in next(reader, [])]
+        missing = [name for name in required if name not in header]
+        if missing:
+            raise ImportFailed.single(
+                Diagnostic(
+                    "I512",
+                    f"the column{'s' * (len(missing) > 1)} {', '.join(missing)}"
+                    f" {'are' if len(missing) > 1 else 'is'} missing: this does not look like"
+                    f" {what}",
+                    path=path,
+                    line=1,
+                    hint=f"import {what}, unchanged; its first line names the columns"
+                    f" ({', '.join(required)}...)",
+                )
+            )
+        line = reader.line_num + 1
+        for values in reader:
+            if not values:  # a blank line
+                line = reader.line_num + 1
+                continue
+            if len(values) != len(header):
+                raise ImportFailed.single(
+                    Diagnostic(
+                        "I511",
+                        f"row {len(rows) + 1} has {len(values)} fields but the header has"
+                        f" {len(header)}: the file is not valid CSV",
+                        path=path,
+                        line=line,
+                        hint="export the file again; a value holding a comma or a quote must"
+                        ' be in double quotes, with its quotes doubled ("")',
+                    )
+                )
+            rows.append(CsvRow(len(rows) + 1, line, dict(zip(header, values, strict=True))))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise ImportFailed.single(
+            Diagnostic(
+                "I511",
+                f"is not valid CSV: {error}",
+                path=path,
+                line=reader.line_num or None,
+                hint="export the file again, unchanged",
+            )
+        ) from error
+    return rows
+
+
+def read_sources(sources: Sequence[str | Path], read: Callable[[Path, Report], Reading]) -> Reading:
+    """Read every source with ``read``; raise :class:`ImportFailed` with every problem.
+
+    ``read`` adds a problem it can read past (a bad row) to the report, and raises
+    :class:`ContentError` for one that ends the file (not CSV, not a feed).
+    """
+    report = Report()
+    reading = Reading()
+    for source in sources:
+        try:
+            part = read(source_path(source), report)
+        except ContentError as error:
+            report.extend(error.report)
+            continue
+        reading.entries += part.entries
+        reading.passed += part.passed
+    if report.has_errors():
+        raise ImportFailed(report)
+    return reading
+
+
+def reviewed_row(
+    row: CsvRow,
+    path: Path,
+    report: Report,
+    reading: Reading,
+    title: str,
+    columns: tuple[str, str],
+    no_review: str,
+    what: str,
+) -> tuple[str, str] | None:
+    """Where a CSV row is (``where``, ``origin``), or None when it is passed over.
+
+    ``columns`` names the title and the review columns: a row without a review is
+    passed over (``no_review`` says why), one with a review but no title is an I513.
+    """
+    where = f"row {row.number}" + (f" ({title})" if title else "")
+    origin = f"{path.name} {where}"
+    title_column, review_column = columns
+    if not row.get(review_column):
+        reading.passed.append(Passed(origin, no_review))
+        return None
+    if not title:
+        report.error(
+            "I513",
+            f"row {row.number}: the {title_column} column is empty",
+            path=path,
+            line=row.line,
+            hint=f"give the {what}'s title in the {title_column} column",
+        )
+        return None
+    return where, origin
