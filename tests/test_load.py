@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -659,3 +660,19 @@ def test_a_reviewer_without_a_bio_is_a_warning(make_anthology: MakeAnthology) ->
     ]
     (page,) = loaded.anthology.back
     assert [(c.name, c.review_ids) for c in page.contributors] == [("Someone Else", ())]
+
+
+@pytest.mark.parametrize("written", ['"1995-11-06"', "'1995-11-06'"])
+def test_a_quoted_date_is_a_date(make_anthology: MakeAnthology, written: str) -> None:
+    review = body_of(make_anthology, "Text.\n", published=written)
+    assert review.published == date(1995, 11, 6)
+
+
+@pytest.mark.parametrize("written", ['"1995-02-30"', '"19951106"', '"6 Nov 1995"'])
+def test_a_quoted_text_that_is_no_date_is_refused(
+    make_anthology: MakeAnthology, written: str
+) -> None:
+    source = review_file("Alpha", published=written)
+    (error,) = load_errors(make_anthology, {"reviews/alpha.md": source, "reviews/beta.md": None})
+    assert error.code == "R202"
+    assert "YYYY-MM-DD" in error.message

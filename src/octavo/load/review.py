@@ -78,6 +78,11 @@ def _date(field: Field) -> date:
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:  # quoted, "1995-11-06": still a date
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass  # "2023-02-30": said below
     raise Invalid(
         f"must be a date written as YYYY-MM-DD, got '{field.text or value}'",
         "e.g. published: 2011-01-12",
