@@ -19,8 +19,9 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner, Result
 
-from octavo.check import LINT_CODES, REUSED_CODES
+from octavo.check import REUSED_CODES
 from octavo.cli import app
+from octavo.editorial import LINT_CODES
 
 from .conftest import EXAMPLE, MakeAnthology
 
@@ -498,7 +499,7 @@ def test_l605_much_longer_and_much_shorter(
     files["reviews/alpha.md"] = review("Alpha", words(301))
     files["reviews/beta.md"] = review("Beta", words(33))
     book = make_anthology(files)
-    found = [p for p in problems(runner, book, "--quick") if p["code"] == "L605"]
+    found = [p for p in problems(runner, book, "--quick", "--lengths") if p["code"] == "L605"]
     assert [(p["file"], p["line"], p["message"]) for p in found] == [
         (
             "reviews/alpha.md",
@@ -513,6 +514,27 @@ def test_l605_much_longer_and_much_shorter(
             " among the book's 6 reviews",
         ),
     ]
+
+
+def test_l605_is_one_summary_for_the_book_unless_asked(
+    runner: CliRunner, make_anthology: MakeAnthology
+) -> None:
+    """An archive of capsules beside long reviews: one warning, naming a few."""
+    words = lambda count: " ".join(["word"] * count)  # noqa: E731
+    files: dict[str, str | bytes | None] = {
+        f"reviews/r{n:02}.md": review(f"Review {n}", words(100)) for n in range(12)
+    }
+    files.update({f"reviews/short{n}.md": review(f"Short {n}", words(10)) for n in range(7)})
+    files.update({"reviews/alpha.md": None, "reviews/beta.md": None})
+    found = [p for p in problems(runner, make_anthology(files), "--quick") if p["code"] == "L605"]
+    (summary,) = found
+    assert summary["file"] is None
+    assert summary["message"].startswith(
+        "7 of the book's 19 reviews are more than 3 times, or less than a third of, the median"
+        " of 100 words: "
+    )
+    assert summary["message"].endswith("(10) and 2 more")
+    assert "--lengths" in summary["hint"]
 
 
 def test_l605_needs_five_reviews(runner: CliRunner, make_anthology: MakeAnthology) -> None:

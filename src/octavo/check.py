@@ -4,7 +4,7 @@
 warnings, with the same codes), makes both editions in memory unless told to be
 quick (so that pictures printed below 300 ppi are reported, B407, and the theme's
 templates run), then reads the text as a copy editor would. Each editorial rule is
-one small function that adds warnings to the report:
+one small function in :mod:`octavo.editorial` that adds warnings to the report:
 
 ======  ===============================================================
 L601    two reviews of the same work (title, year and kind)
@@ -21,41 +21,29 @@ reviews in no section (M106), empty sections (M109), misspelt front-matter keys
 
 from __future__ import annotations
 
-import os
-import re
-import statistics
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_it.token import Token
-
 from .api import MANIFEST, Loaded, Progress, load_anthology, make_epub, make_pdf, no_progress
 from .diagnostics import Report, Severity
+from .editorial import (
+    Text,
+    double_spaces,
+    duplicate_works,
+    length_outliers,
+    mixed_rating_scales,
+    straight_quotes_in_body,
+    straight_quotes_in_front_matter,
+)
 from .errors import BuildError, ContentError, Refused
-from .load.frontmatter import Source, split_front_matter
+from .load.frontmatter import split_front_matter
 from .load.manifest import load_manifest
 from .load.markdown import make_parser
 from .load.review import read_text_file
-from .model import Rating, Review, TextPage
+from .model import Review, TextPage
 
-#: The editorial rules' codes, and what each reports.
-LINT_CODES = {
-    "L601": "two reviews of the same work",
-    "L602": "a straight quote left in the typeset text",
-    "L603": "two spaces between the words of a sentence",
-    "L604": "ratings on several scales in one section",
-    "L605": "a review much longer or shorter than the others",
-}
 #: Codes the loader or the layout give that ``check`` reports as editorial problems too.
 REUSED_CODES = ("M106", "M109", "R208", "R213", "B407")
-
-#: A review is an outlier when its word count is more than this many times the
-#: median, or less than the median divided by it...
-LENGTH_FACTOR = 3
-#: ... and only when the book has at least this many reviews to compare.
-LENGTH_MIN_REVIEWS = 5
 
 
 @dataclass(frozen=True)
@@ -66,33 +54,22 @@ class Checked:
     layout: bool
 
 
-@dataclass(frozen=True)
-class Text:
-    """A Markdown file of the book as written: its path and its split source."""
-
-    path: Path
-    source: Source
-    review: Review | None = None  #: the review it holds, if it is one
-
-    def line(self, key: str) -> int | None:
-        """The line of a front-matter key, when the file has it."""
-        field = self.source.fields.get(key)
-        return field.line if field else None
-
-
-def check(folder: Path, quick: bool = False, progress: Progress = no_progress) -> Checked:
+def check(
+    folder: Path, quick: bool = False, progress: Progress = no_progress, lengths: bool = False
+) -> Checked:
     """Check the anthology in ``folder``; raise ContentError when it does not load.
 
     Without ``quick``, both editions are made in memory, as ``build`` makes them, and
     thrown away. With ``quick``, they are not: pictures are not checked for their
     printed resolution (B407), and the theme's templates are not run (S303-S307).
+    ``lengths`` reports each review of unusual length (L605), not one summary.
     """
     progress("Loading and checking the anthology")
     loaded = load_anthology(folder)
     if not quick:
         make_editions(loaded, progress)
     progress("Reading the text")
-    lint(loaded)
+    lint(loaded, lengths)
     ignored = set(loaded.anthology.check_ignore)
     if ignored:  # the manifest's [check] ignore: warnings only, never errors
         loaded.report.diagnostics = [
@@ -119,7 +96,7 @@ def make_editions(loaded: Loaded, progress: Progress) -> None:
         loaded.report.error(error.code or "B404", error.message, hint=error.hint)
 
 
-def lint(loaded: Loaded) -> None:
+def lint(loaded: Loaded, lengths: bool = False) -> None:
     """Add the editorial warnings (L6xx) for a loaded anthology to its report."""
     report = loaded.report
     anthology = loaded.anthology
@@ -138,7 +115,7 @@ def lint(loaded: Loaded) -> None:
         double_spaces(text, tokens, report)
     for title, members in sections(loaded):
         mixed_rating_scales(title, members, by_path, report)
-    length_outliers(reviews, report)
+    length_outliers(reviews, anthology.root, report, each=lengths)
 
 
 def distinct(reviews: list[Review]) -> list[Review]:
@@ -187,263 +164,3 @@ def _intro_paths(loaded: Loaded) -> list[Path]:
             except Refused:
                 continue
     return paths
-
-
-# --- L601: two reviews of one work ---------------------------------------------------
-
-
-def work_key(review: Review) -> tuple[str, int | None, str]:
-    """A work as an editor would match it: the title without case or punctuation."""
-    title = unicodedata.normalize("NFKC", review.work.title).casefold()
-    # Letters and digits only: "Sherlock, Jr." is "Sherlock Jr", "Spider-Man" "Spiderman".
-    title = "".join(c for c in title if unicodedata.category(c)[0] in "LN")
-    return title, review.work.year, review.work.kind
-
-
-def duplicate_works(
-    reviews: list[Review], texts: dict[Path, Text], root: Path, report: Report
-) -> None:
-    """L601: two review files of the same work, each after the first reported.
-
-    ``allow_repeats`` does not silence this: it lets one review *file* be printed in
-    several sections, which never counts here, not two files review one work.
-    """
-    first: dict[tuple[str, int | None, str], Review] = {}
-    for review in reviews:
-        key = work_key(review)
-        if key not in first:
-            first[key] = review
-            continue
-        other = first[key]
-        year = f", {review.work.year}" if review.work.year else ""
-        text = texts.get(review.path)
-        report.warning(
-            "L601",
-            f"'{review.work.title}' ({review.work.kind}{year}) is also reviewed in"
-            f" {_relative(other.path, root)}",
-            review.path,
-            text.line("title") if text else None,
-            hint="keep one review of the work, or correct the title, year or kind if they"
-            " are two different works",
-        )
-
-
-# --- L602: straight quotes -----------------------------------------------------------
-
-_STRAIGHT = re.compile("[\"']")
-_TAGS = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
-_QUOTE_HINT = (
-    "close the quotation, or type the curly mark: “ ” ‘ ’ (’ for an apostrophe, as in"
-    " ’20s); write \\\" or \\' if a straight mark is meant"
-)
-
-
-def surviving_quotes(tokens: list[Token]) -> Iterator[tuple[int, str]]:
-    """(line in the body from 0, the text) of each run of text that keeps a straight quote.
-
-    The typographer turns matched quotes and apostrophes into curly ones; what it
-    cannot pair stays straight. Code, raw HTML tags and escaped marks are left out.
-    """
-    line = 0
-    for token in tokens:
-        if token.map:
-            line = token.map[0]
-        if token.type == "html_block":
-            for offset, row in enumerate(token.content.split("\n")):
-                if _STRAIGHT.search(_TAGS.sub("", row)):
-                    yield line + offset, row.strip()
-        if token.type != "inline":
-            continue
-        child_line = line
-        for child in token.children or []:
-            if child.type in ("softbreak", "hardbreak"):
-                child_line += 1
-            elif child.type == "text" and _STRAIGHT.search(child.content):
-                yield child_line, child.content
-
-
-def _excerpt(text: str) -> str:
-    """Up to 24 characters each side of the first straight quote in ``text``."""
-    match = _STRAIGHT.search(text)
-    start = match.start() if match else 0
-    before, after = text[max(0, start - 24) : start], text[start : start + 25]
-    return ("…" if start > 24 else "") + before + after + ("…" if start + 25 < len(text) else "")
-
-
-def straight_quotes_in_body(text: Text, tokens: list[Token], report: Report) -> None:
-    """L602: a straight ' or " the typographer could not turn, once per line."""
-    reported: set[int] = set()
-    lines = text.source.body.split("\n")
-    for offset, found in surviving_quotes(tokens):
-        if offset in reported:
-            continue
-        reported.add(offset)
-        mark = _STRAIGHT.search(found)
-        assert mark is not None
-        row = lines[offset] if offset < len(lines) else ""
-        report.warning(
-            "L602",
-            f"a straight {mark.group()} is left in the typeset text: {_excerpt(found)}",
-            text.path,
-            text.source.body_line + offset,
-            hint=_QUOTE_HINT,
-            column=_column(row, found, mark.start()),
-        )
-
-
-def _column(row: str, found: str, at: int) -> int | None:
-    """Where in the source line the quote at ``found[at]`` is, when that can be told."""
-    for width in (12, 6, 2, 0):
-        context = found[max(0, at - width) : at + 1]
-        if context and (place := row.find(context)) >= 0:
-            return place + len(context)
-    return None
-
-
-def typeset_fields(review: Review) -> dict[str, tuple[str, ...]]:
-    """The front-matter values a review prints, as typeset (curly quotes and dashes)."""
-    fields: dict[str, tuple[str, ...]] = {
-        "title": (review.work.title,),
-        "creator": review.work.creators,
-        "cast": review.work.cast,
-        "reviewer": review.reviewers,
-    }
-    for key, value in (
-        ("headline", review.headline),
-        ("pullquote", review.pullquote),
-        ("showing", review.showing),
-        ("publication", review.publication),
-        ("image_alt", review.image.alt if review.image else None),
-        ("image_credit", review.image.credit if review.image else None),
-    ):
-        fields[key] = (value,) if value else ()
-    return fields
-
-
-def straight_quotes_in_front_matter(text: Text, report: Report) -> None:
-    """L602 for the front-matter values that are typeset, such as the headline."""
-    if text.review is None:
-        return
-    for key, values in typeset_fields(text.review).items():
-        for value in values:
-            if mark := _STRAIGHT.search(value):
-                report.warning(
-                    "L602",
-                    f"'{key}' keeps a straight {mark.group()} in the typeset text:"
-                    f" {_excerpt(value)}",
-                    text.path,
-                    text.line(key),
-                    hint=_QUOTE_HINT,
-                )
-                break
-
-
-# --- L603: double spaces -------------------------------------------------------------
-
-#: Two or more spaces between two characters that are not spaces or table bars.
-_DOUBLE_SPACE = re.compile(r"(?<=[^\s|])( {2,})(?=[^\s|])")
-#: What a line may begin with: indentation, quote marks, a list, definition or
-#: footnote marker (their padding is Markdown syntax, not text).
-_LINE_START = re.compile(r"^[ \t>]*(?:(?:[*+:-]|\d{1,9}[.)]|\[\^?[^\]]*\]:)[ \t]+)?")
-#: The end of a sentence: two spaces after it are an old typing habit, not a slip.
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]*_]*$")
-_CODE_SPAN = re.compile(r"(`+).+?\1")
-
-
-def double_spaces(text: Text, tokens: list[Token], report: Report) -> None:
-    """L603: two spaces between words in the body, outside code; once per line."""
-    body = text.source.body
-    code_lines: set[int] = set()
-    for token in tokens:
-        if token.type in ("fence", "code_block") and token.map:
-            code_lines.update(range(*token.map))
-    for offset, row in enumerate(body.split("\n")):
-        if offset in code_lines:
-            continue
-        start = _LINE_START.match(row)
-        skip = start.end() if start else 0
-        # Code spans keep their width, so that columns still point at the source.
-        visible = _CODE_SPAN.sub(lambda m: "`" * len(m.group()), row)
-        for match in _DOUBLE_SPACE.finditer(visible, skip):
-            if _SENTENCE_END.search(visible[: match.start()]):
-                continue
-            before = visible[: match.start()].split()[-1]
-            after = visible[match.end() :].split()[0]
-            report.warning(
-                "L603",
-                f"{len(match.group())} spaces between '{before}' and '{after}'",
-                text.path,
-                text.source.body_line + offset,
-                hint="leave one space between words",
-                column=match.start() + 1,
-            )
-            break
-
-
-# --- L604: rating scales -------------------------------------------------------------
-
-
-def scale_name(rating: Rating) -> str:
-    """The scale a rating is written on: "out of 5", "letter grades"."""
-    return "letter grades" if rating.grade else f"out of {rating.scale:g}"
-
-
-def mixed_rating_scales(
-    where: str, reviews: list[Review], texts: dict[Path, Text], report: Report
-) -> None:
-    """L604: a section whose ratings are on more than one scale, reported once.
-
-    The warning points at the first review off the section's most common scale.
-    """
-    scales: dict[str, list[Review]] = {}
-    for review in reviews:
-        if review.rating is not None:
-            scales.setdefault(scale_name(review.rating), []).append(review)
-    if len(scales) < 2:
-        return
-    common = max(scales, key=lambda name: len(scales[name]))
-    odd = next(r for r in reviews if r.rating and scale_name(r.rating) != common)
-    listed = "; ".join(
-        f"{name} ({', '.join(r.path.name for r in members)})" for name, members in scales.items()
-    )
-    text = texts.get(odd.path)
-    report.warning(
-        "L604",
-        f"{where} rates on {len(scales)} scales: {listed}",
-        odd.path,
-        text.line("rating") if text else None,
-        hint=f"put every rating of the section on one scale, e.g. {common}",
-    )
-
-
-# --- L605: review lengths ------------------------------------------------------------
-
-
-def length_outliers(reviews: list[Review], report: Report) -> None:
-    """L605: a review more than 3 times, or less than a third of, the median length."""
-    if len(reviews) < LENGTH_MIN_REVIEWS:
-        return
-    median = statistics.median(review.body.words for review in reviews)
-    if median == 0:
-        return
-    for review in reviews:
-        words = review.body.words
-        if words > LENGTH_FACTOR * median:
-            how = f"more than {LENGTH_FACTOR} times"
-        elif words < median / LENGTH_FACTOR:
-            how = "less than a third of"
-        else:
-            continue
-        report.warning(
-            "L605",
-            f"this review has {words:,} words, {how} the median of {median:,g} words"
-            f" among the book's {len(reviews)} reviews",
-            review.path,
-            hint="check that nothing was cut off or pasted twice; if the length is meant, leave it",
-        )
-
-
-def _relative(path: Path, root: Path) -> str:
-    """``path`` from the anthology's folder, when it lies inside it."""
-    absolute, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
-    return str(absolute.relative_to(base)) if absolute.is_relative_to(base) else str(path)

@@ -52,6 +52,14 @@ def check_command(
             " checked for their printed resolution (B407) and templates are not run.",
         ),
     ] = False,
+    lengths: Annotated[
+        bool,
+        typer.Option(
+            "--lengths",
+            help="Name every review much longer or shorter than the rest (L605), one"
+            " warning each, instead of one summary for the book.",
+        ),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Check an anthology and report every problem; write nothing.
@@ -76,7 +84,7 @@ def check_command(
         layout = loaded = False
         try:
             with console.status("Starting") as progress:
-                checked = check(anthology, quick, progress=lambda step: progress.update(step))
+                checked = check(anthology, quick, lambda step: progress.update(step), lengths)
             report, layout, loaded = checked.report, checked.layout, True
         except ContentError as error:
             report = error.report
