@@ -145,6 +145,17 @@ An anthology made with Octavo. What to do next:
 """
 
 
+#: The sample review as ``octavo new`` writes it, any day: to tell it from a real one.
+_SAMPLE = re.compile(re.escape(REVIEW).replace(re.escape("{date}"), r"\d{4}-\d{2}-\d{2}"))
+#: Where ``octavo new`` puts the sample review.
+SAMPLE_NAME = "reviews/the-lodger.md"
+
+
+def is_untouched_sample(text: str) -> bool:
+    """Whether ``text`` is the sample review ``octavo new`` wrote, unchanged."""
+    return _SAMPLE.fullmatch(text.replace("\r\n", "\n")) is not None
+
+
 @dataclass(frozen=True)
 class Scaffold:
     """What ``octavo new`` wrote."""
@@ -160,12 +171,18 @@ def title_from_folder(folder: Path) -> str:
 
 
 def scaffold(
-    folder: Path, title: str | None = None, force: bool = False, today: dt.date | None = None
+    folder: Path,
+    title: str | None = None,
+    force: bool = False,
+    today: dt.date | None = None,
+    empty: bool = False,
 ) -> Scaffold:
     """Write a new anthology into ``folder``, which must be empty (or not exist).
 
     With ``force``, a folder that holds other files is accepted: the scaffold's own
-    files are written over any of the same names, and nothing else is touched.
+    files are written over any of the same names, and nothing else is touched. With
+    ``empty``, the reviews folder is made without the sample review (for a book whose
+    reviews are to be imported).
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -191,10 +208,13 @@ def scaffold(
     }
     files = {
         "anthology.toml": MANIFEST,
-        "reviews/the-lodger.md": REVIEW,
+        SAMPLE_NAME: REVIEW,
         "foreword.md": FOREWORD,
         "README.md": README,
     }
+    if empty:
+        del files[SAMPLE_NAME]
+        (folder / "reviews").mkdir(parents=True, exist_ok=True)
     written = []
     for name, template in files.items():
         path = folder / name

@@ -33,6 +33,14 @@ def new_command(
             help="Write into a folder that is not empty (files of the same names are replaced).",
         ),
     ] = False,
+    empty: Annotated[
+        bool,
+        typer.Option(
+            "--empty",
+            help="No sample review: for a book whose reviews you will import"
+            " (octavo import ... --to FOLDER/reviews).",
+        ),
+    ] = False,
     debug: Debug = False,
 ) -> None:
     """Start a new anthology: a commented anthology.toml, a sample review, a foreword."""
@@ -40,7 +48,7 @@ def new_command(
     def action(console: Console) -> None:
         from ..scaffold import scaffold
 
-        made = scaffold(folder, title, force=force)
+        made = scaffold(folder, title, force=force, empty=empty)
         for path in made.files:
             typer.echo(f"wrote {path}")
         typer.echo(
