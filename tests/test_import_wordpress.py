@@ -6,14 +6,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from octavo.api import load_anthology
+from octavo.cli import app
 from octavo.errors import ContentError
-from octavo.importers.wordpress import import_wordpress
+from octavo.importers.wordpress import import_wordpress, post_type_counts
 
 from .test_import_common import FIXTURES, actions, build_imported, snapshot
 
 SAMPLE = FIXTURES / "wordpress-export.xml"
+#: A Paris blog: a post at 00:30 local time (23:30 UTC the day before), a review kept
+#: as its own post type, a review draft with no date, a page, attachments, a menu item.
+LATE_SHOW = FIXTURES / "wordpress" / "late-show.xml"
 
 
 def test_published_posts_import_and_build(tmp_path: Path) -> None:
@@ -25,9 +30,9 @@ def test_published_posts_import_and_build(tmp_path: Path) -> None:
         ("created", "amelie-2.md"),
     ]
     assert [p.reason for p in result.passed] == [
-        "a page, not a post",
+        "post type page; add --post-type page to import it",
         "status draft; add --status draft to import it",
-        "an attachment, not a post",
+        "post type attachment; add --post-type attachment to import it",
     ]
     build_imported(book, tmp_path)
     reviews = {r.path.name: r for r in load_anthology(book).anthology.reviews}
@@ -43,7 +48,7 @@ def test_published_posts_import_and_build(tmp_path: Path) -> None:
     assert "Audrey Tautou as Amélie." in html
     tokyo = reviews["dong-jing-wu-yu-tokyo-story.md"]
     assert tokyo.reviewers == ("Kenji Mori",)  # no display name: first and last
-    assert tokyo.published == date(2023, 3, 4)  # the GMT date
+    assert tokyo.published == date(2023, 3, 4)
     assert "<blockquote>" in tokyo.body.html
     assert "Raw HTML block, kept as text." in tokyo.body.html
     for gone in ("onmouseover", "var x", "color:red", "wp:paragraph"):
@@ -107,3 +112,73 @@ def test_a_post_without_an_author_needs_reviewer_I517(tmp_path: Path) -> None:
     assert [d.code for d in error.value.report.diagnostics] == ["I517"]
     result = import_wordpress([path], tmp_path / "out", reviewer="A Guest")
     assert result.outcomes[-1].entry.fields["reviewer"] == ["A Guest"]
+
+
+def test_published_is_the_date_the_blog_showed_not_utc(tmp_path: Path) -> None:
+    import_wordpress([LATE_SHOW], tmp_path)
+    cleo = (tmp_path / "cleo-de-5-a-7.md").read_text(encoding="utf-8")
+    assert "published: 2023-12-31\n" in cleo  # wp:post_date 00:30; the GMT date is 12-30
+
+
+def test_a_draft_dated_0000_has_no_published_date(tmp_path: Path) -> None:
+    import_wordpress([LATE_SHOW], tmp_path, post_types=("review",), statuses=("draft",))
+    draft = (tmp_path / "pickpocket.md").read_text(encoding="utf-8")
+    assert "published" not in draft  # not 0000-00-00, and not pubDate's year -1 as 2000
+
+
+def test_only_posts_by_default_and_other_types_are_counted(tmp_path: Path) -> None:
+    result = import_wordpress([LATE_SHOW], tmp_path)
+    assert actions(result) == [("created", "cleo-de-5-a-7.md")]
+    assert post_type_counts(result.passed) == {
+        "review": 2,
+        "page": 1,
+        "attachment": 2,
+        "nav_menu_item": 1,
+    }
+
+
+def test_one_post_type(tmp_path: Path) -> None:
+    result = import_wordpress([LATE_SHOW], tmp_path, post_types=("review",))
+    assert actions(result) == [("created", "le-samourai.md")]
+    assert "published: 2023-12-31\n" in (tmp_path / "le-samourai.md").read_text(encoding="utf-8")
+    assert post_type_counts(result.passed) == {
+        "post": 1,
+        "page": 1,
+        "attachment": 2,
+        "nav_menu_item": 1,
+    }
+    assert [p.reason for p in result.passed if p.origin.endswith("(Pickpocket)")] == [
+        "status draft; add --status draft to import it"
+    ]
+
+
+def test_several_post_types(tmp_path: Path) -> None:
+    result = import_wordpress([LATE_SHOW], tmp_path, post_types=("post", "review"))
+    assert actions(result) == [("created", "cleo-de-5-a-7.md"), ("created", "le-samourai.md")]
+    assert post_type_counts(result.passed) == {"page": 1, "attachment": 2, "nav_menu_item": 1}
+
+
+def test_cli_post_type_option_and_the_passed_over_types(tmp_path: Path) -> None:
+    out = tmp_path / "reviews"
+    args = ["import", "wordpress", str(LATE_SHOW), "--to", str(out)]
+    default = CliRunner().invoke(app, args)
+    assert default.exit_code == 0, default.output
+    assert (
+        "passed over: 2 review, 1 page, 2 attachment, 1 nav_menu_item"
+        " (post types not imported; --post-type TYPE imports one)"
+    ) in default.output
+    both = CliRunner().invoke(app, [*args, "--post-type", "post", "--post-type", "review"])
+    assert both.exit_code == 0, both.output
+    assert f"created   {out / 'le-samourai.md'}" in both.output
+    assert f"unchanged {out / 'cleo-de-5-a-7.md'}" in both.output
+    assert "passed over: 1 page, 2 attachment, 1 nav_menu_item" in both.output
+    assert "passed over late-show.xml line" in both.output  # the draft, by itself
+    assert "status draft; add --status draft" in both.output
+
+
+def test_post_types_import_twice_changes_nothing(tmp_path: Path) -> None:
+    import_wordpress([LATE_SHOW], tmp_path, post_types=("post", "review"))
+    before = snapshot(tmp_path)
+    again = import_wordpress([LATE_SHOW], tmp_path, post_types=("post", "review"))
+    assert {outcome.action for outcome in again.outcomes} == {"unchanged"}
+    assert snapshot(tmp_path) == before

@@ -93,6 +93,17 @@ def _print_passed(passed: list[Passed]) -> None:
         )
 
 
+def _print_post_types(passed: list[Passed]) -> list[Passed]:
+    """One line for the WordPress items passed over for their post type; the rest."""
+    from ..importers.wordpress import OtherPostType, post_type_counts
+
+    counts = post_type_counts(passed)
+    if counts:
+        listed = ", ".join(f"{count} {post_type}" for post_type, count in counts.items())
+        typer.echo(f"passed over: {listed} (post types not imported; --post-type TYPE imports one)")
+    return [item for item in passed if not isinstance(item, OtherPostType)]
+
+
 def print_result(result: ImportResult) -> None:
     """Each file and what became of it, what was passed over, then a summary."""
     for outcome in result.outcomes:
@@ -102,7 +113,7 @@ def print_result(result: ImportResult) -> None:
         elif outcome.entry.notes and outcome.action in ("created", "updated"):
             line += f"  ({'; '.join(outcome.entry.notes)})"
         typer.echo(line)
-    _print_passed(result.passed)
+    _print_passed(_print_post_types(result.passed))
     typer.echo(result.summary())
 
 
@@ -251,16 +262,26 @@ def import_wordpress_command(
             " give it again for more. Default: publish only.",
         ),
     ] = None,
+    post_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--post-type",
+            metavar="TYPE",
+            help="Import the items of this post type; give it again for more"
+            " (--post-type post --post-type review). Default: post only. The import"
+            " lists the types it passed over, and how many of each.",
+        ),
+    ] = None,
     reviewer: ByLine = None,
     force: Force = False,
     debug: Debug = False,
 ) -> None:
     """Convert the posts of a WordPress export into review files.
 
-    Only posts are imported (not pages or attachments), by default only published
-    ones. Title, author, date, categories and tags, and content become title,
-    reviewer, published, tags and the Markdown body; the site's title is the
-    publication.
+    Only posts are imported (not pages or attachments) unless --post-type names other
+    types, and by default only published ones. Title, author, date (as the blog showed
+    it), categories and tags, and content become title, reviewer, published, tags and
+    the Markdown body; the site's title is the publication.
     """
 
     def do_import() -> ImportResult:
@@ -268,8 +289,15 @@ def import_wordpress_command(
 
         checked = _check_kind(kind)
         statuses = tuple(status or ("publish",))
+        types = tuple(dict.fromkeys(post_type or ("post",)))
         return import_wordpress(
-            source, to, kind=checked, statuses=statuses, reviewer=reviewer, force=force
+            source,
+            to,
+            kind=checked,
+            statuses=statuses,
+            post_types=types,
+            reviewer=reviewer,
+            force=force,
         )
 
     _run(debug, do_import)

@@ -2,11 +2,15 @@
 
 WordPress's export (Tools, Export, All content or Posts) is one XML file, RSS with
 WordPress's own elements. It is parsed with lxml without resolving entities,
-without fetching anything (no DTD, no network) and with lxml's size limits on. Only
-posts are imported: pages, attachments, menu items and the like are passed over,
-and so are posts whose status is not the one asked for (``publish`` unless
-``--status`` says otherwise: drafts, private and trashed posts stay out). Each post
-becomes a review file:
+without fetching anything (no DTD, no network) and with lxml's size limits on.
+
+Only items of the post types asked for are imported: ``post`` unless
+``--post-type`` names others (a theme or plugin may keep reviews as their own
+type, ``review``). Every other type (pages, attachments, menu items...) is passed
+over and counted by type, so that a type holding reviews is not missed. So are
+posts whose status is not the one asked for (``publish`` unless ``--status`` says
+otherwise: drafts, private and trashed posts stay out). Each post becomes a review
+file:
 
 ===========================  ================================================
 ``title``                    ``title``
@@ -14,8 +18,10 @@ becomes a review file:
                              export's ``wp:author`` list; ``--reviewer`` when
                              the post has none
 the channel's ``title``      ``publication``
-``wp:post_date_gmt``         ``published``; ``pubDate`` when the GMT date is
-                             empty (drafts), then ``wp:post_date``
+``wp:post_date``             ``published``: the date the blog showed, in its own
+                             time zone (``wp:post_date_gmt`` is UTC: a post
+                             published at 00:30 in Paris is the day before in
+                             it); a draft's ``0000-00-00`` is no date
 categories and tags          ``tags`` (WordPress's default "Uncategorized" left out)
 ``content:encoded``          the body: WordPress's paragraphs (blank lines) and
                              HTML become Markdown; block-editor comments,
@@ -31,6 +37,7 @@ from __future__ import annotations
 import email.utils
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -42,7 +49,7 @@ from .markup import html_to_markdown
 from .sources import read_source, read_sources
 from .writing import ImportResult, write_entries
 
-__all__ = ["import_wordpress", "read_wordpress"]
+__all__ = ["OtherPostType", "import_wordpress", "post_type_counts", "read_wordpress"]
 
 _CONTENT = "http://purl.org/rss/1.0/modules/content/"
 _DC = "http://purl.org/dc/elements/1.1/"
@@ -50,7 +57,25 @@ _DC = "http://purl.org/dc/elements/1.1/"
 _WP = re.compile(r"https?://wordpress\.org/export/[0-9.]+/")
 #: Shortcodes are WordPress's, not text: [caption ...], [/caption], [gallery ids="1"].
 _SHORTCODE = re.compile(r"\[/?(?:caption|gallery|embed|video|audio|playlist|wp_caption)\b[^\]]*\]")
+#: A four-digit year in a pubDate; a draft's is -0001.
+_RFC_YEAR = re.compile(r"(?<![-0-9])[1-9][0-9]{3}(?![0-9])")
 _EMBED = re.compile(r"\[embed\b[^\]]*\].*?\[/embed\]", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class OtherPostType(Passed):
+    """An item of a post type that was not asked for (a page, an attachment...)."""
+
+    post_type: str = ""
+
+
+def post_type_counts(passed: Sequence[Passed]) -> dict[str, int]:
+    """How many items of each post type were passed over, in the order first met."""
+    counts: dict[str, int] = {}
+    for item in passed:
+        if isinstance(item, OtherPostType):
+            counts[item.post_type] = counts.get(item.post_type, 0) + 1
+    return counts
 
 
 def _parse(path: Path, data: bytes) -> etree._Element:
@@ -106,21 +131,24 @@ def _child_text(element: etree._Element, tag: str) -> str:
 
 
 def _published(item: etree._Element, wp: str) -> date | None:
-    gmt = _child_text(item, f"{{{wp}}}post_date_gmt")
-    local = _child_text(item, f"{{{wp}}}post_date")
-    for text in (gmt, local):
-        if text and not text.startswith("0000"):
-            try:
-                return datetime.strptime(text[:10], "%Y-%m-%d").date()
-            except ValueError:
-                continue
-    rfc = _child_text(item, "pubDate")
-    if rfc:
+    """The date the blog showed: its local ``wp:post_date``, else the UTC ones.
+
+    A draft has ``0000-00-00 00:00:00`` (and a ``pubDate`` in the year -1): no date.
+    """
+    for tag in (f"{{{wp}}}post_date", f"{{{wp}}}post_date_gmt"):
+        text = _child_text(item, tag)
         try:
-            return email.utils.parsedate_to_datetime(rfc).date()
-        except (TypeError, ValueError):
-            return None
-    return None
+            day = datetime.strptime(text[:10], "%Y-%m-%d").date()
+        except ValueError:  # empty, 0000-00-00, or not a date
+            continue
+        return day
+    rfc = _child_text(item, "pubDate")
+    if not _RFC_YEAR.search(rfc):  # "Mon, 30 Nov -0001", which email.utils reads as 2000
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(rfc).date()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _authors(channel: etree._Element, wp: str) -> dict[str, str]:
@@ -155,7 +183,13 @@ def _tags(item: etree._Element) -> list[str]:
 
 
 def read_wordpress(
-    path: Path, report: Report, *, kind: str, statuses: Sequence[str], reviewer: str | None
+    path: Path,
+    report: Report,
+    *,
+    kind: str,
+    statuses: Sequence[str],
+    reviewer: str | None,
+    post_types: Sequence[str] = ("post",),
 ) -> Reading:
     """Read a WXR file; a post without an author goes to ``report``."""
     root = _parse(path, read_source(path))
@@ -171,9 +205,9 @@ def read_wordpress(
         origin = f"{path.name} line {_line(item)}" + (f" ({title})" if title else "")
         post_type = _child_text(item, f"{{{wp}}}post_type") or "post"
         status = _child_text(item, f"{{{wp}}}status") or "publish"
-        if post_type != "post":
-            article = "an" if post_type[:1] in "aeiou" else "a"
-            reading.passed.append(Passed(origin, f"{article} {post_type}, not a post"))
+        if post_type not in post_types:
+            reason = f"post type {post_type}; add --post-type {post_type} to import it"
+            reading.passed.append(OtherPostType(origin, reason, post_type))
             continue
         if status not in statuses:
             reading.passed.append(
@@ -218,14 +252,15 @@ def import_wordpress(
     *,
     kind: str = "film",
     statuses: Sequence[str] = ("publish",),
+    post_types: Sequence[str] = ("post",),
     reviewer: str | None = None,
     force: bool = False,
 ) -> ImportResult:
-    """Import the posts of WordPress exports into review files in ``to``."""
+    """Import the posts (or the ``post_types`` named) of WordPress exports into ``to``."""
     reading = read_sources(
         sources,
         lambda path, report: read_wordpress(
-            path, report, kind=kind, statuses=statuses, reviewer=reviewer
+            path, report, kind=kind, statuses=statuses, reviewer=reviewer, post_types=post_types
         ),
     )
     return write_entries(reading, to, force=force)
