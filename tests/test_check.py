@@ -560,3 +560,60 @@ def test_a_template_error_is_reported_with_the_rest(
     assert only(found, "S305")["severity"] == "error"
     assert check(runner, book).exit_code == 1
     assert codes(runner, book) == ["L603"]
+
+
+# --- L606 a review folder left out, L607 the sample review ---------------------------
+
+
+def test_l606_a_review_folder_outside_the_book_left_out_whole(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The trap: reviews = "../imported" and the scaffold's include of reviews/*.md."""
+    from octavo.scaffold import scaffold
+
+    book = scaffold(tmp_path / "my-book").folder
+    manifest = book / "anthology.toml"
+    manifest.write_text(
+        manifest.read_text().replace('reviews = "reviews"', 'reviews = "../imported"')
+    )
+    imported = tmp_path / "imported"
+    imported.mkdir()
+    for n in range(3):
+        (imported / f"r{n}.md").write_text(review(f"Imported {n}", "Text."), encoding="utf-8")
+    found = {p["code"]: p for p in problems(runner, book, "--quick")}
+    assert found["L606"]["file"] == "anthology.toml"
+    assert found["L606"]["message"] == (
+        "the book holds none of the 3 reviews in ../imported, the review folder"
+        " anthology.toml names; it holds reviews/the-lodger.md"
+    )
+    assert 'include = ["../imported/*.md"]' in found["L606"]["hint"]
+    assert found["L607"]["file"] == "reviews/the-lodger.md"
+    manifest.write_text(
+        manifest.read_text().replace('include = ["reviews/*.md"]', 'include = ["../imported/*.md"]')
+    )
+    assert "L606" not in {p["code"] for p in problems(runner, book, "--quick")}
+
+
+def test_l607_only_for_the_untouched_sample(runner: CliRunner, tmp_path: Path) -> None:
+    from octavo.scaffold import scaffold
+
+    book = scaffold(tmp_path / "my-book").folder
+    assert "L607" in {p["code"] for p in problems(runner, book, "--quick")}
+    sample = book / "reviews" / "the-lodger.md"
+    sample.write_text(sample.read_text().replace("Your Name", "Ann Critic"), encoding="utf-8")
+    assert "L607" not in {p["code"] for p in problems(runner, book, "--quick")}
+    empty = scaffold(tmp_path / "empty-book", empty=True).folder
+    assert list((empty / "reviews").iterdir()) == []
+
+
+def test_paths_are_shown_as_a_person_would_type_them(tmp_path: Path) -> None:
+    from octavo.diagnostics import Diagnostic, shown_path
+
+    book = tmp_path / "shelf" / "book"
+    assert shown_path(book / "reviews" / "a.md", book) == "reviews/a.md"
+    assert shown_path(tmp_path / "shelf" / "library" / "a.md", book) == "../library/a.md"
+    assert shown_path(tmp_path / "a.md", book) == "../../a.md"
+    far = Path("/elsewhere/entirely/deep/a.md")
+    assert shown_path(far, book) == str(far)
+    warning = Diagnostic("M106", "m", tmp_path / "shelf" / "library" / "a.md", 3)
+    assert warning.location(book) == "../library/a.md:3"

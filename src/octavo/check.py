@@ -12,6 +12,8 @@ L602    a straight quote left in the typeset text
 L603    two spaces between the words of a sentence in the source
 L604    one section rating on several scales (4/5, 7/10, B+...)
 L605    a review much longer or shorter than the others
+L606    a review folder outside the book none of whose reviews is in it
+L607    the sample review of ``octavo new``, unchanged, in the book
 ======  ===============================================================
 
 Other editorial problems are already found while loading, and keep their codes:
@@ -32,8 +34,10 @@ from .editorial import (
     duplicate_works,
     length_outliers,
     mixed_rating_scales,
+    sample_review,
     straight_quotes_in_body,
     straight_quotes_in_front_matter,
+    unused_review_folder,
 )
 from .errors import BuildError, ContentError, Refused
 from .load.frontmatter import split_front_matter
@@ -113,9 +117,13 @@ def lint(loaded: Loaded, lengths: bool = False) -> None:
         straight_quotes_in_body(text, tokens, report)
         straight_quotes_in_front_matter(text, report)
         double_spaces(text, tokens, report)
+        sample_review(text, anthology.root, report)
     for title, members in sections(loaded):
         mixed_rating_scales(title, members, by_path, report)
     length_outliers(reviews, anthology.root, report, each=lengths)
+    unused_review_folder(
+        loaded.reviews_folder, reviews, anthology.root, anthology.root / MANIFEST, report
+    )
 
 
 def distinct(reviews: list[Review]) -> list[Review]:
@@ -146,7 +154,7 @@ def read_texts(loaded: Loaded) -> list[Text]:
         # The loader has read and checked every one of these files already.
         text = read_text_file(path, Report(), loaded.resolver)
         if text is not None:
-            texts.append(Text(path, split_front_matter(text, path, Report()), review))
+            texts.append(Text(path, split_front_matter(text, path, Report()), review, text))
     return texts
 
 

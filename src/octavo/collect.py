@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from slugify import slugify
 
-from .diagnostics import Report
+from .diagnostics import Report, shown_path
 from .errors import Refused
 from .indexes import INDEX_TITLES, index_page, title_key
 from .limits import MAX_IMAGES
@@ -188,7 +188,7 @@ def _load_library(inputs: Inputs, included: list[list[Path]]) -> dict[Path, Revi
             inputs.report.error(
                 "R212",
                 f"the id '{review.id}' is already used by"
-                f" {_relative(by_id[review.id], inputs.root)}",
+                f" {shown_path(by_id[review.id], inputs.root)}",
                 path,
                 1,
                 hint="give one of the two reviews another 'id' (or another file name)",
@@ -242,7 +242,7 @@ def _glob(inputs: Inputs, pattern: str, location: tuple[str | int, ...]) -> list
             inputs.error(
                 "M111",
                 location,
-                f"{_relative(path, root)} is not a Markdown review (.md)",
+                f"{shown_path(path, root)} is not a Markdown review (.md)",
                 "include only review files, e.g. reviews/*.md",
             )
     return reviews
@@ -266,7 +266,7 @@ def _sections(
                 inputs.error(
                     "M108",
                     ("sections", index),
-                    f"{_relative(review.path, inputs.root)} is already in section"
+                    f"{shown_path(review.path, inputs.root)} is already in section"
                     f" '{manifest.sections[placed[real]].title}'",
                     "remove it from one of the sections, or set allow_repeats = true",
                 )
@@ -296,7 +296,7 @@ def _sections(
             if path not in placed and path.is_relative_to(reviews_folder):
                 inputs.report.warning(
                     "M106",
-                    f"{_relative(path, inputs.root)} is in no section, so it is not in the book",
+                    f"{shown_path(path, inputs.root)} is in no section, so it is not in the book",
                     path,
                     hint="include it in a section, or move it out of the reviews folder",
                 )
@@ -495,8 +495,3 @@ def _check_image_count(
             inputs.manifest_path,
             hint="split the anthology into volumes",
         )
-
-
-def _relative(path: Path, root: Path) -> str:
-    absolute, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
-    return str(absolute.relative_to(base)) if absolute.is_relative_to(base) else str(path)

@@ -18,6 +18,23 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+#: A path this many folders above a base is still shown relative to it ("../library").
+_UP_LEVELS = 2
+
+
+def shown_path(path: Path, base: Path) -> str:
+    """``path`` as a person would type it from ``base``: relative when it lies inside,
+    or a folder or two above (``../library/a.md``); absolute when farther away."""
+    # abspath, not resolve: a symlink is shown where it is, not where it points
+    absolute, start = Path(os.path.abspath(path)), Path(os.path.abspath(base))
+    if absolute.is_relative_to(start):
+        return str(absolute.relative_to(start))
+    relative = os.path.relpath(absolute, start)
+    if Path(relative).parts[: _UP_LEVELS + 1].count("..") <= _UP_LEVELS:
+        return relative
+    return str(absolute)
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One problem: where it is, what is wrong, and how to fix it.
@@ -36,17 +53,13 @@ class Diagnostic:
     column: int | None = None
 
     def location(self, *bases: Path) -> str:
-        """``path:line:column``, the path relative to the first base that holds it."""
+        """``path:line:column``, the path relative to the first base that holds it, else
+        as :func:`shown_path` shows it from the first base."""
         if self.path is None:
             return ""
-        # abspath, not resolve: a symlink is shown where it is, not where it points
-        shown = Path(os.path.abspath(self.path))
-        for base in bases:
-            absolute_base = Path(os.path.abspath(base))
-            if shown.is_relative_to(absolute_base):
-                shown = shown.relative_to(absolute_base)
-                break
-        where = str(shown)
+        absolute = Path(os.path.abspath(self.path))
+        inside = [b for b in bases if absolute.is_relative_to(Path(os.path.abspath(b)))]
+        where = shown_path(absolute, inside[0] if inside else bases[0]) if bases else str(absolute)
         if self.line:
             where += f":{self.line}"
             if self.column:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from .diagnostics import Report
+from .diagnostics import Report, shown_path
 from .load.frontmatter import Source
 from .model import Rating, Review
 
@@ -27,6 +27,8 @@ LINT_CODES = {
     "L603": "two spaces between the words of a sentence",
     "L604": "ratings on several scales in one section",
     "L605": "a review much longer or shorter than the others",
+    "L606": "a review folder none of whose reviews is in the book",
+    "L607": "the sample review of octavo new, unchanged, in the book",
 }
 #: A review is an outlier when its word count is more than this many times the
 #: median, or less than the median divided by it...
@@ -44,6 +46,7 @@ class Text:
     path: Path
     source: Source
     review: Review | None = None  #: the review it holds, if it is one
+    raw: str = ""  #: the file's text, as read
 
     def line(self, key: str) -> int | None:
         """The line of a front-matter key, when the file has it."""
@@ -82,7 +85,7 @@ def duplicate_works(
         report.warning(
             "L601",
             f"'{review.work.title}' ({review.work.kind}{year}) is also reviewed in"
-            f" {_relative(other.path, root)}",
+            f" {shown_path(other.path, root)}",
             review.path,
             text.line("title") if text else None,
             hint="keep one review of the work, or correct the title, year or kind if they"
@@ -313,7 +316,7 @@ def length_outliers(reviews: list[Review], root: Path, report: Report, each: boo
     if not outliers:
         return
     named = ", ".join(
-        f"{_relative(review.path, root)} ({review.body.words:,})"
+        f"{shown_path(review.path, root)} ({review.body.words:,})"
         for review, _ in outliers[:LENGTH_NAMED]
     )
     more = f" and {len(outliers) - LENGTH_NAMED:,} more" if len(outliers) > LENGTH_NAMED else ""
@@ -327,7 +330,49 @@ def length_outliers(reviews: list[Review], root: Path, report: Report, each: boo
     )
 
 
-def _relative(path: Path, root: Path) -> str:
-    """``path`` from the anthology's folder, when it lies inside it."""
-    absolute, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
-    return str(absolute.relative_to(base)) if absolute.is_relative_to(base) else str(path)
+# --- L606: a review folder the book does not use -------------------------------------
+
+
+def unused_review_folder(
+    folder: Path, reviews: list[Review], root: Path, manifest: Path, report: Report
+) -> None:
+    """L606: the manifest names a review folder outside the book, and no review is from it.
+
+    Reviews in no section inside the anthology's own folder are M106, from the loader;
+    a shared library outside it is expected to hold reviews a book leaves out, but not
+    to be left out whole (``reviews = "../imported"`` with the scaffold's
+    ``include = ["reviews/*.md"]``: the book would hold the sample review only).
+    """
+    folder = Path(os.path.abspath(folder))
+    if folder.is_relative_to(Path(os.path.abspath(root))) or not folder.is_dir():
+        return
+    files = [path for path in folder.rglob("*.md") if not path.name.startswith(".")]
+    if not files or any(Path(os.path.abspath(r.path)).is_relative_to(folder) for r in reviews):
+        return
+    shown = shown_path(folder, root)
+    held = ", ".join(shown_path(review.path, root) for review in reviews[:3])
+    report.warning(
+        "L606",
+        f"the book holds none of the {len(files):,} reviews in {shown}, the review folder"
+        f" anthology.toml names" + (f"; it holds {held}" if held else ""),
+        manifest,
+        hint=f'include them in a section: include = ["{shown}/*.md"] (paths are relative to'
+        " the folder of anthology.toml)",
+    )
+
+
+# --- L607: the sample review -----------------------------------------------------------
+
+
+def sample_review(text: Text, root: Path, report: Report) -> None:
+    """L607: the sample review ``octavo new`` wrote is in the book, unchanged."""
+    from .scaffold import is_untouched_sample
+
+    if text.review is not None and is_untouched_sample(text.raw):
+        report.warning(
+            "L607",
+            "this is the sample review octavo new wrote, unchanged: it would be printed in"
+            " the book",
+            text.path,
+            hint=f"delete it (rm {shown_path(text.path, root)}), or write your own review over it",
+        )
