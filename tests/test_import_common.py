@@ -326,3 +326,22 @@ def test_cli_refuses_an_unknown_kind(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--kind must be one of" in result.output
+
+
+def test_importing_beside_the_untouched_sample_says_so(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from octavo.scaffold import scaffold
+
+    book = scaffold(tmp_path / "my-book").folder
+    source = Path(__file__).parent / "fixtures" / "imports" / "goodreads_library_export.csv"
+    to = book / "reviews"
+    args = ["import", "goodreads", str(source), "--to", str(to), "--reviewer", "Ann Critic"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    sample = to / "the-lodger.md"
+    assert f"note: {sample} is the sample review octavo new wrote, unchanged" in result.output
+    assert f"rm {sample}" in result.output
+    sample.unlink()
+    again = CliRunner().invoke(app, args)
+    assert "sample review" not in again.output

@@ -115,6 +115,12 @@ def print_result(result: ImportResult) -> None:
         typer.echo(line)
     _print_passed(_print_post_types(result.passed))
     typer.echo(result.summary())
+    if result.sample is not None:
+        typer.echo(
+            f"note: {result.sample} is the sample review octavo new wrote, unchanged: it would"
+            f" be printed in the book beside the imported ones. Remove it with: rm"
+            f" {result.sample}  (octavo new --empty makes a book without it)"
+        )
 
 
 def _run(debug: bool, do_import: Callable[[], ImportResult]) -> None:

@@ -95,7 +95,7 @@ _NAME_KEYS = frozenset({"creator", "cast", "reviewer"})
 
 def _yaml_value(key: str, value: FrontValue) -> str:
     if isinstance(value, bool):
-        raise TypeError(f"{key}: a review file holds no true/false values")
+        return "true" if value else "false"  # spoilers, read back as a boolean
     if isinstance(value, int):
         return str(value)  # a year, which the loader reads as a number
     if isinstance(value, date):
@@ -209,6 +209,8 @@ class ImportResult:
     folder: Path
     outcomes: list[Outcome]
     passed: list[Passed]
+    #: the sample review of ``octavo new``, unchanged, found beside the imported files
+    sample: Path | None = None
 
     def count(self, action: str) -> int:
         return sum(outcome.action == action for outcome in self.outcomes)
@@ -331,4 +333,15 @@ def write_entries(reading: Reading, to: Path, *, force: bool = False) -> ImportR
             writes.append((record_path, _record_bytes(record)))
         if writes:
             write_all(writes)
-    return ImportResult(to, outcomes, list(reading.passed))
+    return ImportResult(to, outcomes, list(reading.passed), _untouched_sample(to))
+
+
+def _untouched_sample(folder: Path) -> Path | None:
+    """The sample review ``octavo new`` wrote, if it lies unchanged in ``folder``."""
+    from ..scaffold import SAMPLE_NAME, is_untouched_sample
+
+    path = folder / Path(SAMPLE_NAME).name
+    try:
+        return path if is_untouched_sample(path.read_text(encoding="utf-8")) else None
+    except (OSError, UnicodeDecodeError):
+        return None
