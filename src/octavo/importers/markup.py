@@ -1,152 +1,249 @@
 """HTML from an export, as clean Markdown that Octavo's loader accepts as it is.
 
-Exports hold HTML written for a web page: scripts, embedded players, inline styles,
-event handlers, remote images, links to the blog's own pages. A review file holds
-none of that (the loader would refuse it), so before converting with markdownify:
+Every importer converts its HTML here, in four steps:
 
-- ``script``, ``style``, ``iframe``, ``object``, forms, media and the like are
-  removed with everything inside them;
-- every attribute is dropped except a link's ``href``, and a link is kept only when
-  it goes to an ``http``, ``https`` or ``mailto`` address (otherwise its text stays);
-- images are dropped: a remote image cannot go into a book, and an image that
-  belongs to the blog is not in the folder the review is written to. The number
-  dropped is returned, so that the import can say so;
-- text that Markdown would read as markup (``<tag>``, ``&amp;``, a ``#`` or ``1.``
-  opening a line, ``{.attributes}``, ``[^footnote]``) is escaped, so that it stays
-  the text it was.
-
-Text whose line breaks mean something (Letterboxd and Goodreads reviews, WordPress
-posts written in the classic editor) is read as WordPress reads it: a blank line
-between paragraphs, a single line end as a line break.
+1. **Code kept as written.** ``<pre>`` blocks, WP-Syntax's ``<pre lang="xml">`` (whose
+   code is stored raw, tags and all) and the ``[code]``/``[sourcecode]`` shortcodes are
+   taken out first, so that nothing below touches their text (see :func:`_take_code`).
+2. **Line ends** (with ``line_breaks``): read as WordPress's autop reads them: a
+   blank line ends a paragraph, a single line end in text is a line break, and a line
+   end next to a block tag (``</p>``, ``<ul>``, ``<li>``) or a ``<br>``, or inside a
+   tag, means nothing.
+3. **Repeated tags as closes** (:func:`repair_repeated_tags`): exports often "close"
+   a tag by writing it again, ``<i>Title<i>``; the second is read as the close.
+4. **A real HTML5 parse** (tinyhtml5, the parser WeasyPrint uses), which repairs
+   unclosed and misnested tags the way a browser does; then the tree is written out as
+   Markdown by :mod:`.markdown_writer`, which drops what a review may not hold and
+   escapes only what Markdown would read as markup.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup
-from bs4.element import Comment, NavigableString, Tag
-from markdownify import ATX, BACKSLASH, MarkdownConverter
+from tinyhtml5.parser import HTMLParser  # type: ignore[import-untyped]
 
-__all__ = ["Converted", "html_to_markdown"]
+from .markdown_writer import BLOCK_TAGS, Code, MarkdownWriter
 
-#: Elements removed with their content: they run code, embed or fetch something, or
-#: are not text.
-_REMOVED = (
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
-    "form", "input", "button", "select", "textarea", "link", "meta", "base", "svg",
-    "math", "template", "noscript", "audio", "video", "source", "track", "canvas",
-    "dialog", "head", "title", "map",
-)  # fmt: skip
-_IMAGES = ("img", "picture", "image", "figure-img")
-_LINK_SCHEMES = ("http://", "https://", "mailto:")
-#: Elements that open a block of their own in WordPress's autop.
-_BLOCK = re.compile(
-    r"\s*(<!--|<(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr|dl|section|"
-    r"article|aside|address|header|footer)\b)",
-    re.IGNORECASE,
-)
+__all__ = ["Converted", "html_to_markdown", "repair_repeated_tags"]
 
 
 @dataclass(frozen=True)
 class Converted:
-    """Markdown text, and how many images had to be dropped from it."""
+    """Markdown text, how many images had to be dropped, and whether it has spoilers."""
 
     text: str
     images_dropped: int = 0
+    #: Spoiler markup was found (``<spoiler>``, a ``spoiler`` class, ``[spoiler]``)
+    #: and written as ``[text]{.spoiler}`` or ``{.spoiler}`` blocks.
+    spoilers: bool = False
+
+
+#: A tag or a comment, with attributes over several lines and quoted ``>``.
+_TAG = re.compile(
+    r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.DOTALL
+)
+_ATTRIBUTE = re.compile(r"""([^\s=/"'>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+_PRE = re.compile(
+    r"<pre\b(?![^>]*data-octavo-code)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</pre\s*>", re.I | re.S
+)
+_CODE_SHORTCODE = re.compile(r"\[(code|sourcecode)\b([^\]]*)\](.*?)\[/\1\]", re.I | re.S)
+_SPOILER_SHORTCODE = re.compile(r"\[(/?)spoiler\b[^\]]*\]", re.I)
+_LANGUAGE = re.compile(r"(?:^|\s)(?:language-|lang-|brush:\s*)([A-Za-z0-9_+#.-]+)", re.I)
+_PLACEHOLDER = '<pre data-octavo-code="{}"></pre>'
+
+#: Inline formatting tags that exports "close" by writing them again.
+_REPEATABLE = frozenset({
+    "i", "em", "b", "strong", "u", "s", "strike", "del", "ins", "mark", "small", "big",
+    "tt", "cite", "q", "sub", "sup",
+})  # fmt: skip
+
+
+def _attributes(text: str) -> dict[str, str]:
+    found = {}
+    for match in _ATTRIBUTE.finditer(text):
+        value = match.group(2) or ""
+        found[match.group(1).lower()] = html.unescape(value.strip("\"'"))
+    return found
+
+
+def _language(attributes: dict[str, str]) -> str:
+    for key in ("lang", "language", "data-lang", "data-language"):
+        if attributes.get(key):
+            return attributes[key]
+    match = _LANGUAGE.search(attributes.get("class", ""))
+    return match.group(1) if match else ""
+
+
+def _raw_code(text: str, attributes: dict[str, str]) -> str:
+    """WP-Syntax and shortcode code: stored raw, or entity-encoded by the visual editor.
+
+    Code with a ``<`` in it is raw (``escaped="true"`` says it is not); code without
+    one reads the same either way, so its entities (``&amp;``) are decoded.
+    """
+    if attributes.get("escaped", "").lower() == "true" or "<" not in text:
+        return html.unescape(text)
+    return text
+
+
+def _take_code(text: str, codes: list[Code]) -> str:
+    """Replace every code block by a placeholder ``<pre>``; its code goes to ``codes``."""
+
+    def pre(match: re.Match[str]) -> str:
+        attributes = _attributes(match.group(1))
+        inner = match.group(2)
+        if attributes.get("lang"):  # WP-Syntax: <pre lang="xml" line="1">raw code</pre>
+            code = _raw_code(inner, attributes)
+            language = attributes["lang"]
+        else:
+            fragment = HTMLParser(False).parse_fragment(inner, container="pre")
+            inner_code = fragment.find("code")
+            language = _language(attributes)
+            if not language and inner_code is not None:
+                language = _language(dict(inner_code.attrib))
+            code = "".join(_code_text(fragment))
+        codes.append(Code(code, language))
+        return _PLACEHOLDER.format(len(codes) - 1)
+
+    def shortcode(match: re.Match[str]) -> str:
+        attributes = _attributes(match.group(2))
+        codes.append(Code(_raw_code(match.group(3).strip("\n"), attributes), _language(attributes)))
+        return _PLACEHOLDER.format(len(codes) - 1)
+
+    return _PRE.sub(pre, _CODE_SHORTCODE.sub(shortcode, text))
+
+
+def _code_text(element: object) -> list[str]:
+    """The text of a parsed ``<pre>``, with ``<br>`` as a line end."""
+    from xml.etree.ElementTree import Element
+
+    assert isinstance(element, Element)
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "br":
+            parts.append("\n")
+        elif isinstance(child.tag, str):
+            parts.extend(_code_text(child))
+        parts.append(child.tail or "")
+    return parts
+
+
+def _is_block_tag(piece: str) -> bool:
+    match = _TAG.fullmatch(piece)
+    return bool(match and match.group(2) and match.group(2).lower() in BLOCK_TAGS | {"br"})
+
+
+def _breaks(chunk: str) -> str:
+    """Line ends in the text of one paragraph to ``<br>``, except next to a block tag."""
+    pieces: list[str] = []
+    last = 0
+    for match in _TAG.finditer(chunk):
+        pieces += [chunk[last : match.start()], match.group(0)]
+        last = match.end()
+    pieces.append(chunk[last:])
+    out = []
+    for index in range(0, len(pieces), 2):  # text pieces; tags are left as they are
+        text = pieces[index]
+
+        def line_end(match: re.Match[str], text: str = text, index: int = index) -> str:
+            before = text[: match.start()].strip()
+            after = text[match.end() :].strip()
+            if not before and (index == 0 or _is_block_tag(pieces[index - 1])):
+                return "\n"
+            if not after and (index == len(pieces) - 1 or _is_block_tag(pieces[index + 1])):
+                return "\n"
+            return "<br>\n"
+
+        out.append(re.sub(r"[ \t]*\n[ \t]*", line_end, text))
+        if index + 1 < len(pieces):
+            out.append(pieces[index + 1])
+    return "".join(out)
 
 
 def _autop(text: str) -> str:
     """Blank lines to paragraphs and single line ends to breaks, as WordPress does."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    blocks = [block for block in re.split(r"\n[ \t]*\n", text) if block.strip()]
-    out = []
-    for block in blocks:
-        if _BLOCK.match(block):
-            out.append(block)
-        else:
-            out.append("<p>" + re.sub(r"\s*\n\s*", "<br>\n", block.strip()) + "</p>")
-    return "\n\n".join(out)
-
-
-def _inside(node: NavigableString, names: tuple[str, ...]) -> bool:
-    return any(parent.name in names for parent in node.parents)
-
-
-# Markdown that text could be mistaken for. markdownify escapes * and _ itself.
-_TEXT_ESCAPES = (
-    (re.compile(r"\\"), r"\\\\"),
-    (re.compile(r"<(?=[A-Za-z/!?])"), r"\\<"),
-    (re.compile(r"&(?=#?[A-Za-z0-9]+;)"), r"\\&"),
-    (re.compile(r"\[(?=\^)"), r"\\["),
-    (re.compile(r"(?<=\])\("), r"\\("),
-    (re.compile(r"([{}`])"), r"\\\1"),
-    (re.compile(r"(?m)^(\s*)(#{1,6}(?:\s|$)|>|[-+](?:\s|$)|=+\s*$)"), r"\1\\\2"),
-    (re.compile(r"(?m)^(\s*[0-9]{1,9})([.)](?:\s|$))"), r"\1\\\2"),
-    (re.compile(r"(?m)^(\s*)(-{2,}\s*$)"), r"\1\\\2"),
-    (re.compile(r"\|"), r"\\|"),
-)
-
-
-def _escape(text: str) -> str:
-    for pattern, replacement in _TEXT_ESCAPES:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def _clean(soup: BeautifulSoup) -> int:
-    """Remove what a review file may not hold; return the number of images dropped."""
-    for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
-        comment.extract()
-    for tag in soup.find_all(_REMOVED):
-        tag.decompose()
-    images = 0
-    for tag in soup.find_all(_IMAGES):
-        images += 1
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if not isinstance(tag, Tag):
+    paragraphs = []
+    for block in re.split(r"\n[ \t]*\n", text.strip()):
+        block = block.strip()
+        if not block:
             continue
-        href = tag.get("href") if tag.name == "a" else None
-        tag.attrs = {}
-        if tag.name == "a":
-            target = href.strip() if isinstance(href, str) else ""
-            if target.lower().startswith(_LINK_SCHEMES) and not re.search(r"[\s<>]", target):
-                tag.attrs["href"] = target
-            else:
-                tag.unwrap()
-    for string in soup.find_all(string=True):
-        if isinstance(string, NavigableString) and not _inside(string, ("pre", "code")):
-            escaped = _escape(str(string))
-            if escaped != str(string):
-                string.replace_with(NavigableString(escaped))
-    return images
+        tag = _TAG.match(block)
+        opens_block = tag is not None and (tag.group(2) or "").lower() in BLOCK_TAGS
+        block = _breaks(block)
+        paragraphs.append(block if opens_block else f"<p>{block}</p>")
+    return "\n\n".join(paragraphs)
 
 
-def _tidy(markdown: str) -> str:
-    # Two line breaks in a row (<br><br>, Goodreads' paragraphs) end a paragraph, and a
-    # break at the end of a paragraph means nothing (Markdown would print a "\").
-    markdown = re.sub(r"(?<!\\)\\\n(?:[ \t]*\\\n)+", "\n\n", markdown)
-    markdown = re.sub(r"(?<!\\)\\\n(?=[ \t]*(?:\n|$))", "\n", markdown)
-    markdown = re.sub(r"(?<!\\)\\$", "", markdown)
-    lines = [line.rstrip() for line in markdown.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+def repair_repeated_tags(text: str) -> str:
+    """Read a formatting tag opened again while open (``<i>X<i>``) as its close.
+
+    The rule: an inline formatting tag (``i``, ``b``, ``em``, ``strong``...) opened
+    while the same tag is open, with text written since it was opened, is a close
+    when the closes that follow in its block (up to the next block tag) are too few
+    to close both. ``<i>a <i>b</i> c</i>`` stays nested; ``<i>a<i> b`` and
+    ``<i>a<i> and <i>b</i>`` become ``<i>a</i>``. ``<blockquote>`` is read the
+    same way over the whole text.
+    """
+    pieces: list[str] = []
+    last = 0
+    for match in _TAG.finditer(text):
+        pieces += [text[last : match.start()], match.group(0)]
+        last = match.end()
+    pieces.append(text[last:])
+    tags = [_TAG.fullmatch(piece) if index % 2 else None for index, piece in enumerate(pieces)]
+
+    def name(index: int) -> str:
+        match = tags[index]
+        return (match.group(2) or "").lower() if match else ""
+
+    def closes(index: int) -> bool:
+        match = tags[index]
+        return bool(match and match.group(1))
+
+    # Blocks: the runs of pieces between block tags; the blockquote rule spans all.
+    bounds = [0]
+    bounds += [i for i in range(1, len(pieces), 2) if name(i) in BLOCK_TAGS]
+    bounds.append(len(pieces))
+    spans = [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)]
+    for names, ranges in ((_REPEATABLE, spans), ({"blockquote"}, [(0, len(pieces))])):
+        for start, end in ranges:
+            depth: dict[str, int] = {}
+            text_since: dict[str, bool] = {}
+            for index in range(start, end):
+                if index % 2 == 0:
+                    if pieces[index].strip():
+                        text_since = dict.fromkeys(text_since, True)
+                    continue
+                tag = name(index)
+                if tag not in names:
+                    continue
+                if closes(index):
+                    depth[tag] = max(0, depth.get(tag, 0) - 1)
+                    continue
+                open_now = depth.get(tag, 0)
+                later = sum(1 for i in range(index + 1, end, 2) if name(i) == tag and closes(i))
+                if open_now and text_since.get(tag) and later < open_now + 1:
+                    pieces[index] = f"</{tag}>"
+                    depth[tag] = open_now - 1
+                else:
+                    depth[tag] = open_now + 1
+                    text_since[tag] = False
+    return "".join(pieces)
 
 
-def html_to_markdown(html: str, *, line_breaks: bool = False) -> Converted:
-    """Convert ``html`` to Markdown; with ``line_breaks``, its line ends are kept."""
+def html_to_markdown(html_text: str, *, line_breaks: bool = False) -> Converted:
+    """Convert ``html_text`` to Markdown; with ``line_breaks``, its line ends are kept."""
+    text = html_text.replace("\r\n", "\n").replace("\r", "\n")
+    spoilers = bool(_SPOILER_SHORTCODE.search(text))
+    text = _SPOILER_SHORTCODE.sub(lambda m: f"<{m.group(1)}spoiler>", text)
+    codes: list[Code] = []
+    text = _take_code(text, codes)
     if line_breaks:
-        html = _autop(html)
-    soup = BeautifulSoup(html, "html.parser")
-    images = _clean(soup)
-    converter = MarkdownConverter(
-        heading_style=ATX,
-        bullets="-",
-        newline_style=BACKSLASH,
-        escape_asterisks=True,
-        escape_underscores=True,
-        escape_misc=False,
-        autolinks=False,
-    )
-    return Converted(_tidy(converter.convert_soup(soup)), images)
+        text = _autop(text)
+    text = repair_repeated_tags(text)
+    fragment = HTMLParser(False).parse_fragment(text, container="div")
+    writer = MarkdownWriter(codes)
+    markdown = writer.write(fragment)
+    return Converted(markdown, writer.images, spoilers or writer.spoilers)

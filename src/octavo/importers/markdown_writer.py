@@ -1,0 +1,366 @@
+"""A parsed HTML tree written out as Markdown, with nothing a reader did not write.
+
+What a review file may not hold is left out: ``script``, ``style``, ``iframe``,
+forms, media and the like with everything inside them; every attribute but a link's
+``href``, and a link that does not go to an ``http``, ``https`` or ``mailto`` address
+(its text stays); images, which are counted (a remote image cannot go into a book).
+
+Text is escaped only where Markdown would read it as markup: ``*``, ``_`` at a word's
+edge, a backtick, ``~``, ``|``, ``{``, ``<`` before a tag name, ``&`` before an entity
+name, ``[^``, a ``]`` that could close a link, and at the start of a line ``#``,
+``>``, ``-``, ``+``, ``1.``, ``:`` or a line of ``=``. Emphasis is written ``*``,
+``**`` and ``~~``, and as ``<em>``, ``<strong>``, ``<del>`` where Markdown would
+not read the stars as emphasis (``a<em>"b"</em>c``). Spoilers (``<spoiler>``, an
+element with a ``spoiler`` class) become ``[text]{.spoiler}`` inline, and blocks
+each preceded by a ``{.spoiler}`` line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from xml.etree.ElementTree import Element
+
+from markdown_it import MarkdownIt
+
+__all__ = ["BLOCK_TAGS", "Code", "MarkdownWriter"]
+
+#: Elements that open a block of their own.
+BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "aside", "header", "footer", "main", "nav",
+    "address", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2",
+    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+    "caption", "figure", "figcaption", "hr", "details", "summary", "center", "fieldset",
+    "hgroup", "listing", "xmp", "plaintext",
+})  # fmt: skip
+#: Elements removed with their content: they run code, embed or fetch something, or
+#: are not text.
+_REMOVED = frozenset({
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
+    "form", "input", "button", "select", "textarea", "link", "meta", "base", "svg",
+    "math", "template", "noscript", "audio", "video", "source", "track", "canvas",
+    "dialog", "head", "title", "map", "noembed", "noframes",
+})  # fmt: skip
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
+_EMPHASIS = {"i": "em", "em": "em", "cite": "em", "dfn": "em", "var": "em",
+             "b": "strong", "strong": "strong",
+             "s": "del", "strike": "del", "del": "del"}  # fmt: skip
+_CODE = frozenset({"code", "kbd", "samp", "tt"})
+
+# Sentinels in inline text, resolved when a paragraph is finished.
+_BR = "\x01"
+_MARKS = {"em": ("\x10", "\x11"), "strong": ("\x12", "\x13"), "del": ("\x14", "\x15")}
+_AS_MARKDOWN = {"\x10": "*", "\x11": "*", "\x12": "**", "\x13": "**", "\x14": "~~", "\x15": "~~"}
+_AS_HTML = {"\x10": "<em>", "\x11": "</em>", "\x12": "<strong>", "\x13": "</strong>",
+            "\x14": "<del>", "\x15": "</del>"}  # fmt: skip
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PARAGRAPH_BREAK = re.compile(rf"(?:\s*{_BR}){{2,}}\s*")
+_EDGE = re.compile(rf"^[\s{_BR}]+|[\s{_BR}]+$")
+_HEAD = re.compile(rf"[\s{_BR}]*")
+_TAIL = re.compile(rf"[\s{_BR}]*$")
+
+_TEXT_ESCAPES = (
+    (re.compile(r"([\\`*~|{])"), r"\\\1"),
+    (re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"), r"\\_"),
+    (re.compile(r"<(?=[A-Za-z/!?])"), r"\\<"),
+    (re.compile(r"&(?=#?[A-Za-z0-9]+;)"), r"\\&"),
+    (re.compile(r"\[(?=\^)"), r"\\["),
+    (re.compile(r"\](?=[(\[{:]|$)"), r"\\]"),
+)
+_LINE_START = re.compile(
+    r"(?m)^(#{1,6}(?=[ \t]|$)|>|[-+](?=[ \t]|$)|-+[ \t]*$|=+[ \t]*$|:(?=[ \t]))"
+)
+_ORDERED = re.compile(r"(?m)^([0-9]{1,9})([.)])(?=[ \t]|$)")
+
+
+@dataclass(frozen=True)
+class Code:
+    """A code block's exact text and its language (empty when none is given)."""
+
+    text: str
+    language: str = ""
+
+
+@cache
+def _parser() -> MarkdownIt:
+    from ..load.markdown import make_parser
+
+    return make_parser("en")
+
+
+def _escape(text: str) -> str:
+    for pattern, replacement in _TEXT_ESCAPES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _wrap(content: str, opening: str, closing: str) -> str:
+    """``content`` in ``opening``/``closing``, per paragraph, whitespace left outside."""
+    wrapped = []
+    for part in _PARAGRAPH_BREAK.split(content):
+        head = _HEAD.match(part).group(0)  # type: ignore[union-attr]
+        core = part[len(head) :]
+        tail = _TAIL.search(core).group(0)  # type: ignore[union-attr]
+        core = core[: len(core) - len(tail)]
+        wrapped.append(head + (opening + core + closing if core else "") + tail)
+    return (_BR * 2).join(wrapped)
+
+
+def _rendered(markdown: str) -> tuple[str, Counter[str]]:
+    html = _parser().render(markdown)
+    return re.sub(r"<[^>]+>", "", html), Counter(re.findall(r"<(em|strong|s|del)>", html))
+
+
+def _emphasis(text: str) -> str:
+    """Sentinels to ``*``, or to HTML tags where Markdown would not read the stars."""
+    if not any(mark in text for mark in _AS_MARKDOWN):
+        return text
+    for closing, opening in (("\x11", "\x10"), ("\x13", "\x12"), ("\x15", "\x14")):
+        text = text.replace(closing + opening, "")  # <i>a</i><i>b</i>: one emphasis
+    markdown = "".join(_AS_MARKDOWN.get(char, char) for char in text)
+    html = "".join(_AS_HTML.get(char, char) for char in text)
+    seen, tags = _rendered(markdown)
+    html_seen, html_tags = _rendered(html)
+    html_tags["s"], html_tags["del"] = html_tags["del"], 0
+    if seen == html_seen and +tags == +html_tags:
+        return markdown
+    return html
+
+
+def _finish(inline: str, *, breaks: str = "\\\n") -> list[str]:
+    """Inline text to paragraphs: two breaks in a row end one, a break at an edge is
+    dropped, a line start that Markdown would read as a block is escaped."""
+    paragraphs = []
+    for part in _PARAGRAPH_BREAK.split(inline):
+        part = _EDGE.sub("", part)
+        if not part:
+            continue
+        part = re.sub(rf"[ \t]*{_BR}[ \t]*", lambda _: breaks, part)
+        part = _ORDERED.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", part))
+        paragraphs.append(_emphasis(part))
+    return paragraphs
+
+
+def _indent(text: str, prefix: str, first: str | None = None) -> str:
+    lines = text.split("\n")
+    out = [(first if first is not None else prefix) + lines[0]]
+    out += [prefix + line if line else line for line in lines[1:]]
+    return "\n".join(out)
+
+
+class MarkdownWriter:
+    """Writes one parsed fragment; counts the images dropped and notes spoilers."""
+
+    def __init__(self, codes: list[Code]) -> None:
+        self.codes = codes
+        self.images = 0
+        self.spoilers = False
+        self._open: Counter[str] = Counter()
+
+    def write(self, root: Element) -> str:
+        return "\n\n".join(self.blocks(root)).strip("\n")
+
+    # --- blocks ------------------------------------------------------------------
+
+    def blocks(self, element: Element) -> list[str]:
+        """The children of ``element`` as Markdown blocks."""
+        out: list[str] = []
+        inline: list[str] = [self._text(element.text)]
+        last_list = ""  # the marker of a list just written: the next one must differ
+        for child in element:
+            if isinstance(child.tag, str) and self._is_block(child):
+                paragraphs = _finish("".join(inline))
+                inline = []
+                if paragraphs:
+                    out += paragraphs
+                    last_list = ""
+                marker = {"-": "*", ".": ")"}.get(last_list, "")
+                made = self.block(child, marker)
+                last_list = ""
+                if made and child.tag in ("ul", "ol"):
+                    last_list = marker or ("-" if child.tag == "ul" else ".")
+                out += made
+            else:
+                inline.append(self.inline(child))
+            inline.append(self._text(child.tail))
+        out += _finish("".join(inline))
+        return out
+
+    def _is_block(self, element: Element) -> bool:
+        if element.tag in _REMOVED:
+            return False
+        return any(isinstance(e.tag, str) and e.tag in BLOCK_TAGS for e in element.iter())
+
+    def block(self, element: Element, marker: str = "") -> list[str]:
+        if _is_spoiler(element):
+            self.spoilers = True
+            return ["{.spoiler}\n" + block for block in self._plain_blocks(element)]
+        return self._plain_blocks(element, marker)
+
+    def _plain_blocks(self, element: Element, marker: str = "") -> list[str]:
+        tag = element.tag
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            text = " ".join(_finish(self._inline_content(element), breaks=" "))
+            return [f"{'#' * int(tag[1])} {text}"] if text else []
+        if tag == "blockquote":
+            inner = "\n\n".join(self.blocks(element))
+            return [_indent(inner, "> ").replace("\n\n", "\n>\n")] if inner else []
+        if tag in ("ul", "ol"):
+            made = self._list(element, marker)
+            return [made] if made else []
+        if tag == "pre":
+            return [self._code_block(element)]
+        if tag == "hr":
+            return ["* * *"]
+        if tag == "table":
+            made = self._table(element)
+            return [made] if made else []
+        if tag == "dl":
+            return self._definitions(element)
+        return self.blocks(element)
+
+    def _code_block(self, element: Element) -> str:
+        index = element.get("data-octavo-code")
+        if index is not None and index.isdigit() and int(index) < len(self.codes):
+            code = self.codes[int(index)]
+        else:
+            code = Code("".join(element.itertext()))
+        text = code.text[:-1] if code.text.endswith("\n") else code.text
+        runs = [len(run) for run in re.findall(r"`{3,}", text)]
+        fence = "`" * max([3, *(run + 1 for run in runs)])
+        language = re.sub(r"[^A-Za-z0-9_+#.-]", "", code.language)
+        return f"{fence}{language}\n{text}\n{fence}"
+
+    def _list(self, element: Element, marker: str) -> str:
+        ordered = element.tag == "ol"
+        start = element.get("start", "1").strip()
+        number = int(start) if ordered and start.isdigit() and len(start) < 9 else 1
+        delimiter = marker or ("." if ordered else "-")
+        items = []
+        for child in element:
+            if not isinstance(child.tag, str) or child.tag in _REMOVED:
+                continue
+            body = self._item(child)
+            if not body:
+                continue
+            bullet = f"{number}{delimiter} " if ordered else f"{delimiter} "
+            items.append(_indent(body, " " * len(bullet), bullet))
+            number += 1
+        loose = any("\n\n" in item for item in items)
+        return ("\n\n" if loose else "\n").join(items)
+
+    def _item(self, item: Element) -> str:
+        if item.tag in ("li", "ul", "ol") or self._is_block(item):
+            blocks = self.blocks(item) if item.tag == "li" else self.block(item)
+        else:
+            blocks = _finish(self.inline(item))
+        body = ""
+        for block in blocks:
+            is_list = re.match(r"([-*]|[0-9]+[.)]) ", block) is not None
+            body += ("\n" if is_list else "\n\n") + block if body else block
+        return body
+
+    def _table(self, element: Element) -> str:
+        rows = []
+        for row in element.iter("tr"):
+            cells = []
+            for cell in row:
+                if cell.tag in ("td", "th"):
+                    text = " ".join(self.blocks(cell)).replace("\\\n", " ")
+                    cells.append(text.replace("\n", " "))
+            if cells:
+                rows.append(cells)
+        if not rows:
+            return ""
+        width = max(len(row) for row in rows)
+        rows = [row + [""] * (width - len(row)) for row in rows]
+        lines = ["| " + " | ".join(row) + " |" for row in rows]
+        lines.insert(1, "|" + " --- |" * width)
+        return "\n".join(lines)
+
+    def _definitions(self, element: Element) -> list[str]:
+        groups: list[list[str]] = []  # terms, then their definitions (": ...")
+        for child in element:
+            if child.tag == "dt":
+                term = " ".join(_finish(self._inline_content(child), breaks=" "))
+                if not groups or (groups[-1] and groups[-1][-1].startswith(": ")):
+                    groups.append([])
+                if term:
+                    groups[-1].append(term)
+            elif child.tag == "dd":
+                text = "\n\n".join(self.blocks(child))
+                if text and groups and groups[-1]:
+                    groups[-1].append(_indent(text, "  ", ": "))
+                elif text:
+                    groups.append([text])
+        return ["\n".join(group) for group in groups if group]
+
+    # --- inline ------------------------------------------------------------------
+
+    def _text(self, text: str | None) -> str:
+        if not text:
+            return ""
+        return _escape(re.sub(r"[ \t\n\r\f]+", " ", _CONTROL.sub("", text)))
+
+    def _inline_content(self, element: Element) -> str:
+        parts = [self._text(element.text)]
+        for child in element:
+            parts += [self.inline(child), self._text(child.tail)]
+        return "".join(parts)
+
+    def inline(self, element: Element) -> str:
+        tag = element.tag
+        if not isinstance(tag, str) or tag in _REMOVED:
+            return ""
+        if tag == "img":
+            self.images += 1
+            return ""
+        if tag == "picture":
+            self.images += max(1, sum(1 for _ in element.iter("img")))
+            return ""
+        if tag == "br":
+            return _BR
+        if tag in _CODE:
+            return self._code_span("".join(element.itertext()))
+        if _is_spoiler(element):
+            self.spoilers = True
+            return _wrap(self._inline_content(element), "[", "]{.spoiler}")
+        kind = _EMPHASIS.get(tag)
+        if kind:
+            self._open[kind] += 1
+            content = self._inline_content(element)
+            self._open[kind] -= 1
+            if self._open[kind]:  # italic inside italic: nothing to add
+                return content
+            return _wrap(content, *_MARKS[kind])
+        content = self._inline_content(element)
+        if tag == "a":
+            return self._link(element, content)
+        if tag == "q":
+            return f'"{content}"'
+        return content
+
+    def _link(self, element: Element, content: str) -> str:
+        target = (element.get("href") or "").strip()
+        if not target.lower().startswith(_LINK_SCHEMES) or re.search(r"[\s<>]", target):
+            return content
+        target = re.sub(r"([()\\])", r"\\\1", target)
+        return _wrap(content, "[", f"]({target})")
+
+    def _code_span(self, text: str) -> str:
+        text = re.sub(r"\s+", " ", _CONTROL.sub("", text))
+        if not text.strip():
+            return self._text(text)
+        longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+        ticks = "`" * (longest + 1)
+        pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+        return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _is_spoiler(element: Element) -> bool:
+    if element.tag == "spoiler":
+        return True
+    classes = (element.get("class") or "").lower().split()
+    return any(name == "spoiler" or name.startswith("spoiler") for name in classes)
