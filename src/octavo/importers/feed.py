@@ -10,7 +10,8 @@ the entry's author                ``reviewer``; else the feed's author; else the
                                   name given with ``--reviewer``
 the feed's title                  ``publication``
 the entry's published date        ``published`` (its updated date when it has no
-                                  published one)
+                                  published one), the day in the date's own
+                                  offset, as the feed showed it
 the entry's categories            ``tags``
 the entry's content, else its     the body, HTML converted to Markdown (scripts,
 summary                           styles, frames and images dropped; links kept
@@ -21,48 +22,37 @@ the entry's id, else its link     the source key in the import record
 ``kind`` is the one given with ``--kind`` (default ``film``): a feed does not say
 what kind of work its posts review. An entry without a title or without text is
 passed over.
+
+Two sites' feeds say more, and are recognised: a Letterboxd member's feed (its
+``letterboxd:`` namespace; :mod:`.feed_letterboxd`) gives film reviews with their
+film, year, rating and watched date; a Goodreads shelf (its entries'
+``book_id``...; :mod:`.feed_goodreads`) gives book reviews with their author,
+rating and read date. For those, ``kind`` is the site's (film, book), not
+``--kind``.
 """
 
 from __future__ import annotations
 
 import html
 import io
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import feedparser
-from bs4 import BeautifulSoup
 
 from ..diagnostics import Diagnostic, Report
-from .common import Entry, FrontValue, ImportFailed, Passed, Reading, images_note
-from .markup import html_to_markdown
+from .common import Entry, FrontValue, ImportFailed, Passed, Reading
+from .feed_common import Draft, entry_date, feed_text, markdown_body, person
+from .feed_goodreads import is_goodreads, owner, read_goodreads_entry
+from .feed_letterboxd import is_letterboxd, read_letterboxd_entry
 from .sources import read_source, read_sources
 from .writing import ImportResult, write_entries
 
 __all__ = ["import_feed", "read_feed"]
 
-
-def _text(detail: Any, value: object) -> str:
-    """A title or a name as plain text, whatever markup the feed gave it."""
-    text = str(value or "")
-    kind = str(detail.get("type", "")) if isinstance(detail, dict) else ""
-    if "html" in kind:
-        text = BeautifulSoup(text, "html.parser").get_text()
-    return " ".join(text.split())
-
-
-def _person(detail: Any, fallback: object) -> str | None:
-    name = detail.get("name") if isinstance(detail, dict) else None
-    name = " ".join(str(name or fallback or "").split())
-    # A bare e-mail address (RSS's <author>) is no byline.
-    return name if name and "@" not in name else None
-
-
-def _published(entry: Any) -> date | None:
-    moment = entry.get("published_parsed") or entry.get("updated_parsed")
-    return date(moment[0], moment[1], moment[2]) if moment else None
+#: Reads one entry of a feed (the entry, where it is) as a review, or says why not.
+EntryReader = Callable[[Any, str], Draft | Passed]
 
 
 def _content(entry: Any) -> tuple[str, bool]:
@@ -74,6 +64,34 @@ def _content(entry: Any) -> tuple[str, bool]:
         return str(item["value"]), "html" in str(item.get("type", "text/html"))
     detail = entry.get("summary_detail") or {}
     return str(entry.get("summary") or ""), "html" in str(detail.get("type", "text/html"))
+
+
+def _blog_entry(kind: str, publication: str) -> EntryReader:
+    """The reader of a blog's entries: a review of ``kind`` in ``publication``."""
+
+    def read(item: Any, origin: str) -> Draft | Passed:
+        title = feed_text(item.get("title_detail"), item.get("title"))
+        if not title:
+            return Passed(origin, "no title")
+        text, is_html = _content(item)
+        body, notes = markdown_body(text if is_html else html.escape(text), line_breaks=not is_html)
+        if not body.strip():
+            return Passed(origin, "no text")
+        fields: dict[str, FrontValue] = {"title": title, "kind": kind}
+        if publication:
+            fields["publication"] = publication
+        if (published := entry_date(item, "published", "updated")) is not None:
+            fields["published"] = published
+        tags = [
+            str(tag.get("term") or tag.get("label") or "").strip() for tag in item.get("tags") or []
+        ]
+        if tags := list(dict.fromkeys(tag for tag in tags if tag)):
+            fields["tags"] = tags
+        key = str(item.get("id") or item.get("link") or f"{title} {fields.get('published', '')}")
+        byline = person(item.get("author_detail"), item.get("author"))
+        return Draft(f"feed:{key}", fields, body, byline, notes)
+
+    return read
 
 
 def _not_a_feed(path: Path, parsed: Any) -> ImportFailed:
@@ -100,43 +118,35 @@ def read_feed(path: Path, report: Report, *, kind: str, reviewer: str | None) ->
     if not parsed.get("version"):
         raise _not_a_feed(path, parsed)
     feed = parsed.get("feed") or {}
-    publication = _text(feed.get("title_detail"), feed.get("title"))
-    feed_author = _person(feed.get("author_detail"), feed.get("author"))
+    read_entry: EntryReader
+    if is_letterboxd(parsed):
+        read_entry, feed_byline = read_letterboxd_entry, None
+    elif is_goodreads(parsed):
+        read_entry, feed_byline = read_goodreads_entry, owner(parsed)
+    else:
+        publication = feed_text(feed.get("title_detail"), feed.get("title"))
+        read_entry = _blog_entry(kind, publication)
+        feed_byline = person(feed.get("author_detail"), feed.get("author"))
     reading = Reading()
     for number, item in enumerate(parsed.get("entries") or [], start=1):
-        title = _text(item.get("title_detail"), item.get("title"))
+        title = feed_text(item.get("title_detail"), item.get("title"))
         origin = f"{path.name} entry {number}" + (f" ({title})" if title else "")
-        text, is_html = _content(item)
-        if not title:
-            reading.passed.append(Passed(origin, "no title"))
+        draft = read_entry(item, origin)
+        if isinstance(draft, Passed):
+            reading.passed.append(draft)
             continue
-        body = html_to_markdown(text if is_html else html.escape(text), line_breaks=not is_html)
-        if not body.text.strip():
-            reading.passed.append(Passed(origin, "no text"))
-            continue
-        byline = _person(item.get("author_detail"), item.get("author")) or feed_author
-        byline = byline or reviewer
+        byline = draft.byline or feed_byline or reviewer
         if byline is None:
             report.error(
                 "I517",
-                f"entry {number} ({title}) names no author, and neither does the feed",
+                f"entry {number} ({draft.fields['title']}) names no author, and neither does"
+                " the feed",
                 path=path,
                 hint="give the byline with --reviewer NAME",
             )
             continue
-        fields: dict[str, FrontValue] = {"title": title, "kind": kind, "reviewer": [byline]}
-        if publication:
-            fields["publication"] = publication
-        if (published := _published(item)) is not None:
-            fields["published"] = published
-        tags = [
-            str(tag.get("term") or tag.get("label") or "").strip() for tag in item.get("tags") or []
-        ]
-        if tags := list(dict.fromkeys(tag for tag in tags if tag)):
-            fields["tags"] = tags
-        key = str(item.get("id") or item.get("link") or f"{title} {fields.get('published', '')}")
-        notes = images_note(body.images_dropped)
-        reading.entries.append(Entry(f"feed:{key}", fields, body.text, origin, notes))
+        fields = draft.front_matter(byline)
+        reading.entries.append(Entry(draft.key, fields, draft.body, origin, draft.notes))
     return reading
 
 
