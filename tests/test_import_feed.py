@@ -81,7 +81,25 @@ def test_an_entry_without_an_author_needs_reviewer_I517(tmp_path: Path) -> None:
     [diagnostic] = error.value.report.diagnostics
     assert diagnostic.code == "I517"
     assert diagnostic.hint == "give the byline with --reviewer NAME"
+    assert diagnostic.message == "entry 1 (Film) names no author, and neither does the feed"
     assert not (tmp_path / "out").exists()
+
+
+def test_many_entries_without_an_author_are_one_I517(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    items = "".join(
+        f"<item><title>Film {n}</title><description>Text.</description></item>"
+        for n in range(1, 20)
+    )
+    feed.write_text(
+        f'<rss version="2.0"><channel><title>T</title>{items}</channel></rss>', encoding="utf-8"
+    )
+    with pytest.raises(ContentError) as error:
+        import_feed([feed], tmp_path / "out")
+    [diagnostic] = error.value.report.diagnostics
+    assert diagnostic.message == (
+        "entry 1 (Film 1) and 18 more name no author, and neither does the feed"
+    )
 
 
 def test_importing_twice_changes_nothing(tmp_path: Path) -> None:
@@ -214,6 +232,17 @@ def test_a_letterboxd_feed_gives_film_reviews(tmp_path: Path) -> None:
     assert result.outcomes[2].entry.fields["rating"] == "1.5/5"
     written = (tmp_path / "reviews" / "salt-and-cinder-2018.md").read_text(encoding="utf-8")
     assert "★" not in written
+
+
+@pytest.mark.parametrize("name", ["letterboxd.xml", "goodreads-shelf.xml"])
+def test_reviewer_replaces_a_sites_handle(tmp_path: Path, name: str) -> None:
+    result = import_feed([FEEDS / name], tmp_path, reviewer="Ann Critic")
+    assert {tuple(o.entry.fields["reviewer"]) for o in result.outcomes} == {("Ann Critic",)}
+
+
+def test_reviewer_does_not_replace_a_blog_entrys_author(tmp_path: Path) -> None:
+    result = import_feed([FEEDS / "dates-atom.xml"], tmp_path, reviewer="Ann Critic")
+    assert {tuple(o.entry.fields["reviewer"]) for o in result.outcomes} == {("Lito Manalo",)}
 
 
 def test_a_letterboxd_feed_builds_with_its_titles_and_extra_keys(tmp_path: Path) -> None:

@@ -21,14 +21,15 @@ the entry's id, else its link     the source key in the import record
 
 ``kind`` is the one given with ``--kind`` (default ``film``): a feed does not say
 what kind of work its posts review. An entry without a title or without text is
-passed over.
+passed over. Entries that name no author, in a feed that names none, are one
+``I517`` unless ``--reviewer`` gives the byline.
 
 Two sites' feeds say more, and are recognised: a Letterboxd member's feed (its
 ``letterboxd:`` namespace; :mod:`.feed_letterboxd`) gives film reviews with their
 film, year, rating and watched date; a Goodreads shelf (its entries'
 ``book_id``...; :mod:`.feed_goodreads`) gives book reviews with their author,
 rating and read date. For those, ``kind`` is the site's (film, book), not
-``--kind``.
+``--kind``, and a name given with ``--reviewer`` replaces the member's handle.
 """
 
 from __future__ import annotations
@@ -119,15 +120,19 @@ def read_feed(path: Path, report: Report, *, kind: str, reviewer: str | None) ->
         raise _not_a_feed(path, parsed)
     feed = parsed.get("feed") or {}
     read_entry: EntryReader
+    # A site's feed names its member by a handle ("jos", "Simon"): a name given with
+    # --reviewer replaces it. A blog's entries name their own authors: --reviewer is
+    # for the entries that name none.
     if is_letterboxd(parsed):
-        read_entry, feed_byline = read_letterboxd_entry, None
+        read_entry, feed_byline, overrides = read_letterboxd_entry, None, True
     elif is_goodreads(parsed):
-        read_entry, feed_byline = read_goodreads_entry, owner(parsed)
+        read_entry, feed_byline, overrides = read_goodreads_entry, owner(parsed), True
     else:
         publication = feed_text(feed.get("title_detail"), feed.get("title"))
-        read_entry = _blog_entry(kind, publication)
+        read_entry, overrides = _blog_entry(kind, publication), False
         feed_byline = person(feed.get("author_detail"), feed.get("author"))
     reading = Reading()
+    no_byline: list[str] = []
     for number, item in enumerate(parsed.get("entries") or [], start=1):
         title = feed_text(item.get("title_detail"), item.get("title"))
         origin = f"{path.name} entry {number}" + (f" ({title})" if title else "")
@@ -135,18 +140,21 @@ def read_feed(path: Path, report: Report, *, kind: str, reviewer: str | None) ->
         if isinstance(draft, Passed):
             reading.passed.append(draft)
             continue
-        byline = draft.byline or feed_byline or reviewer
+        own = draft.byline or feed_byline
+        byline = (reviewer or own) if overrides else (own or reviewer)
         if byline is None:
-            report.error(
-                "I517",
-                f"entry {number} ({draft.fields['title']}) names no author, and neither does"
-                " the feed",
-                path=path,
-                hint="give the byline with --reviewer NAME",
-            )
+            no_byline.append(f"entry {number} ({draft.fields['title']})")
             continue
         fields = draft.front_matter(byline)
         reading.entries.append(Entry(draft.key, fields, draft.body, origin, draft.notes))
+    if no_byline:
+        more = f" and {len(no_byline) - 1} more" if len(no_byline) > 1 else ""
+        report.error(
+            "I517",
+            f"{no_byline[0]}{more} name{'s' * (not more)} no author, and neither does the feed",
+            path=path,
+            hint="give the byline with --reviewer NAME",
+        )
     return reading
 
 
