@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from xml.etree.ElementTree import Element
 
 from tinyhtml5.parser import HTMLParser  # type: ignore[import-untyped]
 
@@ -77,14 +78,29 @@ def _language(attributes: dict[str, str]) -> str:
     return match.group(1) if match else ""
 
 
-def _raw_code(text: str, attributes: dict[str, str]) -> str:
-    """WP-Syntax and shortcode code: stored raw, or entity-encoded by the visual editor.
+#: Tags the visual editor puts into code it stores: such code is HTML, not raw.
+_EDITOR_TAGS = frozenset({"br", "p", "code", "span", "b", "strong", "i", "em", "a", "font"})
 
-    Code with a ``<`` in it is raw (``escaped="true"`` says it is not); code without
-    one reads the same either way, so its entities (``&amp;``) are decoded.
+
+def _html_code(text: str) -> str:
+    """The text of code written as HTML; a ``<br />`` with its line end is one line end
+    (WordPress's autop adds the ``<br />``, and drops it again inside ``<pre>``)."""
+    text = re.sub(r"<br\s*/?>[ \t]*\n?", "\n", text, flags=re.I)
+    text = re.sub(r"</p>\s*<p\b[^>]*>", "\n\n", text, flags=re.I)
+    fragment = HTMLParser(False).parse_fragment(text, container="pre")
+    return "".join(_code_text(fragment))
+
+
+def _raw_code(text: str, attributes: dict[str, str]) -> str:
+    """WP-Syntax and shortcode code: stored raw, or as HTML by the visual editor.
+
+    Code with tags other than the editor's (``<br />``, ``<p>``, ``<code>``...) is raw,
+    as the plugins read it, unless ``escaped="true"`` says it is HTML. Code with only
+    the editor's tags, or none, is read as HTML: its entities (``&lt;``) decoded.
     """
-    if attributes.get("escaped", "").lower() == "true" or "<" not in text:
-        return html.unescape(text)
+    names = {name.lower() for name in re.findall(r"</?([A-Za-z][A-Za-z0-9:-]*)", text)}
+    if attributes.get("escaped", "").lower() == "true" or names <= _EDITOR_TAGS:
+        return _html_code(text)
     return text
 
 
@@ -98,28 +114,25 @@ def _take_code(text: str, codes: list[Code]) -> str:
             code = _raw_code(inner, attributes)
             language = attributes["lang"]
         else:
-            fragment = HTMLParser(False).parse_fragment(inner, container="pre")
-            inner_code = fragment.find("code")
+            inner_code = re.match(r"\s*<code\b([^>]*)>", inner, re.I)
             language = _language(attributes)
-            if not language and inner_code is not None:
-                language = _language(dict(inner_code.attrib))
-            code = "".join(_code_text(fragment))
+            if not language and inner_code:
+                language = _language(_attributes(inner_code.group(1)))
+            code = _html_code(inner)
         codes.append(Code(code, language))
         return _PLACEHOLDER.format(len(codes) - 1)
 
     def shortcode(match: re.Match[str]) -> str:
         attributes = _attributes(match.group(2))
-        codes.append(Code(_raw_code(match.group(3).strip("\n"), attributes), _language(attributes)))
+        code = _raw_code(match.group(3), attributes).strip("\n")
+        codes.append(Code(code, _language(attributes)))
         return _PLACEHOLDER.format(len(codes) - 1)
 
     return _PRE.sub(pre, _CODE_SHORTCODE.sub(shortcode, text))
 
 
-def _code_text(element: object) -> list[str]:
+def _code_text(element: Element) -> list[str]:
     """The text of a parsed ``<pre>``, with ``<br>`` as a line end."""
-    from xml.etree.ElementTree import Element
-
-    assert isinstance(element, Element)
     parts = [element.text or ""]
     for child in element:
         if child.tag == "br":
