@@ -123,6 +123,16 @@ class Body:
     words: int
     images: dict[str, Image] = field(default_factory=dict)
 
+    @property
+    def marks_spoilers(self) -> bool:
+        """Whether a passage is marked ``{.spoiler}`` (or raw HTML with that class)."""
+        return _SPOILER_CLASS.search(self.html) is not None
+
+
+#: A ``class`` attribute naming ``spoiler`` in sanitised HTML (text in code is escaped,
+#: so a quotation mark there is never ``"``).
+_SPOILER_CLASS = re.compile(r'\sclass="(?:[^"]*\s)?spoiler(?:\s[^"]*)?"')
+
 
 @dataclass(frozen=True)
 class Review:
@@ -142,6 +152,9 @@ class Review:
     language: str | None = None
     #: front-matter keys the contract does not define, kept for templates
     extra: dict[str, object] = field(default_factory=dict)
+    #: the review gives away the plot: ``spoilers: true``, or a passage marked
+    #: ``{.spoiler}`` (an Octavo extension to the contract)
+    spoilers: bool = False
 
     @property
     def title(self) -> str:

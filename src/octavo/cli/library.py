@@ -163,6 +163,7 @@ def _record(listing: Listing, entry: Entry) -> dict[str, object]:
         "stars": rating.stars if rating else None,
         "tags": list(review.tags),
         "words": review.body.words,
+        "spoilers": review.spoilers,
     }
     if listing.anthology is not None:
         record["section"] = entry.section if listing.placed else None
@@ -184,12 +185,15 @@ def _csv(listing: Listing, entries: list[Entry]) -> str:
 def _empty_header(listing: Listing) -> list[str]:
     header = ["id", "file", "title", "kind", "year", "creators", "reviewers", "publication"]
     header += ["published", "headline", "rating", "rating_scaled", "stars", "tags", "words"]
+    header.append("spoilers")
     return header + (["section", "place"] if listing.anthology is not None else [])
 
 
 def _cell(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
         return "; ".join(str(item) for item in value)
     return str(value)
@@ -212,13 +216,18 @@ def _table(listing: Listing, entries: list[Entry]) -> None:
     if not narrow:
         table.add_column("Words", no_wrap=True, justify="right")
         table.add_column("ID", overflow="fold", min_width=6)
+    # A column of its own only when some review shown gives away the plot (on a
+    # narrow terminal, a word after the title instead).
+    spoilers = any(entry.review.spoilers for entry in entries)
+    if spoilers and not narrow:
+        table.add_column("Spoilers", no_wrap=True)
     in_book = listing.anthology is not None
     if in_book:
         table.add_column("Section", overflow="fold", min_width=10)
     for entry in entries:
         review = entry.review
         row = [
-            review.title,
+            review.title + (" (spoilers)" if narrow and review.spoilers else ""),
             review.work.kind,
             str(review.work.year or ""),
             review.byline,
@@ -229,6 +238,8 @@ def _table(listing: Listing, entries: list[Entry]) -> None:
         row.append(", ".join(review.tags))
         if not narrow:
             row += [str(review.body.words), review.id]
+        if spoilers and not narrow:
+            row.append("yes" if review.spoilers else "")
         if in_book:
             row.append(_section(listing, entry) or "")
         table.add_row(*row)

@@ -18,8 +18,12 @@ Bookshelves                ``tags``, without Goodreads' own read, to-read and
                            currently-reading shelves
 ISBN13, else ISBN          ``isbn``, an extra key the templates can use
                            (Goodreads writes it as ``="9780..."``)
+Spoiler                    ``spoilers: true`` when it is ``true`` (the box
+                           "this review contains spoilers"); empty otherwise
 My Review                  the body: its ``<br/>`` line breaks and ``<b>``,
-                           ``<i>``, ``<a>`` become Markdown
+                           ``<i>``, ``<a>`` become Markdown, and its
+                           ``<spoiler>`` passages ``[...]{.spoiler}``, which
+                           also set ``spoilers: true``
 Book Id                    the source key in the import record
 =========================  ================================================
 
@@ -75,6 +79,23 @@ def _isbn(text: str) -> str | None:
     return value or None
 
 
+def _spoiler(text: str) -> bool:
+    # Goodreads writes "true" when the reviewer ticked "contains spoilers", else nothing.
+    value = text.strip().lower()
+    if value in ("", "false"):
+        return False
+    if value == "true":
+        return True
+    raise BadValue(
+        f"Spoiler must be true or empty, got '{text.strip()}'",
+        "export the library again from Goodreads, unchanged",
+    )
+
+
+#: A passage marked ``{.spoiler}`` by the HTML converter (text's own braces are escaped).
+_MARKED = re.compile(r"(?<!\\)\{[^{}\n]*\.spoiler\b")
+
+
 def _creators(row_author: str, additional: str) -> list[str]:
     names = [" ".join(row_author.split())] if row_author.strip() else []
     return list(dict.fromkeys(names + split_list(additional)))
@@ -98,6 +119,7 @@ def read_goodreads(path: Path, report: Report, reviewer: str) -> Reading:
                 year = year_of(row.get("Year Published"), "Year Published", notes)
             rating = _rating(row.get("My Rating"))
             read_on = date_of(row.get("Date Read"), "Date Read", "%Y/%m/%d")
+            spoilers = _spoiler(row.get("Spoiler"))
         except BadValue as bad:
             bad_value(report, path, row.line, where, bad)
             continue
@@ -117,6 +139,8 @@ def read_goodreads(path: Path, report: Report, reviewer: str) -> Reading:
         if isbn := _isbn(row.get("ISBN13")) or _isbn(row.get("ISBN")):
             fields["isbn"] = isbn
         body = html_to_markdown(row.values["My Review"], line_breaks=True)
+        if spoilers or _MARKED.search(body.text):
+            fields["spoilers"] = True
         key = row.get("Book Id") or f"{title} {row.get('Author')}"
         notes += images_note(body.images_dropped)
         entry = Entry(f"goodreads:{key}", fields, body.text, origin, tuple(notes))

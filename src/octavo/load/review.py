@@ -126,7 +126,17 @@ def _language(field: Field) -> str:
     return value
 
 
-#: The reader of each key of the content contract.
+def _spoilers(field: Field) -> bool:
+    if isinstance(field.value, bool):
+        return field.value
+    got = "nothing" if field.value is None else f"'{field.text or field.value}'"
+    raise Invalid(
+        f"must be true or false (in lower case, without quotes), got {got}",
+        "write spoilers: true when the review gives away the plot, or remove the line",
+    )
+
+
+#: The reader of each key of the content contract (and of Octavo's extensions to it).
 FIELDS: dict[str, Callable[[Field], object]] = {
     "title": _text,
     "kind": _kind,
@@ -148,6 +158,7 @@ FIELDS: dict[str, Callable[[Field], object]] = {
     "showing": _text,
     "id": _id,
     "language": _language,
+    "spoilers": _spoilers,
 }
 REQUIRED = ("title", "reviewer")
 #: Keys whose text gets typographic quotes and dashes, as the body does.
@@ -294,6 +305,8 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
         showing=_optional_str(values.get("showing")),
         language=_optional_str(values.get("language")),
         extra=extra,
+        # A marked passage is a spoiler even where the front matter says none.
+        spoilers=values.get("spoilers") is True or body.marks_spoilers,
     )
 
 
