@@ -208,9 +208,9 @@ def test_a_letterboxd_feed_gives_film_reviews(tmp_path: Path) -> None:
         ("created", "night-ferries-2020.md"),
         ("created", "salt-and-cinder-2018.md"),
     ]
-    assert [(p.origin.split(" (")[0], p.reason) for p in result.passed] == [
-        ("letterboxd.xml entry 2", "a diary entry with no review text"),
-        ("letterboxd.xml entry 4", "a list, not a review"),
+    assert [(p.origin, p.reason) for p in result.passed] == [
+        ("letterboxd.xml entry 2 (Paper Moon Harbour (2021))", "a diary entry with no review text"),
+        ("letterboxd.xml entry 4 (Films with boats in them)", "a list, not a review"),
     ]
     lighthouse = result.outcomes[0]
     assert lighthouse.entry.fields == {

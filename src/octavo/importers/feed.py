@@ -46,7 +46,7 @@ from ..diagnostics import Diagnostic, Report
 from .common import Entry, FrontValue, ImportFailed, Passed, Reading
 from .feed_common import Draft, entry_date, feed_text, markdown_body, person
 from .feed_goodreads import is_goodreads, owner, read_goodreads_entry
-from .feed_letterboxd import is_letterboxd, read_letterboxd_entry
+from .feed_letterboxd import is_letterboxd, read_letterboxd_entry, shown_title
 from .sources import read_source, read_sources
 from .writing import ImportResult, write_entries
 
@@ -123,7 +123,8 @@ def read_feed(path: Path, report: Report, *, kind: str, reviewer: str | None) ->
     # A site's feed names its member by a handle ("jos", "Simon"): a name given with
     # --reviewer replaces it. A blog's entries name their own authors: --reviewer is
     # for the entries that name none.
-    if is_letterboxd(parsed):
+    letterboxd = is_letterboxd(parsed)
+    if letterboxd:
         read_entry, feed_byline, overrides = read_letterboxd_entry, None, True
     elif is_goodreads(parsed):
         read_entry, feed_byline, overrides = read_goodreads_entry, owner(parsed), True
@@ -135,6 +136,8 @@ def read_feed(path: Path, report: Report, *, kind: str, reviewer: str | None) ->
     no_byline: list[str] = []
     for number, item in enumerate(parsed.get("entries") or [], start=1):
         title = feed_text(item.get("title_detail"), item.get("title"))
+        if letterboxd:  # "Paper Moon (1973)", not "Paper Moon, 1973 - ★★★★½"
+            title = shown_title(item, title)
         origin = f"{path.name} entry {number}" + (f" ({title})" if title else "")
         draft = read_entry(item, origin)
         if isinstance(draft, Passed):

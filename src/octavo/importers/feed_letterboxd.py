@@ -38,7 +38,7 @@ from bs4.element import Tag
 from .common import FrontValue, Passed
 from .feed_common import Draft, date_in_own_offset, entry_date, markdown_body, person, squeeze
 
-__all__ = ["NAMESPACE", "is_letterboxd", "read_letterboxd_entry"]
+__all__ = ["NAMESPACE", "is_letterboxd", "read_letterboxd_entry", "shown_title"]
 
 NAMESPACE = "https://letterboxd.com"
 #: What Letterboxd writes in place of a review for a diary entry.
@@ -50,6 +50,13 @@ def is_letterboxd(parsed: Any) -> bool:
     """Whether a parsed feed is a Letterboxd member's feed."""
     namespaces = parsed.get("namespaces") or {}
     return NAMESPACE in {str(uri).rstrip("/") for uri in namespaces.values()}
+
+
+def shown_title(item: Any, title: str) -> str:
+    """The entry's film for messages, ``Paper Moon (1973)``; else its ``title``."""
+    film = squeeze(str(item.get("letterboxd_filmtitle") or ""))
+    year = squeeze(str(item.get("letterboxd_filmyear") or ""))
+    return (f"{film} ({year})" if year else film) if film else title
 
 
 def _rating(text: str) -> str | None:
