@@ -378,3 +378,17 @@ def test_the_printed_book_has_no_backslash_or_star_the_feeds_did_not(tmp_path: P
     assert text.count("\\") == 3
     assert text.count("*") == 2
     assert "★" not in text
+
+
+def test_a_feed_saved_as_utf16_is_read(tmp_path: Path) -> None:
+    # A real Goodreads feed was saved by a shell redirect as UTF-16, still declaring UTF-8.
+    feed = tmp_path / "feed.xml"
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        "<title>Rui’s bookshelf: read</title><item><title>Memórias</title>"
+        "<book_id>9</book_id><user_review>Ótimo.</user_review></item></channel></rss>"
+    )
+    feed.write_bytes(text.encode("utf-16"))
+    [outcome] = import_feed([feed], tmp_path / "out").outcomes
+    assert (outcome.entry.title, outcome.entry.body) == ("Memórias", "Ótimo.")
+    assert outcome.entry.fields["reviewer"] == ["Rui"]
