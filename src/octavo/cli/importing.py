@@ -162,21 +162,35 @@ def import_feed_command(
         list[str],
         typer.Argument(
             metavar="SOURCE",
-            help="Saved RSS 2.0 or Atom feed files. Local files only: a web address is"
-            " refused, and nothing is fetched.",
+            help="Saved RSS 2.0 or Atom feed files (a blog's, a Letterboxd member's, a"
+            " Goodreads shelf's). Local files only: a web address is refused, and nothing"
+            " is fetched.",
         ),
     ],
     to: To,
     kind: Kind = "film",
-    reviewer: ByLine = None,
+    reviewer: Annotated[
+        str | None,
+        typer.Option(
+            "--reviewer",
+            metavar="NAME",
+            help="The byline for entries that name no author; for a Letterboxd or"
+            " Goodreads feed, the byline of every review, in place of the member's name"
+            " on the site.",
+        ),
+    ] = None,
     force: Force = False,
     debug: Debug = False,
 ) -> None:
     """Convert the entries of a saved RSS or Atom feed into review files.
 
     Each entry's title, author, date, categories and HTML content become the review's
-    title, reviewer, published date, tags and Markdown body; the feed's title is its
-    publication. Entries without a title or text are passed over.
+    title, reviewer, published date (the day in the feed's own offset), tags and
+    Markdown body; the feed's title is its publication. Entries without a title or
+    text are passed over. A Letterboxd member's feed gives film reviews (film title,
+    year, rating as 4.5/5, watched date), passing over lists and diary entries with
+    no review; a Goodreads shelf's feed gives book reviews (author, year, rating,
+    read date), passing over books with no review. For those, --kind does not apply.
     """
 
     def do_import() -> ImportResult:
