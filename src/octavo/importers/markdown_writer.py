@@ -61,11 +61,13 @@ _EDGE = re.compile(rf"^[\s{_BR}]+|[\s{_BR}]+$")
 _HEAD = re.compile(rf"[\s{_BR}]*")
 _TAIL = re.compile(rf"[\s{_BR}]*$")
 
+_PUNCTUATION = re.compile(r"([\\`*~|{])")
+_PUNCTUATION_AND_BRACKETS = re.compile(r"([\\`*~|{\[\]])")
 _TEXT_ESCAPES = (
-    (re.compile(r"([\\`*~|{])"), r"\\\1"),
     (re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"), r"\\_"),
     (re.compile(r"<(?=[A-Za-z/!?])"), r"\\<"),
     (re.compile(r"&(?=#?[A-Za-z0-9]+;)"), r"\\&"),
+    (re.compile(r"!(?=\[|$)"), r"\\!"),  # ![ opens an image
     (re.compile(r"\[(?=\^)"), r"\\["),
     (re.compile(r"\](?=[(\[{:]|$)"), r"\\]"),
 )
@@ -90,8 +92,14 @@ def _parser() -> MarkdownIt:
     return make_parser("en")
 
 
-def _escape(text: str) -> str:
-    for pattern, replacement in _TEXT_ESCAPES:
+def _escape(text: str, *, brackets: bool = False) -> str:
+    """Escape what Markdown would read as markup; with ``brackets``, every ``[`` and
+    ``]`` (in a link's or a span's text, where one alone would end or break it)."""
+    if brackets:
+        text = _PUNCTUATION_AND_BRACKETS.sub(r"\\\1", text)
+    else:
+        text = _PUNCTUATION.sub(r"\\\1", text)
+    for pattern, replacement in _TEXT_ESCAPES[: 4 if brackets else None]:
         text = pattern.sub(replacement, text)
     return text
 
@@ -158,6 +166,7 @@ class MarkdownWriter:
         self.images = 0
         self.spoilers = False
         self._open: Counter[str] = Counter()
+        self._brackets = 0  # inside a link's or a spoiler's [text]: brackets escaped
 
     def write(self, root: Element) -> str:
         return "\n\n".join(self.blocks(root)).strip("\n")
@@ -238,24 +247,29 @@ class MarkdownWriter:
         start = element.get("start", "1").strip()
         number = int(start) if ordered and start.isdigit() and len(start) < 9 else 1
         delimiter = marker or ("." if ordered else "-")
-        items = []
+        bodies = []
+        stray = [self._text(element.text)]  # text outside any <li>: an item of its own
         for child in element:
-            if not isinstance(child.tag, str) or child.tag in _REMOVED:
-                continue
-            body = self._item(child)
-            if not body:
-                continue
+            if child.tag == "li" or (isinstance(child.tag, str) and self._is_block(child)):
+                bodies.append(self._body(_finish("".join(stray))))
+                stray = []
+                blocks = self.blocks(child) if child.tag == "li" else self.block(child)
+                bodies.append(self._body(blocks))
+            else:
+                stray.append(self.inline(child))
+            stray.append(self._text(child.tail))
+        bodies.append(self._body(_finish("".join(stray))))
+        items = []
+        for body in filter(None, bodies):
             bullet = f"{number}{delimiter} " if ordered else f"{delimiter} "
             items.append(_indent(body, " " * len(bullet), bullet))
             number += 1
         loose = any("\n\n" in item for item in items)
         return ("\n\n" if loose else "\n").join(items)
 
-    def _item(self, item: Element) -> str:
-        if item.tag in ("li", "ul", "ol") or self._is_block(item):
-            blocks = self.blocks(item) if item.tag == "li" else self.block(item)
-        else:
-            blocks = _finish(self.inline(item))
+    @staticmethod
+    def _body(blocks: list[str]) -> str:
+        """An item's blocks: a list right after text stays tight."""
         body = ""
         for block in blocks:
             is_list = re.match(r"([-*]|[0-9]+[.)]) ", block) is not None
@@ -302,13 +316,20 @@ class MarkdownWriter:
     def _text(self, text: str | None) -> str:
         if not text:
             return ""
-        return _escape(re.sub(r"[ \t\n\r\f]+", " ", _CONTROL.sub("", text)))
+        text = re.sub(r"[ \t\n\r\f]+", " ", _CONTROL.sub("", text))
+        return _escape(text, brackets=self._brackets > 0)
 
     def _inline_content(self, element: Element) -> str:
         parts = [self._text(element.text)]
         for child in element:
             parts += [self.inline(child), self._text(child.tail)]
         return "".join(parts)
+
+    def _bracketed(self, element: Element) -> str:
+        self._brackets += 1
+        content = self._inline_content(element)
+        self._brackets -= 1
+        return content
 
     def inline(self, element: Element) -> str:
         tag = element.tag
@@ -326,7 +347,7 @@ class MarkdownWriter:
             return self._code_span("".join(element.itertext()))
         if _is_spoiler(element):
             self.spoilers = True
-            return _wrap(self._inline_content(element), "[", "]{.spoiler}")
+            return _wrap(self._bracketed(element), "[", "]{.spoiler}")
         kind = _EMPHASIS.get(tag)
         if kind:
             self._open[kind] += 1
@@ -335,9 +356,9 @@ class MarkdownWriter:
             if self._open[kind]:  # italic inside italic: nothing to add
                 return content
             return _wrap(content, *_MARKS[kind])
-        content = self._inline_content(element)
         if tag == "a":
-            return self._link(element, content)
+            return self._link(element, self._bracketed(element))
+        content = self._inline_content(element)
         if tag == "q":
             return f'"{content}"'
         return content

@@ -236,7 +236,7 @@ def repair_repeated_tags(text: str) -> str:
                     depth[tag] = max(0, depth.get(tag, 0) - 1)
                     continue
                 open_now = depth.get(tag, 0)
-                later = sum(1 for i in range(index + 1, end, 2) if name(i) == tag and closes(i))
+                later = sum(1 for i in range(index + 2, end, 2) if name(i) == tag and closes(i))
                 if open_now and text_since.get(tag) and later < open_now + 1:
                     pieces[index] = f"</{tag}>"
                     depth[tag] = open_now - 1
