@@ -207,6 +207,7 @@ def test_a_letterboxd_feed_gives_film_reviews(tmp_path: Path) -> None:
         ("created", "the-lighthouse-keeper-s-daughter-2019.md"),
         ("created", "night-ferries-2020.md"),
         ("created", "salt-and-cinder-2018.md"),
+        ("created", "tidewater-2017.md"),
     ]
     assert [(p.origin, p.reason) for p in result.passed] == [
         ("letterboxd.xml entry 2 (Paper Moon Harbour (2021))", "a diary entry with no review text"),
@@ -232,6 +233,12 @@ def test_a_letterboxd_feed_gives_film_reviews(tmp_path: Path) -> None:
     assert result.outcomes[2].entry.fields["rating"] == "1.5/5"
     written = (tmp_path / "reviews" / "salt-and-cinder-2018.md").read_text(encoding="utf-8")
     assert "★" not in written
+    tidewater = result.outcomes[3].entry
+    assert tidewater.fields["spoilers"] is True
+    assert tidewater.body == (
+        "The keeper was the ghost all along, and the film knows you guessed it by the second tide."
+    )
+    assert not any("spoilers" in o.entry.fields for o in result.outcomes[:3])
 
 
 @pytest.mark.parametrize("name", ["letterboxd.xml", "goodreads-shelf.xml"])
@@ -300,8 +307,10 @@ def test_a_goodreads_shelf_gives_book_reviews(tmp_path: Path) -> None:
         "publication": "Goodreads",
         "published": date(2020, 11, 2),
         "tags": ["tagalog"],
+        "spoilers": True,
         "isbn": "9780000000002",
     }
+    assert "spoilers" not in orchard.fields
 
 
 def test_a_goodreads_shelf_without_its_fields_is_read_from_the_description(

@@ -75,8 +75,8 @@ def _blog_entry(kind: str, publication: str) -> EntryReader:
         if not title:
             return Passed(origin, "no title")
         text, is_html = _content(item)
-        body, notes = markdown_body(text if is_html else html.escape(text), line_breaks=not is_html)
-        if not body.strip():
+        body = markdown_body(text if is_html else html.escape(text), line_breaks=not is_html)
+        if not body.text.strip():
             return Passed(origin, "no text")
         fields: dict[str, FrontValue] = {"title": title, "kind": kind}
         if publication:
@@ -88,9 +88,11 @@ def _blog_entry(kind: str, publication: str) -> EntryReader:
         ]
         if tags := list(dict.fromkeys(tag for tag in tags if tag)):
             fields["tags"] = tags
+        if body.spoilers:
+            fields["spoilers"] = True
         key = str(item.get("id") or item.get("link") or f"{title} {fields.get('published', '')}")
         byline = person(item.get("author_detail"), item.get("author"))
-        return Draft(f"feed:{key}", fields, body, byline, notes)
+        return Draft(f"feed:{key}", fields, body.text, byline, body.notes)
 
     return read
 

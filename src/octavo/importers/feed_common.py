@@ -22,6 +22,7 @@ from .common import FrontValue, images_note
 from .markup import html_to_markdown
 
 __all__ = [
+    "Body",
     "Draft",
     "date_in_own_offset",
     "entry_date",
@@ -114,10 +115,20 @@ def person(detail: Any, fallback: object) -> str | None:
     return name if name and "@" not in name else None
 
 
-def markdown_body(html: str, *, line_breaks: bool) -> tuple[str, tuple[str, ...]]:
-    """``html`` as Markdown, and the note on images dropped from it."""
+@dataclass(frozen=True)
+class Body:
+    """A review's text as Markdown, the note on images dropped, and its spoilers."""
+
+    text: str
+    notes: tuple[str, ...]
+    #: spoiler markup was found and kept as ``{.spoiler}``: the review sets ``spoilers``
+    spoilers: bool
+
+
+def markdown_body(html: str, *, line_breaks: bool) -> Body:
+    """``html`` as Markdown."""
     body = html_to_markdown(html, line_breaks=line_breaks)
-    return body.text, images_note(body.images_dropped)
+    return Body(body.text, images_note(body.images_dropped), body.spoilers)
 
 
 def squeeze(text: str) -> str:

@@ -17,7 +17,8 @@ feed's "NAME's bookshelf"
 ``user_read_at``          ``read``, an extra key (kept for templates)
 ``user_shelves``          ``tags``, without read, to-read and currently-reading
 ``isbn13``, else ``isbn`` ``isbn``, an extra key
-``user_review``           the body
+``user_review``           the body; spoiler markup in it (``<spoiler>``, a
+                          ``spoiler`` class) sets ``spoilers: true``
 the entry's guid          the source key (``feed:https://www.goodreads.com/review/show/...``)
 ========================  =====================================================
 
@@ -151,14 +152,16 @@ def read_goodreads_entry(item: Any, origin: str) -> Draft | Passed:
         fields["published"] = published
     if (rating := _rating(field("user_rating", "rating"))) is not None:
         fields["rating"] = rating
-    if (read_on := _read_on(field("user_read_at", "read at"))) is not None:
-        fields["read"] = read_on
     shelves = [s for s in split_list(field("user_shelves", "shelves")) if s not in _OWN_SHELVES]
     if shelves:
         fields["tags"] = shelves
+    body = markdown_body(html, line_breaks=True)
+    if body.spoilers:
+        fields["spoilers"] = True
+    if (read_on := _read_on(field("user_read_at", "read at"))) is not None:
+        fields["read"] = read_on
     if isbn := _isbn(str(item.get("isbn13") or "")) or _isbn(str(item.get("isbn") or "")):
         fields["isbn"] = isbn
-    body, notes = markdown_body(html, line_breaks=True)
     byline = field("user_name", "name") or None
     key = str(item.get("id") or item.get("link") or f"goodreads book {item.get('book_id')}")
-    return Draft(f"feed:{key}", fields, body, byline, notes)
+    return Draft(f"feed:{key}", fields, body.text, byline, body.notes)

@@ -14,6 +14,8 @@ used:
 ``pubDate``                     ``published``, the day in the feed's own offset
 ``letterboxd:memberRating``     ``rating``: 0.5 to 5 in halves, as ``4.5/5``;
                                 none is no rating
+"This review may contain        ``spoilers: true`` (the notice itself is left
+spoilers." before the review    out: the book prints its own)
 ``letterboxd:watchedDate``      ``watched``, an extra key (kept for templates)
 ``letterboxd:rewatch`` Yes      ``rewatch: "yes"``, an extra key
 ``tmdb:movieId`` / ``tvId``     ``tmdb_id``, an extra key
@@ -44,6 +46,8 @@ NAMESPACE = "https://letterboxd.com"
 #: What Letterboxd writes in place of a review for a diary entry.
 _WATCHED_ON = re.compile(r"Watched on [A-Za-z]+,? [A-Za-z]+ [0-9]{1,2},? [0-9]{4}\.?")
 _RATING = re.compile(r"[0-5](?:\.[05]0*)?")
+#: What Letterboxd writes before a review its member marked as holding spoilers.
+_SPOILER_NOTICE = "This review may contain spoilers."
 
 
 def is_letterboxd(parsed: Any) -> bool:
@@ -72,16 +76,17 @@ def _year(text: str) -> int | None:
     return int(text) if re.fullmatch(r"[1-9][0-9]{3}", text) else None
 
 
-def _review_html(description: str) -> str:
-    """The review in a description: what follows the poster's paragraph."""
+def _review_html(description: str) -> tuple[str, bool]:
+    """The review in a description, what follows the poster, and its spoiler notice."""
     soup = BeautifulSoup(description, "html.parser")
-    for paragraph in soup.find_all("p"):
-        if not isinstance(paragraph, Tag):
-            continue
-        if paragraph.find("img") is not None and not paragraph.get_text(strip=True):
-            paragraph.decompose()  # the poster: the book has no use for a remote image
-        break  # only the first paragraph can be the poster
-    return str(soup)
+    paragraphs = [p for p in soup.find_all("p") if isinstance(p, Tag)]
+    if paragraphs and paragraphs[0].find("img") and not paragraphs[0].get_text(strip=True):
+        paragraphs.pop(0).decompose()  # the poster: the book has no use for a remote image
+    spoilers = False
+    if paragraphs and squeeze(paragraphs[0].get_text(" ")) == _SPOILER_NOTICE:
+        paragraphs.pop(0).decompose()  # said by spoilers: true, in the book's own words
+        spoilers = True
+    return str(soup), spoilers
 
 
 def read_letterboxd_entry(item: Any, origin: str) -> Draft | Passed:
@@ -91,11 +96,11 @@ def read_letterboxd_entry(item: Any, origin: str) -> Draft | Passed:
     if not title:
         is_list = guid.startswith("letterboxd-list-") or "/list/" in str(item.get("link") or "")
         return Passed(origin, "a list, not a review" if is_list else "no film title")
-    html = _review_html(str(item.get("summary") or ""))
+    html, notice = _review_html(str(item.get("summary") or ""))
     text = squeeze(BeautifulSoup(html, "html.parser").get_text(" "))
     if not text or _WATCHED_ON.fullmatch(text):
         return Passed(origin, "a diary entry with no review text")
-    body, notes = markdown_body(html, line_breaks=False)
+    body = markdown_body(html, line_breaks=False)
     tv = str(item.get("tmdb_tvid") or "").strip()
     movie = str(item.get("tmdb_movieid") or "").strip()
     fields: dict[str, FrontValue] = {
@@ -109,6 +114,8 @@ def read_letterboxd_entry(item: Any, origin: str) -> Draft | Passed:
         fields["published"] = published
     if (rating := _rating(str(item.get("letterboxd_memberrating") or ""))) is not None:
         fields["rating"] = rating
+    if notice or body.spoilers:
+        fields["spoilers"] = True
     if (watched := date_in_own_offset(item.get("letterboxd_watcheddate"))) is not None:
         fields["watched"] = watched
     if str(item.get("letterboxd_rewatch") or "").strip().lower() == "yes":
@@ -117,4 +124,4 @@ def read_letterboxd_entry(item: Any, origin: str) -> Draft | Passed:
         fields["tmdb_id"] = movie or tv
     byline = person(item.get("author_detail"), item.get("author"))
     key = guid or str(item.get("link") or f"{title} {year or ''}")
-    return Draft(f"feed:{key}", fields, body, byline, notes)
+    return Draft(f"feed:{key}", fields, body.text, byline, body.notes)
