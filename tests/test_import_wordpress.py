@@ -182,3 +182,22 @@ def test_post_types_import_twice_changes_nothing(tmp_path: Path) -> None:
     again = import_wordpress([LATE_SHOW], tmp_path, post_types=("post", "review"))
     assert {outcome.action for outcome in again.outcomes} == {"unchanged"}
     assert snapshot(tmp_path) == before
+
+
+def test_an_undeclared_atom_prefix_as_wordpress_com_writes_it_is_read(tmp_path: Path) -> None:
+    # Found in real WordPress.com exports: <atom:link> with no xmlns:atom.
+    source = FIXTURES / "wordpress" / "wordpress-com.xml"
+    result = import_wordpress([source], tmp_path, reviewer="Sam")
+    assert actions(result) == [("created", "the-night-of-the-hunter.md")]
+    text = (tmp_path / "the-night-of-the-hunter.md").read_text(encoding="utf-8")
+    assert 'reviewer: "sam"\n' in text
+    assert "published: 2009-06-30\n" in text  # Pacific evening; 07-01 in UTC
+
+
+def test_an_undeclared_prefix_is_still_an_error_where_it_is_not_that(tmp_path: Path) -> None:
+    path = tmp_path / "export.xml"
+    path.write_text('<?xml version="1.0"?>\n<feed>\n<x:y/>\n</feed>\n', encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        import_wordpress([path], tmp_path / "out")
+    [diagnostic] = error.value.report.diagnostics
+    assert (diagnostic.code, diagnostic.line) == ("I515", 3)

@@ -208,20 +208,30 @@ def import_letterboxd_command(
         list[str],
         typer.Argument(
             metavar="SOURCE",
-            help="The reviews.csv file of a Letterboxd export (Settings, Import & Export,"
-            " Export your data; unzip it first).",
+            help="A Letterboxd export as downloaded (Settings, Import & Export, Export your"
+            " data): the ZIP letterboxd-USER-DATE.zip, the folder it unzips to, or the"
+            " reviews.csv in it.",
         ),
     ],
     to: To,
-    reviewer: RequiredByLine,
+    reviewer: Annotated[
+        str | None,
+        typer.Option(
+            "--reviewer",
+            metavar="NAME",
+            help="The byline of every review. Default: the name in the export's"
+            " profile.csv (Given Name and Family Name, else Username).",
+        ),
+    ] = None,
     force: Force = False,
     debug: Debug = False,
 ) -> None:
-    """Convert a Letterboxd reviews.csv into film review files.
+    """Convert the reviews of a Letterboxd export into film review files.
 
-    Name, Year, Rating (0.5 to 5), Date, Tags and Review become title, year, rating
-    (as 3.5/5), published, tags and the Markdown body. Rows without review text are
-    passed over.
+    Name, Year, Rating (0.5 to 5), Date, Watched Date (from diary.csv when the review
+    has none), Tags and Review become title, year, rating (as 3.5/5), published,
+    watched, tags and the Markdown body; the reviewer is the one in profile.csv.
+    Rows without review text are passed over.
     """
 
     def do_import() -> ImportResult:

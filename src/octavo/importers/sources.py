@@ -1,10 +1,18 @@
-"""Reading an importer's sources: local files only, UTF-8, CSV with the columns it needs."""
+"""Reading an importer's sources: local files only, UTF-8, CSV with the columns it needs.
+
+Also: what a file is, when it is not what an import reads (a ZIP given to ``import
+goodreads``, a WordPress export to ``import letterboxd``), so that the error can say
+what it is and what to give instead; and the named files of an export that comes as
+a ZIP or as the folder it was unzipped into, read without extracting anything.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,9 +51,16 @@ def source_path(source: str | Path) -> Path:
 
 def read_source(path: Path) -> bytes:
     """The bytes of a source file; a file that cannot be read is ``I509``."""
+    if path.is_dir():
+        raise ImportFailed.single(
+            Diagnostic(
+                "I509",
+                "cannot read the file: it is a folder, not a file",
+                path=path,
+                hint=_folder_hint(path),
+            )
+        )
     try:
-        if path.is_dir():
-            raise IsADirectoryError(21, "it is a folder, not a file")
         return path.read_bytes()
     except OSError as error:
         raise ImportFailed.single(
@@ -56,6 +71,104 @@ def read_source(path: Path) -> bytes:
                 hint="check the file's name and that you may read it",
             )
         ) from error
+
+
+def _folder_hint(folder: Path) -> str:
+    if (folder / "reviews.csv").is_file() and (folder / "diary.csv").is_file():
+        return "it holds a Letterboxd export: import the folder with octavo import letterboxd"
+    try:
+        files = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name[:1] != ".")
+    except OSError:
+        files = []
+    if not files:
+        return "give the export file itself, not a folder"
+    shown = ", ".join(str(folder / name) for name in files[:3])
+    return f"give the export file itself, not the folder it is in (the folder holds {shown}" + (
+        f" and {len(files) - 3} more)" if len(files) > 3 else ")"
+    )
+
+
+# ---------------------------------------------------------------------------
+# What a file is, when it is not what the import reads
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_WXR = re.compile(rb"xmlns:wp=[\"']https?://wordpress\.org/export/")
+_FEED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF)[\s>]")
+_HTML = re.compile(rb"<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What a source file is, in words, and the import that reads it (if any)."""
+
+    what: str
+    command: str | None = None
+    #: a CSV file (of another export): it is read as CSV before being refused
+    is_csv: bool = False
+
+
+def is_zip(data: bytes) -> bool:
+    return data[:4] in _ZIP_MAGIC
+
+
+def _csv_kind(header: list[str]) -> FileKind | None:
+    columns = set(header)
+    if "Letterboxd URI" in columns:
+        if "Review" in columns:
+            return FileKind("Letterboxd's reviews.csv", "letterboxd", is_csv=True)
+        if "Watched Date" in columns:
+            return FileKind("Letterboxd's diary.csv, which holds no reviews", is_csv=True)
+        return FileKind(
+            "a Letterboxd CSV without reviews (watched, ratings or a list)", is_csv=True
+        )
+    if {"Date Joined", "Username"} <= columns:
+        return FileKind("Letterboxd's profile.csv, which holds no reviews", is_csv=True)
+    if {"Book Id", "My Review"} <= columns:
+        return FileKind("a Goodreads library export", "goodreads", is_csv=True)
+    return None
+
+
+def file_kind(data: bytes) -> FileKind | None:
+    """What ``data`` is, when it is something an import can name; else None."""
+    if is_zip(data):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return FileKind("a ZIP archive (a damaged one)")
+        if "reviews.csv" in names or "diary.csv" in names:
+            return FileKind("a Letterboxd export (a ZIP archive)", "letterboxd")
+        return FileKind("a ZIP archive")
+    if data.startswith(b"%PDF"):
+        return FileKind("a PDF")
+    head = data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        if _WXR.search(head):
+            return FileKind("a WordPress export (WXR)", "wordpress")
+        if _HTML.search(head[:4096]):
+            return FileKind("a web page (HTML)")
+        if _FEED.search(head):
+            return FileKind("an RSS or Atom feed", "feed")
+        return FileKind("an XML file")
+    line = head.split(b"\n", 1)[0].decode("utf-8", "replace")
+    header = next(csv.reader([line]), [])
+    return _csv_kind([name.strip() for name in header])
+
+
+def wrong_kind(path: Path, code: str, found: FileKind, expected: str, reads: str) -> ImportFailed:
+    """The error for a source that is ``found`` but not the ``expected`` kind.
+
+    ``reads`` says what to give instead: "goodreads_library_export.csv, from ...".
+    """
+    hint = f"give {reads}"
+    if found.command:
+        hint = f"import it with octavo import {found.command}; or {hint}"
+    elif found.what.startswith("a ZIP"):
+        hint = f"unzip it, then {hint}"
+    line = 1 if found.is_csv else None  # the header says what the CSV is
+    return ImportFailed.single(
+        Diagnostic(code, f"is {found.what}, not {expected}", path=path, line=line, hint=hint)
+    )
 
 
 def decode_utf8(data: bytes, path: Path) -> str:
@@ -76,6 +189,106 @@ def decode_utf8(data: bytes, path: Path) -> str:
         ) from error
 
 
+# ---------------------------------------------------------------------------
+# An export that comes as a ZIP, or as the folder it was unzipped into
+
+#: Far larger than any export of reviews: a larger file is refused before it is opened.
+ZIP_MAX_BYTES = 512 * 1024 * 1024
+#: The most a file read from a ZIP may hold once decompressed: a ZIP bomb stops here.
+MEMBER_MAX_BYTES = 64 * 1024 * 1024
+#: The most entries a ZIP may list.
+ZIP_MAX_ENTRIES = 100_000
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One named file of an export: where it is (for messages) and its bytes."""
+
+    #: ``letterboxd-ann-2024-01-05.zip/reviews.csv`` or ``export-folder/reviews.csv``
+    path: Path
+    data: bytes
+
+
+def read_export(path: Path, names: Sequence[str]) -> dict[str, ExportFile]:
+    """The files called ``names`` at the top of an export, a ZIP or a folder.
+
+    Only those files are read, and only at the top: nothing else in the ZIP is
+    looked at (Letterboxd's own ``likes/reviews.csv`` holds other people's reviews),
+    and nothing is extracted to disk, so a name in the archive can never send a
+    write anywhere. A ZIP larger than :data:`ZIP_MAX_BYTES`, with more than
+    :data:`ZIP_MAX_ENTRIES` entries, a named file twice, encrypted, or larger than
+    :data:`MEMBER_MAX_BYTES` decompressed (whatever its header claims) is an I509.
+    A name missing from the export is missing from the result.
+    """
+    if path.is_dir():
+        files = [path / name for name in names]
+        return {file.name: ExportFile(file, read_source(file)) for file in files if file.is_file()}
+    return _read_zip(path, names)
+
+
+def _zip_problem(path: Path, problem: str) -> ImportFailed:
+    return ImportFailed.single(
+        Diagnostic(
+            "I509",
+            f"cannot read the ZIP archive: {problem}",
+            path=path,
+            hint="download the export again and give the ZIP as it came, or unzip it"
+            " and give the folder",
+        )
+    )
+
+
+def _read_zip(path: Path, names: Sequence[str]) -> dict[str, ExportFile]:
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise _zip_problem(path, str(error.strerror or error)) from error
+    if size > ZIP_MAX_BYTES:
+        raise _zip_problem(
+            path,
+            f"it is {size // 2**20} MiB, more than an export of reviews can be"
+            f" ({ZIP_MAX_BYTES // 2**20} MiB)",
+        )
+    found: dict[str, ExportFile] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            if len(entries) > ZIP_MAX_ENTRIES:
+                raise _zip_problem(path, f"it lists {len(entries)} files")
+            for name in names:
+                matches = [entry for entry in entries if entry.filename == name]
+                if not matches:
+                    continue
+                if len(matches) > 1:
+                    raise _zip_problem(path, f"it holds {name} {len(matches)} times")
+                entry = matches[0]
+                if entry.flag_bits & 0x1:
+                    raise _zip_problem(path, f"{name} is encrypted")
+                if entry.file_size > MEMBER_MAX_BYTES:
+                    raise _zip_problem(
+                        path, f"{name} is larger than {MEMBER_MAX_BYTES // 2**20} MiB"
+                    )
+                with archive.open(entry) as member:
+                    data = member.read(MEMBER_MAX_BYTES + 1)
+                if len(data) > MEMBER_MAX_BYTES:
+                    raise _zip_problem(
+                        path, f"{name} is larger than {MEMBER_MAX_BYTES // 2**20} MiB"
+                    )
+                found[name] = ExportFile(path / name, data)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        OSError,
+    ) as error:
+        raise _zip_problem(path, f"it is damaged or not a ZIP archive ({error})") from error
+    return found
+
+
 @dataclass(frozen=True)
 class CsvRow:
     """One data row of a CSV file: its number (1 = the first after the header) and line."""
@@ -88,18 +301,29 @@ class CsvRow:
         return self.values.get(column, "").strip()
 
 
-def read_csv(path: Path, required: Sequence[str], what: str) -> list[CsvRow]:
-    """Every row of the CSV file at ``path``, as column name -> text.
+def read_csv(
+    path: Path, required: Sequence[str], what: str, data: bytes | None = None
+) -> list[CsvRow]:
+    """Every row of the CSV file at ``path`` (or of ``data``, read from it), by column.
 
     A file that is not CSV (``I511``) or lacks one of the ``required`` columns
-    (``I512``) is refused, naming ``what`` the file should be.
+    (``I512``) is refused, naming ``what`` the file should be; a file of another
+    kind (a ZIP, a WordPress export, another site's CSV) is an ``I512`` that says
+    what it is.
     """
-    text = decode_utf8(read_source(path), path)
+    if data is None:
+        data = read_source(path)
+    found = file_kind(data)
+    if found is not None and not found.is_csv:
+        raise wrong_kind(path, "I512", found, what, f"{what}, a CSV file")
+    text = decode_utf8(data, path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[CsvRow] = []
     try:
         header = [name.strip() for name in next(reader, [])]
         missing = [name for name in required if name not in header]
+        if missing and found is not None and found.what != what:
+            raise wrong_kind(path, "I512", found, what, f"{what}, unchanged")
         if missing:
             raise ImportFailed.single(
                 Diagnostic(

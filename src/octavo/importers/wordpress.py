@@ -46,7 +46,7 @@ from lxml import etree
 from ..diagnostics import Diagnostic, Report
 from .common import Entry, FrontValue, ImportFailed, Passed, Reading, images_note
 from .markup import html_to_markdown
-from .sources import read_source, read_sources
+from .sources import file_kind, read_source, read_sources, wrong_kind
 from .writing import ImportResult, write_entries
 
 __all__ = ["OtherPostType", "import_wordpress", "post_type_counts", "read_wordpress"]
@@ -57,6 +57,7 @@ _DC = "http://purl.org/dc/elements/1.1/"
 _WP = re.compile(r"https?://wordpress\.org/export/[0-9.]+/")
 #: Shortcodes are WordPress's, not text: [caption ...], [/caption], [gallery ids="1"].
 _SHORTCODE = re.compile(r"\[/?(?:caption|gallery|embed|video|audio|playlist|wp_caption)\b[^\]]*\]")
+_GIVE = "the WordPress export file (WXR, an .xml file from Tools, Export in WordPress)"
 #: A four-digit year in a pubDate; a draft's is -0001.
 _RFC_YEAR = re.compile(r"(?<![-0-9])[1-9][0-9]{3}(?![0-9])")
 _EMBED = re.compile(r"\[embed\b[^\]]*\].*?\[/embed\]", re.DOTALL)
@@ -88,23 +89,50 @@ def _parse(path: Path, data: bytes) -> etree._Element:
         remove_comments=True,
         remove_pis=True,
     )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        raise ImportFailed.single(
-            Diagnostic(
-                "I515",
-                f"is not valid XML: {error.msg}",
-                path=path,
-                line=error.lineno or None,
-                column=error.offset or None,
-                hint="export the site again from WordPress (Tools, Export); a file cut short"
-                " or edited by hand is refused",
-            )
-        ) from error
+    declared: set[str] = set()
+    while True:
+        try:
+            root = etree.fromstring(data, parser)
+            break
+        except etree.XMLSyntaxError as error:
+            # WordPress.com writes <atom:link> without declaring atom: (exports of
+            # 2009 to this day); WordPress's own importer reads them. Declare the
+            # prefix on <rss> (same line, so line numbers hold) and read again.
+            undeclared = _UNDECLARED.match(error.msg or "")
+            prefix = undeclared.group(1) if undeclared else ""
+            if prefix and prefix not in declared and len(declared) < 8:
+                patched = _declare(data, prefix)
+                if patched is not None:
+                    declared.add(prefix)
+                    data = patched
+                    continue
+            raise ImportFailed.single(
+                Diagnostic(
+                    "I515",
+                    f"is not valid XML: {error.msg}",
+                    path=path,
+                    line=error.lineno or None,
+                    column=error.offset or None,
+                    hint="export the site again from WordPress (Tools, Export); a file cut"
+                    " short or edited by hand is refused",
+                )
+            ) from error
     if root is None:
         raise _not_wxr(path, None)
     return root
+
+
+#: libxml2's error for an element or attribute whose prefix is not declared.
+_UNDECLARED = re.compile(r"Namespace prefix ([A-Za-z_][A-Za-z0-9_.-]*) (?:on|for) ")
+_KNOWN_NAMESPACES = {"atom": "http://www.w3.org/2005/Atom"}
+
+
+def _declare(data: bytes, prefix: str) -> bytes | None:
+    """``data`` with ``prefix`` declared on its ``<rss>`` element; None without one."""
+    uri = _KNOWN_NAMESPACES.get(prefix, f"urn:octavo:undeclared:{prefix}")
+    declaration = f' xmlns:{prefix}="{uri}"'.encode()
+    patched, count = re.subn(rb"<rss(?=[\s>])", b"<rss" + declaration, data, count=1)
+    return patched if count else None
 
 
 def _not_wxr(path: Path, line: int | None) -> ImportFailed:
@@ -192,7 +220,12 @@ def read_wordpress(
     post_types: Sequence[str] = ("post",),
 ) -> Reading:
     """Read a WXR file; a post without an author goes to ``report``."""
-    root = _parse(path, read_source(path))
+    data = read_source(path)
+    found = file_kind(data)
+    if found is not None and not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        # A ZIP, a PDF, a CSV export: say what it is rather than where the XML breaks.
+        raise wrong_kind(path, "I516", found, "a WordPress export", _GIVE)
+    root = _parse(path, data)
     wp = next((uri for uri in root.nsmap.values() if uri and _WP.fullmatch(uri)), None)
     channel = root.find("channel")
     if root.tag != "rss" or wp is None or channel is None:
