@@ -277,3 +277,14 @@ def test_list_shows_spoilers(make_anthology: MakeAnthology) -> None:
     plain = make_anthology(files={"reviews/beta.md": None}, folder="plain")
     result = runner.invoke(app, ["list", str(plain)], env={"COLUMNS": "160"})
     assert "Spoilers" not in result.stdout
+
+
+def test_an_export_without_the_spoiler_column_imports_as_before(tmp_path: Path) -> None:
+    export = goodreads_csv(tmp_path / "export.csv", [("1", "Old", "Text.", "")])
+    rows = list(csv.reader(io.StringIO(export.read_text(encoding="utf-8"))))
+    column = rows[0].index("Spoiler")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(r[:column] + r[column + 1 :] for r in rows)
+    export.write_text(buffer.getvalue(), encoding="utf-8")
+    import_goodreads([export], tmp_path / "out", reviewer="Ann Critic")
+    assert "spoilers" not in front_matter(tmp_path / "out" / "old-2001.md")
