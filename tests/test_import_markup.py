@@ -174,7 +174,7 @@ def fragments(draw: st.DrawFn) -> str:
         elif kind == "link":
             parts.append(f'<a href="https://example.org/x">{html.escape(draw(_WORDS))}</a>')
         else:
-            block = draw(st.sampled_from(["p", "blockquote", "li", "ul", "h2", "div"]))
+            block = draw(st.sampled_from(["p", "blockquote", "li", "ul", "ol", "h2", "div", "pre"]))
             parts.append(draw(st.sampled_from([f"<{block}>", f"</{block}>"])))
     return "".join(parts)
 
@@ -188,3 +188,8 @@ def test_any_fragment_renders_to_its_own_text(fragment: str, line_breaks: bool) 
     for mark in ("\\", "*", "_", "`", "~"):
         assert got.count(mark) <= want.count(mark), (mark, markdown)
     assert got == want, markdown
+
+
+def test_a_numbered_list_after_a_bulleted_one_keeps_its_numbers() -> None:
+    converted = html_to_markdown("<ul><li>a</li></ul><ol><li>b</li></ol><ol><li>c</li></ol>")
+    assert converted.text == "- a\n\n1. b\n\n1) c"

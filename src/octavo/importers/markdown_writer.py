@@ -185,7 +185,11 @@ class MarkdownWriter:
                 if paragraphs:
                     out += paragraphs
                     last_list = ""
-                marker = {"-": "*", ".": ")"}.get(last_list, "")
+                # A list right after a list of its kind needs another marker.
+                if child.tag == "ul":
+                    marker = "*" if last_list == "-" else ""
+                else:
+                    marker = ")" if last_list == "." else ""
                 made = self.block(child, marker)
                 last_list = ""
                 if made and child.tag in ("ul", "ol"):
