@@ -18,7 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tinyhtml5.parser import HTMLParser  # type: ignore[import-untyped]
 
+from octavo.api import load_anthology
+from octavo.importers.common import Entry
 from octavo.importers.markup import html_to_markdown, repair_repeated_tags
+from octavo.importers.writing import render_entry
 from octavo.load.markdown import make_parser
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports" / "markup"
@@ -193,3 +196,17 @@ def test_any_fragment_renders_to_its_own_text(fragment: str, line_breaks: bool) 
 def test_a_numbered_list_after_a_bulleted_one_keeps_its_numbers() -> None:
     converted = html_to_markdown("<ul><li>a</li></ul><ol><li>b</li></ol><ol><li>c</li></ol>")
     assert converted.text == "- a\n\n1. b\n\n1) c"
+
+
+def test_every_fixture_loads_as_a_review_without_a_diagnostic(tmp_path: Path) -> None:
+    reviews = tmp_path / "book" / "reviews"
+    reviews.mkdir(parents=True)
+    for number, name in enumerate(CASES):
+        body = html_to_markdown(source(name), line_breaks=True).text
+        front = {"title": name, "reviewer": ["Ann Critic"]}
+        text = render_entry(Entry(f"k{number}", front, body, name))
+        (reviews / f"{name}.md").write_text(text, encoding="utf-8")
+    (tmp_path / "book" / "anthology.toml").write_text('title = "Imported"\n', encoding="utf-8")
+    loaded = load_anthology(tmp_path / "book")
+    assert [str(diagnostic) for diagnostic in loaded.report.diagnostics] == []
+    assert len(loaded.anthology.reviews) == len(CASES)
