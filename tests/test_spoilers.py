@@ -288,3 +288,17 @@ def test_an_export_without_the_spoiler_column_imports_as_before(tmp_path: Path) 
     export.write_text(buffer.getvalue(), encoding="utf-8")
     import_goodreads([export], tmp_path / "out", reviewer="Ann Critic")
     assert "spoilers" not in front_matter(tmp_path / "out" / "old-2001.md")
+
+
+def test_goodreads_spoiler_markup_becomes_marked_passages(tmp_path: Path) -> None:
+    review = "Slow to start. <spoiler>The lighthouse keeper is the narrator.</spoiler> Worth it."
+    export = goodreads_csv(tmp_path / "export.csv", [("7", "The Keeper", review, "")])
+    reviews = tmp_path / "book" / "reviews"
+    import_goodreads([export], reviews, reviewer="Ann Critic")
+    written = (reviews / "the-keeper-2001.md").read_text(encoding="utf-8")
+    assert "spoilers: true\n" in front_matter(reviews / "the-keeper-2001.md")
+    assert "[The lighthouse keeper is the narrator.]{.spoiler}" in written
+    (tmp_path / "book" / "anthology.toml").write_text('title = "Imported"\n', encoding="utf-8")
+    (loaded,) = load_anthology(tmp_path / "book").anthology.reviews
+    assert loaded.spoilers
+    assert '<span class="spoiler">The lighthouse keeper is the narrator.</span>' in loaded.body.html

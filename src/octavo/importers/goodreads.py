@@ -92,10 +92,6 @@ def _spoiler(text: str) -> bool:
     )
 
 
-#: A passage marked ``{.spoiler}`` by the HTML converter (text's own braces are escaped).
-_MARKED = re.compile(r"(?<!\\)\{[^{}\n]*\.spoiler\b")
-
-
 def _creators(row_author: str, additional: str) -> list[str]:
     names = [" ".join(row_author.split())] if row_author.strip() else []
     return list(dict.fromkeys(names + split_list(additional)))
@@ -139,7 +135,7 @@ def read_goodreads(path: Path, report: Report, reviewer: str) -> Reading:
         if isbn := _isbn(row.get("ISBN13")) or _isbn(row.get("ISBN")):
             fields["isbn"] = isbn
         body = html_to_markdown(row.values["My Review"], line_breaks=True)
-        if spoilers or _MARKED.search(body.text):
+        if spoilers or body.spoilers:
             fields["spoilers"] = True
         key = row.get("Book Id") or f"{title} {row.get('Author')}"
         notes += images_note(body.images_dropped)
