@@ -95,9 +95,9 @@ def _parse(path: Path, data: bytes) -> etree._Element:
             root = etree.fromstring(data, parser)
             break
         except etree.XMLSyntaxError as error:
-            # WordPress.com writes <atom:link> without declaring atom: (exports of
-            # 2009 to this day); WordPress's own importer reads them. Declare the
-            # prefix on <rss> (same line, so line numbers hold) and read again.
+            # Real WordPress.com exports hold <atom:link> without declaring atom:,
+            # and WordPress's own importer reads them. Declare the prefix in the
+            # <rss> start tag (same line, so line numbers hold) and read again.
             undeclared = _UNDECLARED.match(error.msg or "")
             prefix = undeclared.group(1) if undeclared else ""
             if prefix and prefix not in declared and len(declared) < 8:
@@ -260,7 +260,7 @@ def read_wordpress(
         if not byline:
             report.error(
                 "I517",
-                f"the post '{title}' names no author",
+                f"the {post_type} '{title}' names no author",
                 path=path,
                 line=_line(item),
                 hint="give the byline with --reviewer NAME",
