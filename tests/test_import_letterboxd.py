@@ -369,6 +369,12 @@ def test_a_zip_without_reviews_csv_is_I512(tmp_path: Path) -> None:
             "import it with octavo import goodreads; or give the Letterboxd export",
         ),
         (
+            EXPORT / "likes" / "reviews.csv",
+            "is Letterboxd's likes/reviews.csv, other members' reviews, not Letterboxd's"
+            " reviews.csv",
+            "give the Letterboxd export as downloaded",
+        ),
+        (
             EXPORT / "diary.csv",
             "is Letterboxd's diary.csv, which holds no reviews, not Letterboxd's reviews.csv",
             "give the Letterboxd export as downloaded",
@@ -425,6 +431,12 @@ def test_cli_imports_the_zip_without_reviewer(tmp_path: Path) -> None:
             "is a Goodreads library export, not a WordPress export",
         ),
         ("goodreads", "folder", "I509", "cannot read the file: it is a folder, not a file"),
+        (
+            "goodreads",
+            "letterboxd-reviews.csv",
+            "I512",
+            "is Letterboxd's reviews.csv, not a Goodreads library export",
+        ),
     ],
 )
 def test_cli_wrong_kind_errors(

@@ -121,6 +121,8 @@ def _csv_kind(header: list[str]) -> FileKind | None:
         return FileKind(
             "a Letterboxd CSV without reviews (watched, ratings or a list)", is_csv=True
         )
+    if columns == {"Date", "Content"}:
+        return FileKind("Letterboxd's likes/reviews.csv, other members' reviews", is_csv=True)
     if {"Date Joined", "Username"} <= columns:
         return FileKind("Letterboxd's profile.csv, which holds no reviews", is_csv=True)
     if {"Book Id", "My Review"} <= columns:
