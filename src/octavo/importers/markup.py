@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
@@ -224,6 +225,7 @@ def repair_repeated_tags(text: str) -> str:
         for start, end in ranges:
             depth: dict[str, int] = {}
             text_since: dict[str, bool] = {}
+            closes_left = Counter(name(i) for i in range(start | 1, end, 2) if closes(i))
             for index in range(start, end):
                 if index % 2 == 0:
                     if pieces[index].strip():
@@ -234,10 +236,10 @@ def repair_repeated_tags(text: str) -> str:
                     continue
                 if closes(index):
                     depth[tag] = max(0, depth.get(tag, 0) - 1)
+                    closes_left[tag] -= 1
                     continue
                 open_now = depth.get(tag, 0)
-                later = sum(1 for i in range(index + 2, end, 2) if name(i) == tag and closes(i))
-                if open_now and text_since.get(tag) and later < open_now + 1:
+                if open_now and text_since.get(tag) and closes_left[tag] < open_now + 1:
                     pieces[index] = f"</{tag}>"
                     depth[tag] = open_now - 1
                 else:
