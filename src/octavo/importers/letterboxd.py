@@ -230,7 +230,8 @@ def read_letterboxd(path: Path, report: Report, reviewer: str | None = None) -> 
         fields: dict[str, FrontValue] = {"title": title, "kind": "film"}
         if year is not None:
             fields["year"] = year
-        fields["reviewer"] = [reviewer or ""]
+        if reviewer:  # else I517, below, and the entries are dropped
+            fields["reviewer"] = [reviewer]
         if published is not None:
             fields["published"] = published
         if watched is not None:

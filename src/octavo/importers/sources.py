@@ -103,7 +103,7 @@ class FileKind:
 
     what: str
     command: str | None = None
-    #: a CSV file (of another export): it is read as CSV before being refused
+    #: a CSV file: a CSV import reads its header first, and refuses it only then
     is_csv: bool = False
 
 
