@@ -302,3 +302,28 @@ def test_goodreads_spoiler_markup_becomes_marked_passages(tmp_path: Path) -> Non
     (loaded,) = load_anthology(tmp_path / "book").anthology.reviews
     assert loaded.spoilers
     assert '<span class="spoiler">The lighthouse keeper is the narrator.</span>' in loaded.body.html
+
+
+def test_the_notice_is_in_the_book_language_in_a_review_in_another(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    arabic = """\
+    ---
+    title: الحكاية الأخيرة
+    reviewer: Layla Haddad
+    language: ar
+    spoilers: true
+    ---
+
+    في الليلة الأخيرة يعفو الملك عن شهرزاد.
+    """
+    root = make_anthology(files={"reviews/alpha.md": arabic, "reviews/beta.md": None})
+    built = build(root, tmp_path / "out", formats=("epub", "html"))
+    outputs = {output.format: output.path for output in built.outputs}
+    with zipfile.ZipFile(outputs["epub"]) as epub:
+        xhtml = epub.read("EPUB/r-alpha.xhtml").decode("utf-8")
+    notice = '<p class="spoiler-notice" role="note" lang="en" xml:lang="en" dir="ltr">'
+    assert notice + '<strong class="spoiler-label">Spoiler warning</strong>' in xhtml
+    page = outputs["html"].read_text(encoding="utf-8")
+    assert '<p class="spoiler-notice" role="note" lang="en" dir="ltr">' in page
+    assert epubcheck_messages(outputs["epub"]) == []
