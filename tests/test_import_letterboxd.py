@@ -284,7 +284,9 @@ def test_only_the_named_files_at_the_top_of_a_zip_are_read(tmp_path: Path) -> No
     files["/reviews.csv"] = evil
     files["sub/reviews.csv"] = evil
     out = tmp_path / "deep" / "out"
-    result = import_letterboxd([zipped(tmp_path, files)], out)
+    path = zipped(tmp_path, files)
+    assert "../reviews.csv" in zipfile.ZipFile(path).namelist()
+    result = import_letterboxd([path], out)
     assert actions(result) == EXPECTED
     assert sorted(path.name for path in tmp_path.rglob("*") if path.is_file()) == sorted(
         [*(name for _, name in EXPECTED), ".octavo-import.json", zipped(tmp_path).name]
@@ -340,6 +342,17 @@ def test_a_folder_without_reviews_csv_is_I512_pointing_to_the_export_inside(
     assert (diagnostic.code, diagnostic.path) == ("I512", tmp_path / "downloads")
     assert diagnostic.message == "is a folder without reviews.csv, not a Letterboxd export"
     assert str(tmp_path / "downloads" / "letterboxd-rose") in (diagnostic.hint or "")
+
+
+def test_a_zip_of_the_export_folder_points_inside(tmp_path: Path) -> None:
+    files = {f"letterboxd-rose/{name}": (EXPORT / name).read_bytes() for name in EXPORT_FILES}
+    with pytest.raises(ContentError) as error:
+        import_letterboxd([zipped(tmp_path, files)], tmp_path / "out")
+    [diagnostic] = error.value.report.diagnostics
+    assert diagnostic.code == "I512"
+    assert diagnostic.hint == (
+        "the export seems to be in its folder letterboxd-rose: unzip it and give that folder"
+    )
 
 
 def test_a_zip_without_reviews_csv_is_I512(tmp_path: Path) -> None:

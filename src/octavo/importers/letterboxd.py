@@ -42,6 +42,7 @@ says what it is and what to give instead.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -115,18 +116,36 @@ def _starts_as_zip(path: Path) -> bool:
         return False  # read_source says why
 
 
-def _no_reviews_csv(path: Path, folder: bool) -> ImportFailed:
+#: Letterboxd's own folders that hold a reviews.csv which is not the member's reviews.
+_NOT_THE_REVIEWS = frozenset({"likes", "deleted"})
+
+
+def _inner_exports(path: Path, folder: bool) -> list[str]:
+    """The folders one level down in ``path`` that hold a reviews.csv (a re-zipped export)."""
     if folder:
-        inner = sorted(
-            sub for sub in path.iterdir() if sub.is_dir() and (sub / "reviews.csv").is_file()
-        )
-        hint = (
-            f"the export seems to be in {inner[0]}: give that folder" if inner else f"give {_GIVE}"
-        )
-        what = "a folder without reviews.csv"
+        found = [sub.name for sub in path.iterdir() if (sub / "reviews.csv").is_file()]
     else:
-        hint = f"give {_GIVE}"
-        what = "a ZIP archive without reviews.csv at its top"
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return []
+        found = [name[: -len("/reviews.csv")] for name in names if name.count("/") == 1]
+        found = [name for name in found if f"{name}/reviews.csv" in names]
+    return sorted(name for name in found if name and name not in _NOT_THE_REVIEWS)
+
+
+def _no_reviews_csv(path: Path, folder: bool) -> ImportFailed:
+    what = (
+        "a folder without reviews.csv" if folder else "a ZIP archive without reviews.csv at its top"
+    )
+    hint = f"give {_GIVE}"
+    if inner := _inner_exports(path, folder):
+        hint = (
+            f"the export seems to be in {path / inner[0]}: give that folder"
+            if folder
+            else f"the export seems to be in its folder {inner[0]}: unzip it and give that folder"
+        )
     return ImportFailed.single(
         Diagnostic("I512", f"is {what}, not {_EXPECTED}", path=path, hint=hint)
     )
