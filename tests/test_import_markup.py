@@ -210,3 +210,17 @@ def test_every_fixture_loads_as_a_review_without_a_diagnostic(tmp_path: Path) ->
     loaded = load_anthology(tmp_path / "book")
     assert [str(diagnostic) for diagnostic in loaded.report.diagnostics] == []
     assert len(loaded.anthology.reviews) == len(CASES)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "markdown"),
+    [
+        ("Lists: a | b", "Lists: a | b"),  # one line: no table can start
+        ("a | b<br/>--|--", "a \\| b\\\n--\\|--"),  # a delimiter row under it: escaped
+        ("<table><tr><td>a|b</td></tr></table>", "| a\\|b |\n| --- |"),
+    ],
+)
+def test_a_bar_is_escaped_only_where_a_table_could_start(fragment: str, markdown: str) -> None:
+    converted = html_to_markdown(fragment)
+    assert converted.text == markdown
+    assert "<table>" not in PARSER.render(converted.text) or "<table" in fragment

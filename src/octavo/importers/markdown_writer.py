@@ -74,6 +74,10 @@ _TEXT_ESCAPES = (
 _LINE_START = re.compile(
     r"(?m)^(#{1,6}(?=[ \t]|$)|>|[-+](?=[ \t]|$)|-+[ \t]*$|=+[ \t]*$|:(?=[ \t]))"
 )
+#: A line that could be a table's delimiter row, under a line with a ``|``.
+_DELIMITER_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-*:?[ \t]*)*$")
+_ESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\\\|")
+_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 _ORDERED = re.compile(r"(?m)^([0-9]{1,9})([.)])(?=[ \t]|$)")
 
 
@@ -147,6 +151,9 @@ def _finish(inline: str, *, breaks: str = "\\\n") -> list[str]:
             continue
         part = re.sub(rf"[ \t]*{_BR}[ \t]*", lambda _: breaks, part)
         part = _ORDERED.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", part))
+        unescaped = _ESCAPED_PIPE.sub(r"\1|", part)
+        if not _DELIMITER_ROW.search(unescaped):  # no table can start here: | is text
+            part = unescaped
         paragraphs.append(_emphasis(part))
     return paragraphs
 
@@ -287,7 +294,7 @@ class MarkdownWriter:
             for cell in row:
                 if cell.tag in ("td", "th"):
                     text = " ".join(self.blocks(cell)).replace("\\\n", " ")
-                    cells.append(text.replace("\n", " "))
+                    cells.append(_PIPE.sub(r"\1\\|", text.replace("\n", " ")))
             if cells:
                 rows.append(cells)
         if not rows:
