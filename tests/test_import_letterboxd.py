@@ -468,3 +468,18 @@ def test_cli_wrong_kind_errors(
     assert "Nothing was written." in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_bad_row_in_a_zip_names_the_file_inside_it(tmp_path: Path) -> None:
+    rows = HEADER + "2024-01-01,Good,2000,https://boxd.it/a,4,,Fine.,,\n"
+    rows += "2024-01-02,Bad,2000,https://boxd.it/b,7,,Text.,,\n"
+    path = zipped(tmp_path, {"reviews.csv": rows.encode()})
+    with pytest.raises(ContentError) as error:
+        import_letterboxd([path], tmp_path / "out", reviewer="A")
+    [diagnostic] = error.value.report.diagnostics
+    assert (diagnostic.code, diagnostic.path, diagnostic.line) == (
+        "I513",
+        path / "reviews.csv",
+        3,
+    )
+    assert diagnostic.location().endswith(f"{path.name}/reviews.csv:3")
