@@ -224,3 +224,17 @@ def test_a_bar_is_escaped_only_where_a_table_could_start(fragment: str, markdown
     converted = html_to_markdown(fragment)
     assert converted.text == markdown
     assert "<table>" not in PARSER.render(converted.text) or "<table" in fragment
+
+
+@pytest.mark.parametrize(
+    ("fragment", "markdown"),
+    [
+        ("<p>the icon <img src='i.png'/> at the top</p>", "the icon at the top"),
+        ("<p>zones; <a href='https://e.example/'> they reflect UTC</a> now</p>",
+         "zones; [they reflect UTC](https://e.example/) now"),
+        ("<p>a <b> b </b> c</p>", "a **b** c"),
+    ],
+)  # fmt: skip
+def test_one_space_where_inline_pieces_meet(fragment: str, markdown: str) -> None:
+    """Real WordPress posts gave double spaces (L603) around dropped images and links."""
+    assert html_to_markdown(fragment, line_breaks=False).text == markdown

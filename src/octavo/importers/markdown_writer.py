@@ -158,6 +158,18 @@ def _finish(inline: str, *, breaks: str = "\\\n") -> list[str]:
     return paragraphs
 
 
+def _joined(pieces: list[str]) -> str:
+    """Inline pieces end to end, one space where they meet, as a browser shows them: a
+    dropped image between two spaces, or a link whose text starts with one, leaves no
+    double space."""
+    out = ""
+    for piece in pieces:
+        if out.endswith(" ") and piece.startswith(" "):
+            piece = piece[1:]
+        out += piece
+    return out
+
+
 def _indent(text: str, prefix: str, first: str | None = None) -> str:
     lines = text.split("\n")
     out = [(first if first is not None else prefix) + lines[0]]
@@ -187,7 +199,7 @@ class MarkdownWriter:
         last_list = ""  # the marker of a list just written: the next one must differ
         for child in element:
             if isinstance(child.tag, str) and self._is_block(child):
-                paragraphs = _finish("".join(inline))
+                paragraphs = _finish(_joined(inline))
                 inline = []
                 if paragraphs:
                     out += paragraphs
@@ -205,7 +217,7 @@ class MarkdownWriter:
             else:
                 inline.append(self.inline(child))
             inline.append(self._text(child.tail))
-        out += _finish("".join(inline))
+        out += _finish(_joined(inline))
         return out
 
     def _is_block(self, element: Element) -> bool:
@@ -334,7 +346,7 @@ class MarkdownWriter:
         parts = [self._text(element.text)]
         for child in element:
             parts += [self.inline(child), self._text(child.tail)]
-        return "".join(parts)
+        return _joined(parts)
 
     def _bracketed(self, element: Element) -> str:
         self._brackets += 1
