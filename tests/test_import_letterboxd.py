@@ -483,3 +483,18 @@ def test_a_bad_row_in_a_zip_names_the_file_inside_it(tmp_path: Path) -> None:
         3,
     )
     assert diagnostic.location().endswith(f"{path.name}/reviews.csv:3")
+
+
+def test_spoiler_markup_sets_spoilers(tmp_path: Path) -> None:
+    source = tmp_path / "reviews.csv"
+    rows = (
+        "2024-01-02,Vertigo,1958,https://boxd.it/aa,4,No,"
+        '"A tower. <spoiler>She falls.</spoiler>",,\n'
+        "2024-01-03,Rope,1948,https://boxd.it/bb,3,No,A party.,,\n"
+    )
+    source.write_text(HEADER + rows, encoding="utf-8")
+    import_letterboxd([source], tmp_path / "out", reviewer="Ann Critic")
+    vertigo = text(tmp_path / "out" / "vertigo-1958.md")
+    assert "spoilers: true\n" in vertigo
+    assert "[She falls.]{.spoiler}" in vertigo
+    assert "spoilers" not in text(tmp_path / "out" / "rope-1948.md")

@@ -201,3 +201,19 @@ def test_an_undeclared_prefix_is_still_an_error_where_it_is_not_that(tmp_path: P
         import_wordpress([path], tmp_path / "out")
     [diagnostic] = error.value.report.diagnostics
     assert (diagnostic.code, diagnostic.line) == ("I515", 3)
+
+
+def test_spoiler_markup_sets_spoilers(tmp_path: Path) -> None:
+    data = SAMPLE.read_text(encoding="utf-8")
+    opening = "<content:encoded><![CDATA["
+    marked = data.replace(opening, opening + "<p>[spoiler]The twist is kind.[/spoiler]</p>", 1)
+    assert marked != data
+    path = tmp_path / "export.xml"
+    path.write_text(marked, encoding="utf-8")
+    result = import_wordpress([path], tmp_path / "out")
+    marked_entries = [o.entry for o in result.outcomes if "{.spoiler}" in o.entry.body]
+    assert len(marked_entries) == 1
+    assert marked_entries[0].fields["spoilers"] is True
+    assert all(
+        "spoilers" not in o.entry.fields for o in result.outcomes if o.entry not in marked_entries
+    )

@@ -260,6 +260,8 @@ def read_letterboxd(path: Path, report: Report, reviewer: str | None = None) -> 
         if tags := split_list(row.get("Tags")):
             fields["tags"] = tags
         body = html_to_markdown(row.values["Review"], line_breaks=True)
+        if body.spoilers:
+            fields["spoilers"] = True
         key = uri or f"{title} {year or ''} {row.get('Date')}"
         notes += images_note(body.images_dropped)
         entry = Entry(f"letterboxd:{key}", fields, body.text, origin, tuple(notes))

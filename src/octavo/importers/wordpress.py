@@ -273,6 +273,8 @@ def read_wordpress(
             fields["published"] = published
         if tags := _tags(item):
             fields["tags"] = tags
+        if body.spoilers:
+            fields["spoilers"] = True
         key = _child_text(item, "guid") or _child_text(item, f"{{{wp}}}post_id") or title
         notes = images_note(body.images_dropped)
         reading.entries.append(Entry(f"wordpress:{key}", fields, body.text, origin, notes))
