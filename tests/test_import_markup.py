@@ -100,11 +100,13 @@ def test_spoiler_markup_is_kept_and_reported(fragment: str, spoilers: bool) -> N
     assert ("{.spoiler}" in converted.text) is spoilers
 
 
-def test_a_spoiler_over_two_paragraphs_is_one_span_per_paragraph() -> None:
+def test_a_spoiler_over_two_paragraphs_is_marked_in_each() -> None:
+    """A phrase in the first, the whole of the second: a span, then a spoiler block."""
     converted = html_to_markdown("Then <spoiler>he leaves.<br/><br/>She stays.</spoiler>")
-    assert converted.text == "Then [he leaves.]{.spoiler}\n\n[She stays.]{.spoiler}"
+    assert converted.text == "Then [he leaves.]{.spoiler}\n\n{.spoiler}\nShe stays."
     rendered = PARSER.render(converted.text)
-    assert rendered.count('<span class="spoiler">') == 2
+    assert rendered.count('<span class="spoiler">') == 1
+    assert '<p class="spoiler">She stays.</p>' in rendered
 
 
 @pytest.mark.parametrize(
@@ -238,3 +240,14 @@ def test_a_bar_is_escaped_only_where_a_table_could_start(fragment: str, markdown
 def test_one_space_where_inline_pieces_meet(fragment: str, markdown: str) -> None:
     """Real WordPress posts gave double spaces (L603) around dropped images and links."""
     assert html_to_markdown(fragment, line_breaks=False).text == markdown
+
+
+def test_a_paragraph_that_is_all_spoiler_is_a_spoiler_block() -> None:
+    """Goodreads reviews often hide a whole paragraph: the book sets it apart as a block."""
+    converted = html_to_markdown(
+        "<p>Fine.</p><p><spoiler>He was dead [all] along.</spoiler></p>", line_breaks=True
+    )
+    assert converted.text == "Fine.\n\n{.spoiler}\nHe was dead \\[all\\] along."
+    assert converted.spoilers
+    html_out = make_parser("en").render(converted.text)
+    assert '<p class="spoiler">He was dead [all] along.</p>' in html_out

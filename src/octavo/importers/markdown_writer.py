@@ -61,8 +61,11 @@ _EDGE = re.compile(rf"^[\s{_BR}]+|[\s{_BR}]+$")
 _HEAD = re.compile(rf"[\s{_BR}]*")
 _TAIL = re.compile(rf"[\s{_BR}]*$")
 
-_PUNCTUATION = re.compile(r"([\\`*~|{])")
-_PUNCTUATION_AND_BRACKETS = re.compile(r"([\\`*~|{\[\]])")
+_PUNCTUATION = re.compile(r"([\\`*~{])")
+_PUNCTUATION_AND_BRACKETS = re.compile(r"([\\`*~{\[\]])")
+#: A ``|`` of the text, until its paragraph is finished: escaped only where a table
+#: could start (code spans keep theirs as they are).
+_PIPE_MARK = "\x02"
 _TEXT_ESCAPES = (
     (re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"), r"\\_"),
     (re.compile(r"<(?=[A-Za-z/!?])"), r"\\<"),
@@ -76,7 +79,6 @@ _LINE_START = re.compile(
 )
 #: A line that could be a table's delimiter row, under a line with a ``|``.
 _DELIMITER_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-*:?[ \t]*)*$")
-_ESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\\\|")
 _PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 _ORDERED = re.compile(r"(?m)^([0-9]{1,9})([.)])(?=[ \t]|$)")
 
@@ -105,7 +107,7 @@ def _escape(text: str, *, brackets: bool = False) -> str:
         text = _PUNCTUATION.sub(r"\\\1", text)
     for pattern, replacement in _TEXT_ESCAPES[: 4 if brackets else None]:
         text = pattern.sub(replacement, text)
-    return text
+    return text.replace("|", _PIPE_MARK)
 
 
 def _wrap(content: str, opening: str, closing: str) -> str:
@@ -151,11 +153,24 @@ def _finish(inline: str, *, breaks: str = "\\\n") -> list[str]:
             continue
         part = re.sub(rf"[ \t]*{_BR}[ \t]*", lambda _: breaks, part)
         part = _ORDERED.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", part))
-        unescaped = _ESCAPED_PIPE.sub(r"\1|", part)
-        if not _DELIMITER_ROW.search(unescaped):  # no table can start here: | is text
-            part = unescaped
+        unescaped = part.replace(_PIPE_MARK, "|")
+        # no table can start here: | is text; where one could, it is escaped
+        part = part.replace(_PIPE_MARK, "\\|") if _DELIMITER_ROW.search(unescaped) else unescaped
         paragraphs.append(_emphasis(part))
     return paragraphs
+
+
+#: A paragraph that is one spoiler span and nothing else.
+_WHOLE_SPOILER = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\{\.spoiler\}", re.S)
+
+
+def _spoiler_paragraphs(paragraphs: list[str]) -> list[str]:
+    """A paragraph that is all spoiler is a spoiler block (``{.spoiler}`` on the line
+    before), which the book sets apart as a block, not as a phrase."""
+    return [
+        f"{{.spoiler}}\n{match.group(1)}" if (match := _WHOLE_SPOILER.fullmatch(p)) else p
+        for p in paragraphs
+    ]
 
 
 def _joined(pieces: list[str]) -> str:
@@ -188,7 +203,8 @@ class MarkdownWriter:
         self._brackets = 0  # inside a link's or a spoiler's [text]: brackets escaped
 
     def write(self, root: Element) -> str:
-        return "\n\n".join(self.blocks(root)).strip("\n")
+        text = "\n\n".join(self.blocks(root)).strip("\n")
+        return text.replace(_PIPE_MARK, "\\|")  # a bar no paragraph finished: kept safe
 
     # --- blocks ------------------------------------------------------------------
 
@@ -199,7 +215,7 @@ class MarkdownWriter:
         last_list = ""  # the marker of a list just written: the next one must differ
         for child in element:
             if isinstance(child.tag, str) and self._is_block(child):
-                paragraphs = _finish(_joined(inline))
+                paragraphs = _spoiler_paragraphs(_finish(_joined(inline)))
                 inline = []
                 if paragraphs:
                     out += paragraphs
@@ -217,7 +233,7 @@ class MarkdownWriter:
             else:
                 inline.append(self.inline(child))
             inline.append(self._text(child.tail))
-        out += _finish(_joined(inline))
+        out += _spoiler_paragraphs(_finish(_joined(inline)))
         return out
 
     def _is_block(self, element: Element) -> bool:
