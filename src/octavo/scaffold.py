@@ -88,6 +88,7 @@ runtime: 90 min
 tags: [thriller, silent]
 pullquote: The camera looks up through a glass floor, and the whole house holds its breath.
 showing: On the Octavo Film Club's winter programme.
+# spoilers: true                 # it gives away the plot: the book prints a warning
 # image: images/still.jpg         # relative to this file, with a description:
 # image_alt: What the picture shows
 # image_credit: Production still
