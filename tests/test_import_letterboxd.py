@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from octavo.api import load_anthology
 from octavo.cli import app
 from octavo.errors import ContentError
-from octavo.importers import sources
+from octavo.importers import exports
 from octavo.importers.letterboxd import import_letterboxd
 
 from .test_import_common import FIXTURES, actions, build_imported, snapshot
@@ -309,7 +309,7 @@ def test_a_zip_holding_reviews_csv_twice_is_refused(tmp_path: Path) -> None:
 def test_a_file_in_a_zip_larger_than_the_limit_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sources, "MEMBER_MAX_BYTES", 1000)
+    monkeypatch.setattr(exports, "MEMBER_MAX_BYTES", 1000)
     files = {"reviews.csv": HEADER.encode() + b'2024-01-01,A,2000,u,4,,"' + b"x" * 5000 + b'",,\n'}
     with pytest.raises(ContentError) as error:
         import_letterboxd([zipped(tmp_path, files)], tmp_path / "out", reviewer="A")

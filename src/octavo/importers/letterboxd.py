@@ -61,13 +61,12 @@ from .common import (
     split_list,
     year_of,
 )
+from .exports import ExportFile, read_export
 from .markup import html_to_markdown
 from .sources import (
-    ExportFile,
     file_kind,
     is_zip,
     read_csv,
-    read_export,
     read_source,
     read_sources,
     reviewed_row,

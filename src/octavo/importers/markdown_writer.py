@@ -66,6 +66,9 @@ _PUNCTUATION_AND_BRACKETS = re.compile(r"([\\`*~{\[\]])")
 #: A ``|`` of the text, until its paragraph is finished: escaped only where a table
 #: could start (code spans keep theirs as they are).
 _PIPE_MARK = "\x02"
+#: Code, until its paragraph is finished (then a code span: see _code_spans).
+_CODE_OPEN, _CODE_CLOSE = "\x03", "\x04"
+_CODE_SPAN = re.compile(f"{_CODE_OPEN}([^{_CODE_OPEN}{_CODE_CLOSE}]*){_CODE_CLOSE}")
 _TEXT_ESCAPES = (
     (re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"), r"\\_"),
     (re.compile(r"<(?=[A-Za-z/!?])"), r"\\<"),
@@ -80,6 +83,7 @@ _LINE_START = re.compile(
 #: A line that could be a table's delimiter row, under a line with a ``|``.
 _DELIMITER_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-*:?[ \t]*)*$")
 _PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+_CLOSING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
 _ORDERED = re.compile(r"(?m)^([0-9]{1,9})([.)])(?=[ \t]|$)")
 
 
@@ -143,11 +147,25 @@ def _emphasis(text: str) -> str:
     return html
 
 
+def _code_spans(text: str) -> str:
+    """The code held between marks, as code spans; two with nothing between are one
+    (written apart, their backticks would meet and read as one longer delimiter)."""
+
+    def written(match: re.Match[str]) -> str:
+        code = match.group(1)
+        longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+        ticks = "`" * (longest + 1)
+        pad = " " if code.startswith(("`", " ")) or code.endswith(("`", " ")) else ""
+        return f"{ticks}{pad}{code}{pad}{ticks}"
+
+    return _CODE_SPAN.sub(written, text.replace(_CODE_CLOSE + _CODE_OPEN, ""))
+
+
 def _finish(inline: str, *, breaks: str = "\\\n") -> list[str]:
     """Inline text to paragraphs: two breaks in a row end one, a break at an edge is
     dropped, a line start that Markdown would read as a block is escaped."""
     paragraphs = []
-    for part in _PARAGRAPH_BREAK.split(inline):
+    for part in _PARAGRAPH_BREAK.split(_code_spans(inline)):
         part = _EDGE.sub("", part)
         if not part:
             continue
@@ -167,10 +185,14 @@ _WHOLE_SPOILER = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\{\.spoiler\}", re.S)
 def _spoiler_paragraphs(paragraphs: list[str]) -> list[str]:
     """A paragraph that is all spoiler is a spoiler block (``{.spoiler}`` on the line
     before), which the book sets apart as a block, not as a phrase."""
-    return [
-        f"{{.spoiler}}\n{match.group(1)}" if (match := _WHOLE_SPOILER.fullmatch(p)) else p
-        for p in paragraphs
-    ]
+    blocks = []
+    for paragraph in paragraphs:
+        if match := _WHOLE_SPOILER.fullmatch(paragraph):
+            # its text now opens a line: what Markdown would read there is escaped
+            text = _ORDERED.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", match.group(1)))
+            paragraph = f"{{.spoiler}}\n{text}"
+        blocks.append(paragraph)
+    return blocks
 
 
 def _joined(pieces: list[str]) -> str:
@@ -204,7 +226,8 @@ class MarkdownWriter:
 
     def write(self, root: Element) -> str:
         text = "\n\n".join(self.blocks(root)).strip("\n")
-        return text.replace(_PIPE_MARK, "\\|")  # a bar no paragraph finished: kept safe
+        # a bar or code no paragraph finished: written safe
+        return _code_spans(text).replace(_PIPE_MARK, "\\|")
 
     # --- blocks ------------------------------------------------------------------
 
@@ -251,6 +274,8 @@ class MarkdownWriter:
         tag = element.tag
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             text = " ".join(_finish(self._inline_content(element), breaks=" "))
+            # hashes that end the text would read as the heading's closing sequence
+            text = _CLOSING_HASHES.sub(r"\1\\\2", text)
             return [f"{'#' * int(tag[1])} {text}"] if text else []
         if tag == "blockquote":
             inner = "\n\n".join(self.blocks(element))
@@ -269,12 +294,15 @@ class MarkdownWriter:
             return self._definitions(element)
         return self.blocks(element)
 
-    def _code_block(self, element: Element) -> str:
+    def _code_of(self, element: Element) -> Code:
+        """A ``<pre>``'s code: kept aside before the parse, or its text."""
         index = element.get("data-octavo-code")
         if index is not None and index.isdigit() and int(index) < len(self.codes):
-            code = self.codes[int(index)]
-        else:
-            code = Code("".join(element.itertext()))
+            return self.codes[int(index)]
+        return Code("".join(element.itertext()))
+
+    def _code_block(self, element: Element) -> str:
+        code = self._code_of(element)
         text = code.text[:-1] if code.text.endswith("\n") else code.text
         runs = [len(run) for run in re.findall(r"`{3,}", text)]
         fence = "`" * max([3, *(run + 1 for run in runs)])
@@ -384,6 +412,8 @@ class MarkdownWriter:
             return _BR
         if tag in _CODE:
             return self._code_span("".join(element.itertext()))
+        if tag == "pre":  # a block where only text may stand (a heading): a code span
+            return self._code_span(self._code_of(element).text)
         if _is_spoiler(element):
             self.spoilers = True
             return _wrap(self._bracketed(element), "[", "]{.spoiler}")
@@ -413,10 +443,7 @@ class MarkdownWriter:
         text = re.sub(r"\s+", " ", _CONTROL.sub("", text))
         if not text.strip():
             return self._text(text)
-        longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-        ticks = "`" * (longest + 1)
-        pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
-        return f"{ticks}{pad}{text}{pad}{ticks}"
+        return f"{_CODE_OPEN}{text}{_CODE_CLOSE}"  # written when its paragraph is
 
 
 def _is_spoiler(element: Element) -> bool:
