@@ -20,10 +20,25 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 from xml.etree.ElementTree import Element
 
-from markdown_it import MarkdownIt
+from .markdown_text import (
+    BR,
+    CLOSING_HASHES,
+    CODE_CLOSE,
+    CODE_OPEN,
+    CONTROL,
+    MARKS,
+    PIPE,
+    PIPE_MARK,
+    code_spans,
+    escape,
+    finish,
+    indent,
+    joined,
+    spoiler_paragraphs,
+    wrap,
+)
 
 __all__ = ["BLOCK_TAGS", "Code", "MarkdownWriter"]
 
@@ -49,43 +64,6 @@ _EMPHASIS = {"i": "em", "em": "em", "cite": "em", "dfn": "em", "var": "em",
              "s": "del", "strike": "del", "del": "del"}  # fmt: skip
 _CODE = frozenset({"code", "kbd", "samp", "tt"})
 
-# Sentinels in inline text, resolved when a paragraph is finished.
-_BR = "\x01"
-_MARKS = {"em": ("\x10", "\x11"), "strong": ("\x12", "\x13"), "del": ("\x14", "\x15")}
-_AS_MARKDOWN = {"\x10": "*", "\x11": "*", "\x12": "**", "\x13": "**", "\x14": "~~", "\x15": "~~"}
-_AS_HTML = {"\x10": "<em>", "\x11": "</em>", "\x12": "<strong>", "\x13": "</strong>",
-            "\x14": "<del>", "\x15": "</del>"}  # fmt: skip
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PARAGRAPH_BREAK = re.compile(rf"(?:\s*{_BR}){{2,}}\s*")
-_EDGE = re.compile(rf"^[\s{_BR}]+|[\s{_BR}]+$")
-_HEAD = re.compile(rf"[\s{_BR}]*")
-_TAIL = re.compile(rf"[\s{_BR}]*$")
-
-_PUNCTUATION = re.compile(r"([\\`*~{])")
-_PUNCTUATION_AND_BRACKETS = re.compile(r"([\\`*~{\[\]])")
-#: A ``|`` of the text, until its paragraph is finished: escaped only where a table
-#: could start (code spans keep theirs as they are).
-_PIPE_MARK = "\x02"
-#: Code, until its paragraph is finished (then a code span: see _code_spans).
-_CODE_OPEN, _CODE_CLOSE = "\x03", "\x04"
-_CODE_SPAN = re.compile(f"{_CODE_OPEN}([^{_CODE_OPEN}{_CODE_CLOSE}]*){_CODE_CLOSE}")
-_TEXT_ESCAPES = (
-    (re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"), r"\\_"),
-    (re.compile(r"<(?=[A-Za-z/!?])"), r"\\<"),
-    (re.compile(r"&(?=#?[A-Za-z0-9]+;)"), r"\\&"),
-    (re.compile(r"!(?=\[|$)"), r"\\!"),  # ![ opens an image
-    (re.compile(r"\[(?=\^)"), r"\\["),
-    (re.compile(r"\](?=[(\[{:]|$)"), r"\\]"),
-)
-_LINE_START = re.compile(
-    r"(?m)^(#{1,6}(?=[ \t]|$)|>|[-+](?=[ \t]|$)|-+[ \t]*$|=+[ \t]*$|:(?=[ \t]))"
-)
-#: A line that could be a table's delimiter row, under a line with a ``|``.
-_DELIMITER_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-*:?[ \t]*)*$")
-_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
-_CLOSING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
-_ORDERED = re.compile(r"(?m)^([0-9]{1,9})([.)])(?=[ \t]|$)")
-
 
 @dataclass(frozen=True)
 class Code:
@@ -93,125 +71,6 @@ class Code:
 
     text: str
     language: str = ""
-
-
-@cache
-def _parser() -> MarkdownIt:
-    from ..load.markdown import make_parser
-
-    return make_parser("en")
-
-
-def _escape(text: str, *, brackets: bool = False) -> str:
-    """Escape what Markdown would read as markup; with ``brackets``, every ``[`` and
-    ``]`` (in a link's or a span's text, where one alone would end or break it)."""
-    if brackets:
-        text = _PUNCTUATION_AND_BRACKETS.sub(r"\\\1", text)
-    else:
-        text = _PUNCTUATION.sub(r"\\\1", text)
-    for pattern, replacement in _TEXT_ESCAPES[: 4 if brackets else None]:
-        text = pattern.sub(replacement, text)
-    return text.replace("|", _PIPE_MARK)
-
-
-def _wrap(content: str, opening: str, closing: str) -> str:
-    """``content`` in ``opening``/``closing``, per paragraph, whitespace left outside."""
-    wrapped = []
-    for part in _PARAGRAPH_BREAK.split(content):
-        head = _HEAD.match(part).group(0)  # type: ignore[union-attr]
-        core = part[len(head) :]
-        tail = _TAIL.search(core).group(0)  # type: ignore[union-attr]
-        core = core[: len(core) - len(tail)]
-        wrapped.append(head + (opening + core + closing if core else "") + tail)
-    return (_BR * 2).join(wrapped)
-
-
-def _rendered(markdown: str) -> tuple[str, Counter[str]]:
-    html = _parser().render(markdown)
-    return re.sub(r"<[^>]+>", "", html), Counter(re.findall(r"<(em|strong|s|del)>", html))
-
-
-def _emphasis(text: str) -> str:
-    """Sentinels to ``*``, or to HTML tags where Markdown would not read the stars."""
-    if not any(mark in text for mark in _AS_MARKDOWN):
-        return text
-    for closing, opening in (("\x11", "\x10"), ("\x13", "\x12"), ("\x15", "\x14")):
-        text = text.replace(closing + opening, "")  # <i>a</i><i>b</i>: one emphasis
-    markdown = "".join(_AS_MARKDOWN.get(char, char) for char in text)
-    html = "".join(_AS_HTML.get(char, char) for char in text)
-    seen, tags = _rendered(markdown)
-    html_seen, html_tags = _rendered(html)
-    html_tags["s"], html_tags["del"] = html_tags["del"], 0
-    if seen == html_seen and +tags == +html_tags:
-        return markdown
-    return html
-
-
-def _code_spans(text: str) -> str:
-    """The code held between marks, as code spans; two with nothing between are one
-    (written apart, their backticks would meet and read as one longer delimiter)."""
-
-    def written(match: re.Match[str]) -> str:
-        code = match.group(1)
-        longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
-        ticks = "`" * (longest + 1)
-        pad = " " if code.startswith(("`", " ")) or code.endswith(("`", " ")) else ""
-        return f"{ticks}{pad}{code}{pad}{ticks}"
-
-    return _CODE_SPAN.sub(written, text.replace(_CODE_CLOSE + _CODE_OPEN, ""))
-
-
-def _finish(inline: str, *, breaks: str = "\\\n") -> list[str]:
-    """Inline text to paragraphs: two breaks in a row end one, a break at an edge is
-    dropped, a line start that Markdown would read as a block is escaped."""
-    paragraphs = []
-    for part in _PARAGRAPH_BREAK.split(_code_spans(inline)):
-        part = _EDGE.sub("", part)
-        if not part:
-            continue
-        part = re.sub(rf"[ \t]*{_BR}[ \t]*", lambda _: breaks, part)
-        part = _ORDERED.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", part))
-        unescaped = part.replace(_PIPE_MARK, "|")
-        # no table can start here: | is text; where one could, it is escaped
-        part = part.replace(_PIPE_MARK, "\\|") if _DELIMITER_ROW.search(unescaped) else unescaped
-        paragraphs.append(_emphasis(part))
-    return paragraphs
-
-
-#: A paragraph that is one spoiler span and nothing else.
-_WHOLE_SPOILER = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\{\.spoiler\}", re.S)
-
-
-def _spoiler_paragraphs(paragraphs: list[str]) -> list[str]:
-    """A paragraph that is all spoiler is a spoiler block (``{.spoiler}`` on the line
-    before), which the book sets apart as a block, not as a phrase."""
-    blocks = []
-    for paragraph in paragraphs:
-        if match := _WHOLE_SPOILER.fullmatch(paragraph):
-            # its text now opens a line: what Markdown would read there is escaped
-            text = _ORDERED.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", match.group(1)))
-            paragraph = f"{{.spoiler}}\n{text}"
-        blocks.append(paragraph)
-    return blocks
-
-
-def _joined(pieces: list[str]) -> str:
-    """Inline pieces end to end, one space where they meet, as a browser shows them: a
-    dropped image between two spaces, or a link whose text starts with one, leaves no
-    double space."""
-    out = ""
-    for piece in pieces:
-        if out.endswith(" ") and piece.startswith(" "):
-            piece = piece[1:]
-        out += piece
-    return out
-
-
-def _indent(text: str, prefix: str, first: str | None = None) -> str:
-    lines = text.split("\n")
-    out = [(first if first is not None else prefix) + lines[0]]
-    out += [prefix + line if line else line for line in lines[1:]]
-    return "\n".join(out)
 
 
 class MarkdownWriter:
@@ -227,7 +86,7 @@ class MarkdownWriter:
     def write(self, root: Element) -> str:
         text = "\n\n".join(self.blocks(root)).strip("\n")
         # a bar or code no paragraph finished: written safe
-        return _code_spans(text).replace(_PIPE_MARK, "\\|")
+        return code_spans(text).replace(PIPE_MARK, "\\|")
 
     # --- blocks ------------------------------------------------------------------
 
@@ -238,7 +97,7 @@ class MarkdownWriter:
         last_list = ""  # the marker of a list just written: the next one must differ
         for child in element:
             if isinstance(child.tag, str) and self._is_block(child):
-                paragraphs = _spoiler_paragraphs(_finish(_joined(inline)))
+                paragraphs = spoiler_paragraphs(finish(joined(inline)))
                 inline = []
                 if paragraphs:
                     out += paragraphs
@@ -256,7 +115,7 @@ class MarkdownWriter:
             else:
                 inline.append(self.inline(child))
             inline.append(self._text(child.tail))
-        out += _spoiler_paragraphs(_finish(_joined(inline)))
+        out += spoiler_paragraphs(finish(joined(inline)))
         return out
 
     def _is_block(self, element: Element) -> bool:
@@ -273,13 +132,13 @@ class MarkdownWriter:
     def _plain_blocks(self, element: Element, marker: str = "") -> list[str]:
         tag = element.tag
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            text = " ".join(_finish(self._inline_content(element), breaks=" "))
+            text = " ".join(finish(self._inline_content(element), breaks=" "))
             # hashes that end the text would read as the heading's closing sequence
-            text = _CLOSING_HASHES.sub(r"\1\\\2", text)
+            text = CLOSING_HASHES.sub(r"\1\\\2", text)
             return [f"{'#' * int(tag[1])} {text}"] if text else []
         if tag == "blockquote":
             inner = "\n\n".join(self.blocks(element))
-            return [_indent(inner, "> ").replace("\n\n", "\n>\n")] if inner else []
+            return [indent(inner, "> ").replace("\n\n", "\n>\n")] if inner else []
         if tag in ("ul", "ol"):
             made = self._list(element, marker)
             return [made] if made else []
@@ -318,18 +177,18 @@ class MarkdownWriter:
         stray = [self._text(element.text)]  # text outside any <li>: an item of its own
         for child in element:
             if child.tag == "li" or (isinstance(child.tag, str) and self._is_block(child)):
-                bodies.append(self._body(_finish("".join(stray))))
+                bodies.append(self._body(finish("".join(stray))))
                 stray = []
                 blocks = self.blocks(child) if child.tag == "li" else self.block(child)
                 bodies.append(self._body(blocks))
             else:
                 stray.append(self.inline(child))
             stray.append(self._text(child.tail))
-        bodies.append(self._body(_finish("".join(stray))))
+        bodies.append(self._body(finish("".join(stray))))
         items = []
         for body in filter(None, bodies):
             bullet = f"{number}{delimiter} " if ordered else f"{delimiter} "
-            items.append(_indent(body, " " * len(bullet), bullet))
+            items.append(indent(body, " " * len(bullet), bullet))
             number += 1
         loose = any("\n\n" in item for item in items)
         return ("\n\n" if loose else "\n").join(items)
@@ -350,7 +209,7 @@ class MarkdownWriter:
             for cell in row:
                 if cell.tag in ("td", "th"):
                     text = " ".join(self.blocks(cell)).replace("\\\n", " ")
-                    cells.append(_PIPE.sub(r"\1\\|", text.replace("\n", " ")))
+                    cells.append(PIPE.sub(r"\1\\|", text.replace("\n", " ")))
             if cells:
                 rows.append(cells)
         if not rows:
@@ -365,7 +224,7 @@ class MarkdownWriter:
         groups: list[list[str]] = []  # terms, then their definitions (": ...")
         for child in element:
             if child.tag == "dt":
-                term = " ".join(_finish(self._inline_content(child), breaks=" "))
+                term = " ".join(finish(self._inline_content(child), breaks=" "))
                 if not groups or (groups[-1] and groups[-1][-1].startswith(": ")):
                     groups.append([])
                 if term:
@@ -373,7 +232,7 @@ class MarkdownWriter:
             elif child.tag == "dd":
                 text = "\n\n".join(self.blocks(child))
                 if text and groups and groups[-1]:
-                    groups[-1].append(_indent(text, "  ", ": "))
+                    groups[-1].append(indent(text, "  ", ": "))
                 elif text:
                     groups.append([text])
         return ["\n".join(group) for group in groups if group]
@@ -383,14 +242,14 @@ class MarkdownWriter:
     def _text(self, text: str | None) -> str:
         if not text:
             return ""
-        text = re.sub(r"[ \t\n\r\f]+", " ", _CONTROL.sub("", text))
-        return _escape(text, brackets=self._brackets > 0)
+        text = re.sub(r"[ \t\n\r\f]+", " ", CONTROL.sub("", text))
+        return escape(text, brackets=self._brackets > 0)
 
     def _inline_content(self, element: Element) -> str:
         parts = [self._text(element.text)]
         for child in element:
             parts += [self.inline(child), self._text(child.tail)]
-        return _joined(parts)
+        return joined(parts)
 
     def _bracketed(self, element: Element) -> str:
         self._brackets += 1
@@ -409,14 +268,14 @@ class MarkdownWriter:
             self.images += max(1, sum(1 for _ in element.iter("img")))
             return ""
         if tag == "br":
-            return _BR
+            return BR
         if tag in _CODE:
             return self._code_span("".join(element.itertext()))
         if tag == "pre":  # a block where only text may stand (a heading): a code span
             return self._code_span(self._code_of(element).text)
         if _is_spoiler(element):
             self.spoilers = True
-            return _wrap(self._bracketed(element), "[", "]{.spoiler}")
+            return wrap(self._bracketed(element), "[", "]{.spoiler}")
         kind = _EMPHASIS.get(tag)
         if kind:
             self._open[kind] += 1
@@ -424,7 +283,7 @@ class MarkdownWriter:
             self._open[kind] -= 1
             if self._open[kind]:  # italic inside italic: nothing to add
                 return content
-            return _wrap(content, *_MARKS[kind])
+            return wrap(content, *MARKS[kind])
         if tag == "a":
             return self._link(element, self._bracketed(element))
         content = self._inline_content(element)
@@ -437,13 +296,13 @@ class MarkdownWriter:
         if not target.lower().startswith(_LINK_SCHEMES) or re.search(r"[\s<>]", target):
             return content
         target = re.sub(r"([()\\])", r"\\\1", target)
-        return _wrap(content, "[", f"]({target})")
+        return wrap(content, "[", f"]({target})")
 
     def _code_span(self, text: str) -> str:
-        text = re.sub(r"\s+", " ", _CONTROL.sub("", text))
+        text = re.sub(r"\s+", " ", CONTROL.sub("", text))
         if not text.strip():
             return self._text(text)
-        return f"{_CODE_OPEN}{text}{_CODE_CLOSE}"  # written when its paragraph is
+        return f"{CODE_OPEN}{text}{CODE_CLOSE}"  # written when its paragraph is
 
 
 def _is_spoiler(element: Element) -> bool:
