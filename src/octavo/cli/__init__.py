@@ -51,4 +51,4 @@ def main() -> None:
 
 
 # Each module adds its commands to ``app``.
-from . import build, check, importing, library, proof, serve  # noqa: E402, F401
+from . import audit, build, check, importing, library, proof, serve  # noqa: E402, F401
