@@ -39,16 +39,6 @@ from .resources import Resolver
 from .themes import THEME_FILE, Theme, find_theme, shipped_styles
 
 CODES = ("T701", "T702", "T703", "T704", "T705", "T706", "T707")
-#: What each code is, for the documentation and ``--help``.
-TITLES = {
-    "T701": "a glyph outside the text block",
-    "T702": "a note not on the page of its call",
-    "T703": "a review's last page too short",
-    "T704": "a paragraph ending on a short fragment or word",
-    "T705": "too many hyphenated lines in a row",
-    "T706": "a heading at the foot of a page",
-    "T707": "a loose line",
-}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
