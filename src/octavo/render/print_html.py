@@ -25,17 +25,28 @@ class PrintDocument:
     base_url: str  #: relative URLs in the HTML resolve against the anthology
     #: a WeasyPrint pdf_variant ("pdf/x-4", "pdf/ua-1"...), or None for a plain PDF
     variant: str | None = None
+    #: the printer's PDF: an even page count, and crop marks when ``crop_marks``
+    for_printer: bool = False
+    #: crop marks drawn outside the bleed of the printer's PDF (``[print] marks``)
+    crop_marks: bool = False
 
 
-#: The PDF a printer gets: PDF/X-4, with bleed and crop marks.
+#: The PDF a printer gets: PDF/X-4, with bleed (and crop marks when asked for).
 PRINTER_VARIANT = "pdf/x-4"
 
 
 def page_css(anthology: Anthology, theme: Theme, for_printer: bool = False) -> str:
-    """The @page size and bleed: the manifest's trim, unless the theme fixes its page."""
+    """The @page size and bleed: the manifest's trim, unless the theme fixes its page.
+
+    The printer's PDF always has bleed; its crop marks (``[print] marks``) are drawn
+    after WeasyPrint, outside the bleed (see :func:`octavo.write.pdf.finish_pdf`):
+    WeasyPrint's own lie inside it. The screen PDF with ``marks`` keeps WeasyPrint's.
+    """
     options = anthology.print
     size = theme.page_size or f"{options.size.width} {options.size.height}"
-    if not (options.marks or for_printer):
+    if for_printer:
+        return f"@page {{ size: {size}; bleed: {options.bleed}; }}\n"
+    if not options.marks:
         return f"@page {{ size: {size}; }}\n"
     return f"@page {{ size: {size}; bleed: {options.bleed}; marks: crop; }}\n"
 
@@ -69,7 +80,8 @@ def render_print(
 ) -> PrintDocument:
     """The book as one HTML document, for WeasyPrint.
 
-    ``for_printer`` asks for the printer's PDF: bleed, crop marks and PDF/X-4;
+    ``for_printer`` asks for the printer's PDF: bleed, PDF/X-4, an even page count and
+    crop marks when the manifest asks for them;
     otherwise the PDF is the screen edition, in the manifest's ``pdf_variant``.
     ``folios`` (element id → printed page number) are for a book rendered in parts:
     the contents and indexes then print them instead of counting pages.
@@ -101,4 +113,6 @@ def render_print(
         page_css=page_css(anthology, theme, for_printer),
         base_url=anthology.root.resolve().as_uri() + "/",
         variant=PRINTER_VARIANT if for_printer else anthology.print.pdf_variant,
+        for_printer=for_printer,
+        crop_marks=for_printer and anthology.print.marks,
     )

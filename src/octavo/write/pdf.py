@@ -27,7 +27,7 @@ from ..limits import MAX_DATA_URL_BYTES, RENDER_SECONDS
 from ..model import PageStart
 from ..render.print_html import PrintDocument
 from ..resources import Resolver
-from .pdf_pages import page_starts
+from .pdf_pages import label_ranges, page_starts
 from .pdf_sides import OtherSize
 from .text_block import outside_text_block
 
@@ -253,12 +253,99 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
         for name in page.anchors:
             anchors.setdefault(name, index)
     data = stable_document_id(data, identifier)
+    starts = page_starts(rendered.pages)
+    data, pages = finish_pdf(data, [start.label for start in starts], document)
     return PdfResult(
         data=data,
-        pages=len(rendered.pages),
+        pages=pages,
         anchors=anchors,
         warnings=warnings,
         low_resolution=low,
-        page_starts=page_starts(rendered.pages),
+        page_starts=starts,
         outside_text_block=tuple(outside_text_block(rendered.pages)),
     )
+
+
+#: Crop marks of the printer's PDF: how far outside the bleed they begin, how long they
+#: are and how thick (points), and the white kept around them at the sheet's edge.
+MARK_OFFSET, MARK_LENGTH, MARK_WIDTH, MARK_MARGIN = 3.0, 18.0, 0.25, 3.0
+
+
+def finish_pdf(data: bytes, labels: list[str], document: PrintDocument) -> tuple[bytes, int]:
+    """The final PDF and its page count: page labels that match the folios and, for
+    the printer, blank pages to an even count and crop marks outside the bleed.
+
+    The file is written again with pikepdf; its /ID's second half is a digest of the
+    content (``deterministic_id``), so the same sources still give the same bytes.
+    """
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if labels:
+            numbers: list[Any] = []
+            for index, roman, first in label_ranges(labels):
+                style = pikepdf.Dictionary(S=pikepdf.Name.r if roman else pikepdf.Name.D)
+                if first != 1:
+                    style.St = first
+                numbers += [index, style]
+            pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(numbers))
+        if document.for_printer:
+            while len(pdf.pages) % 2:
+                _add_blank_page(pdf)
+            if document.crop_marks:
+                for page in pdf.pages:
+                    _draw_crop_marks(pdf, page)
+        output = io.BytesIO()
+        pdf.save(
+            output,
+            deterministic_id=True,
+            fix_metadata_version=False,  # the XMP as WeasyPrint wrote it (PDF/X, PDF/A)
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
+        return output.getvalue(), len(pdf.pages)
+
+
+def _add_blank_page(pdf: Any) -> None:
+    """A truly blank page at the end: an empty content stream, the last page's boxes."""
+    import pikepdf
+
+    template = pdf.pages[-1]
+    box = template.mediabox
+    blank = pdf.add_blank_page(page_size=(float(box[2]), float(box[3])))
+    blank.obj.Contents = pdf.make_stream(b"")
+    for name in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
+        if name in template.obj:
+            blank.obj[name] = pikepdf.Array([float(value) for value in template.obj[name]])
+
+
+def _draw_crop_marks(pdf: Any, page: Any) -> None:
+    """Crop marks at the trim's corners, beginning MARK_OFFSET outside the bleed box, on
+    a media box enlarged to hold them (WeasyPrint's own marks lie inside the bleed)."""
+    import pikepdf
+
+    trim = [float(value) for value in page.obj.get("/TrimBox", page.mediabox)]
+    bleed = [float(value) for value in page.obj.get("/BleedBox", trim)]
+    left, bottom, right, top = trim
+    outer = (left - bleed[0], bottom - bleed[1], bleed[2] - right, bleed[3] - top)
+    strokes: list[str] = []
+    for x, y, sx, sy in ((left, bottom, -1, -1), (right, bottom, 1, -1),
+                         (left, top, -1, 1), (right, top, 1, 1)):  # fmt: skip
+        out_x = outer[0] if sx < 0 else outer[2]
+        out_y = outer[1] if sy < 0 else outer[3]
+        begin_x, begin_y = x + sx * (out_x + MARK_OFFSET), y + sy * (out_y + MARK_OFFSET)
+        strokes.append(f"{begin_x:.3f} {y:.3f} m {begin_x + sx * MARK_LENGTH:.3f} {y:.3f} l S")
+        strokes.append(f"{x:.3f} {begin_y:.3f} m {x:.3f} {begin_y + sy * MARK_LENGTH:.3f} l S")
+    reach = MARK_OFFSET + MARK_LENGTH + MARK_MARGIN
+    page.obj.MediaBox = pikepdf.Array(
+        [left - outer[0] - reach, bottom - outer[1] - reach,
+         right + outer[2] + reach, top + outer[3] + reach]
+    )  # fmt: skip
+    if "/CropBox" in page.obj:
+        page.obj.CropBox = page.obj.MediaBox
+    marks = f"Q q 0 G {MARK_WIDTH} w 0 J [] 0 d\n" + "\n".join(strokes) + "\nQ\n"
+    # the page's own drawing is wrapped in q ... Q: the marks are drawn in the page's
+    # default space, whatever transformation it leaves behind
+    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+    page.contents_add(pdf.make_stream(marks.encode()), prepend=False)

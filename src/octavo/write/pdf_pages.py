@@ -198,3 +198,22 @@ def _roman(value: int) -> str:
 
 def _format(value: int, roman: bool) -> str:
     return _roman(value) if roman else str(value)
+
+
+def label_ranges(labels: list[str]) -> list[tuple[int, bool, int]]:
+    """The page label ranges of a PDF whose pages carry ``labels`` (``iv``, ``17``).
+
+    Each range is (index of its first page, whether roman, its first number): a range
+    begins wherever the style changes or the numbers do not run on by one.
+    """
+    ranges: list[tuple[int, bool, int]] = []
+    previous: tuple[int, bool] | None = None
+    for index, label in enumerate(labels):
+        roman = not label.isdigit()
+        value = _roman_value(label) if roman else int(label)
+        if value is None:  # not a folio this module writes: count on from the last one
+            value, roman = (previous[0] + 1, previous[1]) if previous else (index + 1, False)
+        if previous is None or (value, roman) != (previous[0] + 1, previous[1]):
+            ranges.append((index, roman, value))
+        previous = (value, roman)
+    return ranges

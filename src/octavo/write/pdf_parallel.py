@@ -159,6 +159,10 @@ def render_parallel(
     dates = {} if first.front_dates else first.dates
     continued = {job.name for job in chunks if job.continued}
     data, records, firsts = merge(order, outside, continued, identifier, dates)
+    page_starts = starts_from_records(records)
+    from .pdf import finish_pdf
+
+    data, pages = finish_pdf(data, [start.label for start in page_starts], document)
     warnings = [w for result, _ in order for w in result.warnings]
     low = [item for result, _ in order for item in result.low_resolution]
     overflows = [
@@ -167,7 +171,7 @@ def render_parallel(
         for page, owner in result.outside
         if page >= skip
     ]
-    return data, len(records), starts_from_records(records), warnings, low, overflows
+    return data, pages, page_starts, warnings, low, overflows
 
 
 def _from_cache(job: _Job) -> LaidOut | None:
