@@ -70,6 +70,23 @@ def test_headings_extract_unbroken(example_build: tuple[Built, Path]) -> None:
         assert re.search(rf"^\s*{heading}\s*$", text, re.M), heading
 
 
+@pytest.mark.parametrize("theme", ["classic", "modern", "ereader"])
+def test_letterspaced_text_searches_as_words(
+    make_anthology: MakeAnthology, tmp_path: Path, theme: str
+) -> None:
+    manifest = (
+        f'title = "Test Book"\nstyle = "{theme}"\npublisher = "Octavo Example Press"\n'
+        '[[sections]]\ntitle = "Silent Comedies"\ninclude = ["reviews/*.md"]\n'
+    )
+    book = make_anthology({"anthology.toml": manifest})
+    built = build(book, tmp_path / "out", ("pdf",), jobs=1)
+    text = "\n".join(_page_texts(built.outputs[0].path))
+    # the half title, the publisher and the part's label are letterspaced in every theme
+    for words in ("test book", "octavo example press", "part 1"):
+        assert words in text.lower(), words
+    assert not re.search(r"\b(?:[A-Za-z] ){3,}[A-Za-z]\b", text)
+
+
 def _text_colours(path: Path) -> set[tuple[float, ...]]:
     """The fill colours text is shown in, over every page's content streams."""
     colours: set[tuple[float, ...]] = set()

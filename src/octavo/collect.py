@@ -110,7 +110,9 @@ def collect(inputs: Inputs) -> Anthology | None:
         publisher=manifest.publisher,
         language=manifest.language,
         date=manifest.date,
-        identifier=manifest.identifier or default_identifier(title),
+        identifier=book_identifier(manifest),
+        isbn=manifest.isbn,
+        ebook_isbn=manifest.ebook_isbn,
         description=manifest.description,
         rights=manifest.rights,
         print=_print_options(manifest),
@@ -123,6 +125,19 @@ def collect(inputs: Inputs) -> Anthology | None:
         sectioned=sectioned,
         slug=slugify(title, max_length=60) or "book",
     )
+
+
+def book_identifier(manifest: Manifest) -> str:
+    """The package's unique identifier: ``identifier``, else the e-book's ISBN, else a UUID.
+
+    An explicit ``identifier`` wins, so that adding an ISBN to a book already sold
+    does not make it a new book in readers' libraries.
+    """
+    if manifest.identifier:
+        return manifest.identifier
+    if manifest.ebook_isbn:
+        return f"urn:isbn:{manifest.ebook_isbn}"
+    return default_identifier(manifest.title)
 
 
 def default_identifier(title: str) -> str:

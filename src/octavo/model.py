@@ -360,6 +360,9 @@ class Anthology:
     slug: str = "book"
     #: warning codes ``octavo check`` leaves out for this book ([check] ignore)
     check_ignore: tuple[str, ...] = ()
+    #: the print edition's ISBN-13 and the e-book's, 13 digits each (no hyphens)
+    isbn: str | None = None
+    ebook_isbn: str | None = None
 
     @property
     def direction(self) -> str:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..diagnostics import Report
+from ..isbn import IsbnError, normalize_isbn
 from ..resources import unusable_path
 from .frontmatter import _toml_line, _toml_message, forbidden_character, strings_in
 
@@ -147,7 +148,10 @@ class Manifest(_Strict):
     publisher: str | None = None
     language: str = "en"  #: BCP 47
     date: dt.date | None = None
+    #: the package's unique identifier (default: urn:isbn: of ebook_isbn, else a UUID)
     identifier: str | None = None
+    isbn: str | None = None  #: the print edition's ISBN (13 or 10 digits), kept as ISBN-13
+    ebook_isbn: str | None = None  #: the e-book's ISBN, kept as ISBN-13
     description: str | None = None
     rights: str | None = None
     style: str = "classic"
@@ -164,6 +168,11 @@ class Manifest(_Strict):
     @classmethod
     def _editors(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+    @field_validator("isbn", "ebook_isbn")
+    @classmethod
+    def _isbn(cls, value: str | None) -> str | None:
+        return None if value is None else normalize_isbn(value)
 
     @field_validator("language")
     @classmethod
@@ -287,6 +296,8 @@ def _report_problem(problem: Any, lines: KeyLines, path: Path, report: Report) -
         report.error(
             "M103", f"{key}: this key is required", path, line, f"add {location[-1]} = ..."
         )
+    elif isinstance(cause := problem.get("ctx", {}).get("error"), IsbnError):
+        report.error("M116", f"{key}: {cause}", path, line, cause.hint)
     else:
         message = str(problem["msg"]).removeprefix("Value error, ")
         report.error("M104", f"{key}: {message}", path, line)

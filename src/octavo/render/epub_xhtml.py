@@ -71,6 +71,9 @@ class EpubPackage:
     approximate_pages: tuple[str, ...] = ()
     #: EPUB Accessibility metadata: (property, value) pairs
     accessibility: tuple[tuple[str, str], ...] = ()
+    #: the print edition's ISBN-13 and the e-book's (the manifest's isbn, ebook_isbn)
+    isbn: str | None = None
+    ebook_isbn: str | None = None
 
     def href(self, target: str) -> str:
         return f"{target}.xhtml"
@@ -219,6 +222,8 @@ def render_epub(
         date=anthology.date.isoformat() if anthology.date else None,
         description=anthology.description,
         rights=anthology.rights,
+        isbn=anthology.isbn,
+        ebook_isbn=anthology.ebook_isbn,
         tags=tuple(sorted({tag for review in anthology.reviews for tag in review.tags})),
     )
 

@@ -70,6 +70,9 @@ def pack_epub(package: EpubPackage) -> bytes:
         ("", {"name": "generator", "content": f"Octavo {__version__}"})
     ]
     book.set_identifier(package.identifier)
+    if package.ebook_isbn and package.identifier != f"urn:isbn:{package.ebook_isbn}":
+        # an explicit identifier stays the unique one; the ISBN is a second dc:identifier
+        book.add_metadata("DC", "identifier", f"urn:isbn:{package.ebook_isbn}", {"id": "isbn"})
     book.set_title(package.title)
     book.set_language(package.language)
     for number, editor in enumerate(package.editors, start=1):
@@ -86,9 +89,11 @@ def pack_epub(package: EpubPackage) -> bytes:
     for tag in package.tags:
         book.add_metadata("DC", "subject", tag)
     if package.pages:
-        # The page list's numbers are those of the print edition, which carries the
-        # same identifier (EPUB 3.3, "source-of": pagination).
-        book.add_metadata("DC", "source", package.identifier, {"id": "pagination-source"})
+        # The page list's numbers are those of the print edition (EPUB 3.3,
+        # "source-of": pagination): named by its ISBN when it has one, else by the
+        # identifier both editions share.
+        source = f"urn:isbn:{package.isbn}" if package.isbn else package.identifier
+        book.add_metadata("DC", "source", source, {"id": "pagination-source"})
         book.add_metadata(
             None, "meta", "pagination", {"refines": "#pagination-source", "property": "source-of"}
         )
