@@ -81,7 +81,8 @@ def collect(inputs: Inputs) -> Anthology | None:
     for index, spec in enumerate(manifest.back):
         if spec.index is not None:
             title = spec.title or INDEX_TITLES[spec.index]
-            back.append(index_page(spec.index, title, spec.id or f"index-{spec.index}", reviews))
+            page_id = spec.id or f"index-{spec.index}"
+            back.append(index_page(spec.index, title, page_id, reviews, manifest.language))
         elif spec.contributors is not None:
             location: tuple[str | int, ...] = ("back", index, "contributors")
             page_id = spec.id or "back-contributors"

@@ -1,7 +1,18 @@
 """The back matter's indexes: works, reviewers, creators and publications.
 
-Each index files its entries as a reader looks for them: a title under its first
-word after an article ("The General" under G), a person under their last name.
+Each index files its entries as a reader looks for them, and prints them the way
+they are filed, so that the order can be seen:
+
+- a title is filed under its first word after an article, and printed with the
+  article moved to its end ("A Trip to the Moon" is "Trip to the Moon, A", under T).
+  The articles are the book's language's (``ARTICLES``, keyed by the primary subtag
+  of ``language`` in the manifest); a language not in the table has none moved.
+- a person is filed under their surname, and printed surname first: "Margaret
+  Ellery" is "Ellery, Margaret". The surname is the last word, with the particles
+  that stand before it ("von", "de", "van der", "Le"...: ``PARTICLES``), so "Erich
+  von Stroheim" is "von Stroheim, Erich", filed under V as it is printed. A suffix
+  (Jr., Sr., II...) follows the forenames: "King, Martin Luther, Jr.". A name of
+  one word, or one already written with a comma, is printed as it is written.
 """
 
 from __future__ import annotations
@@ -18,42 +29,108 @@ INDEX_TITLES = {
     "publications": "Index of Publications",
 }
 
+#: The articles a title may begin with, by language. Those ending in an
+#: apostrophe are elided and join the next word ("L'Atalante").
+ARTICLES: dict[str, tuple[str, ...]] = {
+    "en": ("the", "a", "an"),
+    "fr": ("le", "la", "les", "l'", "un", "une"),
+    "de": ("der", "die", "das", "ein", "eine"),
+    "es": ("el", "la", "los", "las", "un", "una"),
+    "it": ("il", "lo", "la", "i", "gli", "le", "l'", "un", "uno", "una", "un'"),
+    "pt": ("o", "a", "os", "as", "um", "uma"),
+    "nl": ("de", "het", "een", "'t"),
+}
 
-_ARTICLES = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+#: Words that belong to the surname when they stand before it.
+PARTICLES = frozenset(
+    "von van der den de del della di da das dos du la le ter ten zu vom".split()  # noqa: SIM905
+)
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
-def title_key(title: str) -> str:
+def _article_pattern(language: str | None) -> re.Pattern[str] | None:
+    primary = (language or "en").casefold().replace("_", "-").split("-")[0]
+    articles = ARTICLES.get(primary)
+    if not articles:
+        return None
+    words = sorted((re.escape(a) for a in articles if "'" not in a), key=len)
+    elided = [re.escape(a[:-1]) for a in articles if a.endswith("'")]
+    alternatives = [rf"(?:{w})\s+" for w in reversed(words)]
+    alternatives += [rf"(?:{w})['\u2019]" for w in elided]
+    if "'t" in articles:  # Dutch: 't Schaep met de 5 Pooten
+        alternatives.append(r"['\u2019]t\s+")
+    return re.compile(rf"^({'|'.join(alternatives)})(?=\w)", re.IGNORECASE)
+
+
+def _split_article(title: str, language: str | None) -> tuple[str, str]:
+    """("A", "Trip to the Moon"), or ("", title) when it has no article."""
+    pattern = _article_pattern(language)
+    match = pattern.match(title) if pattern else None
+    if match is None or match.end() == len(title):
+        return "", title
+    return match.group(1).strip(), title[match.end() :]
+
+
+def title_key(title: str, language: str | None = "en") -> str:
     """How a title is filed: "The General" under G."""
-    return _ARTICLES.sub("", title).casefold()
+    return _split_article(title, language)[1].casefold()
 
 
-def index_page(kind: str, title: str, page_id: str, reviews: list[Review]) -> IndexPage:
-    labels: dict[str, list[str]] = {}
+def inverted_title(title: str, language: str | None = "en") -> str:
+    """A title as an index prints it: "Trip to the Moon, A"."""
+    article, rest = _split_article(title, language)
+    return f"{rest}, {article}" if article else title
+
+
+def inverted_name(name: str) -> str:
+    """A person's name as an index prints it: "Ellery, Margaret"."""
+    words = name.split()
+    if len(words) < 2 or "," in name:
+        return name
+    suffix = ""
+    if words[-1].casefold() in _SUFFIXES and len(words) > 2:
+        suffix, words = words[-1], words[:-1]
+    start = len(words) - 1
+    while start > 1 and words[start - 1].casefold() in PARTICLES:
+        start -= 1
+    inverted = f"{' '.join(words[start:])}, {' '.join(words[:start])}"
+    return f"{inverted}, {suffix}" if suffix else inverted
+
+
+def index_page(
+    kind: str, title: str, page_id: str, reviews: list[Review], language: str | None = "en"
+) -> IndexPage:
+    found: dict[str, tuple[str, str, list[str]]] = {}
     for review in reviews:
-        for label in _index_labels(kind, review):
-            ids = labels.setdefault(label, [])
+        for label, heading, qualifier in _index_labels(kind, review, language):
+            ids = found.setdefault(label, (heading, qualifier, []))[2]
             if review.id not in ids:
                 ids.append(review.id)
-    entries = tuple(
-        IndexEntry(label, tuple(ids))
-        for label, ids in sorted(labels.items(), key=lambda item: _index_key(kind, item[0]))
-    )
-    return IndexPage(id=page_id, title=title, kind=kind, entries=entries)
+    entries = [
+        IndexEntry(label, tuple(ids), heading, qualifier)
+        for label, (heading, qualifier, ids) in found.items()
+    ]
+    entries.sort(key=lambda entry: _index_key(kind, entry, language))
+    return IndexPage(id=page_id, title=title, kind=kind, entries=tuple(entries))
 
 
-def _index_labels(kind: str, review: Review) -> Iterable[str]:
+def _index_labels(
+    kind: str, review: Review, language: str | None
+) -> Iterable[tuple[str, str, str]]:
+    """(label, heading, qualifier) for each entry the review belongs under."""
     if kind == "works":
-        return [review.toc_title]
+        year = f" ({review.work.year})" if review.work.year is not None else ""
+        return [(review.toc_title, inverted_title(review.work.title, language), year)]
     if kind == "reviewers":
-        return review.reviewers
+        return [(name, inverted_name(name), "") for name in review.reviewers]
     if kind == "creators":
-        return review.work.creators
-    return [review.publication] if review.publication else []
+        return [(name, inverted_name(name), "") for name in review.work.creators]
+    if review.publication:
+        return [(review.publication, inverted_title(review.publication, language), "")]
+    return []
 
 
-def _index_key(kind: str, label: str) -> tuple[str, str]:
+def _index_key(kind: str, entry: IndexEntry, language: str | None) -> tuple[str, str]:
     if kind in ("reviewers", "creators"):
-        # People are filed by their last name: "Murnau, F. W."
-        parts = label.split()
-        return (parts[-1].casefold() if parts else "", label.casefold())
-    return (title_key(label), label.casefold())
+        return (entry.heading.casefold(), entry.label.casefold())
+    return (title_key(entry.label, language), entry.label.casefold())

@@ -248,8 +248,21 @@ _SEMANTICS = {
 
 @dataclass(frozen=True)
 class IndexEntry:
+    """One line of an index: ``label`` as written, ``heading`` as printed.
+
+    ``heading`` is the title with its article moved to its end, or the name
+    surname first (see ``indexes``); ``qualifier`` follows it in roman type: a
+    work's year, " (1902)".
+    """
+
     label: str
     review_ids: tuple[str, ...]
+    heading: str = ""
+    qualifier: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.heading:
+            object.__setattr__(self, "heading", self.label)
 
 
 @dataclass(frozen=True)
