@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from octavo.api import build, load_anthology
+from octavo.api import build, load_anthology, make_epub
 from octavo.errors import ContentError
 from octavo.isbn import IsbnError, check_digit_10, check_digit_13, normalize_isbn
 
@@ -183,3 +184,20 @@ def test_an_explicit_identifier_keeps_the_isbn_as_a_second_identifier(
     assert "urn:isbn:9780131103627" in identifiers.values()
     assert opf.find(".//dc:source", NS) is None  # no PDF built: no page list
     assert epubcheck_messages(outputs.outputs[0].path) == []
+
+
+def test_a_book_without_isbns_prints_its_identifier_as_before(
+    make_anthology: MakeAnthology,
+) -> None:
+    """The copyright page of a book without ISBNs is the same, space for space."""
+    data, _ = make_epub(load_anthology(make_anthology()))
+    book = zipfile.ZipFile(io.BytesIO(data))
+    page = book.read("EPUB/copyright.xhtml").decode("utf-8")
+    assert re.search(
+        r'</p>  <p class="identifier">urn:uuid:[0-9a-f-]{36}</p>\n  <p class="colophon">', page
+    )
+    assert "ISBN" not in page
+    opf = etree.fromstring(book.read("EPUB/content.opf"))
+    (identifier,) = opf.findall(".//dc:identifier", NS)
+    assert identifier.text is not None
+    assert identifier.text.startswith("urn:uuid:")
