@@ -1,23 +1,30 @@
-"""Typesetting details of the indexes (issue 13).
+"""Typesetting details of the indexes, the contents and the review header (issue 13).
 
-Index entries are printed as they are filed: titles inverted and in italics, people
-surname first. Checked in the example's PDF (read back with pdftotext) and EPUB.
+Index entries are printed as they are filed (titles inverted and in italics, people
+surname first); a certificate that is a statement is not called a certificate; a
+grade's minus is a minus sign; the joining "and" of a byline is not in small
+capitals; the stars weigh what the type beside them weighs; table cells do not
+hyphenate. Checked in the example (classic) and in a small book in every theme and
+every format: the PDF (read back with pdftotext), the EPUB and the HTML edition.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+import textwrap
 import zipfile
 from pathlib import Path
 
 import pytest
-from lxml import etree
+from lxml import etree, html
 
-from octavo.api import Built
+from octavo.api import Built, build
 from octavo.indexes import inverted_name, inverted_title, title_key
 
 from .conftest import ROOT, require
+
+MINUS = "\u2212"
 
 # ---- The rules, one by one ------------------------------------------------------------
 
@@ -125,6 +132,16 @@ def test_example_pdf_indexes_are_inverted_and_in_order(
 
 
 @pytest.mark.slow
+def test_example_header_certificate_and_minus_in_pdf(example_build: tuple[Built, Path]) -> None:
+    text = _pdf_text(_output(example_build[0], "pdf"))
+    assert "Not rated" in text
+    assert "Certificate Not rated" not in text
+    # The Cabinet of Dr. Caligari is graded A-.
+    assert f"A{MINUS}" in text
+    assert not re.search(r"\bA-(?!\w)", text)
+
+
+@pytest.mark.slow
 def test_example_epub_indexes(example_epub: bytes, tmp_path: Path) -> None:
     path = tmp_path / "book.epub"
     path.write_bytes(example_epub)
@@ -146,6 +163,18 @@ def test_example_epub_indexes(example_epub: bytes, tmp_path: Path) -> None:
     assert "Margaret Ellery:" not in reviewers
 
 
+@pytest.mark.slow
+def test_example_epub_header(example_epub: bytes, tmp_path: Path) -> None:
+    """No "Certificate" before a statement; a true minus, said in words."""
+    path = tmp_path / "book.epub"
+    path.write_bytes(example_epub)
+    texts = "".join(_epub_documents(path).values())
+    assert "Not rated" in texts
+    assert "Certificate Not rated" not in texts
+    assert f">A{MINUS}</span>" in texts
+    assert 'title="grade A minus"' in texts
+
+
 def test_epub_index_links_are_not_underlined() -> None:
     for css in sorted((ROOT / "styles").glob("*/epub.css")):
         rules = re.findall(r"([^{}]+)\{([^}]*)\}", css.read_text(encoding="utf-8"))
@@ -154,3 +183,159 @@ def test_epub_index_links_are_not_underlined() -> None:
                 assert "underline" not in body, css
     classic = (ROOT / "styles" / "classic" / "epub.css").read_text(encoding="utf-8")
     assert re.search(r"\.index-list a\s*\{[^}]*text-decoration:\s*none", classic)
+
+
+def test_stars_match_the_type() -> None:
+    stars = (ROOT / "styles" / "classic" / "templates" / "_stars.html.jinja").read_text()
+    height = float(re.search(r'class="stars"[^>]* height="([\d.]+)em"', stars).group(1))  # type: ignore[union-attr]
+    width = float(re.search(r'class="stars"[^>]* width="([\d.]+)em"', stars).group(1))  # type: ignore[union-attr]
+    assert height <= 0.75  # about a capital's height, not a whole em
+    assert width == pytest.approx(height * 5.2)  # the viewBox's proportions
+    assert float(re.search(r'stroke-width="([\d.]+)"', stars).group(1)) <= 0.8  # type: ignore[union-attr]
+    for css in ("classic/print.css", "modern/print.css", "classic/epub.css", "classic/web.css"):
+        text = (ROOT / "styles" / css).read_text(encoding="utf-8")
+        (align,) = re.findall(r"\.stars\s*\{[^}]*vertical-align:\s*(-?[\d.]+)em", text)
+        assert -0.08 <= float(align) <= 0, css  # the points stand on the baseline
+
+
+def test_table_cells_do_not_hyphenate() -> None:
+    for css in ("classic/print.css", "modern/print.css"):
+        text = (ROOT / "styles" / css).read_text(encoding="utf-8")
+        for selector, body in re.findall(r"([^{}]+)\{([^}]*)\}", text):
+            if re.search(r"(^|[\s,])(th|td)\s*(,|$)", selector.strip()):
+                assert "hyphens: auto" not in body, (css, selector)
+
+
+def test_contents_folios_are_lining_figures() -> None:
+    text = (ROOT / "styles" / "classic" / "print.css").read_text(encoding="utf-8")
+    assert re.search(r"\.toc a::after\s*\{[^}]*lining-nums tabular-nums", text)
+    # A part line's folio does not take the part's small capitals or letter-spacing.
+    (body,) = re.findall(r"\.toc-section > a::after\s*\{([^}]*)\}", text)
+    assert "font-variant-caps: normal" in body
+    assert "letter-spacing: 0" in body
+
+
+# ---- A small book in every theme and every format -------------------------------------
+
+_TABLE = """\
+| Reel | Scene | Location | Duration | Intertitles | Tinting |
+|:-----|:------|:---------|---------:|------------:|:--------|
+| 1 | Departure | Observatory | 4:12 | 6 | Amber |
+| 2 | Landing | Lunar surface | 3:40 | 4 | Blue |
+"""
+
+_FILES = {
+    "anthology.toml": """\
+        title = "Typesetting"
+        editors = ["Ed Itor"]
+        language = "en"
+        style = "{theme}"
+
+        [print]
+        trim = "digest"
+
+        [[back]]
+        index = "works"
+
+        [[back]]
+        index = "reviewers"
+        """,
+    "reviews/trip.md": """\
+        ---
+        title: A Trip to the Moon
+        year: 1902
+        creator: Georges Méliès
+        reviewer: [Margaret Ellery, Erich von Stroheim]
+        rating: A-
+        certificate: Not rated
+        ---
+
+        A review with a table.
+
+        {table}
+        """,
+    "reviews/zelig.md": """\
+        ---
+        title: Zelig
+        year: 1983
+        reviewer: Ann Critic
+        rating: 4/5
+        certificate: PG
+        ---
+
+        A review of Zelig.
+        """,
+}
+
+
+@pytest.fixture(scope="module", params=["classic", "modern", "ereader"])
+def small_book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    theme = request.param
+    root = tmp_path_factory.mktemp(f"typesetting-{theme}")
+    for name, content in _FILES.items():
+        path = root / "book" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = textwrap.dedent(content).replace("{theme}", theme).replace("{table}", _TABLE)
+        path.write_text(text, encoding="utf-8")
+    return build(root / "book", root / "out", ("pdf", "epub", "html"), jobs=1)
+
+
+def _byline_checks(tree: etree._Element, ns: str) -> None:
+    (byline,) = [
+        p for p in tree.iterfind(f".//{ns}p[@class='byline']") if "Ellery" in "".join(p.itertext())
+    ]
+    reviewers = [el for el in byline.iter() if el.get("class") == "reviewer"]
+    assert ["".join(el.itertext()) for el in reviewers] == ["Margaret Ellery", "Erich von Stroheim"]
+    (joiner,) = [el for el in byline.iter() if el.get("class") == "joiner"]
+    assert joiner.text == " and "
+    assert joiner not in reviewers
+    assert all(joiner not in list(r.iter()) for r in reviewers)
+
+
+@pytest.mark.slow
+def test_small_book_pdf(small_book: Built) -> None:
+    text = _pdf_text(_output(small_book, "pdf"))
+    assert "Trip to the Moon, A (1902)" in text
+    works = _index_lines(text, "Index of Works")
+    assert works[0].startswith("Trip to the Moon, A")
+    assert works[1].startswith("Zelig")
+    assert "Ellery, Margaret" in text
+    assert "von Stroheim, Erich" in text
+    assert "Certificate Not rated" not in text
+    assert "Not rated" in text
+    assert "Certificate PG" in text
+    assert f"A{MINUS}" in text
+    # The six-column header keeps each heading on at most two lines, unhyphenated.
+    header = next(line for line in text.splitlines() if "Reel" in line)
+    assert "Scene" in header
+    assert "Location" in header
+    assert not re.search(r"(Inter|Dura|Loca|Tint)-\s*$", text, re.MULTILINE)
+
+
+@pytest.mark.slow
+def test_small_book_epub(small_book: Built) -> None:
+    documents = _epub_documents(_output(small_book, "epub"))
+    ns = "{http://www.w3.org/1999/xhtml}"
+    (review,) = [t for t in documents.values() if 'class="byline"' in t and "Méliès" in t]
+    _byline_checks(etree.fromstring(review.encode()), ns)
+    assert "Certificate Not rated" not in review
+    assert f">A{MINUS}</span>" in review
+    (works,) = [t for t in documents.values() if "Index of Works</h1>" in t]
+    assert "<cite>Trip to the Moon, A</cite> (1902)" in works
+    (reviewers,) = [t for t in documents.values() if "Index of Reviewers</h1>" in t]
+    order = [name for name in ("Critic, Ann", "Ellery, Margaret", "von Stroheim, Erich")]
+    positions = [reviewers.index(name + ":") for name in order]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.slow
+def test_small_book_html(small_book: Built) -> None:
+    page = _output(small_book, "html").read_text(encoding="utf-8")
+    tree = html.fromstring(page)
+    _byline_checks(tree, "")
+    assert "<cite>Trip to the Moon, A</cite> (1902)" in page
+    assert "Ellery, Margaret:" in page
+    assert "von Stroheim, Erich:" in page
+    assert "Certificate Not rated" not in page
+    assert f">A{MINUS}</span>" in page
+    assert 'title="grade A minus"' in page

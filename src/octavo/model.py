@@ -65,6 +65,18 @@ class Rating:
         return f"{_number(self.value)} out of {_number(self.scale)}"
 
     @property
+    def printed(self) -> str:
+        """The rating as set in type: a grade's hyphen is a minus sign, "A\u2212"."""
+        return self.text.replace("-", "\u2212") if self.grade is not None else self.text
+
+    @property
+    def said(self) -> str:
+        """``spoken`` with a grade's sign in words: "grade A minus", "grade B plus"."""
+        if self.grade is not None:
+            return "grade " + self.grade.replace("-", " minus").replace("+", " plus")
+        return self.spoken
+
+    @property
     def stars_spoken(self) -> str:
         """The common scale in words: "4.5 out of 5 stars"."""
         return f"{_number(self.stars)} out of 5 stars"
@@ -86,6 +98,14 @@ class Image:
     media_type: str = "image/png"
 
 
+#: A certificate that is a statement, not a mark, and reads wrong after "Certificate":
+#: "Not rated", "Unrated", "NR", "N/R", "Unclassified", "Exempt", "Rated R"...
+_CERTIFICATE_STATEMENT = re.compile(
+    r"(not|un\w*|rated|certificate|certified|passed|approved|exempt|none)\b|n\.?/?r\.?$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Work:
     """The thing being reviewed: a film, a book, an album..."""
@@ -97,6 +117,15 @@ class Work:
     cast: tuple[str, ...] = ()
     runtime: str | None = None
     certificate: str | None = None
+
+    @property
+    def certificate_line(self) -> str | None:
+        """The certificate as the header prints it: "Certificate PG", but "Not rated"."""
+        if self.certificate is None:
+            return None
+        if _CERTIFICATE_STATEMENT.match(self.certificate.strip()):
+            return self.certificate
+        return f"Certificate {self.certificate}"
 
     @property
     def creator_role(self) -> str:
