@@ -150,7 +150,11 @@ def test_review_document(built: tuple[Built, Path]) -> None:
     assert 'lang="de" xml:lang="de"' in xhtml
     assert "Über: A “Film”" in xhtml
     assert "It’s “great” – really" in xhtml
-    assert "Carla Critic and Dan Critic" in xhtml
+    # The names in the byline's small capitals, the "and" between them not.
+    assert (
+        '<span class="reviewer">Carla Critic</span><span class="joiner"> and </span>'
+        '<span class="reviewer">Dan Critic</span>'
+    ) in xhtml
     assert "By First Author and Second Author" in xhtml
     assert "Certificate 12A" in xhtml
     assert 'aria-label="3.5 out of 5 stars"' in xhtml

@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 from lxml import etree, html
 
-from octavo.api import Built, build
+from octavo.api import Built, build, load_anthology
 from octavo.indexes import inverted_name, inverted_title, title_key
+from octavo.render.print_html import render_print
 
-from .conftest import ROOT, require
+from .conftest import EXAMPLE, ROOT, require
 
 MINUS = "\u2212"
 
@@ -173,6 +174,19 @@ def test_example_epub_header(example_epub: bytes, tmp_path: Path) -> None:
     assert "Certificate Not rated" not in texts
     assert f">A{MINUS}</span>" in texts
     assert 'title="grade A minus"' in texts
+
+
+def test_print_index_titles_are_in_italics() -> None:
+    loaded = load_anthology(EXAMPLE)
+    page = render_print(loaded.anthology, loaded.theme).html
+    labels = re.findall(r'<span class="index-label">(.*?)</span>', page)
+    assert "<cite>Trip to the Moon, A</cite> (1902)" in labels
+    works = [label for label in labels if "(19" in label]
+    assert len(works) == len(loaded.anthology.reviews)
+    assert all(label.startswith("<cite>") for label in works)
+    # People are not titles: roman, surname first.
+    assert "Ellery, Margaret" in labels
+    assert "Whitcombe, J. H." in labels
 
 
 def test_epub_index_links_are_not_underlined() -> None:
