@@ -21,6 +21,7 @@ from markupsafe import Markup
 from ..diagnostics import Diagnostic
 from ..errors import ContentError, Refused
 from ..model import Body, Image
+from .display import display, long_words
 
 
 def build_time() -> datetime:
@@ -85,6 +86,8 @@ def _heading_tag(match: re.Match[str], ranks: dict[int, int], parent: int) -> st
 
 def render_template(environment: jinja2.Environment, name: str, **context: object) -> str:
     """Render one theme template; template mistakes become diagnostics, not tracebacks."""
+    environment.filters.setdefault("display", display)
+    environment.filters.setdefault("long_words", long_words)
     try:
         return environment.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:

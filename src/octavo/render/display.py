@@ -1,0 +1,53 @@
+"""Display lines: titles, subtitles and headings set large, in a short measure.
+
+A heading is never hyphenated, so two faults are left to it: a word longer than the
+measure runs off the page (a 45-letter title), and the last line can hold one short
+word alone ("Fourteen Reviews of the Films That Taught Cinema to / Speak"). The
+``display`` filter marks the text for the theme:
+
+- a word of :data:`LONG_WORD` letters or more is wrapped in ``<span
+  class="long-word">``, which the themes hyphenate (``hyphens: auto``) so that it
+  breaks with a hyphen where the measure needs it;
+- the last two words are wrapped in ``<span class="last-words">``, which the themes
+  keep on one line (``white-space: nowrap``), so that no line holds one word alone
+  after a longer one. Spans, not a no-break space: the words read back from the PDF
+  and the EPUB exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+#: A word this long (in letters) may be hyphenated in a heading.
+LONG_WORD = 18
+
+#: The last two words are kept together when they are this short, together.
+LAST_WORDS = 20
+
+_LONG = re.compile(rf"\w{{{LONG_WORD},}}")
+
+
+def display(text: object) -> Markup:
+    """The text of a display line, escaped, with its long words and last words marked."""
+    words = str(text if isinstance(text, Markup) else escape(str(text))).split(" ")
+    tail = ""
+    if len(words) >= 3 and all(words[-2:]) and not any(_LONG.search(w) for w in words[-2:]):
+        last = " ".join(words[-2:])
+        if len(Markup(last).striptags()) <= LAST_WORDS and "<" not in last:
+            tail = f'<span class="last-words">{last}</span>'
+            words = words[:-2]
+    head = _LONG.sub(_long_word, " ".join(words))
+    return Markup(f"{head} {tail}" if tail else head)
+
+
+def long_words(text: object) -> Markup:
+    """The text, escaped, with its long words marked (a contents or index line)."""
+    return Markup(
+        _LONG.sub(_long_word, str(text if isinstance(text, Markup) else escape(str(text))))
+    )
+
+
+def _long_word(word: re.Match[str]) -> str:
+    return f'<span class="long-word">{word.group(0)}</span>'
