@@ -27,15 +27,19 @@ orders the images differently), and a Kindle sees a rebuilt book as the same boo
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import platform
+import posixpath
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
 import uuid
 import zipfile
+from copy import deepcopy
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -54,6 +58,13 @@ INSTALL_HINT = (
 _OPTIONS = (
     # the book has its own contents page
     "--no-inline-toc",
+    # no page breaks of calibre's: each of the book's documents already starts a new
+    # screen, and a break before a heading would leave the line above it (the kicker,
+    # "FILM · 1921" or "PART 1") alone on a screen. "/" selects nothing: no break
+    # before h1 and h2, and no chapter detection, whose page break went between the
+    # kicker and any heading with "part", "book", "section" or "chapter" in it.
+    "--page-breaks-before=/",
+    "--chapter=/",
     # keep the book's margins: calibre would add a page_styles.css of its own, and
     # the order of its two stylesheets changes from run to run
     "--margin-top=-1",
@@ -65,6 +76,17 @@ _REFUSED = "http://127.0.0.1:9"  # the discard port: any connection fails at onc
 _OPF = "http://www.idpf.org/2007/opf"
 _DC = "http://purl.org/dc/elements/1.1/"
 _CONTAINER = "urn:oasis:names:tc:opendocument:xmlns:container"
+_XHTML = "http://www.w3.org/1999/xhtml"
+_SVG = "http://www.w3.org/2000/svg"
+#: the colour of an inline SVG's ``currentColor`` once it is an image of its own, where
+#: it would be black whatever the reader's colours: a grey with a contrast of 4.5:1
+#: against white and against black, so that stars show on a light page and a dark one
+IMAGE_COLOUR = "#767676"
+_CURRENT_COLOR = re.compile(rb"currentcolor", re.IGNORECASE)
+#: a length that can be moved from an SVG's width or height to the image's style
+_LENGTH = re.compile(r"\d+(?:\.\d+)?(?:em|rem|ex|ch|px|%)\Z")
+#: attributes of an inline SVG that go to the image element, or nowhere
+_NOT_IN_IMAGE = frozenset({"class", "id", "role", "style", "width", "height"})
 _EXTH_SOURCE = 112
 _EXTH_ASIN = 113
 
@@ -82,7 +104,7 @@ def azw3_from_epub(epub: bytes, timeout: float = TIMEOUT) -> bytes:
         folder = Path(name)
         source = folder / "book.epub"
         target = folder / "book.azw3"
-        source.write_bytes(epub)
+        source.write_bytes(kindle_epub(epub))
         command = [*_fixed_addresses(), tool, str(source), str(target), *_OPTIONS]
         output = _run(command, folder, timeout)
         try:
@@ -95,6 +117,162 @@ def azw3_from_epub(epub: bytes, timeout: float = TIMEOUT) -> bytes:
                 code="B409",
             ) from error
     return _stabilise(data, epub)
+
+
+def kindle_epub(epub: bytes) -> bytes:
+    """The EPUB as it is given to calibre: each inline SVG an image with a text alternative.
+
+    calibre moves every inline SVG (the rating stars) into a resource of its own and
+    puts a bare ``<img>`` in its place: the SVG's ``aria-label`` and ``<title>`` are
+    lost, and its ``currentColor`` becomes black, which vanishes on a dark page. So each
+    inline SVG of a content document becomes an SVG file of the book, drawn in
+    :data:`IMAGE_COLOUR`, and an ``<img>`` whose ``alt`` is the SVG's label (empty for
+    a decorative one), sized in ``em`` as the SVG was. Everything else is copied as it
+    is; bytes that cannot be read as an EPUB are returned unchanged (calibre says why).
+    """
+    parser = _xml_parser()
+    try:
+        with zipfile.ZipFile(io.BytesIO(epub)) as book:
+            found = _package(book, parser)
+            if found is None:
+                return epub
+            opf_name, opf = found
+            entries = [(info, book.read(info)) for info in book.infolist()]
+    except zipfile.BadZipFile:
+        return epub
+    folder = posixpath.dirname(opf_name)
+    contents = {info.filename: data for info, data in entries}
+    manifest = opf.find(f"{{{_OPF}}}manifest")
+    if manifest is None:
+        return epub
+    images: dict[str, bytes] = {}  # zip name -> SVG file
+    changed: dict[str, bytes] = {}
+    for item in manifest.iterfind(f"{{{_OPF}}}item"):
+        if item.get("media-type") != "application/xhtml+xml":
+            continue
+        name = posixpath.normpath(posixpath.join(folder, item.get("href", "")))
+        data = contents.get(name)
+        if data is None or b"<svg" not in data:
+            continue
+        try:
+            tree = etree.ElementTree(etree.fromstring(data, parser))
+        except etree.XMLSyntaxError:
+            continue  # calibre reads it as it can
+        outermost = [
+            svg
+            for svg in tree.iter(f"{{{_SVG}}}svg")
+            if next(svg.iterancestors(f"{{{_SVG}}}svg"), None) is None
+        ]
+        if not outermost:
+            continue
+        for svg in outermost:
+            image = _svg_image(svg)
+            image_name = posixpath.join(
+                folder, "images", f"kindle-{hashlib.sha256(image).hexdigest()[:16]}.svg"
+            )
+            images[image_name] = image
+            _replace_with_img(svg, posixpath.relpath(image_name, posixpath.dirname(name)))
+        changed[name] = etree.tostring(tree, encoding="utf-8", xml_declaration=True)
+        properties = [p for p in item.get("properties", "").split() if p != "svg"]
+        if properties:
+            item.set("properties", " ".join(properties))
+        elif "properties" in item.attrib:
+            del item.attrib["properties"]
+    if not images:
+        return epub
+    for image_name in sorted(images):
+        href = posixpath.relpath(image_name, folder or ".")
+        entry = manifest.makeelement(
+            f"{{{_OPF}}}item",
+            {
+                "id": posixpath.splitext(posixpath.basename(image_name))[0],
+                "href": href,
+                "media-type": "image/svg+xml",
+            },
+        )
+        entry.tail = "\n"
+        manifest.append(entry)
+    changed[opf_name] = etree.tostring(opf, encoding="utf-8", xml_declaration=True)
+    return _repack(entries, changed, images, opf_name)
+
+
+def _svg_image(svg: etree._Element) -> bytes:
+    """An inline SVG as a file of its own: its viewBox size, no ARIA, no currentColor."""
+    image = deepcopy(svg)
+    image.tail = None
+    for attribute in map(str, list(image.attrib)):
+        if attribute in _NOT_IN_IMAGE or attribute.startswith("aria-"):
+            del image.attrib[attribute]
+    box = (svg.get("viewBox") or "").replace(",", " ").split()
+    if len(box) == 4:
+        image.set("width", box[2])
+        image.set("height", box[3])
+    data = etree.tostring(image, encoding="utf-8", xml_declaration=True)
+    return _CURRENT_COLOR.sub(IMAGE_COLOUR.encode("ascii"), data)
+
+
+def _replace_with_img(svg: etree._Element, src: str) -> None:
+    """Put an ``<img>`` with the SVG's text alternative, class, id and size in its place."""
+    hidden = svg.get("aria-hidden") == "true" or svg.get("role") in {"presentation", "none"}
+    title = svg.find(f"{{{_SVG}}}title")
+    label = svg.get("aria-label") or ("" if title is None else "".join(map(str, title.itertext())))
+    attributes = {"src": src, "alt": "" if hidden else " ".join(label.split())}
+    for kept in ("id", "class"):
+        if svg.get(kept):
+            attributes[kept] = svg.get(kept, "")
+    sizes = [
+        f"{side}: {value}"
+        for side in ("width", "height")
+        if _LENGTH.match(value := (svg.get(side) or "").strip())
+    ]
+    style = "; ".join(filter(None, [*sizes, svg.get("style", "").strip().rstrip(";")]))
+    if style:
+        attributes["style"] = style
+    img = svg.makeelement(f"{{{_XHTML}}}img", attributes)
+    img.tail = svg.tail
+    parent = svg.getparent()
+    assert parent is not None  # an SVG in a content document is inside its body
+    parent.replace(svg, img)
+
+
+def _repack(
+    entries: list[tuple[zipfile.ZipInfo, bytes]],
+    changed: dict[str, bytes],
+    added: dict[str, bytes],
+    opf_name: str,
+) -> bytes:
+    """The zip again, mimetype first and stored, with the changed and added entries."""
+    output = io.BytesIO()
+    stamp = next((info.date_time for info, _ in entries if info.filename == opf_name), None)
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        ordered = sorted(entries, key=lambda entry: entry[0].filename != "mimetype")
+        new = [
+            (zipfile.ZipInfo(name, date_time=stamp or (1980, 1, 1, 0, 0, 0)), data)
+            for name, data in sorted(added.items())
+        ]
+        for info, data in [*ordered, *new]:
+            copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            stored = info.filename == "mimetype"
+            copy.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            target.writestr(copy, changed.get(info.filename, data))
+    return output.getvalue()
+
+
+def _xml_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _package(book: zipfile.ZipFile, parser: etree.XMLParser) -> tuple[str, etree._Element] | None:
+    """The package document's zip name and root, or None when the EPUB has none."""
+    try:
+        container = etree.fromstring(book.read("META-INF/container.xml"), parser)
+        rootfile = container.find(f".//{{{_CONTAINER}}}rootfile")
+        if rootfile is None:
+            return None
+        name = rootfile.get("full-path", "")
+        return name, etree.fromstring(book.read(name), parser)
+    except (KeyError, etree.XMLSyntaxError):
+        return None
 
 
 @cache
@@ -175,16 +353,14 @@ def _last_lines(output: str, count: int = 12) -> str:
 
 def _book_facts(epub: bytes) -> tuple[uuid.UUID, int] | None:
     """The EPUB's identifier as a UUID, and its dcterms:modified time; None if unreadable."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         with zipfile.ZipFile(io.BytesIO(epub)) as book:
-            container = etree.fromstring(book.read("META-INF/container.xml"), parser)
-            rootfile = container.find(f".//{{{_CONTAINER}}}rootfile")
-            if rootfile is None:
-                return None
-            opf = etree.fromstring(book.read(rootfile.get("full-path", "")), parser)
-    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+            found = _package(book, _xml_parser())
+    except zipfile.BadZipFile:
         return None
+    if found is None:
+        return None
+    _, opf = found
     wanted = opf.get("unique-identifier")
     identifier = next(
         (
