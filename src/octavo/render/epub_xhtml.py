@@ -24,6 +24,7 @@ from .cover import draw_cover
 from .epub_fragments import for_epub
 from .ereader_images import ereader_cover, ereader_image
 from .page_list import PageLink, add_page_breaks
+from .pullquotes import place_pullquote
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,9 @@ def render_epub(
             template,
             book=anthology,
             doc_title=title,
-            body=lambda body, parent=1: for_epub(body_html(body, images.url, parent)),
+            body=lambda body, parent=1, pullquote="": for_epub(
+                place_pullquote(body_html(body, images.url, parent), pullquote)
+            ),
             image_url=images.url,
             href=lambda target: f"{target}.xhtml",
             generator=f"Octavo {__version__}",

@@ -322,6 +322,24 @@ def _insert_marker(slot: _Slot, identifier: str, label: str) -> None:
         slot.element.text = text[: slot.offset]
         marker.tail = text[slot.offset :]
         slot.element.insert(0, marker)
+    _out_of_hidden(marker)
+
+
+def _out_of_hidden(marker: etree._Element) -> None:
+    """Move a marker that fell inside text hidden from screen readers (a pull quote)
+    to just before that text: a hidden marker is a page number no one hears."""
+    hidden = [node for node in marker.iterancestors() if node.get("aria-hidden") == "true"]
+    if not hidden:
+        return
+    parent = marker.getparent()
+    assert parent is not None
+    previous = marker.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + (marker.tail or "")
+    else:
+        parent.text = (parent.text or "") + (marker.tail or "")
+    marker.tail = None
+    hidden[-1].addprevious(marker)
 
 
 #: Blocks a marker may stand before, when a page begins with them.

@@ -13,6 +13,7 @@ from ..model import Anthology, Image
 from ..themes import Theme
 from . import body_html, build_time, render_template
 from .print_notes import print_fragment
+from .pullquotes import place_pullquote
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,8 @@ def render_print(
         "book.html.jinja",
         book=anthology,
         toc=anthology.toc,
-        body=lambda body, parent=2: print_fragment(
-            body_html(body, url_for, parent), theme.table_measure
+        body=lambda body, parent=2, pullquote="": print_fragment(
+            place_pullquote(body_html(body, url_for, parent), pullquote), theme.table_measure
         ),
         image_url=url_for,
         opening=opening,

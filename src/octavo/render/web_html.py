@@ -30,6 +30,7 @@ from ..themes import Theme, theme_file
 from . import body_html, build_time, render_template
 from .epub_fragments import EPUB_NS, for_epub
 from .ereader_images import ereader_image
+from .pullquotes import place_pullquote
 
 STYLESHEET = "web.css"
 TEMPLATE = "web/book.html.jinja"
@@ -57,7 +58,9 @@ def render_web(
         TEMPLATE,
         book=anthology,
         toc=anthology.toc,
-        body=lambda body, parent=2: for_web(body_html(body, image_uri, parent)),
+        body=lambda body, parent=2, pullquote="": for_web(
+            place_pullquote(body_html(body, image_uri, parent), pullquote)
+        ),
         image_url=image_uri,
         edition="web",
         titles={review.id: review.toc_title for review in anthology.reviews},
