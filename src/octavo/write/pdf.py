@@ -27,6 +27,7 @@ from ..limits import MAX_DATA_URL_BYTES, RENDER_SECONDS
 from ..model import PageStart
 from ..render.print_html import PrintDocument
 from ..resources import Resolver
+from .footnote_area import notes_stay_with_calls
 from .pdf_pages import label_ranges, page_starts
 from .pdf_sides import OtherSize
 from .text_block import outside_text_block
@@ -189,6 +190,7 @@ def render_pdf_pages(
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
+    notes_stay_with_calls()
     fetcher = _fetcher(resolver)
     # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.
     fonts = FontConfiguration()
