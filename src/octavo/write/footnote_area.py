@@ -75,7 +75,7 @@ def notes_stay_with_calls() -> None:
 
     method: Any = _update_footnote_area
     if getattr(LayoutContext, "_update_footnote_area", None) is not method:
-        LayoutContext._update_footnote_area = method  # type: ignore[method-assign]
+        LayoutContext._update_footnote_area = method
     if getattr(block._linebox_layout, "octavo_notes_stay", False):
         return
     source = textwrap.dedent(inspect.getsource(block._linebox_layout))
