@@ -35,6 +35,8 @@ THEME_CSS = """\
 .wide { white-space: nowrap; }
 .foot { break-after: page; }
 .tail { break-before: page; }
+.namecut { width: 3em; text-align: left; hyphens: manual; text-indent: 0; }
+.display { width: 17em; }
 """
 
 FAULTS = """\
@@ -47,7 +49,7 @@ reviewer: Ann Critic
 Words ox.
 
 {.ladder}
-Wandering.
+wandering.
 
 {.ladder}
 Incomprehensibilities uncharacteristically.
@@ -85,6 +87,21 @@ The first page of the review.
 The last page holds a single line.
 """
 
+DISPLAY = """\
+---
+title: Epsilon
+reviewer: Ann Critic
+---
+
+{.namecut}
+Then came Cal\u00adigari again.
+
+{.display}
+## Films That Taught Cinema to *Speak*
+
+The text under the heading.
+"""
+
 NOTE = (
     "---\ntitle: Delta\nreviewer: Ann Critic\n---\n\n"
     "A paragraph with a call to a long note.[^1]\n\n"
@@ -102,6 +119,7 @@ def write_book(root: Path, audit_table: str = "") -> Path:
         "reviews/b-heading.md": HEADING,
         "reviews/c-short.md": SHORT,
         "reviews/d-note.md": NOTE,
+        "reviews/e-display.md": DISPLAY,
     }
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -171,7 +189,7 @@ def test_a_paragraph_ending_on_a_fragment_or_a_short_word(
     assert any("'ing.', the end of a hyphenated word" in m for m in messages), messages
     assert any("'ox.', a single short word" in m for m in messages), messages
     for fault in ends:
-        assert "Wan" in laid_out.texts[fault.page]
+        assert "wan" in laid_out.texts[fault.page]
 
 
 def test_too_many_hyphenated_lines_in_a_row(faults: list[Fault], laid_out: LaidOut) -> None:
@@ -203,7 +221,7 @@ def test_every_fault_has_a_folio_and_only_planted_faults_are_found(faults: list[
     assert {fault.code for fault in faults} == set(CODES)
     assert all(fault.folio for fault in faults)
     names = {fault.path.name for fault in faults if fault.path}
-    assert names == {"a-faults.md", "b-heading.md", "c-short.md", "d-note.md"}
+    assert names == {"a-faults.md", "b-heading.md", "c-short.md", "d-note.md", "e-display.md"}
 
 
 def test_thresholds_and_severities_are_the_themes(laid_out: LaidOut) -> None:
@@ -212,7 +230,7 @@ def test_thresholds_and_severities_are_the_themes(laid_out: LaidOut) -> None:
         last_line_characters=2,
         hyphenated_lines=9,
         word_space=1000.0,
-        severity={"T701": "warning", "T706": "error", "T702": "off"},
+        severity={"T701": "warning", "T706": "error", "T702": "off", "T708": "off"},
     )
     faults = audit_pages(laid_out.pages, laid_out.loaded, settings)
     codes = {fault.code: fault.severity.value for fault in faults}
@@ -297,3 +315,17 @@ def test_the_example_has_no_glyph_outside_the_text_block(runner: CliRunner) -> N
     for fault in document["faults"]:
         assert fault["file"].startswith("reviews/")
         assert fault["folio"]
+
+
+def test_a_hyphenated_name_and_a_display_line_ending_on_one_word(
+    faults: list[Fault], laid_out: LaidOut
+) -> None:
+    display = [fault for name, fault in found(faults, "T708") if name == "e-display.md"]
+    messages = sorted(fault.message for fault in display)
+    assert messages == [
+        "a display line ends on one word alone: 'Speak'",
+        "the name 'Caligari' is hyphenated ('Cal‐' / 'igari')",
+    ]
+    for fault in display:
+        assert "igari" in laid_out.texts[fault.page]
+        assert "Speak" in laid_out.texts[fault.page]

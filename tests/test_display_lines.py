@@ -121,6 +121,37 @@ def test_the_epub_breaks_long_words(make_anthology, tmp_path: Path) -> None:
     assert re.search(r"body \{[^}]*overflow-wrap: break-word", css)
 
 
+NARROW_THEME = {
+    "theme/theme.toml": 'name = "narrow"\nextends = "classic"\n',
+    "theme/print.css": ".narrow { width: 4.2em; text-align: left; text-indent: 0; }\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "broken"),
+    [("en", "Caligari", False), ("fr", "Caligari", False), ("en", "caligari", True),
+     ("de", "Gesellschaft", True)],
+)  # fmt: skip
+def test_names_are_not_hyphenated_but_words_are(
+    language: str, word: str, broken: bool, make_anthology, tmp_path: Path
+) -> None:
+    require("pdftotext", "to read the PDF's text back")
+    manifest = (
+        f'title = "Names"\neditors = ["Ann Editor"]\nlanguage = "{language}"\nstyle = "./theme"\n'
+    )
+    review = "---\ntitle: Alpha\nreviewer: Ann Critic\n---\n\n{.narrow}\n"
+    root = make_anthology({
+        "anthology.toml": manifest, "reviews/beta.md": None, **NARROW_THEME,
+        "reviews/alpha.md": review + f"Oh {word} {word} {word} {word}.\n",
+    })  # fmt: skip
+    built = build(root, tmp_path / "out", formats=("pdf",), cache=False)
+    text = subprocess.run(
+        ["pdftotext", str(_output(built, "pdf")), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    cut = [line for line in text.splitlines() if line.rstrip().endswith(("\u2010", "-"))]
+    assert bool(cut) == broken, text
+
+
 def _output(built: Built, kind: str) -> Path:
     (path,) = [output.path for output in built.outputs if output.format == kind]
     return path

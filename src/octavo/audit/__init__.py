@@ -16,6 +16,7 @@ T704    a paragraph ending on a short fragment of a hyphenated word, or
 T705    more hyphenated lines in a row than the theme allows
 T706    a heading at the foot of a page, its text on the next page
 T707    a loose line: justified word spaces wider than the theme allows
+T708    a hyphenated name, or a display line that breaks badly
 ======  ===============================================================
 
 The package follows the audit's steps: :mod:`.lines` reads WeasyPrint's laid-out

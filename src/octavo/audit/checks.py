@@ -13,6 +13,7 @@ from typing import Any
 
 from .lines import Book, Line
 from .settings import AuditSettings
+from .display_checks import display_faults
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
@@ -41,6 +42,7 @@ def _quote(text: str, limit: int = 40) -> str:
 
 def _outside(pages: list[Any], book: Book) -> list[Found]:
     from ..write.text_block import outside_text_block
+    found += display_faults(book, _is_heading)
 
     return [
         (

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from markupsafe import Markup, escape
 
 #: A word this long (in letters) may be hyphenated in a heading.
@@ -47,6 +48,29 @@ def long_words(text: object) -> Markup:
     return Markup(
         _LONG.sub(_long_word, str(text if isinstance(text, Markup) else escape(str(text))))
     )
+
+
+def keep_heading_ends(body: etree._Element) -> None:
+    """In a review's body, keep each heading's last two words together, as
+    :func:`display` does for the templates' titles; a heading whose last words are in
+    markup (``*Speak*``) is left as it is."""
+    for heading in body.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        children = list(heading)
+        text = (children[-1].tail if children else heading.text) or ""
+        words = text.rstrip().split(" ")
+        if len(words) < 2 or (not children and len(words) < 3) or not all(words[-2:]):
+            continue
+        last = " ".join(words[-2:])
+        if len(last) > LAST_WORDS or _LONG.search(last):
+            continue
+        head = text[: len(text.rstrip()) - len(last)]
+        span = etree.Element("span", {"class": "last-words"})
+        span.text, span.tail = last, text[len(text.rstrip()) :]
+        if children:
+            children[-1].tail = head
+        else:
+            heading.text = head
+        heading.append(span)
 
 
 def _long_word(word: re.Match[str]) -> str:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from ..html_fragment import parse_html_fragment, remove_element, serialise_children
 from ..themes import TableMeasure
+from .display import keep_heading_ends
 from .print_tables import fit_to_page
 
 #: Elements kept as they are inside a note: phrasing content.
@@ -43,6 +44,7 @@ def print_fragment(html: Markup, measure: TableMeasure | None = None) -> Markup:
     if not str(html).strip():
         return html
     wrapper = parse_html_fragment(str(html))
+    keep_heading_ends(wrapper)
     if measure is not None:
         fit_to_page(wrapper, measure)
     if "footnote-ref" in str(html):

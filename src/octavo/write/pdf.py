@@ -28,6 +28,7 @@ from ..model import PageStart
 from ..render.print_html import PrintDocument
 from ..resources import Resolver
 from .footnote_area import notes_stay_with_calls
+from .hyphenation import keep_names_whole
 from .pdf_pages import label_ranges, page_starts
 from .pdf_sides import OtherSize
 from .text_block import outside_text_block
@@ -195,6 +196,7 @@ def render_pdf_pages(
     # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.
     fonts = FontConfiguration()
     with _catch_weasyprint_logs() as logs:
+    keep_names_whole()
         try:
             with time_limit(RENDER_SECONDS):
                 stylesheets = [
