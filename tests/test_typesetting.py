@@ -199,6 +199,21 @@ def test_epub_index_links_are_not_underlined() -> None:
     assert re.search(r"\.index-list a\s*\{[^}]*text-decoration:\s*none", classic)
 
 
+def test_html_index_links_are_underlined_only_under_the_pointer() -> None:
+    web = (ROOT / "styles" / "classic" / "web.css").read_text(encoding="utf-8")
+    assert re.search(r"\.index-list a\s*\{[^}]*text-decoration:\s*none", web)
+    assert re.search(r"\.index-list a:hover[^{]*\{[^}]*underline", web)
+
+
+def test_modern_contents_part_lines_are_not_smaller_than_a_caption() -> None:
+    modern = (ROOT / "styles" / "modern" / "print.css").read_text(encoding="utf-8")
+    part = re.search(r"\.toc-section > a \{([^}]*)\}", modern)
+    assert part is not None
+    size = re.search(r"font-size:\s*([\d.]+)pt", part.group(1))
+    assert size is not None
+    assert float(size.group(1)) >= 8.5
+
+
 def test_stars_match_the_type() -> None:
     stars = (ROOT / "styles" / "classic" / "templates" / "_stars.html.jinja").read_text()
     height = float(re.search(r'class="stars"[^>]* height="([\d.]+)em"', stars).group(1))  # type: ignore[union-attr]
