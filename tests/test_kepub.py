@@ -202,6 +202,68 @@ def test_a_paragraph_of_the_example(kepub: bytes) -> None:
     assert svg.get("viewBox") == "0 0 104 20"
 
 
+#: a forced page break in CSS (page-break-*: always, left, right; break-*: page...)
+FORCED_BREAK = re.compile(
+    r"(?:page-)?break-(?:before|after)\s*:\s*(?:always|page|left|right|recto|verso)", re.I
+)
+
+
+@pytest.mark.slow
+def test_each_kicker_is_on_the_screen_of_its_heading(kepub: bytes) -> None:
+    """Kobo breaks pages only where the book says (unlike calibre, see test_azw3.py):
+    each kicker opens its document, right before its heading, and no rule forces a
+    page break anywhere."""
+    book = zipfile.ZipFile(io.BytesIO(kepub))
+    documents, _ = _documents(book)
+    kickers = 0
+    for name in documents:
+        root = etree.fromstring(book.read(name))
+        for kicker in root.iterfind(".//x:p", NS):
+            if not {"work-meta", "part-number"} & set(kicker.get("class", "").split()):
+                continue
+            kickers += 1
+            heading = kicker.getnext()
+            assert heading is not None
+            assert heading.tag == f"{{{X}}}h1", name
+            assert not kicker.get("style")
+            assert not heading.get("style")
+            body = root.find("x:body", NS)
+            assert body is not None
+            # nothing to read before the kicker
+            first = next(t for t in body.itertext() if t.strip())
+            assert first == next(t for t in kicker.itertext() if t.strip()), name
+    assert kickers == 14 + 3
+    for name in book.namelist():
+        if name.endswith((".css", ".xhtml")):
+            assert not FORCED_BREAK.search(book.read(name).decode("utf-8")), name
+
+
+@pytest.mark.slow
+def test_the_stars_keep_their_words_and_the_text_colour(kepub: bytes) -> None:
+    """Kobo draws inline SVG (calibre's Kindle book does not keep it so, see test_azw3.py):
+    the rating's words stay on it, and it is drawn in the reader's text colour, so that
+    it shows in dark mode too."""
+    book = zipfile.ZipFile(io.BytesIO(kepub))
+    documents, _ = _documents(book)
+    ratings = 0
+    for name in documents:
+        root = etree.fromstring(book.read(name))
+        for svg in root.iter("{http://www.w3.org/2000/svg}svg"):
+            ratings += 1
+            label = svg.get("aria-label", "")
+            assert re.fullmatch(r"\d(\.5)? out of 5 stars", label), name
+            assert svg.get("role") == "img"
+            assert svg.findtext("{http://www.w3.org/2000/svg}title") == label
+            shapes = list(svg.iter("{http://www.w3.org/2000/svg}polygon"))
+            assert shapes
+            for shape in shapes:
+                assert {shape.get("fill"), shape.get("stroke")} - {None, "none"} == {"currentColor"}
+            score = svg.getnext()  # the score as written, in words to a screen reader
+            assert score is not None
+            assert "rating-text" in score.get("class", "")
+    assert ratings >= 14
+
+
 @pytest.mark.slow
 def test_the_cover_image_is_wrapped(kepub: bytes) -> None:
     book = zipfile.ZipFile(io.BytesIO(kepub))
