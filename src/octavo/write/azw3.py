@@ -9,6 +9,11 @@ limit, and a proxy that refuses every connection (converting an EPUB needs no
 network). ``--no-inline-toc`` keeps calibre from adding a second table of contents
 to a book that has its own; the EPUB's cover image becomes the Kindle cover
 (calibre finds it by its ``cover-image`` property) and no cover page is added.
+``--page-breaks-before=/`` and ``--chapter=/`` keep calibre from adding page breaks
+(each document already starts a screen; a break before a heading stranded its
+kicker), and :func:`kindle_epub` turns the inline SVG rating stars, which calibre
+would make into images with no text alternative drawn in black, into images with
+``alt`` drawn in a grey that shows on dark pages.
 
 calibre does not make the same file twice: it stamps the current time in the
 header, draws a random unique id, writes a fresh random UUID as the book's ASIN,
