@@ -191,12 +191,12 @@ def render_pdf_pages(
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
+    keep_names_whole()
     notes_stay_with_calls()
     fetcher = _fetcher(resolver)
     # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.
     fonts = FontConfiguration()
     with _catch_weasyprint_logs() as logs:
-    keep_names_whole()
         try:
             with time_limit(RENDER_SECONDS):
                 stylesheets = [
