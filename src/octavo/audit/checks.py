@@ -32,6 +32,7 @@ def find(pages: list[Any], settings: AuditSettings, reviews: set[str]) -> list[F
     found += _ladders(book, settings)
     found += _headings_at_foot(book)
     found += _loose_lines(book, settings)
+    found += display_faults(book, _is_heading)
     return found
 
 
@@ -42,7 +43,6 @@ def _quote(text: str, limit: int = 40) -> str:
 
 def _outside(pages: list[Any], book: Book) -> list[Found]:
     from ..write.text_block import outside_text_block
-    found += display_faults(book, _is_heading)
 
     return [
         (
