@@ -389,3 +389,11 @@ def test_the_cache_holds_across_builds_at_different_times(
     assert _cached(steps) == 4
     modified = PdfReader(io.BytesIO(again)).metadata["/ModDate"]
     assert modified.startswith("D:20")  # the build's date, written by the merge
+
+
+def test_same_typographic_faults(both: tuple[PdfResult, PdfResult]) -> None:
+    """The audit's checks, run by each worker on its own pages, find what they find in
+    one pass, on the same pages of the merged book (``build --strict`` reads them)."""
+    single, parallel = both
+    assert single.faults  # the example has a few (short last pages, loose lines...)
+    assert sorted(parallel.faults) == sorted(single.faults)

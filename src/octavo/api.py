@@ -13,23 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import up_to_date
 from .collect import Inputs, collect
-from .diagnostics import Diagnostic, Report
+from .diagnostics import Diagnostic, Report, Severity
 from .errors import ContentError, Refused, UsageError
 from .load.manifest import KeyLines, Manifest, load_manifest
 from .load.markdown import MarkdownContext, make_parser
-from .model import Anthology, PageStart, TextPage
+from .model import Anthology, PageStart
 from .resources import Resolver
 from .themes import Theme, find_theme, shipped_styles
 from .write.atomic import output_lock, write_all
 from .write.pdf_cache import FOLDER as CACHE_FOLDER
 
 if TYPE_CHECKING:
+    from .audit.checks import Checks
     from .render.print_html import PrintDocument
     from .render.print_split import PrintSplit
     from .write.pdf import PdfResult
@@ -64,6 +65,9 @@ class Built:
     report: Report
     #: nothing had changed since the last build: no file was written
     up_to_date: bool = False
+    #: the typographic faults of the PDF (the audit's T7xx codes): ``--strict`` stops on
+    #: their errors, and prints their warnings
+    faults: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,9 @@ def build(
 
     Every output is made in memory first; files are written only when all of them
     succeeded, each atomically, so a failed build leaves earlier outputs untouched.
-    With ``strict``, a warning (a missing alt text...) fails the build like an error.
+    With ``strict``, a warning (a missing alt text...) fails the build like an error,
+    and so does an error of the audit's checks on the PDF's pages (T701: text outside
+    the text block); the audit's warnings stay warnings (in ``Built.faults``).
     ``jobs`` processes lay out the PDF (default: one per core; 1: a single pass).
     With ``cache``, the parts of the PDF laid out by the last build into ``out`` are
     reused when nothing they depend on changed (``<out>/.octavo-cache/``).
@@ -157,14 +163,14 @@ def build(
     if fingerprint is not None:
         done = up_to_date.recorded(fingerprint, out)
         if done is not None:
-            written, report = done
-            return _unchanged(out, written, report, strict)
+            return _unchanged(out, *done, strict)
         up_to_date.forget(fingerprint)
     loaded = _load(sources)
     check_output_folder(out, loaded)
     slug = loaded.anthology.slug
     made: list[tuple[Output, bytes]] = []
     page_starts: tuple[PageStart, ...] = ()
+    faults: list[Diagnostic] = []
     for name, printer in (("pdf", False), ("pdf-print", True)):
         if name in formats:
             cache_folder = out / CACHE_FOLDER / name if cache else None
@@ -172,6 +178,7 @@ def build(
             path = out / (f"{slug}-print.pdf" if printer else f"{slug}.pdf")
             made.append((Output(path, name, len(pdf.data), pages=pdf.pages), pdf.data))
             page_starts = page_starts or pdf.page_starts
+            faults += [f for f in typographic_faults(loaded, pdf) if f not in faults]
     if {"epub", "kepub", "azw3"} & set(formats):
         epub, documents = make_epub(loaded, progress, page_starts)
         flavours: list[tuple[str, str, Callable[[bytes], bytes]]] = [
@@ -188,9 +195,8 @@ def build(
     if "html" in formats:
         page = make_html(loaded, progress)
         made.append((Output(out / f"{slug}.html", "html", len(page), documents=1), page))
-    if strict and loaded.report.warnings:
-        loaded.report.warnings_as_errors()
-        raise ContentError(loaded.report)
+    if strict:
+        _stop_if_strict(loaded.report, faults)
     progress("Writing files")
     with output_lock(out):
         write_all([(output.path, data) for output, data in made])
@@ -201,8 +207,8 @@ def build(
             )
             for o, data in made
         ]
-        up_to_date.record(fingerprint, out, written, loaded.report, loaded.anthology.root)
-    return Built([output for output, _ in made], loaded.report)
+        up_to_date.record(fingerprint, out, written, loaded.report, loaded.anthology.root, faults)
+    return Built([output for output, _ in made], loaded.report, faults=faults)
 
 
 def _fingerprint(
@@ -215,16 +221,42 @@ def _fingerprint(
     return up_to_date.fingerprint(sources.manifest_path, roots, out, formats)
 
 
-def _unchanged(out: Path, written: list[up_to_date.Written], report: Report, strict: bool) -> Built:
+def _unchanged(
+    out: Path,
+    written: list[up_to_date.Written],
+    report: Report,
+    faults: list[Diagnostic],
+    strict: bool,
+) -> Built:
     """What the last build wrote, when nothing changed since: its warnings come again."""
-    if strict and report.warnings:
-        report.warnings_as_errors()
-        raise ContentError(report)
+    if strict:
+        _stop_if_strict(report, faults)
     outputs = [
         Output(out / item.name, item.format, item.size, item.pages, item.documents)
         for item in written
     ]
-    return Built(outputs, report, up_to_date=True)
+    return Built(outputs, report, up_to_date=True, faults=faults)
+
+
+def _stop_if_strict(report: Report, faults: list[Diagnostic]) -> None:
+    """``--strict``: any warning of the report, or an error among the typographic faults,
+    stops the build; then the faults are reported with it, their warnings as warnings."""
+    if report.warnings or any(fault.severity is Severity.ERROR for fault in faults):
+        report.warnings_as_errors()
+        report.diagnostics.extend(faults)
+        raise ContentError(report)
+
+
+def typographic_faults(loaded: Loaded, result: PdfResult) -> list[Diagnostic]:
+    """What the audit's checks found on the PDF's pages, as ``octavo audit`` reports it
+    (severities from the theme, off ones left out), in page order."""
+    from .audit.report import faults_of, owner_files
+    from .audit.settings import audit_settings
+
+    folios = [start.label for start in result.page_starts]
+    settings = audit_settings(loaded.theme)
+    found = faults_of(result.faults, folios, owner_files(loaded.anthology), settings)
+    return [fault.diagnostic() for fault in found]
 
 
 def _same(epub: bytes) -> bytes:
@@ -290,13 +322,17 @@ def make_pdf(
     progress("Rendering the print edition")
     with _theme_files_checked():
         document = render_print(loaded.anthology, loaded.theme, for_printer)
+        checks = _checks(loaded)
     workers = worker_count(jobs)
     split = _split(loaded, document) if workers > 1 else None
     if split is not None:
-        result = _make_pdf_in_parts(loaded, document, split, for_printer, workers, progress, cache)
+        result = _make_pdf_in_parts(
+            loaded, document, split, for_printer, workers, progress, cache, checks
+        )
     else:
         progress("Laying out the PDF")
-        result = render_pdf(document, loaded.resolver, identifier=loaded.anthology.identifier)
+        identifier = loaded.anthology.identifier
+        result = render_pdf(document, loaded.resolver, identifier=identifier, checks=checks)
     for warning in result.warnings:
         loaded.report.warning("B401", f"WeasyPrint: {warning}")
     for image, dpi in result.low_resolution:
@@ -310,12 +346,21 @@ def make_pdf(
     return result
 
 
+def _checks(loaded: Loaded) -> Checks:
+    """The audit's checks, with the theme's thresholds: run on the pages as they are
+    laid out (by the workers, for a book laid out in parts), a build knows its faults."""
+    from .audit.checks import Checks
+    from .audit.settings import audit_settings
+
+    reviews = frozenset(review.anchor for review in loaded.anthology.reviews)
+    return Checks(audit_settings(loaded.theme), reviews)
+
+
 def _report_outside_text_block(loaded: Loaded, result: PdfResult) -> None:
     """B410: words the layout set outside the text block, one warning per file."""
-    anthology = loaded.anthology
-    files: dict[str, Path] = {review.anchor: review.path for review in anthology.reviews}
-    files.update((page.id, page.path) for page in anthology.front)
-    files.update((page.id, page.path) for page in anthology.back if isinstance(page, TextPage))
+    from .audit.report import owner_files
+
+    files = owner_files(loaded.anthology)
     labels = [start.label for start in result.page_starts]
     pages: dict[Path | None, list[str]] = {}
     for index, owner in sorted(result.outside_text_block, key=lambda item: item[0]):
@@ -366,6 +411,7 @@ def _make_pdf_in_parts(
     workers: int,
     progress: Progress,
     cache_folder: Path | None,
+    checks: Checks,
 ) -> PdfResult:
     from .render.print_html import render_print
     from .render.print_split import split_print
@@ -386,8 +432,16 @@ def _make_pdf_in_parts(
     )
     cache = PdfCache(cache_folder, environment)
     with _theme_files_checked():
-        data, pages, starts, warnings, low, outside = render_parallel(
-            again, split, document, loaded.resolver, anthology.identifier, workers, progress, cache
+        data, pages, starts, warnings, low, outside, faults = render_parallel(
+            again,
+            split,
+            document,
+            loaded.resolver,
+            anthology.identifier,
+            workers,
+            progress,
+            cache,
+            checks,
         )
     return PdfResult(
         data=stable_document_id(data, anthology.identifier),
@@ -397,6 +451,7 @@ def _make_pdf_in_parts(
         low_resolution=tuple(sorted(set(low), key=lambda item: item[1])),
         page_starts=starts,
         outside_text_block=tuple(outside),
+        faults=tuple(faults),
     )
 
 

@@ -1,12 +1,14 @@
 """Skip a build whose sources and outputs are exactly as the last build left them.
 
 After a build, a record goes into ``<out>/.octavo-cache/builds/``: a digest of every
-source the build could have read, the SHA-256 of every file it wrote, and its
-warnings. The next build with the same formats computes the digest again, before it
-loads anything; when the digest is the same and every output still has the bytes
-that were written, nothing is loaded, laid out or written, and the recorded warnings
-are reported again. Any difference, however small, is a full build (which still
-takes the unchanged parts of the PDF from the cache of laid-out parts).
+source the build could have read, the SHA-256 of every file it wrote, its warnings
+and the typographic faults the audit's checks found in its PDF (which
+``build --strict`` turns into a failure when one is an error). The next build with the same
+formats computes the digest again, before it loads anything; when the digest is the
+same and every output still has the bytes that were written, nothing is loaded, laid
+out or written, and the recorded warnings (and faults) are reported again. Any
+difference, however small, is a full build (which still takes the unchanged parts of
+the PDF from the cache of laid-out parts).
 
 The sources are a superset of what a build reads: every file under the folders a
 build may read from (the anthology folder, the review library, the theme folders
@@ -40,7 +42,7 @@ from . import __version__
 from .diagnostics import Diagnostic, Report, Severity
 
 #: Bumped when the record's format or what the digest covers changes.
-FORMAT = 1
+FORMAT = 2
 #: Folders no build reads from, left out of the digest.
 SKIPPED = frozenset({".git", ".hg", ".svn", ".octavo-cache"})
 #: The libraries whose version can change the books.
@@ -117,15 +119,18 @@ def fingerprint(
     return Fingerprint(digest.hexdigest(), out / ".octavo-cache" / "builds" / f"{name[:32]}.json")
 
 
-def recorded(fingerprint: Fingerprint, out: Path) -> tuple[list[Written], Report] | None:
-    """The outputs and warnings of the last build, if it had these sources and its files
-    are still as it wrote them; otherwise None."""
+def recorded(
+    fingerprint: Fingerprint, out: Path
+) -> tuple[list[Written], Report, list[Diagnostic]] | None:
+    """The outputs, warnings and typographic faults of the last build, if it had these
+    sources and its files are still as it wrote them; otherwise None."""
     try:
         record = json.loads(fingerprint.record.read_text(encoding="utf-8"))
         if record["format"] != FORMAT or record["digest"] != fingerprint.digest:
             return None
         written = [Written(**item) for item in record["outputs"]]
         diagnostics = [_diagnostic(item) for item in record["warnings"]]
+        faults = [_diagnostic(item) for item in record["faults"]]
         root = Path(record["root"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -133,11 +138,16 @@ def recorded(fingerprint: Fingerprint, out: Path) -> tuple[list[Written], Report
         path = out / item.name
         if Path(item.name).name != item.name or not _same_file(path, item):
             return None
-    return written, Report(diagnostics=diagnostics, root=root)
+    return written, Report(diagnostics=diagnostics, root=root), faults
 
 
 def record(
-    fingerprint: Fingerprint, out: Path, written: list[Written], report: Report, root: Path
+    fingerprint: Fingerprint,
+    out: Path,
+    written: list[Written],
+    report: Report,
+    root: Path,
+    faults: list[Diagnostic],
 ) -> None:
     """Keep what a build wrote; a record that cannot be written is no error."""
     data = {
@@ -146,6 +156,7 @@ def record(
         "root": str(root),
         "outputs": [asdict(item) for item in written],
         "warnings": [_plain(item) for item in report.warnings],
+        "faults": [_plain(item) for item in faults],
     }
     with contextlib.suppress(OSError):
         fingerprint.record.parent.mkdir(parents=True, exist_ok=True)

@@ -9,11 +9,13 @@ Severities, folios and files are given later, by :mod:`.report`.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Set
+from dataclasses import dataclass
 from typing import Any
 
+from .display_checks import display_faults
 from .lines import Book, Line
 from .settings import AuditSettings
-from .display_checks import display_faults
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
@@ -21,11 +23,19 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 Found = tuple[str, int, str | None, str, str]
 
 
-def find(pages: list[Any], settings: AuditSettings, reviews: set[str]) -> list[Found]:
-    """Every fault of WeasyPrint's laid-out ``pages``; ``reviews``: the reviews' ids."""
+def find(
+    pages: list[Any],
+    settings: AuditSettings,
+    reviews: Set[str],
+    outside: list[tuple[int, str | None]] | None = None,
+) -> list[Found]:
+    """Every fault of WeasyPrint's laid-out ``pages``; ``reviews``: the reviews' ids;
+    ``outside``: the pages with words outside the text block, when already found."""
+    from ..write.text_block import outside_text_block
+
     book = Book.read(pages)
     found: list[Found] = []
-    found += _outside(pages, book)
+    found += _outside(outside_text_block(pages) if outside is None else outside)
     found += _notes(book)
     found += _short_last_pages(book, reviews, settings)
     found += _paragraph_ends(book, settings)
@@ -36,14 +46,26 @@ def find(pages: list[Any], settings: AuditSettings, reviews: set[str]) -> list[F
     return found
 
 
+@dataclass(frozen=True)
+class Checks:
+    """The checks set to a theme's thresholds, for the pages of one book (or of one
+    piece of it, in a worker of :mod:`octavo.write.pdf_parallel`)."""
+
+    settings: AuditSettings
+    reviews: frozenset[str]
+
+    def __call__(
+        self, pages: list[Any], outside: list[tuple[int, str | None]] | None = None
+    ) -> list[Found]:
+        return find(pages, self.settings, self.reviews, outside)
+
+
 def _quote(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return f"'{text if len(text) <= limit else text[: limit - 1] + '…'}'"
 
 
-def _outside(pages: list[Any], book: Book) -> list[Found]:
-    from ..write.text_block import outside_text_block
-
+def _outside(outside: list[tuple[int, str | None]]) -> list[Found]:
     return [
         (
             "T701",
@@ -52,7 +74,7 @@ def _outside(pages: list[Any], book: Book) -> list[Found]:
             "text is set outside the text block (a code line, a table or a word too wide)",
             "break the long line or word, or narrow the table; see B410",
         )
-        for index, owner in outside_text_block(pages)
+        for index, owner in outside
     ]
 
 
@@ -76,10 +98,10 @@ def _notes(book: Book) -> list[Found]:
     return found
 
 
-def _short_last_pages(book: Book, reviews: set[str], settings: AuditSettings) -> list[Found]:
+def _short_last_pages(book: Book, reviews: Set[str], settings: AuditSettings) -> list[Found]:
     pages: dict[str, dict[int, int]] = {}
     for line in book.lines:
-        if line.owner in reviews:
+        if line.owner is not None and line.owner in reviews:
             counts = pages.setdefault(line.owner, {})
             counts[line.page] = counts.get(line.page, 0) + 1
     found: list[Found] = []
@@ -195,17 +217,35 @@ def _headings_at_foot(book: Book) -> list[Found]:
     return found
 
 
+_SPACE_STYLE = (
+    "font_family",
+    "font_size",
+    "font_weight",
+    "font_style",
+    "font_stretch",
+    "font_kerning",
+    "font_variant_caps",
+    "font_variant_ligatures",
+    "font_variant_numeric",
+    "font_variant_position",
+    "font_variant_alternates",
+    "font_variant_east_asian",
+    "font_feature_settings",
+    "font_variation_settings",
+    "font_language_override",
+    "lang",
+    "letter_spacing",
+    "word_spacing",
+)
+
+
 def _space_width(style: Any, cache: dict[Any, float]) -> float:
     """The width of one space in the line's font, before justification."""
     from weasyprint.text.line_break import create_layout, line_size
 
-    key = (
-        tuple(style["font_family"]),
-        style["font_size"],
-        style["font_weight"],
-        style["font_style"],
-        style["font_stretch"],
-    )
+    # everything that shapes the space: with less, the first style met under a key
+    # would decide, and a piece of the book laid out apart would measure another
+    key = tuple(repr(style[name]) for name in _SPACE_STYLE)
     if key not in cache:
         widths = []
         for text in ("n n", "nn"):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Severity
+from ..diagnostics import Diagnostic, Severity
 from ..model import Anthology, TextPage
 from .checks import Found
 from .settings import AuditSettings
@@ -31,6 +31,16 @@ class Fault:
     path: Path | None  #: the review (or page) file it belongs to
     message: str
     hint: str
+
+    def diagnostic(self) -> Diagnostic:
+        """The fault as ``build --strict`` reports it: the text ``octavo audit`` prints."""
+        return Diagnostic(
+            self.code,
+            f"page {self.page + 1} (folio {self.folio}): {self.message}",
+            self.path,
+            hint=self.hint,
+            severity=self.severity,
+        )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from ..api import build
+from ..diagnostics import Report
 from ..errors import ContentError
 from . import app
 from .support import AnthologyFolder, default_folder, parse_formats, print_report, run, summary
@@ -30,7 +31,12 @@ def build_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("dist"),
     strict: Annotated[
         bool,
-        typer.Option("--strict", help="Treat warnings (missing alt text...) as errors."),
+        typer.Option(
+            "--strict",
+            help="Treat warnings (missing alt text...) as errors, and fail on the errors of"
+            " the typographic audit of the PDF (T701: text outside the text block); print"
+            " the audit's warnings.",
+        ),
     ] = False,
     jobs: Annotated[
         int,
@@ -84,6 +90,8 @@ def build_command(
                 cache=not no_cache,
             )
         print_report(built.report, console)
+        if strict:
+            print_report(Report(built.faults, root=built.report.root), console)
         verb = "up to date:" if built.up_to_date else "wrote"
         for output in built.outputs:
             typer.echo(summary(output, verb))
@@ -115,6 +123,9 @@ def _build_every(
                 typer.echo(f"{result.folder}:")
                 if result.built is not None:
                     print_report(result.built.report, console)
+                    if strict:
+                        faults = Report(result.built.faults, root=result.built.report.root)
+                        print_report(faults, console)
                     verb = "up to date:" if result.built.up_to_date else "wrote"
                     for output in result.built.outputs:
                         typer.echo(f"  {summary(output, verb)}")

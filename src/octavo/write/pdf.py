@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -32,6 +32,9 @@ from .hyphenation import keep_names_whole
 from .pdf_pages import label_ranges, page_starts
 from .pdf_sides import OtherSize
 from .text_block import outside_text_block
+
+if TYPE_CHECKING:
+    from ..audit.checks import Checks
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class PdfResult:
     page_starts: tuple[PageStart, ...] = ()
     #: pages with words outside the text block: (page index, id of the review or page)
     outside_text_block: tuple[tuple[int, str | None], ...] = ()
+    #: what the audit's checks found: (code, page index, owner id, message, hint)
+    faults: tuple[tuple[str, int, str | None, str, str], ...] = ()
 
 
 class _LogCatcher(logging.Handler):
@@ -249,8 +254,11 @@ def render_pdf_pages(
     return rendered, data, tuple(dict.fromkeys(logs.warnings)), _low_resolution(rendered)
 
 
-def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) -> PdfResult:
-    """Lay out and draw the book in one pass; nothing is written yet."""
+def render_pdf(
+    document: PrintDocument, resolver: Resolver, *, identifier: str, checks: Checks | None = None
+) -> PdfResult:
+    """Lay out and draw the book in one pass, and run the audit's ``checks`` on its
+    pages; nothing is written yet."""
     rendered, data, warnings, low = render_pdf_pages(document, resolver, identifier)
     anchors: dict[str, int] = {}
     for index, page in enumerate(rendered.pages):
@@ -259,6 +267,7 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
     data = stable_document_id(data, identifier)
     starts = page_starts(rendered.pages)
     data, pages = finish_pdf(data, [start.label for start in starts], document)
+    outside = outside_text_block(rendered.pages)
     return PdfResult(
         data=data,
         pages=pages,
@@ -266,7 +275,8 @@ def render_pdf(document: PrintDocument, resolver: Resolver, *, identifier: str) 
         warnings=warnings,
         low_resolution=low,
         page_starts=starts,
-        outside_text_block=tuple(outside_text_block(rendered.pages)),
+        outside_text_block=tuple(outside),
+        faults=tuple(checks(rendered.pages, outside)) if checks else (),
     )
 
 

@@ -3,7 +3,8 @@
 A worker of :mod:`octavo.write.pdf_parallel` returns a :class:`LaidOut`: the PDF of
 its piece of the book and, as plain data, what the merge needs of each page (its
 record, anchors, bookmarks, height) and what the build reports (warnings, pictures
-below 300 ppi, words outside the text block). The same data goes into the cache.
+below 300 ppi, words outside the text block, the typographic faults the audit's
+checks found on its pages). The same data goes into the cache.
 :func:`merge` then makes one PDF of them, as a single pass would have made it.
 """
 
@@ -34,6 +35,8 @@ class LaidOut:
     low_resolution: list[tuple[Path, int]] = field(default_factory=list)
     #: pages with words outside the text block: (page index, id of the review or page)
     outside: list[tuple[int, str | None]] = field(default_factory=list)
+    #: what the audit's checks found (:data:`octavo.audit.checks.Found`), by page index
+    faults: list[tuple[str, int, str | None, str, str]] = field(default_factory=list)
     error: tuple[str, str | None, str | None] | None = None  #: message, hint, code
     cached: bool = False  #: read from the cache, not laid out
 
@@ -54,6 +57,7 @@ class LaidOut:
             "warnings": self.warnings,
             "low_resolution": [[str(path), dpi] for path, dpi in self.low_resolution],
             "outside_text_block": [[page, owner] for page, owner in self.outside],
+            "audit_faults": [list(fault) for fault in self.faults],
         }
 
     @classmethod
@@ -78,6 +82,10 @@ class LaidOut:
             outside=[
                 (int(page), None if owner is None else str(owner))
                 for page, owner in meta["outside_text_block"]
+            ],
+            faults=[
+                (str(code), int(page), None if owner is None else str(owner), str(text), str(hint))
+                for code, page, owner, text, hint in meta["audit_faults"]
             ],
             cached=True,
         )

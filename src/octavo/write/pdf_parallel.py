@@ -9,7 +9,10 @@ it, and only then lays out its margin boxes (folios, running heads) with the pag
 counter moved on. The back matter follows, and the front matter last, when the page
 of every entry of the contents is known. The merge puts in the blank pages one pass
 would have made before a right-hand opening, points every link, named destination
-and bookmark at its page, and keeps the first document's metadata.
+and bookmark at its page, and keeps the first document's metadata. A worker also
+runs the audit's checks (:mod:`octavo.audit.checks`) on its own pages, the only
+place they are laid out, and returns the faults as plain data (cached with its PDF);
+their pages are then moved to the merged book's.
 
 The result is the PDF a single pass gives (a test compares them page by page), in
 far less time and memory for a long book. This reaches into WeasyPrint's layout
@@ -27,7 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError
 from ..render.print_html import PrintDocument
@@ -37,6 +40,9 @@ from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut, merge
 from .pdf_pages import starts_from_records
 from .pdf_sides import OtherSize, flip, movable
+
+if TYPE_CHECKING:
+    from ..audit.checks import Checks, Found
 
 Progress = Callable[[str], None]
 
@@ -65,11 +71,19 @@ def render_parallel(
     jobs: int,
     progress: Progress,
     cache: PdfCache,
+    checks: Checks | None = None,
 ) -> tuple[
-    bytes, int, tuple[Any, ...], list[str], list[tuple[Path, int]], list[tuple[int, str | None]]
+    bytes,
+    int,
+    tuple[Any, ...],
+    list[str],
+    list[tuple[Path, int]],
+    list[tuple[int, str | None]],
+    list[Found],
 ]:
-    """The merged PDF, its page count, page starts, warnings, low-resolution images and
-    the pages with words outside the text block (page index, owner id).
+    """The merged PDF, its page count, page starts, warnings, low-resolution images,
+    the pages with words outside the text block (page index, owner id) and what the
+    audit's ``checks`` found (by page index of the merged book).
 
     ``split_html(folios)`` renders and cuts the book again with the given page numbers
     (element id → folio) printed in the contents and indexes.
@@ -90,6 +104,7 @@ def render_parallel(
         condition=condition,
         cache=cache,
         continued=first.continued,
+        checks=checks,
     )
     started = time.monotonic()
     laid: dict[str, LaidOut] = {}
@@ -171,7 +186,13 @@ def render_parallel(
         for page, owner in result.outside
         if page >= skip
     ]
-    return data, pages, page_starts, warnings, low, overflows
+    faults: list[Found] = [
+        (code, first + page, owner, message, hint)
+        for (result, skip), first in zip(order, firsts, strict=True)
+        for code, page, owner, message, hint in result.faults
+        if page >= skip
+    ]
+    return data, pages, page_starts, warnings, low, overflows, faults
 
 
 def _from_cache(job: _Job) -> LaidOut | None:
@@ -252,6 +273,8 @@ def _lay_out(job: _Job) -> LaidOut:
     from .pdf_pages import page_records
     from .text_block import outside_text_block
 
+    outside = outside_text_block(rendered.pages)
+    checks: Checks | None = _shared.get("checks")
     anchors = [
         [(name, point[0], point[1]) for name, point in page.anchors.items()]
         for page in rendered.pages
@@ -269,7 +292,8 @@ def _lay_out(job: _Job) -> LaidOut:
         heights=[page.height for page in rendered.pages],
         warnings=list(warnings),
         low_resolution=list(low),
-        outside=outside_text_block(rendered.pages),
+        outside=outside,
+        faults=checks(rendered.pages, outside) if checks else [],
     )
 
 
