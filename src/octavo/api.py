@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import up_to_date
 from .collect import Inputs, collect
-from .diagnostics import Diagnostic, Report, Severity
+from .diagnostics import Diagnostic, Report
 from .errors import ContentError, Refused, UsageError
 from .load.manifest import KeyLines, Manifest, load_manifest
 from .load.markdown import MarkdownContext, make_parser
@@ -152,6 +152,8 @@ def build(
     With ``cache``, the parts of the PDF laid out by the last build into ``out`` are
     reused when nothing they depend on changed (``<out>/.octavo-cache/``).
     """
+    from .audit import in_build
+
     unknown = [name for name in formats if name not in FORMATS]
     if unknown:
         raise UsageError(
@@ -178,7 +180,7 @@ def build(
             path = out / (f"{slug}-print.pdf" if printer else f"{slug}.pdf")
             made.append((Output(path, name, len(pdf.data), pages=pdf.pages), pdf.data))
             page_starts = page_starts or pdf.page_starts
-            faults += [f for f in typographic_faults(loaded, pdf) if f not in faults]
+            faults += [f for f in in_build.faults(loaded, pdf) if f not in faults]
     if {"epub", "kepub", "azw3"} & set(formats):
         epub, documents = make_epub(loaded, progress, page_starts)
         flavours: list[tuple[str, str, Callable[[bytes], bytes]]] = [
@@ -196,7 +198,7 @@ def build(
         page = make_html(loaded, progress)
         made.append((Output(out / f"{slug}.html", "html", len(page), documents=1), page))
     if strict:
-        _stop_if_strict(loaded.report, faults)
+        in_build.stop_if_strict(loaded.report, faults)
     progress("Writing files")
     with output_lock(out):
         write_all([(output.path, data) for output, data in made])
@@ -229,34 +231,15 @@ def _unchanged(
     strict: bool,
 ) -> Built:
     """What the last build wrote, when nothing changed since: its warnings come again."""
+    from .audit import in_build
+
     if strict:
-        _stop_if_strict(report, faults)
+        in_build.stop_if_strict(report, faults)
     outputs = [
         Output(out / item.name, item.format, item.size, item.pages, item.documents)
         for item in written
     ]
     return Built(outputs, report, up_to_date=True, faults=faults)
-
-
-def _stop_if_strict(report: Report, faults: list[Diagnostic]) -> None:
-    """``--strict``: any warning of the report, or an error among the typographic faults,
-    stops the build; then the faults are reported with it, their warnings as warnings."""
-    if report.warnings or any(fault.severity is Severity.ERROR for fault in faults):
-        report.warnings_as_errors()
-        report.diagnostics.extend(faults)
-        raise ContentError(report)
-
-
-def typographic_faults(loaded: Loaded, result: PdfResult) -> list[Diagnostic]:
-    """What the audit's checks found on the PDF's pages, as ``octavo audit`` reports it
-    (severities from the theme, off ones left out), in page order."""
-    from .audit.report import faults_of, owner_files
-    from .audit.settings import audit_settings
-
-    folios = [start.label for start in result.page_starts]
-    settings = audit_settings(loaded.theme)
-    found = faults_of(result.faults, folios, owner_files(loaded.anthology), settings)
-    return [fault.diagnostic() for fault in found]
 
 
 def _same(epub: bytes) -> bytes:
@@ -315,6 +298,7 @@ def make_pdf(
     two give the same PDF. Parts laid out before are taken from ``cache`` (a folder),
     when given.
     """
+    from .audit import in_build
     from .render.print_html import render_print
     from .write.pdf import render_pdf
     from .write.pdf_parallel import worker_count
@@ -322,7 +306,7 @@ def make_pdf(
     progress("Rendering the print edition")
     with _theme_files_checked():
         document = render_print(loaded.anthology, loaded.theme, for_printer)
-        checks = _checks(loaded)
+        checks = in_build.checks(loaded)
     workers = worker_count(jobs)
     split = _split(loaded, document) if workers > 1 else None
     if split is not None:
@@ -344,16 +328,6 @@ def make_pdf(
         )
     _report_outside_text_block(loaded, result)
     return result
-
-
-def _checks(loaded: Loaded) -> Checks:
-    """The audit's checks, with the theme's thresholds: run on the pages as they are
-    laid out (by the workers, for a book laid out in parts), a build knows its faults."""
-    from .audit.checks import Checks
-    from .audit.settings import audit_settings
-
-    reviews = frozenset(review.anchor for review in loaded.anthology.reviews)
-    return Checks(audit_settings(loaded.theme), reviews)
 
 
 def _report_outside_text_block(loaded: Loaded, result: PdfResult) -> None:

@@ -22,8 +22,10 @@ T708    a hyphenated name, or a display line that breaks badly
 The package follows the audit's steps: :mod:`.lines` reads WeasyPrint's laid-out
 boxes into lines and pages, :mod:`.checks` finds the faults in them (as plain data),
 :mod:`.report` gives each its severity, folio and file, and :mod:`.settings` reads
-the theme's thresholds. Reading the boxes (``page._page_box``) is not public API; it
-was written against WeasyPrint 70, as :mod:`octavo.write.text_block` was.
+the theme's thresholds; :mod:`.in_build` runs the checks inside a build, where the
+pages are laid out (by every worker of a long book), for ``build --strict``. Reading
+the boxes (``page._page_box``) is not public API; it was written against WeasyPrint
+70, as :mod:`octavo.write.text_block` was.
 """
 
 from __future__ import annotations
