@@ -56,7 +56,11 @@ def test_display_marks_long_words_and_keeps_the_last_two_words_together() -> Non
     assert display("The Kid") == "The Kid"
     assert display(LONG_TITLE) == f'<span class="long-word">{LONG_TITLE}</span>'
     # escaped once, whether given text or markup
-    assert display("Tom & Jerry <3") == 'Tom &amp; <span class="last-words">Jerry &lt;3</span>'
+    assert display("Tom & Jerry <3 in Town") == (
+        'Tom &amp; Jerry &lt;3 <span class="last-words">in Town</span>'
+    )
+    # a short display line fits on one line anyway: its words are left as they are
+    assert display("Index of Works") == "Index of Works"
     assert display(Markup("Tom &amp; <em>Jerry</em> go")) == "Tom &amp; <em>Jerry</em> go"
     # a long last word is not tied to the one before it
     assert display(f"The Story of {LONG_TITLE}") == (

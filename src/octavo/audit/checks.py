@@ -9,6 +9,7 @@ Severities, folios and files are given later, by :mod:`.report`.
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
@@ -131,11 +132,15 @@ def _paragraph_ends(book: Book, settings: AuditSettings) -> list[Found]:
         before, previous = previous, line
         if not line.last or line.block is None or _is_heading(line.block):
             continue
+        if _in_review_header(line.block, book.parents):
+            continue  # display lines: the rating "9/10" or a grade "A" alone is no fault
+            continue
         words = line.text.split()
         if len(words) != 1:
             continue
         word = words[0]
-        letters = sum(1 for char in word if char.isalnum())
+        # a full-width character (Chinese, Japanese, Korean) is as wide as two letters
+        letters = sum(_width(char) for char in word if char.isalnum())
         if letters >= settings.last_line_characters or letters == 0:
             continue
         fragment = before is not None and before.block is line.block and before.hyphenated
@@ -175,6 +180,18 @@ def _ladders(book: Book, settings: AuditSettings) -> list[Found]:
             )
         run = [line] if line is not None and line.hyphenated else []
     return found
+
+
+def _width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _in_review_header(element: Any, parents: dict[Any, Any]) -> bool:
+    while element is not None:
+        if element.tag == "header" and "review-header" in (element.get("class") or ""):
+            return True
+        element = parents.get(element)
+    return False
 
 
 def _is_heading(element: Any) -> bool:

@@ -27,6 +27,10 @@ LONG_WORD = 18
 #: The last two words are kept together when they are this short, together.
 LAST_WORDS = 20
 
+#: A display line this short (in characters) fits on one line in every theme: its
+#: words are left as they are ("Index of Works").
+SHORT_DISPLAY = 20
+
 _LONG = re.compile(rf"\w{{{LONG_WORD},}}")
 
 
@@ -34,7 +38,13 @@ def display(text: object) -> Markup:
     """The text of a display line, escaped, with its long words and last words marked."""
     words = str(text if isinstance(text, Markup) else escape(str(text))).split(" ")
     tail = ""
-    if len(words) >= 3 and all(words[-2:]) and not any(_LONG.search(w) for w in words[-2:]):
+    short = len(Markup(" ".join(words)).striptags()) <= SHORT_DISPLAY
+    if (
+        len(words) >= 3
+        and not short
+        and all(words[-2:])
+        and not any(_LONG.search(w) for w in words[-2:])
+    ):
         last = " ".join(words[-2:])
         if len(Markup(last).striptags()) <= LAST_WORDS and "<" not in last:
             tail = f'<span class="last-words">{last}</span>'
@@ -61,7 +71,7 @@ def keep_heading_ends(body: etree._Element) -> None:
         if len(words) < 2 or (not children and len(words) < 3) or not all(words[-2:]):
             continue
         last = " ".join(words[-2:])
-        if len(last) > LAST_WORDS or _LONG.search(last):
+        if len(last) > LAST_WORDS or _LONG.search(last) or len(text) <= SHORT_DISPLAY:
             continue
         head = text[: len(text.rstrip()) - len(last)]
         span = etree.Element("span", {"class": "last-words"})

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from ..html_fragment import parse_html_fragment, remove_element, serialise_children
 from ..themes import TableMeasure
 from .display import keep_heading_ends
+from .paragraph_ends import keep_paragraph_ends
 from .print_tables import fit_to_page
 
 #: Elements kept as they are inside a note: phrasing content.
@@ -45,6 +46,7 @@ def print_fragment(html: Markup, measure: TableMeasure | None = None) -> Markup:
         return html
     wrapper = parse_html_fragment(str(html))
     keep_heading_ends(wrapper)
+    keep_paragraph_ends(wrapper)
     if measure is not None:
         fit_to_page(wrapper, measure)
     if "footnote-ref" in str(html):

@@ -1,0 +1,64 @@
+"""A paragraph never ends on the tail of a hyphenated word or a short word alone
+(render/paragraph_ends.py), and the audit finds no such ending in the shipped themes
+(tests/test_audit.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from octavo.html_fragment import parse_html_fragment, serialise_children
+from octavo.render.paragraph_ends import keep_paragraph_ends
+
+
+def marked(html: str) -> str:
+    body = parse_html_fragment(html)
+    keep_paragraph_ends(body)
+    return serialise_children(body, for_html=True)
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # the last word is kept whole (never hyphenated)
+        (
+            "<p>They hired a client.</p>",
+            '<p>They hired a <span class="last-words">client.</span></p>',
+        ),
+        # a short last word keeps the word before it company
+        (
+            "<p>It was the best of\nit.</p>",
+            '<p>It was the best <span class="last-words">of it.</span></p>',
+        ),
+        # inside the phrase that ends the paragraph
+        (
+            "<p>So it <em>was it.</em></p>",
+            '<p>So it <em><span class="last-words">was it.</span></em></p>',
+        ),
+        # Japanese, without spaces: its last four characters
+        (
+            '<p><span lang="ja">この本はとても静かで美しいです。</span></p>',
+            '<p><span lang="ja">この本はとても静かで美し'
+            '<span class="last-words">いです。</span></span></p>',
+        ),
+        # left free: one word, a word too long for a line, a note's call, code at the end
+        ("<p>Go</p>", "<p>Go</p>"),
+        (
+            f"<p>See {'Donaudampfschifffahrt' * 2}.</p>",
+            f"<p>See {'Donaudampfschifffahrt' * 2}.</p>",
+        ),
+        (
+            '<p>Call<sup class="footnote-ref">1</sup></p>',
+            '<p>Call<sup class="footnote-ref">1</sup></p>',
+        ),
+        ("<p>Run <code>make book</code></p>", "<p>Run <code>make book</code></p>"),
+    ],
+)
+def test_the_last_words_of_a_paragraph_are_kept_together(html: str, expected: str) -> None:
+    assert marked(html) == expected
+
+
+def test_every_word_is_kept_in_order() -> None:
+    html = "<p>One <em>two</em> three four.</p><p>Five, <a href='#x'>six</a> seven.</p>"
+    out = marked(html)
+    text = "".join(parse_html_fragment(out).itertext())
+    assert text == "".join(parse_html_fragment(html).itertext())
