@@ -47,7 +47,9 @@ def readers(both: tuple[PdfResult, PdfResult]) -> tuple[PdfReader, PdfReader]:
 
 def test_same_pages_with_the_same_text(both: tuple[PdfResult, PdfResult]) -> None:
     one, parts = readers(both)
-    assert len(parts.pages) == len(one.pages) == 55
+    # the same pages either way (the example runs to some 55-60 pages)
+    assert len(parts.pages) == len(one.pages)
+    assert 50 <= len(one.pages) <= 70
     for number, (a, b) in enumerate(zip(one.pages, parts.pages, strict=True), start=1):
         assert b.extract_text() == a.extract_text(), f"page {number}"
         for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
