@@ -43,6 +43,7 @@ from .markdown_checks import (
     parse,
 )
 from .raw_html_checks import check_html_depth, check_raw_html, check_unclosed_html
+from .table_columns import align_columns
 from .unicode_text import normalise_prose
 
 #: Quotation marks per language: primary open/close, secondary open/close.
@@ -173,7 +174,7 @@ def render_markdown(
     check_raw_html(parsed, path, first_line, context.report)
     check_image_sources(parsed, path, first_line, context.report)
     images = _resolve_images(tokens, path, first_line, context)
-    _alignment_classes(tokens)
+    align_columns(tokens)
     raw_html = context.parser.renderer.render(tokens, context.parser.options, {})
     clean = sanitise(raw_html)
     check_anchors(parsed, clean, path, first_line, context.report)
@@ -181,19 +182,6 @@ def render_markdown(
         return Body(html="", words=0)
     fragment, words = _finish(clean, doc_id, images)
     return Body(html=fragment, words=words, images=images)
-
-
-_ALIGNMENT = re.compile(r"text-align:\s*(left|center|right)")
-
-
-def _alignment_classes(tokens: list[Token]) -> None:
-    """A table column's alignment as a class (``align-center``...): the sanitiser
-    removes every ``style``, and the themes set the alignment from the class."""
-    for token in tokens:
-        if token.type in ("th_open", "td_open") and (style := token.attrs.get("style")):
-            del token.attrs["style"]
-            if match := _ALIGNMENT.search(str(style)):
-                token.attrSet("class", f"align-{match.group(1)}")
 
 
 def _resolve_images(
