@@ -470,6 +470,4 @@ def _spaced_text(array: bytes, glyph_text: dict[bytes, str]) -> str | None:
         return None
     if any(glyph not in glyph_text for glyph in glyphs):
         return None
-    # a space that ends the run is left to the gap before the next run, which text
-    # extraction reads as one already (with it, "INDEX  OF WORKS" had two)
-    return "".join(glyph_text[glyph] for glyph in glyphs).rstrip(" ") or None
+    return "".join(glyph_text[glyph] for glyph in glyphs)
