@@ -91,6 +91,7 @@ HARMLESS = {
     "comments": "HTML comments are removed by the sanitiser (no text, no element)",
     "images": "image sources point into the EPUB (images/001-square.png), not the file",
     "attributes": "only id, class, href, start and table alignment are compared",
+    "figures": "a column of figures the author did not align is numeric align-right",
 }
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -220,10 +221,12 @@ def structure(root: etree._Element) -> list[str]:
         if element.get("id"):
             tag += "#" + element.get("id", "")
         classes = [c for c in element.get("class", "").split() if not _ALIGN.fullmatch(c)]
+        figures = "numeric" in classes  # the column's alignment is Octavo's (see HARMLESS)
+        classes = [c for c in classes if c != "numeric"]
         if heading:  # the theme's level classes (see HARMLESS)
             classes = [c for c in classes if c != "heading" and not c.startswith("h-level-")]
         tag += "".join("." + c for c in sorted(classes))
-        if tag.startswith(("td", "th")) and (align := _alignment(element)):
+        if tag.startswith(("td", "th")) and not figures and (align := _alignment(element)):
             tag += f"[align={align}]"
         if element.tag == "a":
             tag += f"[href={element.get('href', '')}]"
