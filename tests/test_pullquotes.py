@@ -249,7 +249,10 @@ def _pdf_words(pdf: Path) -> list[list[tuple[str, float, float, float]]]:
 
 
 def test_the_opening_paragraph_keeps_its_full_measure(quoted_book: tuple[str, Built]) -> None:
-    _, built = quoted_book
+    theme, built = quoted_book
+    # a justified line runs to the edge; a ragged one (the e-reader theme) ends within
+    # a word of it, where a float beside it would stop it at half the measure
+    slack = 40 if theme == "ereader" else 3
     ends: list[tuple[float, float]] = []  # each line of the opening: its end, the text's
     for page in _pdf_words(_output(built, "pdf")):
         own = [w for w in page if re.fullmatch(r"p\dw\d+", w[0])]
@@ -266,7 +269,7 @@ def test_the_opening_paragraph_keeps_its_full_measure(quoted_book: tuple[str, Bu
     assert len(ends) >= 6
     # every line of the opening but its last runs to the right edge of the text
     for end, right in ends[:-1]:
-        assert end > right - 3, f"a line of the opening ends at {end}, the text at {right}"
+        assert end > right - slack, f"a line of the opening ends at {end}, the text at {right}"
 
 
 def _pdf_text(pdf: Path) -> tuple[list[str], list[int]]:
