@@ -3,7 +3,9 @@
 A printed page cannot scroll: a table wider than the text block loses its last
 columns. Each table is measured in characters, the way a typesetter casts off copy:
 its natural width (the longest cell of each column, side by side) and its narrowest
-(the longest word of each column). Against the theme's measure
+(the longest word of each column), a header's letters counted 1.3 times (spaced small
+capitals or a bolder weight: left uncounted, a six-column header of long words ran
+the last column off an e-reader's page). Against the theme's measure
 (:class:`octavo.themes.TableMeasure`) a table is marked
 
 - ``wide``: its text does not fit on one line a row; the theme sets it a step smaller;
@@ -27,6 +29,9 @@ from ..themes import TableMeasure
 _PADDING = 2
 #: Above this share of the measure, the longest words are set at the floor size.
 _CROWDED = 0.8
+#: A header's letters are wider than a cell's: the shipped themes set them in small
+#: capitals spaced out, or in a bolder weight.
+_HEADER = 1.3
 
 
 def fit_to_page(wrapper: etree._Element, measure: TableMeasure) -> None:
@@ -65,8 +70,11 @@ def _marks(table: etree._Element, measure: TableMeasure) -> list[tuple[etree._El
     for cells in rows:
         for column, cell in enumerate(cells):
             text = " ".join("".join(str(piece) for piece in cell.itertext()).split())
-            longest[column] = max(longest[column], len(text))
-            words[column] = max([words[column], *(len(word) for word in text.split())])
+            weight = _HEADER if cell.tag == "th" else 1
+            longest[column] = max(longest[column], round(len(text) * weight))
+            words[column] = max(
+                [words[column], *(round(len(word) * weight) for word in text.split())]
+            )
     natural = sum(longest) + _PADDING * columns
     narrowest = sum(words) + _PADDING * columns
     marks: list[tuple[etree._Element, str]] = []
