@@ -3,7 +3,7 @@
 The example is cut into three groups of parts (a group is at most five reviews
 here), laid out by two worker processes and merged; the single pass is the same
 book with ``jobs=1``. Both are read back and compared: pages, text, links, named
-destinations, bookmarks, page boxes, blank pages and the EPUB's page list.
+destinations, bookmarks, page boxes, blank pages, the tags and the EPUB's page list.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import octavo.render.print_split as print_split
 from octavo.api import load_anthology, make_pdf
 from octavo.errors import BuildError
 from octavo.write.pdf import PdfResult
-from tests.conftest import EXAMPLE, MakeAnthology
+from tests.conftest import EXAMPLE, MakeAnthology, require
 
 pytestmark = pytest.mark.slow
 
@@ -198,6 +198,53 @@ def test_same_metadata_and_page_list(both: tuple[PdfResult, PdfResult]) -> None:
     assert parts.trailer["/Root"].get("/Lang") == one.trailer["/Root"].get("/Lang")
     assert parallel.page_starts == single.page_starts
     assert parallel.pages == single.pages
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def test_both_are_tagged_alike(both: tuple[PdfResult, PdfResult], tmp_path: Path) -> None:
+    """The screen PDF is tagged, laid out in one pass or merged from parts: one tree
+    whose every page, marked content and link has its entry in the ParentTree, the same
+    elements on the same pages in both, and a heading for each entry of the contents
+    (H1 for a part or the front and back matter, H2 for a review), in its order."""
+    import subprocess
+
+    import pikepdf
+
+    from tests.pdf_tags import elements, headings, structure_faults
+
+    require("qpdf", "it checks the PDF's structure")
+    found = []
+    for result, name in zip(both, ("single", "parallel"), strict=True):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(result.data)
+        check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+        with pikepdf.open(path) as pdf:
+            assert structure_faults(pdf) == []
+            assert str(pdf.Root.Lang) == "en"
+            pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+            tree = [
+                (
+                    depth,
+                    str(element.get("/S")),
+                    pages.get(element.Pg.objgen) if "/Pg" in element else None,
+                )
+                for depth, element in elements(pdf)
+            ]
+            found.append((tree, headings(pdf)))
+    (tree, heads), (merged_tree, merged_heads) = found
+    assert merged_tree == tree
+    assert merged_heads == heads
+    anthology = load_anthology(EXAMPLE).anthology
+    remaining = iter(heads)
+    for level, node in (entry for top in anthology.toc for entry in top.walk()):
+        assert any(
+            tag == f"H{level}" and text and _squeeze(node.title).startswith(_squeeze(text))
+            for tag, text in remaining
+        ), f"no H{level} for {node.title!r} where the contents have it"
 
 
 def test_the_parts_are_reproducible(both: tuple[PdfResult, PdfResult]) -> None:

@@ -55,13 +55,27 @@ class PdfResult:
     faults: tuple[tuple[str, int, str | None, str, str], ...] = ()
 
 
+#: What WeasyPrint logs as errors while tagging a PDF, which only a PDF/UA or PDF/A-a
+#: claim makes errors: an image with no alt text (the build warns of it, R208) and a
+#: document with no language (its tags then have none).
+TAGGING_ERRORS = frozenset(
+    {
+        'Image "%s" has no required alt description',
+        'Missing required "lang" attribute at the root of the document',
+    }
+)
+
+
 class _LogCatcher(logging.Handler):
-    def __init__(self) -> None:
+    def __init__(self, ignored: frozenset[str] = frozenset()) -> None:
         super().__init__(logging.WARNING)
+        self.ignored = ignored
         self.errors: list[str] = []
         self.warnings: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.msg in self.ignored:
+            return
         message = record.getMessage()
         if record.levelno >= logging.ERROR:
             self.errors.append(message)
@@ -70,9 +84,9 @@ class _LogCatcher(logging.Handler):
 
 
 @contextmanager
-def _catch_weasyprint_logs() -> Iterator[_LogCatcher]:
+def _catch_weasyprint_logs(ignored: frozenset[str] = frozenset()) -> Iterator[_LogCatcher]:
     logger = logging.getLogger("weasyprint")
-    catcher = _LogCatcher()
+    catcher = _LogCatcher(ignored)
     propagate = logger.propagate
     logger.addHandler(catcher)
     logger.propagate = False
@@ -184,6 +198,12 @@ def _low_resolution(rendered: object) -> tuple[tuple[Path, int], ...]:
     return tuple(sorted(found.items(), key=lambda item: item[1]))
 
 
+#: WeasyPrint's options for a tagged PDF that claims nothing. The version is its
+#: default, said aloud: without it WeasyPrint takes the file for PDF 2.0 and gives
+#: the structure tree a PDF 2.0 namespace.
+_TAGS: dict[str, Any] = {"pdf_tags": True, "pdf_version": "1.7"}
+
+
 class Abandoned(Exception):
     """A part of a book laid out in parallel stops: an earlier part failed."""
 
@@ -201,7 +221,10 @@ def render_pdf_pages(
     fetcher = _fetcher(resolver)
     # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.
     fonts = FontConfiguration()
-    with _catch_weasyprint_logs() as logs:
+    # the screen PDF is tagged (see docs/printing.md); a variant decides for itself:
+    # PDF/UA and PDF/A-a are tagged, PDF/X (the printer's) and PDF/A-b are not
+    tagged = document.variant is None
+    with _catch_weasyprint_logs(TAGGING_ERRORS if tagged else frozenset()) as logs:
         try:
             with time_limit(RENDER_SECONDS):
                 stylesheets = [
@@ -219,6 +242,7 @@ def render_pdf_pages(
                     pdf_variant=document.variant,
                     # PDF/X needs an output intent; sRGB is what the book was drawn in
                     output_intent="srgb" if (document.variant or "").startswith("pdf/x") else None,
+                    **_TAGS if tagged else {},
                 )
         except FatalURLFetchingError as error:
             cause = error.__cause__ or error
@@ -287,8 +311,8 @@ MARK_OFFSET, MARK_LENGTH, MARK_WIDTH, MARK_MARGIN = 3.0, 18.0, 0.25, 3.0
 
 def finish_pdf(data: bytes, labels: list[str], document: PrintDocument) -> tuple[bytes, int]:
     """The final PDF and its page count: page labels that match the folios, letterspaced
-    runs that search as words and, for the printer, blank pages to an even count and
-    crop marks outside the bleed.
+    runs that search as words, the tags' next free key and, for the printer, blank
+    pages to an even count and crop marks outside the bleed.
 
     The file is written again with pikepdf; its /ID's second half is a digest of the
     content (``deterministic_id``), so the same sources still give the same bytes.
@@ -306,6 +330,11 @@ def finish_pdf(data: bytes, labels: list[str], document: PrintDocument) -> tuple
                     style.St = first
                 numbers += [index, style]
             pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(numbers))
+        tree = pdf.Root.get("/StructTreeRoot")
+        if tree is not None and "/ParentTreeNextKey" not in tree:
+            # the key a page or link added later would take (WeasyPrint leaves it out)
+            keys: Any = tree.ParentTree.get("/Nums", [])
+            tree.ParentTreeNextKey = int(keys[-2]) + 1 if len(keys) >= 2 else 0
         maps: dict[tuple[int, int], dict[bytes, str]] = {}  # the fonts' ToUnicode maps
         for page in pdf.pages:
             _mark_spaced_runs(pdf, page, maps)

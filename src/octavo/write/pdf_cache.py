@@ -31,7 +31,7 @@ from .. import __version__
 #: The cache's folder inside the output folder.
 FOLDER = ".octavo-cache"
 #: Bumped when the entries' format changes: older entries are then misses.
-FORMAT = 3
+FORMAT = 4  # 4: the screen PDF's parts are tagged
 
 _FILE_URL = re.compile(r"""(?:src|href)=["'](file://[^"']+)["']""")
 
