@@ -257,22 +257,28 @@ _SPACE_STYLE = (
 
 
 def _space_width(style: Any, cache: dict[Any, float]) -> float:
-    """The width of one space in the line's font, before justification."""
+    """The width of the font's own space, without word-spacing or justification."""
     from weasyprint.text.line_break import create_layout, line_size
 
     # everything that shapes the space: with less, the first style met under a key
     # would decide, and a piece of the book laid out apart would measure another
     key = tuple(repr(style[name]) for name in _SPACE_STYLE)
     if key not in cache:
+        own = style.copy()
+        own["word_spacing"] = 0  # the layout would add it to the space it measures
         widths = []
         for text in ("n n", "nn"):
-            layout = create_layout(text, style, None, None, 0)
+            layout = create_layout(text, own, None, None, 0)
             line, _ = layout.get_first_line()
-            widths.append(line_size(line, style)[0])
+            widths.append(line_size(line, own)[0])
             layout.deactivate()
-        spacing = style["word_spacing"] if isinstance(style["word_spacing"], int | float) else 0
-        cache[key] = max(widths[0] - widths[1], 0.01) + spacing
+        cache[key] = max(widths[0] - widths[1], 0.01)
     return cache[key]
+
+
+def _word_spacing(style: Any) -> float:
+    spacing = style["word_spacing"]
+    return float(spacing) if isinstance(spacing, int | float) else 0.0
 
 
 def _loose_lines(book: Book, settings: AuditSettings) -> list[Found]:
@@ -289,7 +295,8 @@ def _loose_lines(book: Book, settings: AuditSettings) -> list[Found]:
             continue
         box = max(spaced, key=lambda b: b.style["font_size"])
         space = _space_width(box.style, cache)
-        ratio = (space + box.justification_spacing) / space
+        # the space as set (word-spacing, then justification) over the font's own
+        ratio = (space + _word_spacing(box.style) + box.justification_spacing) / space
         if ratio > settings.word_space:
             found.append(
                 (
