@@ -11,7 +11,9 @@ The build runs in steps, each reported through ``progress``:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import contextlib
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -303,20 +305,29 @@ def make_pdf(
     from .write.pdf import render_pdf
     from .write.pdf_parallel import worker_count
 
-    progress("Rendering the print edition")
     with _theme_files_checked():
-        document = render_print(loaded.anthology, loaded.theme, for_printer)
         checks = in_build.checks(loaded)
     workers = worker_count(jobs)
-    split = _split(loaded, document) if workers > 1 else None
-    if split is not None:
-        result = _make_pdf_in_parts(
-            loaded, document, split, for_printer, workers, progress, cache, checks
-        )
-    else:
+
+    def render(balance: Mapping[str, str]) -> PrintDocument:
+        progress("Rendering the print edition")
+        with _theme_files_checked():
+            return render_print(loaded.anthology, loaded.theme, for_printer, balance=balance)
+
+    def lay_out(document: PrintDocument, parts: Path | None) -> PdfResult:
+        split = _split(loaded, document) if workers > 1 else None
+        if split is not None:
+            return _make_pdf_in_parts(
+                loaded, document, split, for_printer, workers, progress, parts, checks
+            )
         progress("Laying out the PDF")
         identifier = loaded.anthology.identifier
-        result = render_pdf(document, loaded.resolver, identifier=identifier, checks=checks)
+        return render_pdf(document, loaded.resolver, identifier=identifier, checks=checks)
+
+    if not loaded.anthology.print.balance:
+        result = lay_out(render({}), cache)
+    else:
+        result = _balanced(loaded, render, lay_out, cache, checks, progress)
     for warning in result.warnings:
         loaded.report.warning("B401", f"WeasyPrint: {warning}")
     for image, dpi in result.low_resolution:
@@ -327,6 +338,39 @@ def make_pdf(
             hint="use a larger image (300 ppi at its printed width), or print it smaller",
         )
     _report_outside_text_block(loaded, result)
+    return result
+
+
+def _balanced(
+    loaded: Loaded,
+    render: Callable[[Mapping[str, str]], PrintDocument],
+    lay_out: Callable[[PrintDocument, Path | None], PdfResult],
+    cache: Path | None,
+    checks: Checks,
+    progress: Progress,
+) -> PdfResult:
+    """The book laid out with the short last pages of its reviews balanced
+    (:mod:`octavo.write.balance`); the decisions are kept beside the cache of parts.
+
+    Without a cache, the parts of the first layout are kept for the build's second, in
+    a folder of its own, so that only the parts whose reviews changed are laid out
+    again."""
+    from .write.balance import balanced, environment
+    from .write.balance_cache import BalanceCache
+
+    decisions = BalanceCache(cache.parent / "balance.json" if cache else None)
+    with contextlib.ExitStack() as stack:
+        parts = cache or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        result, _ = balanced(
+            render,
+            lambda document: lay_out(document, parts),
+            lambda result: (result.page_starts, result.faults),
+            loaded.resolver,
+            checks,
+            environment(loaded.anthology, loaded.theme),
+            decisions,
+            progress,
+        )
     return result
 
 

@@ -160,6 +160,7 @@ def _print_options(manifest: Manifest) -> PrintOptions:
         marks=spec.marks,
         recto_starts=spec.recto_starts,
         pdf_variant=spec.pdf_variant,
+        balance=spec.balance,
     )
 
 

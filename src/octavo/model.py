@@ -377,6 +377,7 @@ class PrintOptions:
     marks: bool = False
     recto_starts: bool = True
     pdf_variant: str | None = None  #: the screen PDF's variant: "pdf/a-3b", "pdf/ua-1"...
+    balance: bool = True  #: short last pages of reviews balanced (write/balance.py)
 
 
 @dataclass(frozen=True)

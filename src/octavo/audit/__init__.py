@@ -31,8 +31,9 @@ the boxes (``page._page_box``) is not public API; it was written against WeasyPr
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..api import Loaded, Progress, _load, _open, no_progress
 from ..resources import Resolver
@@ -40,6 +41,9 @@ from ..themes import find_theme, shipped_styles
 from .checks import find
 from .report import Audit, Fault, faults_of, owner_files
 from .settings import CODES, AuditSettings, audit_settings
+
+if TYPE_CHECKING:
+    from ..render.print_html import PrintDocument
 
 __all__ = [
     "CODES",
@@ -88,8 +92,47 @@ def audit(folder: Path, theme: str | None = None, progress: Progress = no_progre
     loaded = load_with_theme(folder, theme)
     settings = audit_settings(loaded.theme)
     progress("Laying out the print edition")
-    document = render_print(loaded.anthology, loaded.theme, False)
-    rendered, _, _, _ = render_pdf_pages(document, loaded.resolver, loaded.anthology.identifier)
+    anthology = loaded.anthology
+
+    def render(balance: Mapping[str, str]) -> PrintDocument:
+        return render_print(anthology, loaded.theme, False, balance=balance)
+
+    def lay_out(document: PrintDocument) -> list[Any]:
+        rendered, _, _, _ = render_pdf_pages(document, loaded.resolver, anthology.identifier)
+        return list(rendered.pages)
+
+    if anthology.print.balance:
+        pages = _balanced(loaded, render, lay_out, settings, progress)
+    else:
+        pages = lay_out(render({}))
     progress("Reading the pages")
-    faults = audit_pages(rendered.pages, loaded, settings)
-    return Audit(loaded, len(rendered.pages), faults, settings)
+    faults = audit_pages(pages, loaded, settings)
+    return Audit(loaded, len(pages), faults, settings)
+
+
+def _balanced(
+    loaded: Loaded,
+    render: Callable[[Mapping[str, str]], PrintDocument],
+    lay_out: Callable[[PrintDocument], list[Any]],
+    settings: AuditSettings,
+    progress: Progress,
+) -> list[Any]:
+    """The pages a build prints: the reviews' short last pages balanced as a build
+    balances them (:mod:`octavo.write.balance`), decided afresh (nothing is kept)."""
+    from ..write.balance import balanced, environment
+    from ..write.balance_cache import BalanceCache
+    from ..write.pdf_pages import page_starts
+    from .in_build import checks
+
+    book_checks = checks(loaded)
+    pages, _ = balanced(
+        render,
+        lay_out,
+        lambda pages: (page_starts(pages), book_checks(pages)),
+        loaded.resolver,
+        book_checks,
+        environment(loaded.anthology, loaded.theme),
+        BalanceCache(None),
+        progress,
+    )
+    return pages

@@ -103,6 +103,9 @@ class PrintSpec(_Strict):
     marks: bool = False
     recto_starts: bool = True
     pdf_variant: PdfVariant | None = None  #: a PDF/A or PDF/UA claim for the screen PDF
+    #: balance page endings: a review's short last page is filled or taken back by
+    #: setting the review a touch tighter or looser (see write/balance.py)
+    balance: bool = True
 
     @field_validator("trim")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,12 +45,17 @@ def page_css(anthology: Anthology, theme: Theme, for_printer: bool = False) -> s
     WeasyPrint's own lie inside it. The screen PDF with ``marks`` keeps WeasyPrint's.
     """
     options = anthology.print
-    size = theme.page_size or f"{options.size.width} {options.size.height}"
+    size = page_size(anthology, theme)
     if for_printer:
         return f"@page {{ size: {size}; bleed: {options.bleed}; }}\n"
     if not options.marks:
         return f"@page {{ size: {size}; }}\n"
     return f"@page {{ size: {size}; bleed: {options.bleed}; marks: crop; }}\n"
+
+
+def page_size(anthology: Anthology, theme: Theme) -> str:
+    """The page's size as CSS gives it: the theme's fixed page, or the manifest's trim."""
+    return theme.page_size or f"{anthology.print.size.width} {anthology.print.size.height}"
 
 
 OPENING_WORDS = 4
@@ -78,6 +84,7 @@ def render_print(
     theme: Theme,
     for_printer: bool = False,
     folios: dict[str, str] | None = None,
+    balance: Mapping[str, str] | None = None,
 ) -> PrintDocument:
     """The book as one HTML document, for WeasyPrint.
 
@@ -86,6 +93,8 @@ def render_print(
     otherwise the PDF is the screen edition, in the manifest's ``pdf_variant``.
     ``folios`` (element id → printed page number) are for a book rendered in parts:
     the contents and indexes then print them instead of counting pages.
+    ``balance`` (review id → class) sets reviews a touch tighter or looser, so that
+    their last pages are not short (see :mod:`octavo.write.balance`).
     """
 
     def url_for(image: Image) -> str:
@@ -107,6 +116,7 @@ def render_print(
         generator=f"Octavo {__version__}",
         modified=build_time(),
         folios=folios or {},
+        balance=balance or {},
     )
     return PrintDocument(
         html=html,

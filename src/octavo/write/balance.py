@@ -1,0 +1,345 @@
+"""Page endings balanced: a review whose last page would hold only a few lines is set
+a touch tighter or looser, until that page fills or goes.
+
+Each review begins a page, so where its pages break depends on its own text and on
+the side of the spread it begins on, nothing else. The book is laid out; for every
+review the audit finds with a short last page (T703), the review is laid out again
+alone, on its side, in small adjustments tried in order, as a typesetter tracks a
+paragraph: its word spaces 0.03em narrower, then wider, then 0.06em narrower and
+wider (justified lines take a line back with smaller minimum spaces and push one on
+with larger ones), then fewer hyphens. The first that leaves at least
+``last_page_lines`` lines on the last page, or no last page at all (the review then
+ends on its full page before), with no more pages and no fault of another kind
+than the review had (T701, T702, T704 to T708), is kept: a class on the review's
+``<article>`` (``balance-tighter-1``...), which classic's print.css defines. A review
+no adjustment helps is left as it was. The book is then laid out once more.
+
+The trials of all the reviews are laid out together, one document per round of
+adjustments: each copy of a review begins on a page of the review's side, with its
+ids renamed, so the copies do not meet. A copy of the review as it is comes first,
+and a review whose copy does not end short (the isolated layout disagreeing with the
+book's) is left alone.
+
+Decisions are kept (:class:`~.balance_cache.BalanceCache`), so the next build of an
+unchanged book applies them before laying it out, and lays it out once. A review
+that lost or gained a page moves the reviews after it to the other side: those are
+looked at again on their new side, and the book laid out again, at most
+``LAYOUTS`` times in all.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from ..limits import RENDER_SECONDS
+from ..model import Anthology, PageStart
+from ..render.print_html import PrintDocument
+from ..resources import Resolver
+from ..themes import Theme
+from .balance_cache import BalanceCache
+
+if TYPE_CHECKING:
+    from ..audit.checks import Checks, Found
+
+#: The adjustments, each a class of the review's <article>, in the order they are
+#: tried; the adjustments of one round are laid out together.
+ROUNDS: tuple[tuple[str, ...], ...] = (
+    ("balance-tighter-1", "balance-looser-1"),
+    ("balance-tighter-2", "balance-looser-2"),
+    ("balance-fewer-hyphens",),
+)
+ADJUSTMENTS = tuple(name for names in ROUNDS for name in names)
+#: The book is laid out at most this many times (a review balanced moves the ones
+#: after it to the other side, which may want balancing in turn).
+LAYOUTS = 3
+
+Laid = TypeVar("Laid")
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class _Review:
+    """A review's <article> as the book renders it without adjustments."""
+
+    element: etree._Element
+    #: the tag and attributes (less its id) of the element around it, when not the body
+    wrapper: tuple[str, dict[str, str]] | None
+    key: str  #: its key among the decisions
+
+
+@dataclass(frozen=True)
+class _Book:
+    """What every review's trial document shares with the book."""
+
+    html_attributes: dict[str, str]
+    body_attributes: dict[str, str]
+    reviews: dict[str, _Review]
+
+    @property
+    def left_to_right(self) -> bool:
+        return self.html_attributes.get("dir", "").lower() != "rtl"
+
+
+def balanced(
+    render: Callable[[Mapping[str, str]], PrintDocument],
+    lay_out: Callable[[PrintDocument], Laid],
+    read: Callable[[Laid], tuple[Sequence[PageStart], Sequence[Found]]],
+    resolver: Resolver,
+    checks: Checks,
+    environment: str,
+    cache: BalanceCache,
+    progress: Progress,
+) -> tuple[Laid, dict[str, str]]:
+    """The book laid out with its reviews balanced, and the classes given them.
+
+    ``render(classes)`` renders the book with the classes (review id → class);
+    ``lay_out`` lays a rendering out; ``read`` gives the layout's page starts and
+    the audit's faults (``checks`` run on its pages). ``environment`` is what every
+    review's layout depends on besides its HTML (the theme's files, the page size).
+    """
+    plain = render({})
+    book = _read_book(plain.html, environment)
+    applied: dict[str, str] = {}
+    for identifier, review in book.reviews.items():
+        side = cache.last_side(review.key)
+        decision = cache.decision(review.key, side) if side else None
+        if decision:
+            applied[identifier] = decision
+    laid = lay_out(render(applied) if applied else plain)
+    for _ in range(LAYOUTS - 1):
+        starts, faults = read(laid)
+        sides = _sides(starts, book)
+        short = {owner for code, _, owner, _, _ in faults if code == "T703"}
+        pending: dict[str, str] = {}
+        for identifier, side in sides.items():
+            key = book.reviews[identifier].key
+            if cache.decision(key, side) is not None:
+                cache.keep(key, side)
+            elif identifier in short or identifier in applied:
+                pending[identifier] = side
+            else:
+                cache.keep(key, side, "")  # it ends well as it is
+        if pending:
+            progress(f"Balancing the last pages of {len(pending)} reviews")
+            for identifier, decision in _decide(plain, book, pending, resolver, checks).items():
+                cache.keep(book.reviews[identifier].key, pending[identifier], decision)
+        wanted = {
+            identifier: decision
+            for identifier, side in sides.items()
+            if (decision := cache.decision(book.reviews[identifier].key, side))
+        }
+        if wanted == applied:
+            break
+        applied = wanted
+        progress("Laying out the balanced book")
+        laid = lay_out(render(applied))
+    cache.save()
+    return laid, applied
+
+
+def environment(anthology: Anthology, theme: Theme) -> str:
+    """What every review's layout depends on besides its HTML: Octavo's and
+    WeasyPrint's versions, the theme's files and the page size (not the bleed)."""
+    from ..render.print_html import page_size
+    from .pdf_cache import environment_digest
+
+    stylesheets = tuple(theme.stylesheets("print.css"))
+    return environment_digest(stylesheets, theme.folders, page_size(anthology, theme), None)
+
+
+def _read_book(html: str, environment: str) -> _Book:
+    root = lxml_html.document_fromstring(html)
+    body = root.find("body")
+    html_attributes = {str(k): str(v) for k, v in root.attrib.items()}
+    body_attributes = {str(k): str(v) for k, v in body.attrib.items()} if body is not None else {}
+    reviews: dict[str, _Review] = {}
+    for article in root.iter("article"):
+        identifier = article.get("id")
+        if not identifier or "review" not in (article.get("class") or "").split():
+            continue
+        parent = article.getparent()
+        wrapper = None
+        if parent is not None and parent is not body and isinstance(parent.tag, str):
+            attributes = {str(k): str(v) for k, v in parent.attrib.items() if k != "id"}
+            wrapper = (str(parent.tag), attributes)
+        text = etree.tostring(article, encoding="unicode", method="html", with_tail=False)
+        digest = hashlib.sha256()
+        for piece in (environment, repr(html_attributes), repr(body_attributes), repr(wrapper)):
+            digest.update(piece.encode("utf-8") + b"\0")
+        digest.update(text.encode("utf-8"))
+        reviews[identifier] = _Review(article, wrapper, digest.hexdigest())
+    return _Book(html_attributes, body_attributes, reviews)
+
+
+def _sides(starts: Sequence[PageStart], book: _Book) -> dict[str, str]:
+    """The side each review begins on: its first page is the first whose words are its
+    own, none of them set before (a review's header holds no id of its own)."""
+    sides: dict[str, str] = {}
+    for index, start in enumerate(starts):
+        if start.anchor in book.reviews and not start.before and start.anchor not in sides:
+            # WeasyPrint's first page is a right-hand page, a left-hand one right to left
+            right = (index % 2 == 0) == book.left_to_right
+            sides[start.anchor] = "right" if right else "left"
+    return sides
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    pages: int  #: pages holding its lines
+    short: bool  #: its last page is short (T703)
+    faults: Counter[str]  #: its faults of other kinds
+
+
+def _decide(
+    document: PrintDocument,
+    book: _Book,
+    pending: Mapping[str, str],
+    resolver: Resolver,
+    checks: Checks,
+) -> dict[str, str]:
+    """The class each pending review (id → side) is best set with ("" for none)."""
+    decisions: dict[str, str] = {}
+    before: dict[str, _Outcome] = {}
+    for number, names in enumerate(ROUNDS):
+        todo = [identifier for identifier in pending if identifier not in decisions]
+        if not todo:
+            break
+        tried = [(identifier, name) for identifier in todo for name in names]
+        if number == 0:
+            tried = [(identifier, "") for identifier in todo] + tried
+        outcomes = _trial(document, book, pending, tried, resolver, checks)
+        if outcomes is None:  # the trial could not be laid out: nothing is changed
+            return {identifier: decisions.get(identifier, "") for identifier in pending}
+        for identifier in todo:
+            if number == 0:
+                before[identifier] = outcomes[(identifier, "")]
+                if not before[identifier].short:
+                    decisions[identifier] = ""  # alone, it does not end short
+                    continue
+            for name in names:
+                if _better(outcomes[(identifier, name)], before[identifier]):
+                    decisions[identifier] = name
+                    break
+    return {identifier: decisions.get(identifier, "") for identifier in pending}
+
+
+def _better(outcome: _Outcome, before: _Outcome) -> bool:
+    """Whether an adjustment's outcome fixes the last page and harms nothing."""
+    if outcome.short or outcome.pages > before.pages:
+        return False
+    return all(count <= before.faults[code] for code, count in outcome.faults.items())
+
+
+def _trial(
+    document: PrintDocument,
+    book: _Book,
+    sides: Mapping[str, str],
+    tried: Sequence[tuple[str, str]],
+    resolver: Resolver,
+    checks: Checks,
+) -> dict[tuple[str, str], _Outcome] | None:
+    """Lay out a copy of each review with each adjustment, and read each copy's pages."""
+    copies = {f"octavo-trial-{n}": trial for n, trial in enumerate(tried)}
+    parts = [
+        _copy(book.reviews[identifier], name, copy_id, sides[identifier])
+        for copy_id, (identifier, name) in copies.items()
+    ]
+    first = sides[tried[0][0]]
+    root = dict(book.html_attributes, style=f"break-before: {first}")
+    html = (
+        f"<!DOCTYPE html>\n<html{_attributes(root)}>\n<head><meta charset=\"utf-8\"/></head>\n"
+        f"<body{_attributes(book.body_attributes)}>{''.join(parts)}</body>\n</html>\n"
+    )
+    pages = _pages(replace(document, html=html, variant=None), resolver)
+    if pages is None:
+        return None
+    from ..audit.lines import Book
+
+    counts: dict[str, set[int]] = {copy_id: set() for copy_id in copies}
+    for line in Book.read(pages).lines:
+        if line.owner in counts:
+            counts[line.owner].add(line.page)
+    faults: dict[str, Counter[str]] = {copy_id: Counter() for copy_id in copies}
+    short: set[str] = set()
+    for code, _, owner, _, _ in replace(checks, reviews=frozenset(copies))(pages):
+        if owner in faults:
+            if code == "T703":
+                short.add(owner)
+            else:
+                faults[owner][code] += 1
+    return {
+        trial: _Outcome(len(counts[copy_id]), copy_id in short, faults[copy_id])
+        for copy_id, trial in copies.items()
+    }
+
+
+def _copy(review: _Review, name: str, copy_id: str, side: str) -> str:
+    """A copy of the review's article, with ``name`` among its classes, beginning on a
+    page of ``side``; its ids are renamed, and links out of it lead nowhere."""
+    element = copy.deepcopy(review.element)
+    renamed: dict[str, str] = {}
+    for node in element.iter():
+        if isinstance(node.tag, str) and (identifier := node.get("id")):
+            renamed[identifier] = copy_id if node is element else f"{copy_id}-{identifier}"
+            node.set("id", renamed[identifier])
+    for node in element.iter("a"):
+        href = node.get("href") or ""
+        if href.startswith("#"):
+            if href[1:] in renamed:
+                node.set("href", "#" + renamed[href[1:]])
+            else:
+                del node.attrib["href"]
+    if name:
+        element.set("class", f"{element.get('class') or ''} {name}".strip())
+    style = element.get("style")
+    element.set("style", f"break-before: {side}" + (f"; {style}" if style else ""))
+    text = etree.tostring(element, encoding="unicode", method="html", with_tail=False)
+    if review.wrapper is None:
+        return text
+    tag, attributes = review.wrapper
+    return f"<{tag}{_attributes(attributes)}>{text}</{tag}>"
+
+
+def _pages(document: PrintDocument, resolver: Resolver) -> list[Any] | None:
+    """WeasyPrint's pages of a trial document (not drawn), or None when it fails: a
+    trial never stops a build, whose own layout reports what went wrong."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .footnote_area import notes_stay_with_calls
+    from .hyphenation import keep_names_whole
+    from .pdf import _catch_weasyprint_logs, _fetcher, time_limit
+
+    keep_names_whole()
+    notes_stay_with_calls()
+    fetcher = _fetcher(resolver)
+    fonts = FontConfiguration()
+    with _catch_weasyprint_logs():
+        try:
+            with time_limit(RENDER_SECONDS):
+                stylesheets = [
+                    weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
+                    for path in document.stylesheets
+                ]
+                stylesheets.append(weasyprint.CSS(string=document.page_css))
+                html = weasyprint.HTML(
+                    string=document.html, base_url=document.base_url, url_fetcher=fetcher
+                )
+                return list(html.render(stylesheets=stylesheets, font_config=fonts).pages)
+        except Exception:
+            return None
+
+
+def _attributes(attributes: Mapping[str, str]) -> str:
+    return "".join(
+        f' {key}="{value.replace("&", "&amp;").replace(chr(34), "&quot;")}"'
+        for key, value in attributes.items()
+    )
