@@ -82,3 +82,29 @@ def test_the_screen_pdf_can_claim_a_standard(
     else:
         assert "pdfaid:part>3<" in metadata.replace(" ", "") or 'pdfaid:part="3"' in metadata
     assert built.report.diagnostics == []
+
+
+def test_the_screen_pdf_is_tagged_without_claiming_a_standard(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    """Tags by default: a picture without alt text, which a PDF/UA claim refuses, is the
+    build's warning (R208) and a Figure without /Alt, not a failed build."""
+    import pikepdf
+
+    from tests.pdf_tags import elements, structure_faults
+    from tests.test_ereader_edition import PNG
+
+    review = "---\ntitle: Alpha\nreviewer: Ann Critic\n---\n\nA still:\n\n![](dot.png)\n"
+    book = make_anthology({"reviews/alpha.md": review, "reviews/dot.png": PNG})
+    built = build(book, tmp_path / "out", ("pdf",))
+    assert "R208" in [d.code for d in built.report.warnings]
+    assert not built.report.errors
+    with pikepdf.open(built.outputs[0].path) as pdf:
+        assert structure_faults(pdf) == []
+        figures = [element for _, element in elements(pdf) if element.get("/S") == "/Figure"]
+        assert len([figure for figure in figures if "/Alt" not in figure]) == 1
+        assert "/Metadata" not in pdf.Root  # no PDF/UA claim
+    if shutil.which("qpdf"):
+        assert subprocess.run(["qpdf", "--check", str(built.outputs[0].path)]).returncode == 0
+    else:
+        require("qpdf", "it checks the PDF's structure")
