@@ -255,7 +255,7 @@ def _trial(
     first = sides[tried[0][0]]
     root = dict(book.html_attributes, style=f"break-before: {first}")
     html = (
-        f"<!DOCTYPE html>\n<html{_attributes(root)}>\n<head><meta charset=\"utf-8\"/></head>\n"
+        f'<!DOCTYPE html>\n<html{_attributes(root)}>\n<head><meta charset="utf-8"/></head>\n'
         f"<body{_attributes(book.body_attributes)}>{''.join(parts)}</body>\n</html>\n"
     )
     pages = _pages(replace(document, html=html, variant=None), resolver)

@@ -1,0 +1,128 @@
+"""Page endings balanced (issue 13, write/balance.py): a review whose last page would
+hold two lines is set a touch tighter or looser until that page fills or goes.
+
+One small book, one review long enough that, set as it comes, its last page holds
+two lines (T703). Balanced, the page is gone or holds at least five lines, every
+word is still printed, ``[print] balance = false`` leaves the book as it was,
+``octavo audit`` reports what the build prints, and the next build takes the
+decision from the cache without laying the review out again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import octavo.write.balance as balance
+import octavo.write.pdf as pdf
+from octavo.api import build, load_anthology, make_pdf
+from octavo.audit import audit
+from octavo.write.pdf import PdfResult
+
+from .test_every_word import key, pdf_pages, review_pages
+
+SENTENCES = [
+    "The lantern swings over the quiet stage while the chorus waits in the wings for its cue.",
+    "Nobody in the stalls breathes when the curtain rises on the painted harbour.",
+    "A ferryman rows a stranger across black water, and the oars barely whisper.",
+    "Later the town gathers at the quay to argue about the price of herring and of silence.",
+    "Every scene is lit as if by a single candle carried from room to room.",
+    "The actors move slowly, as people do in dreams, and their shadows move a little faster.",
+    "When the storm finally comes it arrives as a rumour, then as rain on the glass.",
+    "By the last reel the harbour is empty, and the ferryman has gone back to his island.",
+]
+#: 51 sentences in paragraphs of three: two lines on the last page, as set in classic
+BODY = "\n\n".join(
+    " ".join(SENTENCES[i % len(SENTENCES)] for i in range(start, start + 3))
+    for start in range(0, 51, 3)
+)
+HEADER = "title: Harbour Lights\nreviewer: Ann Critic\nyear: 1926\nrating: 4/5"
+REVIEW = f"---\n{HEADER}\n---\n\n{BODY}\n"
+MANIFEST = 'title = "Harbour Lights"\neditors = ["Ed Itor"]\nlanguage = "en"\n'
+
+
+def write_book(root: Path, balanced: bool = True) -> Path:
+    (root / "reviews").mkdir(parents=True, exist_ok=True)
+    off = "" if balanced else "\n[print]\nbalance = false\n"
+    (root / "anthology.toml").write_text(MANIFEST + off, encoding="utf-8")
+    (root / "reviews" / "harbour.md").write_text(REVIEW, encoding="utf-8")
+    return root
+
+
+def short_pages(result: PdfResult) -> list[str]:
+    return [message for code, _, _, message, _ in result.faults if code == "T703"]
+
+
+@pytest.fixture(scope="module")
+def unbalanced(tmp_path_factory: pytest.TempPathFactory) -> PdfResult:
+    root = write_book(tmp_path_factory.mktemp("unbalanced") / "book", balanced=False)
+    return make_pdf(load_anthology(root), jobs=1)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The balanced book built (PDF only), with its cache: the book and its output."""
+    root = write_book(tmp_path_factory.mktemp("balanced") / "book")
+    out = root.parent / "out"
+    build(root, out, formats=("pdf",), jobs=1)
+    return root, out
+
+
+def test_without_balancing_the_last_page_holds_two_lines(unbalanced: PdfResult) -> None:
+    assert short_pages(unbalanced) == [
+        "the review's last page holds 2 lines (the theme asks for at least 5)"
+    ]
+
+
+def test_balanced_the_last_page_is_full_or_gone(
+    built: tuple[Path, Path], unbalanced: PdfResult
+) -> None:
+    root, out = built
+    pages = pdf_pages(out / "harbour-lights.pdf")
+    assert len(pages) <= unbalanced.pages
+    result = make_pdf(load_anthology(root), jobs=1)
+    assert short_pages(result) == []
+    assert not [fault for fault in result.faults if fault[0] != "T707"]
+    # every word of the review is still printed, in order, on the review's pages (the
+    # text repeats itself: each word is looked for after the one before it)
+    span = review_pages(out / "harbour-lights.pdf")["r-harbour"]
+    printed = iter([key(word) for number in span for word in pages[number].words])
+    missing = [word for word in BODY.split() if key(word) not in printed]
+    assert not missing, missing[:10]
+
+
+def test_the_decision_is_a_class_on_the_review(built: tuple[Path, Path]) -> None:
+    _, out = built
+    kept = (out / ".octavo-cache" / "balance.json").read_text(encoding="utf-8")
+    assert any(f'"{name}"' in kept for name in balance.ADJUSTMENTS), kept
+
+
+def test_audit_reports_what_the_build_prints(built: tuple[Path, Path], tmp_path: Path) -> None:
+    root, _ = built
+    assert [f for f in audit(root).faults if f.code == "T703"] == []
+    off = write_book(tmp_path / "off", balanced=False)
+    [fault] = [f for f in audit(off).faults if f.code == "T703"]
+    assert "holds 2 lines" in fault.message
+
+
+def test_the_next_build_takes_the_decision_from_the_cache(
+    built: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, out = built
+    cache = tmp_path / ".octavo-cache"
+    shutil.copytree(out / ".octavo-cache", cache)
+    trials: list[object] = []
+    layouts: list[object] = []
+    trial, render_pdf = balance._trial, pdf.render_pdf
+    monkeypatch.setattr(balance, "_trial", lambda *a: trials.append(a) or trial(*a))
+    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: layouts.append(a) or render_pdf(*a, **k))
+    result = make_pdf(load_anthology(root), jobs=1, cache=cache / "pdf")
+    assert short_pages(result) == []
+    assert (len(trials), len(layouts)) == (0, 1)
+    # without the cache, the review is tried alone and the book laid out twice
+    trials.clear()
+    layouts.clear()
+    make_pdf(load_anthology(root), jobs=1)
+    assert (len(trials), len(layouts)) == (1, 2)
