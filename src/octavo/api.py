@@ -402,8 +402,10 @@ def _split(loaded: Loaded, document: PrintDocument) -> PrintSplit | None:
     """The book cut for a parallel layout, or None when it must be laid out in one pass.
 
     Only the shipped themes' templates are known to print the page numbers a part
-    gives them, and a tagged PDF (PDF/UA, PDF/A) cannot be merged: those books, and
-    books whose parts do not open on right-hand pages, are laid out in one pass.
+    gives them, and a PDF that claims PDF/UA or PDF/A is WeasyPrint's own file (its
+    claim is not checked on a merged one; the screen PDF's tags are merged, see
+    :func:`octavo.write.pdf_merge.merge`): those books, and books whose parts do not
+    open on right-hand pages, are laid out in one pass.
     """
     from .render.print_split import split_print
 

@@ -5,7 +5,8 @@ its piece of the book and, as plain data, what the merge needs of each page (its
 record, anchors, bookmarks, height) and what the build reports (warnings, pictures
 below 300 ppi, words outside the text block, the typographic faults the audit's
 checks found on its pages). The same data goes into the cache.
-:func:`merge` then makes one PDF of them, as a single pass would have made it.
+:func:`merge` then makes one PDF of them, as a single pass would have made it, tags
+included.
 """
 
 from __future__ import annotations
@@ -98,11 +99,13 @@ def merge(
     identifier: str,
     dates: dict[str, str],
 ) -> tuple[bytes, list[PageRecord], list[int]]:
-    """One PDF from the laid-out documents, with blank pages where one pass has them,
-    its pages' records, and where each document's page 0 falls in it (skipped or not).
+    """One PDF from the laid-out documents, with blank pages where one pass has them
+    and one structure tree of their tags (:func:`_merge_structure`), its pages'
+    records, and where each document's page 0 falls in it (skipped or not).
 
     qpdf (through pikepdf) copies the pages, each document's fonts and images once,
-    and writes object streams: about 0.6 s for 2,900 pages, where pypdf took 4 s.
+    and writes object streams: about 0.6 s for 2,900 pages, where pypdf took 4 s. The
+    tags add about 0.3 s for 350 pages (0.13 s became 0.45 s), a sixtieth of the build.
     """
     import warnings
 

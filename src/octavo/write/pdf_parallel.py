@@ -9,7 +9,8 @@ it, and only then lays out its margin boxes (folios, running heads) with the pag
 counter moved on. The back matter follows, and the front matter last, when the page
 of every entry of the contents is known. The merge puts in the blank pages one pass
 would have made before a right-hand opening, points every link, named destination
-and bookmark at its page, and keeps the first document's metadata. A worker also
+and bookmark at its page, merges the documents' tags into one structure tree, and
+keeps the first document's metadata. A worker also
 runs the audit's checks (:mod:`octavo.audit.checks`) on its own pages, the only
 place they are laid out, and returns the faults as plain data (cached with its PDF);
 their pages are then moved to the merged book's.
