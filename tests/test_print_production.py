@@ -108,3 +108,22 @@ def test_the_screen_pdf_is_tagged_without_claiming_a_standard(
         assert subprocess.run(["qpdf", "--check", str(built.outputs[0].path)]).returncode == 0
     else:
         require("qpdf", "it checks the PDF's structure")
+
+
+def test_a_book_weasyprint_cannot_tag_is_made_untagged(
+    make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint's tagging asserts what it expects of the laid-out boxes: when it fails,
+    the book is written without tags and the build says so (B401)."""
+    import weasyprint.pdf
+
+    def failing(*args: object) -> None:
+        raise AssertionError
+
+    monkeypatch.setattr(weasyprint.pdf, "add_tags", failing)
+    built = build(make_anthology(), tmp_path / "out", ("pdf",))
+    (warning,) = [d for d in built.report.warnings if d.code == "B401"]
+    assert "could not be tagged" in warning.message
+    root = PdfReader(built.outputs[0].path).trailer["/Root"]
+    assert "/StructTreeRoot" not in root
+    assert "/MarkInfo" not in root

@@ -236,14 +236,18 @@ def render_pdf_pages(
                     string=document.html, base_url=document.base_url, url_fetcher=fetcher
                 )
                 rendered = html.render(stylesheets=stylesheets, font_config=fonts)
-                data = rendered.write_pdf(
-                    pdf_identifier=identifier.encode("utf-8") if identifier else None,
-                    uncompressed_pdf=False,
-                    pdf_variant=document.variant,
-                    # PDF/X needs an output intent; sRGB is what the book was drawn in
-                    output_intent="srgb" if (document.variant or "").startswith("pdf/x") else None,
-                    **_TAGS if tagged else {},
-                )
+                try:
+                    data = _write(rendered, document, identifier, tagged)
+                except (AssertionError, LookupError, AttributeError, TypeError) as error:
+                    if not tagged:
+                        raise
+                    # WeasyPrint's tagging walks the laid-out boxes and asserts what it
+                    # expects of them: a layout it did not foresee costs the tags, not
+                    # the book (in parts, the whole book is then untagged)
+                    logs.warnings.append(
+                        f"the PDF could not be tagged ({error!r}); it is written without tags"
+                    )
+                    data = _write(rendered, document, identifier, False)
         except FatalURLFetchingError as error:
             cause = error.__cause__ or error
             raise BuildError(
@@ -276,6 +280,20 @@ def render_pdf_pages(
         )
     assert isinstance(data, bytes)
     return rendered, data, tuple(dict.fromkeys(logs.warnings)), _low_resolution(rendered)
+
+
+def _write(rendered: Any, document: PrintDocument, identifier: str, tagged: bool) -> bytes:
+    """The PDF of a laid-out document, tagged or not."""
+    data = rendered.write_pdf(
+        pdf_identifier=identifier.encode("utf-8") if identifier else None,
+        uncompressed_pdf=False,
+        pdf_variant=document.variant,
+        # PDF/X needs an output intent; sRGB is what the book was drawn in
+        output_intent="srgb" if (document.variant or "").startswith("pdf/x") else None,
+        **_TAGS if tagged else {},
+    )
+    assert isinstance(data, bytes)
+    return data
 
 
 def render_pdf(
