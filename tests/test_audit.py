@@ -28,7 +28,8 @@ from octavo.write.pdf import render_pdf_pages
 from .conftest import EXAMPLE
 
 THEME_CSS = """\
-.narrow { width: 3.2em; text-align: left; hyphens: manual; text-indent: 0; }
+.narrow { width: 8em; text-align: left; hyphens: manual; text-indent: 0; }
+.fragment { width: 4em; text-align: left; hyphens: manual; text-indent: 0; }
 .ladder { width: 2.6em; text-align: left; hyphens: auto; hyphenate-limit-chars: 4 2 2;
           text-indent: 0; }
 .loose { width: 9em; text-align: justify; hyphens: manual; text-indent: 0; }
@@ -46,10 +47,10 @@ reviewer: Ann Critic
 ---
 
 {.narrow}
-Words ox.
+Incomprehensibly, ox.
 
-{.ladder}
-wandering.
+{.fragment}
+wander\u00ading.
 
 {.ladder}
 Incomprehensibilities uncharacteristically.

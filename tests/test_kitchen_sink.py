@@ -149,7 +149,8 @@ def test_review_document(built: tuple[Built, Path]) -> None:
     xhtml = book.read("EPUB/r-sink.xhtml").decode()
     assert 'lang="de" xml:lang="de"' in xhtml
     assert "Über: A “Film”" in xhtml
-    assert "It’s “great” – really" in xhtml
+    # the headline's typography (its last two words kept on one line: a display span)
+    assert 'It’s “great” <span class="last-words">– really</span>' in xhtml
     # The names in the byline's small capitals, the "and" between them not.
     assert (
         '<span class="reviewer">Carla Critic</span><span class="joiner"> and </span>'

@@ -135,7 +135,7 @@ def _paragraph_ends(book: Book, settings: AuditSettings) -> list[Found]:
         if _in_review_header(line.block, book.parents):
             continue  # display lines: the rating "9/10" or a grade "A" alone is no fault
             continue
-        words = line.text.split()
+        words = line.text.replace("\u2060", "").split()  # a word joiner: nothing to read
         if len(words) != 1:
             continue
         word = words[0]

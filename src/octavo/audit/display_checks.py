@@ -103,7 +103,7 @@ def _broken_word(line: Line, following: Line) -> str:
 
 
 def _end(line: Line) -> str:
-    words = line.text.replace("\u00ad", "").split()
+    words = line.text.replace("\u00ad", "").replace("\u2060", "").split()
     return words[-1] if words else ""
 
 

@@ -32,6 +32,7 @@ LAST_WORDS = 20
 SHORT_DISPLAY = 20
 
 _LONG = re.compile(rf"\w{{{LONG_WORD},}}")
+_LAST_TWO = re.compile(r"(?P<before>\S+)\s+(?P<last>\S+)\s*$")
 
 
 def display(text: object) -> Markup:
@@ -61,26 +62,25 @@ def long_words(text: object) -> Markup:
 
 
 def keep_heading_ends(body: etree._Element) -> None:
-    """In a review's body, keep each heading's last two words together, as
-    :func:`display` does for the templates' titles; a heading whose last words are in
-    markup (``*Speak*``) is left as it is."""
+    """In a review's body, tie each heading's last two words with a no-break space, as
+    :func:`display` keeps a title's together; a heading whose last words are in markup
+    (``*Speak*``) is left as it is. (A character, not a span: WeasyPrint 70 breaks some
+    lines early when a block ends in an inline box.)"""
     for heading in body.iter("h1", "h2", "h3", "h4", "h5", "h6"):
         children = list(heading)
         text = (children[-1].tail if children else heading.text) or ""
-        words = text.rstrip().split(" ")
-        if len(words) < 2 or (not children and len(words) < 3) or not all(words[-2:]):
+        found = _LAST_TWO.search(text)
+        if found is None or len(text) <= SHORT_DISPLAY:
             continue
-        last = " ".join(words[-2:])
-        if len(last) > LAST_WORDS or _LONG.search(last) or len(text) <= SHORT_DISPLAY:
+        last = f"{found['before']} {found['last']}"
+        if len(last) > LAST_WORDS or _LONG.search(last):
             continue
-        head = text[: len(text.rstrip()) - len(last)]
-        span = etree.Element("span", {"class": "last-words"})
-        span.text, span.tail = last, text[len(text.rstrip()) :]
+        tied = text[: found.start()] + found["before"] + "\u00a0" + found["last"]
+        tied += text[found.end("last") :]
         if children:
-            children[-1].tail = head
+            children[-1].tail = tied
         else:
-            heading.text = head
-        heading.append(span)
+            heading.text = tied
 
 
 def _long_word(word: re.Match[str]) -> str:

@@ -2,12 +2,15 @@
 
 A typesetter does not end a paragraph on "ent." (the end of "cli-ent.") or on "it."
 alone on its line. CSS has ``hyphenate-limit-last``, which WeasyPrint 70 does not
-implement, so the print renderer marks the end of each paragraph instead: its last
-word, and the word before it when the last is shorter than :data:`SHORT_WORD`
-letters, go in a ``<span class="last-words">`` that the theme keeps on one line
-(``white-space: nowrap``). The last word is then never hyphenated, and a short one
-always has company (in Chinese, Japanese and Korean written without spaces, the last
-:data:`CJK_END` characters are kept together). A word of
+implement, so the print renderer marks the end of each paragraph in its text: a word
+joiner (U+2060, drawn as nothing) after the last word's last letter tells the PDF
+writer's hyphenation (:mod:`octavo.write.hyphenation`) to keep that word whole, and a
+last word shorter than :data:`SHORT_WORD` letters is tied to the word before it by a
+no-break space. (Not a span: WeasyPrint 70 breaks some lines early, leaving one word
+alone mid-paragraph, when a paragraph ends in an inline box.) In Chinese, Japanese
+and Korean written without spaces, word joiners keep the last :data:`CJK_END`
+characters together. Text extraction reads neither character differently: the
+joiner has no glyph, and the no-break space reads as a space. A word of
 :data:`~.display.LONG_WORD` letters or more is left free to break, and so is a
 paragraph that ends on code, a note's call or an image. The last words of a paragraph
 that ends in a phrase (``*it.*``, a ``<span lang="ja">``) are marked inside it.
@@ -29,6 +32,10 @@ SHORT_WORD = 4
 CJK_END = 4
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
+#: Joins two characters: no line breaks between them (Unicode's WJ, drawn as nothing).
+WORD_JOINER = "\u2060"
+NO_BREAK_SPACE = "\u00a0"
+
 _LETTERS = re.compile(r"\w")
 #: Phrases whose text can end a paragraph: its last words are marked inside them.
 _PHRASES = frozenset({"a", "abbr", "b", "bdi", "cite", "dfn", "em", "i", "mark", "q",
@@ -38,7 +45,7 @@ _END = re.compile(r"(?:(?P<before>\S+)\s+)?(?P<last>\S+)\s*$")
 
 
 def keep_paragraph_ends(body: etree._Element) -> None:
-    """Mark the last words of every paragraph in ``body`` (a parsed review body)."""
+    """Keep the last words of every paragraph in ``body`` (a parsed review body)."""
     for outer in body.iter("p"):
         paragraph = _last_text_holder(outer)
         children = list(paragraph)
@@ -46,26 +53,29 @@ def keep_paragraph_ends(body: etree._Element) -> None:
         found = _END.search(text)
         if found is None or not _LETTERS.search(found["last"]):
             continue
-        last = found["last"]
-        start = found.start("last")
+        if not children and paragraph is outer and not found["before"]:
+            continue  # a paragraph of one word: nothing to keep it from
+        last, start = found["last"], found.start("last")
         if _CJK.search(last[-CJK_END:]) and len(last) > CJK_END:
-            start = found.end("last") - CJK_END  # text without spaces: its last characters
+            # text without spaces: no break between its last characters
+            kept = WORD_JOINER.join(last[-CJK_END:])
+            ending = last[:-CJK_END] + kept
         elif len(last) >= LONG_WORD:
             continue
-        before = found["before"]
-        short = start == found.start("last") and _letters(last) < SHORT_WORD
-        if before and short and len(before) + 1 + len(last) <= LAST_WORDS:
-            start = found.start("before")
-        if not children and not text[:start].strip() and paragraph is outer:
-            continue  # a paragraph of one or two words: nothing to keep them from
-        span = etree.Element("span", {"class": "last-words"})
-        span.text = " ".join(text[start : found.end("last")].split())
-        span.tail = text[found.end("last") :]
-        if children:
-            children[-1].tail = text[:start]
         else:
-            paragraph.text = text[:start]
-        paragraph.append(span)
+            # a word joiner after the last letter: a mark for the PDF writer's
+            # hyphenation (write/hyphenation.py), which never breaks such a word
+            letter = max(match.end() for match in _LETTERS.finditer(last))
+            ending = last[:letter] + WORD_JOINER + last[letter:]
+            before = found["before"]
+            if before and _letters(last) < SHORT_WORD and len(before) + 1 + len(last) <= LAST_WORDS:
+                ending = before + NO_BREAK_SPACE + ending
+                start = found.start("before")
+        ended = text[:start] + ending + text[found.end("last") :]
+        if children:
+            children[-1].tail = ended
+        else:
+            paragraph.text = ended
 
 
 def _last_text_holder(element: etree._Element) -> etree._Element:

@@ -7,6 +7,10 @@ points, a dictionary that finds none in a capitalised word. Every other word
 hyphenates as before, and so does a capitalised word of ``LONG_WORD`` letters or more
 (a long compound title), which could not be kept whole on any line anyway.
 
+A word with a word joiner (U+2060) in it is kept whole too: the print renderer puts
+one after the last letter of each paragraph, so that no paragraph ends on the tail of
+a hyphenated word (:mod:`octavo.render.paragraph_ends`).
+
 German and Luxembourgish capitalise every noun: there the rule would keep most long
 words whole, so those languages hyphenate capitalised words as usual.
 """
@@ -19,6 +23,7 @@ from collections.abc import Iterator
 import pyphen
 
 from ..render.display import LONG_WORD
+from ..render.paragraph_ends import WORD_JOINER
 
 #: Languages (their primary subtag) that capitalise every noun.
 CAPITALISED_NOUNS = frozenset({"de", "lb"})
@@ -33,6 +38,8 @@ class NamesKeptWhole(pyphen.Pyphen):  # type: ignore[misc]
         self.keeps_names = primary not in CAPITALISED_NOUNS
 
     def iterate(self, word: str) -> Iterator[tuple[str, str]]:
+        if WORD_JOINER in word:
+            return iter(())  # a paragraph's last word (render/paragraph_ends.py)
         if self.keeps_names and word[:1].isupper() and len(word) < LONG_WORD:
             return iter(())
         points: Iterator[tuple[str, str]] = super().iterate(word)
