@@ -29,6 +29,7 @@ from .conftest import EXAMPLE
 
 THEME_CSS = """\
 .narrow { width: 8em; text-align: left; hyphens: manual; text-indent: 0; }
+.broken { word-spacing: 40em; text-align: justify; text-indent: 0; }
 .fragment { width: 4em; text-align: left; hyphens: manual; text-indent: 0; }
 .ladder { width: 2.6em; text-align: left; hyphens: auto; hyphenate-limit-chars: 4 2 2;
           text-indent: 0; }
@@ -57,6 +58,9 @@ Incomprehensibilities uncharacteristically.
 
 {.loose}
 I am incomprehensibilities here and there again and again.
+
+{.broken}
+Lone words apart.
 
 {.wide}
 Thisparagraphneverwrapsbecauseitsstyleforbidsitandsoitrunsoutofthetextblockandoffthepaper.
@@ -231,7 +235,7 @@ def test_thresholds_and_severities_are_the_themes(laid_out: LaidOut) -> None:
         last_line_characters=2,
         hyphenated_lines=9,
         word_space=1000.0,
-        severity={"T701": "warning", "T706": "error", "T702": "off", "T708": "off"},
+        severity={"T701": "warning", "T706": "error", "T702": "off", "T708": "off", "T709": "off"},
     )
     faults = audit_pages(laid_out.pages, laid_out.loaded, settings)
     codes = {fault.code: fault.severity.value for fault in faults}
@@ -335,7 +339,7 @@ def test_a_hyphenated_name_and_a_display_line_ending_on_one_word(
 #: The faults the shipped themes are made to avoid, whatever the text: none is allowed
 #: on the example or the multilingual fixture. (T703 short last pages, T705 hyphen
 #: ladders and T707 loose lines depend on the words of a review; they stay warnings.)
-AVOIDED = {"T701", "T702", "T704", "T708"}
+AVOIDED = {"T701", "T702", "T704", "T708", "T709"}
 
 
 @pytest.mark.parametrize("theme", ["classic", "modern", "ereader"])
@@ -349,3 +353,12 @@ def test_every_shipped_theme_sets_the_books_without_errors(
     assert document["errors"] == 0
     avoided = [fault for fault in document["faults"] if fault["code"] in AVOIDED]
     assert avoided == [], avoided
+
+
+def test_a_justified_paragraph_broken_after_one_word(
+    faults: list[Fault], laid_out: LaidOut
+) -> None:
+    broken = [fault for name, fault in found(faults, "T709") if name == "a-faults.md"]
+    # every line of the planted paragraph but its last holds one word
+    assert sorted(fault.message.rsplit(": ", 1)[1] for fault in broken) == ["'Lone'", "'words'"]
+    assert "Lone" in laid_out.texts[broken[0].page]

@@ -17,6 +17,7 @@ T705    more hyphenated lines in a row than the theme allows
 T706    a heading at the foot of a page, its text on the next page
 T707    a loose line: justified word spaces wider than the theme allows
 T708    a hyphenated name, or a display line that breaks badly
+T709    a justified paragraph broken after one word in its middle
 ======  ===============================================================
 
 The package follows the audit's steps: :mod:`.lines` reads WeasyPrint's laid-out

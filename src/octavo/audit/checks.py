@@ -14,6 +14,7 @@ from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
 
+from .broken_lines import broken_lines
 from .display_checks import display_faults
 from .lines import Book, Line
 from .settings import AuditSettings
@@ -44,6 +45,7 @@ def find(
     found += _headings_at_foot(book)
     found += _loose_lines(book, settings)
     found += display_faults(book, _is_heading)
+    found += broken_lines(book)
     return found
 
 

@@ -23,6 +23,7 @@ class Line:
     in_notes: bool
     hyphenated: bool
     last: bool = False  #: the last line of its block, on its last page
+    measure: float = 0.0  #: the width of its block's content: a full line's
 
 
 @dataclass
@@ -79,6 +80,7 @@ class Book:
                             text,
                             in_notes,
                             bool(mark) and end.text.rstrip().endswith(mark),
+                            measure=float(block.width or 0.0),
                         )
                     )
         last: dict[Any, Line] = {}

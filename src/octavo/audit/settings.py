@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import Refused
 from ..themes import THEME_FILE, Theme
 
-CODES = ("T701", "T702", "T703", "T704", "T705", "T706", "T707", "T708")
+CODES = ("T701", "T702", "T703", "T704", "T705", "T706", "T707", "T708", "T709")
 
 
 @dataclass(frozen=True)
