@@ -159,3 +159,33 @@ def test_names_are_not_hyphenated_but_words_are(
 def _output(built: Built, kind: str) -> Path:
     (path,) = [output.path for output in built.outputs if output.format == kind]
     return path
+
+
+@pytest.mark.parametrize("trim", ["pocket", "trade"])
+def test_the_display_pages_fit_every_trim(trim: str, make_anthology, tmp_path: Path) -> None:
+    """The title page and its back are set in shares of the page (vh): on a pocket
+    page the publisher stayed on a page of its own and the copyright block ran over."""
+    require("pdftotext", "to read the PDF's pages back")
+    root = make_anthology({"anthology.toml": _with_print_table(trim)})
+    built = build(root, tmp_path / "out", formats=("pdf",), cache=False)
+    pdf = _output(built, "pdf")
+    pages = [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for n in range(1, 6)
+    ]  # fmt: skip
+    (title,) = [
+        page for page in pages if "Edited by" in page and "Ann Editor" in page and "©" not in page
+    ]
+    assert "Small Trim Press" in title
+    (copyright_page,) = [page for page in pages if "Text ©" in page]
+    assert "First published" in copyright_page
+    assert "Long Words" in copyright_page
+
+
+def _with_print_table(trim: str) -> str:
+    head, sections = MANIFEST.split("[[sections]]", 1)
+    head += 'publisher = "Small Trim Press"\nrights = "Text © 2026 the contributors."\n'
+    return f'{head}\n[print]\ntrim = "{trim}"\n\n[[sections]]{sections}'
