@@ -368,7 +368,8 @@ def test_strict_makes_a_missing_alt_text_fail_the_build(
     assert result.exit_code == 1
     assert "error[R208] reviews/alpha.md:6" in result.output
     assert "Traceback" not in result.output
-    assert not out.exists() or not any(out.iterdir())
+    # no file of the book; the cache (balancing decisions) may stay, for the next build
+    assert not out.exists() or [p.name for p in out.iterdir()] in ([], [".octavo-cache"])
     relaxed = runner.invoke(app, ["build", str(root), "--out", str(out), "-f", "epub"])
     assert relaxed.exit_code == 0
     assert "warning[R208]" in relaxed.output

@@ -359,6 +359,8 @@ def _balanced(
     from .write.balance_cache import BalanceCache
 
     decisions = BalanceCache(cache.parent / "balance.json" if cache else None)
+    with _theme_files_checked():  # the theme's page size, read here first (S302)
+        page = environment(loaded.anthology, loaded.theme)
     with contextlib.ExitStack() as stack:
         parts = cache or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         result, _ = balanced(
@@ -367,7 +369,7 @@ def _balanced(
             lambda result: (result.page_starts, result.faults),
             loaded.resolver,
             checks,
-            environment(loaded.anthology, loaded.theme),
+            page,
             decisions,
             progress,
         )
