@@ -126,3 +126,48 @@ def test_the_next_build_takes_the_decision_from_the_cache(
     layouts.clear()
     make_pdf(load_anthology(root), jobs=1)
     assert (len(trials), len(layouts)) == (1, 2)
+
+
+#: One-line paragraphs, which no word spacing lengthens or shortens, then a last
+#: paragraph of nine lines that runs over, three of them onto the last page (classic,
+#: trade): only ``widows`` on that paragraph fills the page, taking two lines over.
+SCENES = ["The lamp is lit.", "A bell rings twice.", "Rain taps the roof.", "A door opens."]
+ENDING = (
+    "At the end the boatman ties his skiff to the post, climbs the stone steps, and walks"
+    " home along the quay past shuttered shops, stopping once to look back at the water,"
+    " where the lamp still burns on the far bank, small and steady, as it burned on the"
+    " first night; the town sleeps, the tide turns, the film lets him go without a word,"
+    " and the last image holds on the empty mooring until the screen is dark and the hall"
+    " is quiet again. Nobody in the hall moves for a while; then a child laughs, the"
+    " lights come up, and the ushers open the doors onto a street that is wet with the"
+    " rain we heard all evening on the roof, though none of us had noticed it stop."
+)
+
+
+def test_the_page_before_the_last_runs_short_when_nothing_else_helps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "\n\n".join([*(SCENES[i % len(SCENES)] for i in range(58)), ENDING])
+    root = tmp_path / "book"
+    (root / "reviews").mkdir(parents=True)
+    manifest = 'title = "The Quay"\neditors = ["Ed Itor"]\nlanguage = "en"\n'
+    (root / "anthology.toml").write_text(manifest, encoding="utf-8")
+    header = "title: The Quay\nreviewer: Ann Critic\nyear: 1927\nrating: 3/5"
+    (root / "reviews" / "quay.md").write_text(f"---\n{header}\n---\n\n{body}\n", "utf-8")
+    outcomes: dict[tuple[str, str], balance._Outcome] = {}
+    trial = balance._trial
+
+    def kept(*args: object) -> object:
+        result = trial(*args)
+        outcomes.update(result or {})
+        return result
+
+    monkeypatch.setattr(balance, "_trial", kept)
+    result = make_pdf(load_anthology(root), jobs=1)
+    assert short_pages(result) == []
+    # as it comes, the last page holds the ending's last three lines; no spacing helps
+    assert outcomes[("r-quay", "")].last_lines == outcomes[("r-quay", "")].tail == 3
+    assert all(outcomes[("r-quay", name)].short for names in balance.ROUNDS for name in names)
+    # widows takes two more over, and the page before is left two lines short
+    chosen = outcomes[("r-quay", "balance-widows-5")]
+    assert (chosen.short, chosen.last_lines, chosen.short_before) == (False, 5, 2)

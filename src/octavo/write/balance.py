@@ -7,12 +7,15 @@ review the audit finds with a short last page (T703), the review is laid out aga
 alone, on its side, in small adjustments tried in order, as a typesetter tracks a
 paragraph: its word spaces 0.03em narrower, then wider, then 0.06em narrower and
 wider (justified lines take a line back with smaller minimum spaces and push one on
-with larger ones), then fewer hyphens. The first that leaves at least
-``last_page_lines`` lines on the last page, or no last page at all (the review then
-ends on its full page before), with no more pages and no fault of another kind
-than the review had (T701, T702, T704 to T708), is kept: a class on the review's
-``<article>`` (``balance-tighter-1``...), which classic's print.css defines. A review
-no adjustment helps is left as it was. The book is then laid out once more.
+with larger ones), then fewer hyphens; last, the page before the last runs short: the
+review's last block, when it runs onto the last page, takes as many lines over as that
+page lacks (``widows``), provided the page before is left at most ``SHORT_BEFORE``
+lines short. The first that leaves at least ``last_page_lines`` lines on the last
+page, or no last page at all (the review then ends on its full page before), with no
+more pages and no fault of another kind than the review had (T701, T702, T704 to
+T708), is kept: a class on the review's ``<article>`` (``balance-tighter-1``...
+``balance-widows-5``...), which classic's print.css defines. A review no adjustment
+helps is left as it was. The book is then laid out once more.
 
 The trials of all the reviews are laid out together, one document per round of
 adjustments: each copy of a review begins on a page of the review's side, with its
@@ -48,6 +51,7 @@ from .balance_cache import BalanceCache
 
 if TYPE_CHECKING:
     from ..audit.checks import Checks, Found
+    from ..audit.lines import Line
 
 #: The adjustments, each a class of the review's <article>, in the order they are
 #: tried; the adjustments of one round are laid out together.
@@ -56,7 +60,12 @@ ROUNDS: tuple[tuple[str, ...], ...] = (
     ("balance-tighter-2", "balance-looser-2"),
     ("balance-fewer-hyphens",),
 )
-ADJUSTMENTS = tuple(name for names in ROUNDS for name in names)
+#: The last resort, a round of its own: ``widows: N`` on the review's last block, one
+#: class for each N that print.css defines.
+WIDOWS: tuple[str, ...] = tuple(f"balance-widows-{n}" for n in range(2, 10))
+ADJUSTMENTS = tuple(name for names in ROUNDS for name in names) + WIDOWS
+#: The page before the last may be left this many lines short by ``widows``, no more.
+SHORT_BEFORE = 3
 #: The book is laid out at most this many times (a review balanced moves the ones
 #: after it to the other side, which may want balancing in turn).
 LAYOUTS = 3
@@ -196,6 +205,10 @@ class _Outcome:
     pages: int  #: pages holding its lines
     short: bool  #: its last page is short (T703)
     faults: Counter[str]  #: its faults of other kinds
+    last_lines: int = 0  #: the lines on its last page (notes included)
+    #: the lines of its last block on its last page, when the block begins on a page before
+    tail: int = 0
+    short_before: int = 0  #: how many lines short the page before its last ends
 
 
 def _decide(
@@ -228,7 +241,31 @@ def _decide(
                 if _better(outcomes[(identifier, name)], before[identifier]):
                     decisions[identifier] = name
                     break
+    # the last resort: the page before the last runs short, and more lines go over
+    wanted = checks.settings.last_page_lines
+    tried = [
+        (identifier, name)
+        for identifier in pending
+        if identifier not in decisions and identifier in before
+        if (name := _widows(before[identifier], wanted))
+    ]
+    outcomes = _trial(document, book, pending, tried, resolver, checks) if tried else {}
+    for identifier, name in tried:
+        outcome = (outcomes or {}).get((identifier, name))
+        if (
+            outcome
+            and _better(outcome, before[identifier])
+            and outcome.short_before <= SHORT_BEFORE
+        ):
+            decisions[identifier] = name
     return {identifier: decisions.get(identifier, "") for identifier in pending}
+
+
+def _widows(before: _Outcome, wanted: int) -> str:
+    """The ``widows`` class that takes over the lines a short last page lacks, or ""
+    when its last block begins on that page (widows cannot move it) or no class fits."""
+    name = f"balance-widows-{before.tail + wanted - before.last_lines}"
+    return name if before.tail and name in WIDOWS else ""
 
 
 def _better(outcome: _Outcome, before: _Outcome) -> bool:
@@ -263,10 +300,11 @@ def _trial(
         return None
     from ..audit.lines import Book
 
-    counts: dict[str, set[int]] = {copy_id: set() for copy_id in copies}
-    for line in Book.read(pages).lines:
-        if line.owner in counts:
-            counts[line.owner].add(line.page)
+    read = Book.read(pages)
+    lines: dict[str, list[Line]] = {copy_id: [] for copy_id in copies}
+    for line in read.lines:
+        if line.owner in lines:
+            lines[line.owner].append(line)
     faults: dict[str, Counter[str]] = {copy_id: Counter() for copy_id in copies}
     short: set[str] = set()
     for code, _, owner, _, _ in replace(checks, reviews=frozenset(copies))(pages):
@@ -276,9 +314,59 @@ def _trial(
             else:
                 faults[owner][code] += 1
     return {
-        trial: _Outcome(len(counts[copy_id]), copy_id in short, faults[copy_id])
+        trial: _Outcome(
+            len({line.page for line in lines[copy_id]}),
+            copy_id in short,
+            faults[copy_id],
+            *_ending(lines[copy_id], pages, read.parents),
+        )
         for copy_id, trial in copies.items()
     }
+
+
+def _ending(
+    lines: Sequence[Line], pages: Sequence[Any], parents: Mapping[Any, Any]
+) -> tuple[int, int, int]:
+    """Of a copy's lines: how many are on its last page; how many of those are its last
+    block's, when that block begins on a page before (else 0); and how many lines short
+    the page before the last ends, above its notes (0 for a copy of one page)."""
+    text = [line for line in lines if not line.in_notes]
+    if not text:
+        return 0, 0, 0
+    numbers = sorted({line.page for line in lines})
+    last = numbers[-1]
+    block = text[-1].block  # the body's last block holds it, or is it
+    while (parent := parents.get(block)) is not None and "review-body" not in (
+        parent.get("class") or ""
+    ).split():
+        block = parent
+    if parent is None:
+        block = text[-1].block
+    ours = [line for line in text if _within(line.block, block, parents)]
+    tail = sum(line.page == last for line in ours) if ours[0].page < last else 0
+    last_lines = sum(line.page == last for line in lines)
+    if len(numbers) < 2:
+        return last_lines, tail, 0
+    page = numbers[-2]
+    above = [line.box for line in text if line.page == page]
+    if not above:
+        return last_lines, tail, 0
+    box = pages[page]._page_box
+    bottom = box.content_box_y() + box.height
+    for child in box.children:
+        if type(child).__name__ == "FootnoteAreaBox" and child.children:
+            bottom = min(bottom, child.position_y)
+    height = sorted(line.height for line in above)[len(above) // 2]
+    lowest = max(line.position_y + line.height for line in above)
+    return last_lines, tail, int((bottom - lowest) / height) if height > 0 else 0
+
+
+def _within(element: Any, block: Any, parents: Mapping[Any, Any]) -> bool:
+    while element is not None:
+        if element is block:
+            return True
+        element = parents.get(element)
+    return False
 
 
 def _copy(review: _Review, name: str, copy_id: str, side: str) -> str:

@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 
 #: Bumped when the entries' format or the adjustments change: older files are then empty.
-FORMAT = 1
+FORMAT = 2
 
 SIDES = ("left", "right")
 
