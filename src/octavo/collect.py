@@ -18,7 +18,7 @@ from slugify import slugify
 
 from .diagnostics import Report, shown_path
 from .errors import Refused
-from .indexes import INDEX_TITLES, index_page, title_key
+from .indexes import INDEX_TITLES, index_page, name_sort_key, title_sort_key
 from .limits import MAX_IMAGES
 from .load.contributors import load_contributors
 from .load.manifest import TRIMS, KeyLines, Manifest, SectionSpec, Select, line_for
@@ -270,7 +270,7 @@ def _sections(
 ) -> list[Section]:
     manifest = inputs.manifest
     if not manifest.sections:
-        everything = _sort(list(library.values()), "title")
+        everything = _sort(list(library.values()), "title", manifest.language)
         return [Section(id="part-1", title=manifest.title, reviews=tuple(everything))]
     sections: list[Section] = []
     placed: dict[Path, int] = {}
@@ -296,7 +296,11 @@ def _sections(
         if spec.intro:
             intro = _body(inputs, ("sections", index, "intro"), spec.intro, f"part-{index + 1}")
         section_id = spec.id or f"part-{index + 1}"
-        sections.append(Section(section_id, spec.title, tuple(_sort(reviews, spec.sort)), intro))
+        sections.append(
+            Section(
+                section_id, spec.title, tuple(_sort(reviews, spec.sort, manifest.language)), intro
+            )
+        )
         if not reviews:
             inputs.report.warning(
                 "M109",
@@ -380,24 +384,31 @@ def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else value
 
 
-_SORT_KEYS: dict[str, Callable[[Review], tuple[object, ...]]] = {
-    "title": lambda r: (title_key(r.title),),
-    "year": lambda r: (r.work.year is None, r.work.year or 0, title_key(r.title)),
-    "published": lambda r: (r.published is None, r.published or 0, title_key(r.title)),
-    # best first; unrated last
-    "rating": lambda r: (
-        r.rating is None,
-        -(r.rating.fraction if r.rating else 0),
-        title_key(r.title),
-    ),
-    "reviewer": lambda r: (r.byline.casefold(), title_key(r.title)),
-}
+def _sort_key(order: str, language: str) -> Callable[[Review], tuple[object, ...]]:
+    """How a section's ``sort`` orders reviews; titles and bylines by the book's language."""
+
+    def title(review: Review) -> bytes:
+        return title_sort_key(review.title, language)
+
+    keys: dict[str, Callable[[Review], tuple[object, ...]]] = {
+        "title": lambda r: (title(r),),
+        "year": lambda r: (r.work.year is None, r.work.year or 0, title(r)),
+        "published": lambda r: (r.published is None, r.published or 0, title(r)),
+        # best first; unrated last
+        "rating": lambda r: (
+            r.rating is None,
+            -(r.rating.fraction if r.rating else 0),
+            title(r),
+        ),
+        "reviewer": lambda r: (name_sort_key(r.byline, language), title(r)),
+    }
+    return keys[order]
 
 
-def _sort(reviews: list[Review], order: str) -> list[Review]:
+def _sort(reviews: list[Review], order: str, language: str) -> list[Review]:
     if order == "manual":
         return reviews
-    return sorted(reviews, key=_SORT_KEYS[order])
+    return sorted(reviews, key=_sort_key(order, language))
 
 
 def _repeat(review: Review, number: int) -> Review:

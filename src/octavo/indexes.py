@@ -7,12 +7,24 @@ they are filed, so that the order can be seen:
   article moved to its end ("A Trip to the Moon" is "Trip to the Moon, A", under T).
   The articles are the book's language's (``ARTICLES``, keyed by the primary subtag
   of ``language`` in the manifest); a language not in the table has none moved.
+  An Arabic title is filed past its article (``FILED_PAST``: "ال" joined to the
+  word, or "al-"/"el-" in Latin letters) but printed as it is written, since the
+  article cannot be moved without breaking the word.
 - a person is filed under their surname, and printed surname first: "Margaret
   Ellery" is "Ellery, Margaret". The surname is the last word, with the particles
   that stand before it ("von", "de", "van der", "Le"...: ``PARTICLES``), so "Erich
   von Stroheim" is "von Stroheim, Erich", filed under V as it is printed. A suffix
   (Jr., Sr., II...) follows the forenames: "King, Martin Luther, Jr.". A name of
   one word, or one already written with a comma, is printed as it is written.
+  Where the book's language puts some particles after the forenames
+  (``TRAILING_PARTICLES``: German "von", Dutch "van", French and Spanish "de"...),
+  they go there and the name is filed under the word after them: in a German book
+  "Stroheim, Erich von", in a Dutch one "Gogh, Vincent van", in a French one "La
+  Fontaine, Jean de". English (and a language not in the table) keeps them in front.
+
+Entries are put in order by the book's language (:mod:`octavo.collation`), not by
+code point: "Ångström-Nguyễn, Zoë" files among the A's, and a Swedish book puts
+"Åberg" after "Zorn".
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .collation import sort_key
 from .model import IndexEntry, IndexPage, Review
 
 INDEX_TITLES = {
@@ -41,15 +54,36 @@ ARTICLES: dict[str, tuple[str, ...]] = {
     "nl": ("de", "het", "een", "'t"),
 }
 
+#: Articles a title is filed past but printed with, by language: Arabic's article
+#: is joined to its word (الطريق), so it cannot be moved to the end.
+FILED_PAST: dict[str, tuple[str, ...]] = {
+    "ar": ("ال", "al-", "el-"),
+}
+
 #: Words that belong to the surname when they stand before it.
 PARTICLES = frozenset(
     "von van der den de del della di da das dos du la le ter ten zu vom".split()  # noqa: SIM905
 )
+#: The particles that a language writes after the forenames when the surname comes
+#: first (the name is filed under the word after them). Not listed: English, and
+#: Belgian Dutch (nl-BE), which keep "Van" in front; Italian, which keeps "De", "Da"
+#: and "Di" in front; French "Du", "Des", "La" and "Le", which stay with the surname.
+TRAILING_PARTICLES: dict[str, frozenset[str]] = {
+    "de": frozenset({"von", "vom", "zu", "zum", "zur", "van", "der", "den"}),
+    "nl": frozenset({"van", "de", "der", "den", "ter", "ten", "het", "'t", "in", "op"}),
+    "fr": frozenset({"de", "d'"}),
+    "es": frozenset({"de"}),
+    "pt": frozenset({"de", "da", "do", "das", "dos"}),
+}
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
+def _primary(language: str | None) -> str:
+    return (language or "en").casefold().replace("_", "-").split("-")[0]
+
+
 def _article_pattern(language: str | None) -> re.Pattern[str] | None:
-    primary = (language or "en").casefold().replace("_", "-").split("-")[0]
+    primary = _primary(language)
     articles = ARTICLES.get(primary)
     if not articles:
         return None
@@ -73,7 +107,25 @@ def _split_article(title: str, language: str | None) -> tuple[str, str]:
 
 def title_key(title: str, language: str | None = "en") -> str:
     """How a title is filed: "The General" under G."""
-    return _split_article(title, language)[1].casefold()
+    return _filed_title(title, language).casefold()
+
+
+def _filed_title(title: str, language: str | None) -> str:
+    rest = _split_article(title, language)[1]
+    for prefix in FILED_PAST.get(_primary(language), ()):
+        if rest.casefold().startswith(prefix) and len(rest) > len(prefix) + 1:
+            return rest[len(prefix) :]
+    return rest
+
+
+def title_sort_key(title: str, language: str | None = "en") -> bytes:
+    """What a title is sorted by: its filing word on, collated by the language."""
+    return sort_key(language)(_filed_title(title, language))
+
+
+def name_sort_key(name: str, language: str | None = "en") -> bytes:
+    """What a name as written is sorted by, collated by the language."""
+    return sort_key(language)(name)
 
 
 def inverted_title(title: str, language: str | None = "en") -> str:
@@ -82,7 +134,7 @@ def inverted_title(title: str, language: str | None = "en") -> str:
     return f"{rest}, {article}" if article else title
 
 
-def inverted_name(name: str) -> str:
+def inverted_name(name: str, language: str | None = "en") -> str:
     """A person's name as an index prints it: "Ellery, Margaret"."""
     words = name.split()
     if len(words) < 2 or "," in name:
@@ -93,7 +145,14 @@ def inverted_name(name: str) -> str:
     start = len(words) - 1
     while start > 1 and words[start - 1].casefold() in PARTICLES:
         start -= 1
-    inverted = f"{' '.join(words[start:])}, {' '.join(words[:start])}"
+    forenames = words[:start]
+    trailing = TRAILING_PARTICLES.get(_primary(language), frozenset())
+    if (language or "").casefold().replace("_", "-") == "nl-be":
+        trailing = frozenset()
+    while start < len(words) - 1 and words[start].casefold() in trailing:
+        forenames.append(words[start])
+        start += 1
+    inverted = f"{' '.join(words[start:])}, {' '.join(forenames)}"
     return f"{inverted}, {suffix}" if suffix else inverted
 
 
@@ -122,15 +181,16 @@ def _index_labels(
         year = f" ({review.work.year})" if review.work.year is not None else ""
         return [(review.toc_title, inverted_title(review.work.title, language), year)]
     if kind == "reviewers":
-        return [(name, inverted_name(name), "") for name in review.reviewers]
+        return [(name, inverted_name(name, language), "") for name in review.reviewers]
     if kind == "creators":
-        return [(name, inverted_name(name), "") for name in review.work.creators]
+        return [(name, inverted_name(name, language), "") for name in review.work.creators]
     if review.publication:
         return [(review.publication, inverted_title(review.publication, language), "")]
     return []
 
 
-def _index_key(kind: str, entry: IndexEntry, language: str | None) -> tuple[str, str]:
+def _index_key(kind: str, entry: IndexEntry, language: str | None) -> tuple[bytes, bytes]:
+    collate = sort_key(language)
     if kind in ("reviewers", "creators"):
-        return (entry.heading.casefold(), entry.label.casefold())
-    return (title_key(entry.label, language), entry.label.casefold())
+        return (collate(entry.heading), collate(entry.label))
+    return (title_sort_key(entry.label, language), collate(entry.label))

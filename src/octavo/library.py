@@ -25,7 +25,7 @@ from .api import MANIFEST, Built, Progress, build, no_progress
 from .collect import Inputs, collect
 from .diagnostics import Report
 from .errors import OctavoError, UsageError
-from .indexes import title_key
+from .indexes import name_sort_key, title_sort_key
 from .load.manifest import load_manifest
 from .load.markdown import MarkdownContext, make_parser
 from .load.rating import parse_rating
@@ -59,6 +59,8 @@ class Listing:
     anthology: Path | None = None  #: the anthology folder, when one was named
     #: False when the anthology has errors, so which reviews it holds is unknown
     placed: bool = False
+    #: the language titles and names are sorted by: the anthology's, or English
+    language: str = "en"
 
 
 def read_library(folder: Path) -> Listing:
@@ -128,7 +130,14 @@ def read_library(folder: Path) -> Listing:
                 where[1] if where else None,
             )
         )
-    return Listing(reviews_folder, entries, report, anthology=folder, placed=book is not None)
+    return Listing(
+        reviews_folder,
+        entries,
+        report,
+        anthology=folder,
+        placed=book is not None,
+        language=manifest.language,
+    )
 
 
 def _context(report: Report, language: str, *folders: Path) -> MarkdownContext:
@@ -350,8 +359,11 @@ def filter_entries(entries: Sequence[Entry], conditions: Sequence[Condition]) ->
     return [entry for entry in entries if all(test(entry) for test in conditions)]
 
 
-def sort_entries(entries: Sequence[Entry], order: str) -> list[Entry]:
-    """Sort by ``order`` (one of SORTS); ``-order`` reverses it. Ties go by title."""
+def sort_entries(entries: Sequence[Entry], order: str, language: str = "en") -> list[Entry]:
+    """Sort by ``order`` (one of SORTS); ``-order`` reverses it. Ties go by title.
+
+    Titles and names are collated by ``language`` (the anthology's), not by code point.
+    """
     reverse = order.startswith("-")
     name = ALIASES.get(order.lstrip("-").lower(), order.lstrip("-").lower())
     if name not in SORTS and name != "published":
@@ -359,35 +371,36 @@ def sort_entries(entries: Sequence[Entry], order: str) -> list[Entry]:
             f"'{order}' is not a sort order",
             hint=f"choose from {', '.join(SORTS)}; put - before it to reverse, e.g. -year",
         )
-    key = _SORT_KEYS["published" if name == "date" else name]
+    key = _sort_key("published" if name == "date" else name, language)
     return sorted(entries, key=key, reverse=reverse)
 
 
-def _title(entry: Entry) -> str:
-    return title_key(entry.review.title)
+def _sort_key(order: str, language: str) -> Callable[[Entry], tuple[object, ...]]:
+    def title(entry: Entry) -> bytes:
+        return title_sort_key(entry.review.title, language)
 
-
-_SORT_KEYS: dict[str, Callable[[Entry], tuple[object, ...]]] = {
-    "title": lambda e: (_title(e), e.file),
-    "year": lambda e: (e.review.work.year is None, e.review.work.year or 0, _title(e)),
-    "rating": lambda e: (
-        e.review.rating is None,
-        -(e.review.rating.fraction if e.review.rating else 0),
-        _title(e),
-    ),
-    "published": lambda e: (
-        e.review.published is None,
-        e.review.published or dt.date.min,
-        _title(e),
-    ),
-    "reviewer": lambda e: (e.review.byline.casefold(), _title(e)),
-    "kind": lambda e: (e.review.work.kind, _title(e)),
-    "words": lambda e: (e.review.body.words, _title(e)),
-    "id": lambda e: (e.review.id,),
-    "file": lambda e: (e.file,),
-    # the book's order, then the reviews it leaves out, by title
-    "book": lambda e: (e.place is None, e.place or 0, _title(e)),
-}
+    keys: dict[str, Callable[[Entry], tuple[object, ...]]] = {
+        "title": lambda e: (title(e), e.file),
+        "year": lambda e: (e.review.work.year is None, e.review.work.year or 0, title(e)),
+        "rating": lambda e: (
+            e.review.rating is None,
+            -(e.review.rating.fraction if e.review.rating else 0),
+            title(e),
+        ),
+        "published": lambda e: (
+            e.review.published is None,
+            e.review.published or dt.date.min,
+            title(e),
+        ),
+        "reviewer": lambda e: (name_sort_key(e.review.byline, language), title(e)),
+        "kind": lambda e: (e.review.work.kind, title(e)),
+        "words": lambda e: (e.review.body.words, title(e)),
+        "id": lambda e: (e.review.id,),
+        "file": lambda e: (e.file,),
+        # the book's order, then the reviews it leaves out, by title
+        "book": lambda e: (e.place is None, e.place or 0, title(e)),
+    }
+    return keys[order]
 
 
 # --- building every anthology under a folder -------------------------------------------

@@ -108,7 +108,7 @@ def list_command(
         conditions = [parse_where(expression) for expression in where or []]
         sort_entries([], sort)  # a wrong sort order is a usage error before any reading
         listing = read_library(folder)
-        entries = sort_entries(filter_entries(listing.entries, conditions), sort)
+        entries = sort_entries(filter_entries(listing.entries, conditions), sort, listing.language)
         print_report(listing.report, console)
         if output is ListFormat.csv:
             typer.echo(_csv(listing, entries), nl=False)
