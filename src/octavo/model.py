@@ -355,6 +355,14 @@ class TocNode:
     kind: Literal["front", "section", "review", "back"]
     children: tuple[TocNode, ...] = ()
     byline: str | None = None
+    #: a review's work title alone, so that a template can isolate it from the
+    #: year after it (``<bdi>``): ``title`` is "Title (1927)", ``name`` "Title"
+    name: str | None = None
+
+    @property
+    def qualifier(self) -> str:
+        """What follows the name in the title: " (1927)", or nothing."""
+        return self.title[len(self.name) :] if self.name else ""
 
     def walk(self, level: int = 1) -> list[tuple[int, TocNode]]:
         lines = [(level, self)]
@@ -426,7 +434,13 @@ class Anthology:
         nodes: list[TocNode] = [TocNode(page.title, page.id, "front") for page in self.front]
         for section in self.sections:
             reviews = tuple(
-                TocNode(review.toc_title, review.anchor, "review", byline=review.byline)
+                TocNode(
+                    review.toc_title,
+                    review.anchor,
+                    "review",
+                    byline=review.byline,
+                    name=review.title,
+                )
                 for review in section.reviews
             )
             if self.sectioned:

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from ..diagnostics import Diagnostic
 from ..errors import ContentError, Refused
 from ..model import Body, Image
+from .direction import isolate, set_directions
 from .display import display, long_words
 
 
@@ -38,7 +39,9 @@ _HEADING_LEVEL = re.compile(r"<h([1-6])\b")
 _CLASS = re.compile(r'\sclass="([^"]*)"')
 
 
-def body_html(body: Body | None, url_for: Callable[[Image], str], parent: int = 2) -> Markup:
+def body_html(
+    body: Body | None, url_for: Callable[[Image], str], parent: int = 2, direction: str = "ltr"
+) -> Markup:
     """A body's sanitised fragment, ready for a page whose title is an ``h<parent>``.
 
     Its ``asset:`` images point at ``url_for``, and its headings sit below the title:
@@ -47,7 +50,9 @@ def body_html(body: Body | None, url_for: Callable[[Image], str], parent: int = 
     the class ``h-level-<rank>`` (1 for the body's highest level, up to 6), so
     that a theme styles the six levels alike in every edition. Levels that would go
     past ``h6`` stay distinct: each becomes a paragraph with ``role="heading"`` and
-    its level in ``aria-level``.
+    its level in ``aria-level``. A paragraph written in a script that runs against
+    ``direction`` (the direction of the element the body goes in) gets its own ``dir``
+    (see :mod:`octavo.render.direction`).
     """
     if body is None:
         return Markup("")
@@ -64,7 +69,7 @@ def body_html(body: Body | None, url_for: Callable[[Image], str], parent: int = 
     ranks = {level: rank for rank, level in enumerate(used, start=1)}
     if ranks:
         html = _HEADING.sub(lambda match: _heading_tag(match, ranks, parent), html)
-    return Markup(html)
+    return set_directions(Markup(html), direction)
 
 
 def _heading_tag(match: re.Match[str], ranks: dict[int, int], parent: int) -> str:
@@ -88,6 +93,7 @@ def render_template(environment: jinja2.Environment, name: str, **context: objec
     """Render one theme template; template mistakes become diagnostics, not tracebacks."""
     environment.filters.setdefault("display", display)
     environment.filters.setdefault("long_words", long_words)
+    environment.filters.setdefault("isolate", isolate)
     try:
         return environment.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:

@@ -21,6 +21,7 @@ from ..themes import Theme
 from . import body_html, build_time, render_template
 from .accessibility import is_animated, metadata, survey
 from .cover import draw_cover
+from .direction import isolated_title
 from .epub_fragments import for_epub
 from .ereader_images import ereader_cover, ereader_image
 from .page_list import PageLink, add_page_breaks
@@ -118,7 +119,10 @@ def render_epub(
     """
     environment = theme.environment()
     images = _Images()
-    titles = {review.id: review.toc_title for review in anthology.reviews}
+    titles = {
+        review.id: isolated_title(review.title, review.work.year, anthology.direction)
+        for review in anthology.reviews
+    }
 
     def page(template: str, doc_id: str, title: str, **context: object) -> EpubDocument:
         xhtml = render_template(
@@ -126,8 +130,8 @@ def render_epub(
             template,
             book=anthology,
             doc_title=title,
-            body=lambda body, parent=1, pullquote="": for_epub(
-                place_pullquote(body_html(body, images.url, parent), pullquote)
+            body=lambda body, parent=1, pullquote="", direction=anthology.direction: for_epub(
+                place_pullquote(body_html(body, images.url, parent, direction), pullquote)
             ),
             image_url=images.url,
             href=lambda target: f"{target}.xhtml",

@@ -13,6 +13,7 @@ from .. import __version__
 from ..model import Anthology, Image
 from ..themes import Theme
 from . import body_html, build_time, render_template
+from .direction import isolated_title
 from .print_notes import print_fragment
 from .pullquotes import place_pullquote
 
@@ -105,13 +106,17 @@ def render_print(
         "book.html.jinja",
         book=anthology,
         toc=anthology.toc,
-        body=lambda body, parent=2, pullquote="": print_fragment(
-            place_pullquote(body_html(body, url_for, parent), pullquote), theme.table_measure
+        body=lambda body, parent=2, pullquote="", direction=anthology.direction: print_fragment(
+            place_pullquote(body_html(body, url_for, parent, direction), pullquote),
+            theme.table_measure,
         ),
         image_url=url_for,
         opening=opening,
         edition="print",
-        titles={review.id: review.toc_title for review in anthology.reviews},
+        titles={
+            review.id: isolated_title(review.title, review.work.year, anthology.direction)
+            for review in anthology.reviews
+        },
         fonts=theme.fonts,
         generator=f"Octavo {__version__}",
         modified=build_time(),

@@ -28,6 +28,7 @@ from ..errors import Refused
 from ..model import Anthology, Image
 from ..themes import Theme, theme_file
 from . import body_html, build_time, render_template
+from .direction import isolated_title
 from .epub_fragments import EPUB_NS, for_epub
 from .ereader_images import ereader_image
 from .pullquotes import place_pullquote
@@ -58,12 +59,15 @@ def render_web(
         TEMPLATE,
         book=anthology,
         toc=anthology.toc,
-        body=lambda body, parent=2, pullquote="": for_web(
-            place_pullquote(body_html(body, image_uri, parent), pullquote)
+        body=lambda body, parent=2, pullquote="", direction=anthology.direction: for_web(
+            place_pullquote(body_html(body, image_uri, parent, direction), pullquote)
         ),
         image_url=image_uri,
         edition="web",
-        titles={review.id: review.toc_title for review in anthology.reviews},
+        titles={
+            review.id: isolated_title(review.title, review.work.year, anthology.direction)
+            for review in anthology.reviews
+        },
         fonts=theme.fonts,
         generator=f"Octavo {__version__}",
         modified=build_time(),

@@ -1,0 +1,122 @@
+"""Which way text runs: a paragraph's direction found from its words, titles isolated.
+
+WeasyPrint 70 reads ``dir="rtl"`` and ``dir="ltr"`` but neither ``dir="auto"`` nor
+``unicode-bidi: plaintext``, so the direction of a paragraph written wholly in
+another script is found here, once, for the print book, the EPUB and the HTML
+edition alike: as in HTML's ``dir="auto"``, it is the direction of the paragraph's
+first strong character (a letter of a script, not a digit or a mark), skipping
+passages that set their own direction. A paragraph whose direction differs from
+the text around it gets ``dir``; its ``lang`` is only ever the one its author
+declared (``{lang=he}``), since a script does not name a language.
+
+Titles and names that sit next to other text are isolated (``<bdi>``) when they hold
+a letter that runs against the book, so that an Arabic title keeps its year on the
+side the line reads from: "وجدة (2012)".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lxml import etree
+from markupsafe import Markup, escape
+
+from .epub_fragments import EPUB_NS
+
+#: The elements whose text is one paragraph, in the sense of the bidi algorithm.
+BLOCKS = frozenset(
+    ["p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption",
+     "td", "th"]
+)  # fmt: skip
+#: Elements whose content never decides the direction of the text around them.
+_ISOLATED = frozenset(["bdi", "script", "style", "code", "pre", "math", "svg"])
+#: Characters of the right-to-left blocks, to skip fragments that have none.
+_RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+_DECLARATION = f' xmlns:epub="{EPUB_NS}"'
+
+
+def strong_direction(text: str) -> str | None:
+    """``rtl`` or ``ltr`` from the first strong character of ``text``; None without one."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
+
+
+def set_directions(html: Markup, direction: str = "ltr") -> Markup:
+    """The fragment with ``dir`` on each paragraph that runs against ``direction``.
+
+    ``direction`` is the direction of the element the fragment is placed in. A
+    paragraph that already says ``dir`` keeps it, and sets the direction its own
+    paragraphs are compared with.
+    """
+    text = str(html)
+    if direction == "ltr" and not _RIGHT_TO_LEFT.search(text):
+        return html
+    wrapper = etree.fromstring(
+        f'<div xmlns:epub="{EPUB_NS}">{text}</div>',
+        etree.XMLParser(resolve_entities=False, no_network=True),
+    )
+    if not _mark(wrapper, direction):
+        return html
+    parts = [wrapper.text or ""]
+    parts += [etree.tostring(child, encoding="unicode") for child in wrapper]
+    return Markup("".join(parts).replace(_DECLARATION, ""))
+
+
+def _mark(element: etree._Element, direction: str) -> bool:
+    """Set ``dir`` under ``element`` (whose text runs ``direction``); whether any was set."""
+    changed = False
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        own = child.get("dir")
+        if own in ("ltr", "rtl"):
+            changed |= _mark(child, own)
+            continue
+        if child.tag in BLOCKS:
+            found = _first_strong(child)
+            if found is not None and found != direction:
+                child.set("dir", found)
+                changed = True
+                own = found
+        changed |= _mark(child, own or direction)
+    return changed
+
+
+def _first_strong(element: etree._Element) -> str | None:
+    """The direction of the first strong character in ``element``'s own text."""
+    if found := strong_direction(element.text or ""):
+        return found
+    for child in element:
+        decides = isinstance(child.tag, str) and child.tag not in _ISOLATED
+        if decides and not child.get("dir") and (found := _first_strong(child)):
+            return found
+        if found := strong_direction(child.tail or ""):
+            return found
+    return None
+
+
+def isolate(text: str, direction: str = "ltr") -> Markup:
+    """``text`` in a ``<bdi>`` when it holds a letter that runs against ``direction``.
+
+    Text of the line's own direction cannot be pulled out of place, so it stays bare
+    (an English title in an English book); Markup keeps its tags.
+    """
+    line = escape(text)
+    against = ("R", "AL", "AN") if direction == "ltr" else ("L",)
+    if any(unicodedata.bidirectional(character) in against for character in line.striptags()):
+        return Markup("<bdi>{}</bdi>").format(line)
+    return line
+
+
+def isolated_title(title: str, year: int | None = None, direction: str = "ltr") -> Markup:
+    """A work's title isolated from the year that follows it: ``<bdi>وجدة</bdi> (2012)``."""
+    line = isolate(title, direction)
+    return line + f" ({year})" if year is not None else line
