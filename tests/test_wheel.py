@@ -46,6 +46,8 @@ def test_the_wheel_holds_the_themes(wheel: Path) -> None:
         "octavo/styles/classic/fonts/OFL.txt",
         "octavo/styles/classic/templates/book.html.jinja",
         "octavo/styles/classic/templates/epub/review.xhtml.jinja",
+        "octavo/locale/octavo.pot",
+        "octavo/locale/zh_Hant/LC_MESSAGES/octavo.po",
     ):
         assert name in names, name
 

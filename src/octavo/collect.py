@@ -25,6 +25,7 @@ from .load.manifest import TRIMS, KeyLines, Manifest, SectionSpec, Select, line_
 from .load.markdown import MarkdownContext
 from .load.rating import parse_rating
 from .load.review import load_review, load_text_page
+from .localisation import Wording
 from .model import (
     Anthology,
     Body,
@@ -77,16 +78,17 @@ def collect(inputs: Inputs) -> Anthology | None:
     cover = _cover(inputs)
     sectioned = bool(manifest.sections)
     reviews = [review for section in sections for review in section.reviews]
+    wording = _wording(manifest)
     back: list[TextPage | IndexPage | ContributorsPage] = []
     for index, spec in enumerate(manifest.back):
         if spec.index is not None:
-            title = spec.title or INDEX_TITLES[spec.index]
+            title = spec.title or wording.gettext(INDEX_TITLES[spec.index])
             page_id = spec.id or f"index-{spec.index}"
             back.append(index_page(spec.index, title, page_id, reviews, manifest.language))
         elif spec.contributors is not None:
             location: tuple[str | int, ...] = ("back", index, "contributors")
             page_id = spec.id or "back-contributors"
-            title = spec.title or "About the Contributors"
+            title = spec.title or wording.gettext("About the Contributors")
             about = _contributors(inputs, location, spec.contributors, page_id, reviews)
             back.extend([ContributorsPage(page_id, title, about)] if about is not None else [])
         elif spec.file is not None and spec.title:
@@ -114,6 +116,7 @@ def collect(inputs: Inputs) -> Anthology | None:
         identifier=book_identifier(manifest),
         isbn=manifest.isbn,
         ebook_isbn=manifest.ebook_isbn,
+        labels=tuple(manifest.labels.items()),
         description=manifest.description,
         rights=manifest.rights,
         print=_print_options(manifest),
@@ -454,7 +457,9 @@ def _cover(inputs: Inputs) -> Image | None:
         return None
     try:
         cover = inputs.context.resolver.image(
-            reference, inputs.root, f"Cover of {inputs.manifest.title}"
+            reference,
+            inputs.root,
+            _wording(inputs.manifest).format("Cover of %(title)s", title=inputs.manifest.title),
         )
     except Refused as refused:
         inputs.error("M105", ("cover",), f"cover: {refused.message}", refused.hint)
@@ -523,3 +528,8 @@ def _check_image_count(
             inputs.manifest_path,
             hint="split the anthology into volumes",
         )
+
+
+def _wording(manifest: Manifest) -> Wording:
+    """The book's words, for the titles and texts the build writes itself."""
+    return Wording(manifest.language, manifest.labels)

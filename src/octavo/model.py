@@ -414,6 +414,8 @@ class Anthology:
     #: the print edition's ISBN-13 and the e-book's, 13 digits each (no hyphens)
     isbn: str | None = None
     ebook_isbn: str | None = None
+    #: the manifest's [labels]: (English message, this book's wording) pairs
+    labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def direction(self) -> str:

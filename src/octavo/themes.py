@@ -140,14 +140,19 @@ class Theme:
         loaders: list[jinja2.BaseLoader] = [
             _ConfinedLoader(folder) for folder in self.template_folders
         ]
-        return jinja2.Environment(
+        environment = jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # The book's words: {{ _("Contents") }}, in the book's language once
+            # render_template has installed its catalogue (octavo.localisation).
+            extensions=["jinja2.ext.i18n"],
         )
+        environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+        return environment
 
 
 def theme_file(folder: Path, name: str) -> Path:

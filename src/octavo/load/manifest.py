@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..diagnostics import Report
 from ..isbn import IsbnError, normalize_isbn
+from ..localisation import message_ids
 from ..resources import unusable_path
 from .frontmatter import _toml_line, _toml_message, forbidden_character, strings_in
 
@@ -166,6 +167,22 @@ class Manifest(_Strict):
     front: list[FrontSpec] = Field(default_factory=list)
     sections: list[SectionSpec] = Field(default_factory=list)
     back: list[BackSpec] = Field(default_factory=list)
+    #: this book's own wording for any message Octavo prints: English message → text
+    labels: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, value: dict[str, str]) -> dict[str, str]:
+        known = message_ids()
+        for key in value:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise ValueError(
+                    f"'{key}' is not a message Octavo prints{hint}; the keys are the English"
+                    " messages listed in the README (Localised wording)"
+                )
+        return value
 
     @field_validator("editors", mode="before")
     @classmethod

@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
 from ..errors import ContentError, Refused
-from ..model import Body, Image
+from ..localisation import Wording
+from ..model import Anthology, Body, Image
 from .direction import isolate, set_directions
 from .display import display, long_words
 
@@ -89,11 +90,24 @@ def _heading_tag(match: re.Match[str], ranks: dict[int, int], parent: int) -> st
     return f'<{tag} class="{names}"{attributes}>'
 
 
+def localise(environment: jinja2.Environment, wording: Wording) -> None:
+    """Give the templates the book's words (``_``) and its dates and numbers (filters)."""
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        wording.gettext, wording.ngettext, newstyle=True
+    )
+    environment.filters["translate"] = wording.gettext
+    environment.filters["long_date"] = wording.date
+    environment.filters["month_year"] = wording.month
+    environment.filters["number"] = wording.number
+
+
 def render_template(environment: jinja2.Environment, name: str, **context: object) -> str:
     """Render one theme template; template mistakes become diagnostics, not tracebacks."""
     environment.filters.setdefault("display", display)
     environment.filters.setdefault("long_words", long_words)
     environment.filters.setdefault("isolate", isolate)
+    if isinstance(book := context.get("book"), Anthology):
+        localise(environment, Wording(book.language, dict(book.labels)))
     try:
         return environment.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:

@@ -16,6 +16,7 @@ from lxml import etree
 from .. import __version__
 from ..diagnostics import Diagnostic
 from ..errors import ContentError
+from ..localisation import Wording
 from ..model import Anthology, ContributorsPage, Image, IndexPage, PageStart, TocNode
 from ..themes import Theme
 from . import body_html, build_time, render_template
@@ -76,6 +77,8 @@ class EpubPackage:
     #: the print edition's ISBN-13 and the e-book's (the manifest's isbn, ebook_isbn)
     isbn: str | None = None
     ebook_isbn: str | None = None
+    #: the book's words, for the labels the package writes (the EPUB 2 guide)
+    wording: Wording = field(default_factory=Wording)
 
     def href(self, target: str) -> str:
         return f"{target}.xhtml"
@@ -118,6 +121,7 @@ def render_epub(
     edition's page breaks and the navigation document a page list.
     """
     environment = theme.environment()
+    wording = Wording(anthology.language, dict(anthology.labels))
     images = _Images()
     titles = {
         review.id: isolated_title(review.title, review.work.year, anthology.direction)
@@ -154,9 +158,9 @@ def render_epub(
     cover = EpubImage("cover-image", "images/cover.jpg", "image/jpeg", cover_data)
 
     documents = [
-        page("epub/cover.xhtml.jinja", "cover", "Cover", cover=cover),
+        page("epub/cover.xhtml.jinja", "cover", wording.gettext("Cover"), cover=cover),
         page("epub/titlepage.xhtml.jinja", "titlepage", anthology.title),
-        page("epub/copyright.xhtml.jinja", "copyright", "Copyright"),
+        page("epub/copyright.xhtml.jinja", "copyright", wording.gettext("Copyright")),
     ]
     nav_position = len(documents)
     for text_page in anthology.front:
@@ -198,7 +202,9 @@ def render_epub(
             else document
             for document in documents
         ]
-    nav = page("epub/nav.xhtml.jinja", "nav", "Contents", toc=anthology.toc, pages=pages)
+    nav = page(
+        "epub/nav.xhtml.jinja", "nav", wording.gettext("Contents"), toc=anthology.toc, pages=pages
+    )
     documents.insert(nav_position, nav)
     contents = survey(
         [document.xhtml for document in documents[1:]],
@@ -212,6 +218,7 @@ def render_epub(
         title=anthology.title,
         subtitle=anthology.subtitle,
         language=anthology.language,
+        wording=wording,
         direction=anthology.direction,
         identifier=anthology.identifier,
         editors=anthology.editors,

@@ -1,0 +1,124 @@
+"""The words Octavo prints in a book, in the book's language.
+
+Every label a template or the build writes into a book (headings, "Reviewed by", the
+stars' spoken text, the copyright lines, the EPUB's landmarks) is an English gettext
+message id, looked up in ``locale/<language>/LC_MESSAGES/octavo.po`` for the book's
+``language`` (BCP 47). The catalogues are read at run time with Babel, so there is no
+compile step. Dates and numbers are formatted by CLDR, through Babel, for the same
+language. A book's ``[labels]`` table (anthology.toml) overrides any message for that
+book; its keys are the English message ids listed in ``locale/octavo.pot``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+LOCALE_FOLDER = Path(__file__).parent / "locale"
+DOMAIN = "octavo"
+TEMPLATE = LOCALE_FOLDER / f"{DOMAIN}.pot"
+
+#: The catalogues shipped, by folder name (English is the source language).
+SHIPPED = (
+    "es", "fr", "de", "it", "pt", "nl", "sv", "pl", "ru", "uk", "tr",
+    "ar", "he", "ja", "zh_Hans", "zh_Hant", "ko",
+)  # fmt: skip
+
+#: Chinese written in these territories is Traditional unless the tag says otherwise.
+_TRADITIONAL = {"TW", "HK", "MO"}
+
+
+@cache
+def message_ids() -> frozenset[str]:
+    """Every message Octavo prints in a book: the keys ``[labels]`` accepts."""
+    with TEMPLATE.open("rb") as file:
+        return frozenset(str(message.id) for message in read_po(file) if message.id)
+
+
+def _locale(language: str) -> Locale | None:
+    # A bare "en" keeps Octavo's house style, day before month: "22 April 2026".
+    tag = "en-GB" if language.casefold() == "en" else language.replace("_", "-")
+    try:
+        return Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return None
+
+
+def catalogue_name(language: str) -> str | None:
+    """The shipped catalogue for a BCP 47 tag ("pt-BR" → pt, "zh-TW" → zh_Hant), or None."""
+    locale = _locale(language)
+    if locale is None:
+        return None
+    if locale.language == "zh":
+        script = locale.script or ("Hant" if locale.territory in _TRADITIONAL else "Hans")
+        name = f"zh_{script}"
+    else:
+        name = locale.language
+    return name if name in SHIPPED else None
+
+
+@cache
+def _translations(name: str) -> NullTranslations:
+    with (LOCALE_FOLDER / name / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as file:
+        catalogue = read_po(file, locale=name)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The book's words: its language's catalogue, then its own ``[labels]``."""
+
+    language: str = "en"
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def _catalogue(self) -> NullTranslations:
+        name = catalogue_name(self.language)
+        return _translations(name) if name else NullTranslations()
+
+    @property
+    def _locale(self) -> Locale:
+        return _locale(self.language) or Locale("en")
+
+    def gettext(self, message: str) -> str:
+        """``message`` in the book's words (unknown messages are returned as they are)."""
+        if message in self.labels:
+            return self.labels[message]
+        return self._catalogue.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        if count == 1 and singular in self.labels:
+            return self.labels[singular]
+        if count != 1 and plural in self.labels:
+            return self.labels[plural]
+        return self._catalogue.ngettext(singular, plural, count)
+
+    def format(self, message: str, **values: object) -> str:
+        """``message`` translated, then filled in: ``format("Part %(number)s", number=2)``."""
+        return self.gettext(message) % values
+
+    def date(self, value: dt.date) -> str:
+        """A full date, the CLDR long format: "22 de abril de 2026", "22. April 2026"."""
+        return format_date(value, format="long", locale=self._locale)
+
+    def month(self, value: dt.date) -> str:
+        """A month and year: "abril de 2026", "April 2026", "2026年4月"."""
+        return format_skeleton("yMMMM", value, locale=self._locale)
+
+    def number(self, value: float) -> str:
+        """A number as the language writes it: 4.5 → "4,5" in German."""
+        return format_decimal(value, locale=self._locale)

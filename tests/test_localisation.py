@@ -1,0 +1,195 @@
+"""Localised wording (issue 14, point 1): the words Octavo prints in a book come from
+the book's ``language`` (gettext catalogues read through Babel), its dates from CLDR,
+and a manifest's ``[labels]`` table overrides any of them for one book."""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from octavo.api import build, load_anthology
+from octavo.errors import ContentError
+from octavo.localisation import LOCALE_FOLDER, SHIPPED, Wording, catalogue_name, message_ids
+
+from .conftest import MakeAnthology, require
+
+REVIEW = """\
+---
+title: {title}
+kind: film
+year: 1954
+creator: Ada Ferrer
+reviewer: Lu Marsh
+published: 2026-04-22
+rating: 4/5
+certificate: PG
+spoilers: true
+---
+
+{body}
+"""
+
+#: language → (the manifest's title, a review's text, words the book must print)
+BOOKS = {
+    "es": (
+        "Luces del puerto",
+        "Una película lenta sobre un puerto, y mejor por ello.",
+        [
+            "Reseña de Lu Marsh",
+            "Dirigida por Ada Ferrer",
+            "22 de abril de 2026",
+            "Aviso de spoilers",
+            "Índice de obras",
+            "Parte 1",
+        ],
+    ),
+    "de": (
+        "Hafenlichter",
+        "Ein langsamer Film über einen Hafen, und besser dafür.",
+        ["Rezensiert von", "Regie:", "22. April 2026", "Werkverzeichnis", "Teil 1"],
+    ),
+    "ja": (
+        "港の灯",
+        "港を描いたゆっくりとした映画で、それがよい。",
+        ["評者", "監督", "2026年4月22日", "作品索引", "ネタバレ注意"],
+    ),
+    "ar": (
+        "أضواء الميناء",
+        "فيلم هادئ عن ميناء، وهو أفضل لذلك.",
+        ["بقلم", "إخراج", "فهرس الأعمال", "الجزء 1"],
+    ),
+}
+
+
+def _manifest(language: str, title: str, labels: str = "") -> str:
+    return f"""\
+title = "{title}"
+editors = ["Ed Itor"]
+language = "{language}"
+date = 2026-04-22
+publisher = "Prensa Marina"
+
+[[sections]]
+title = "One"
+include = ["reviews/*.md"]
+
+[[back]]
+index = "works"
+{labels}
+"""
+
+
+def _book(make_anthology: MakeAnthology, language: str, labels: str = "") -> Path:
+    title, body, _ = BOOKS[language]
+    return make_anthology(
+        files={
+            "anthology.toml": _manifest(language, title, labels),
+            "reviews/alpha.md": REVIEW.format(title="Harbour Lights", body=body),
+            "reviews/beta.md": None,
+        },
+        folder=language,
+    )
+
+
+def _pdf_text(pdf: Path) -> str:
+    require("pdftotext", "the PDF is read back with poppler's pdftotext")
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True
+    )
+    return " ".join(out.stdout.decode("utf-8").split())
+
+
+def _epub_text(epub: Path) -> str:
+    with zipfile.ZipFile(epub) as archive:
+        return "\n".join(
+            archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.endswith((".xhtml", ".opf"))
+        )
+
+
+def test_a_spanish_book_prints_spanish_words_and_a_cldr_date(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    built = build(_book(make_anthology, "es"), tmp_path / "out", formats=("pdf", "epub"))
+    assert not built.report.errors
+    outputs = {output.format: output.path for output in built.outputs}
+    text = _pdf_text(outputs["pdf"]).casefold()  # some headings are set in capitals
+    for words in [*BOOKS["es"][2], "Edición de Ed Itor", "Compuesto en", "Hecho con Octavo"]:
+        assert words.casefold() in text
+    assert "Primera edición: abril de 2026, Prensa Marina".casefold() in text
+    for english in ("Reviewed by", "Directed by", "Contents", "Index of Works", "Part 1"):
+        assert english.casefold() not in text
+    epub = _epub_text(outputs["epub"])
+    for words in ("Reseña de", "Índice de obras", "Cubierta", "Portada", "4 de 5 estrellas"):
+        assert words in epub
+    assert '<h1 class="toc-title">Índice</h1>' in epub
+    assert 'title="Cubierta"' in epub  # the EPUB 2 guide
+    assert 'alt="Cubierta: Luces del puerto"' in epub
+
+
+@pytest.mark.parametrize("language", ["de", "ja", "ar"])
+def test_the_epub_speaks_the_books_language(
+    make_anthology: MakeAnthology, tmp_path: Path, language: str
+) -> None:
+    built = build(_book(make_anthology, language), tmp_path / "out", formats=("epub",))
+    assert not built.report.errors
+    epub = _epub_text(built.outputs[0].path)
+    for words in BOOKS[language][2]:
+        assert words in epub
+    assert "Reviewed by" not in epub
+
+
+def test_labels_override_one_string_for_one_book(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    labels = '[labels]\n"Reviewed by" = "Crítica de"\n'
+    root = _book(make_anthology, "es", labels)
+    built = build(root, tmp_path / "out", formats=("pdf",))
+    text = _pdf_text(built.outputs[0].path)
+    assert "Crítica de Lu Marsh" in text
+    assert "Reseña de" not in text
+    assert "Dirigida por Ada Ferrer" in text  # the others keep the catalogue's words
+
+
+def test_an_unknown_label_is_an_error_naming_the_manifest(
+    make_anthology: MakeAnthology,
+) -> None:
+    root = _book(make_anthology, "es", '[labels]\n"Reviewd by" = "Crítica de"\n')
+    with pytest.raises(ContentError) as raised:
+        load_anthology(root)
+    (problem,) = raised.value.report.errors
+    assert problem.path is not None
+    assert problem.path.name == "anthology.toml"
+    assert "Reviewd by" in problem.message
+    assert "did you mean 'Reviewed by'" in problem.message
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_catalogue_has_every_message(name: str) -> None:
+    with (LOCALE_FOLDER / name / "LC_MESSAGES" / "octavo.po").open("rb") as file:
+        catalogue = read_po(file)
+    translated = {
+        str(message.id): message
+        for message in catalogue
+        if message.id and message.string and not message.fuzzy
+    }
+    assert set(translated) == message_ids()
+    for message in translated.values():
+        for placeholder in ("%(number)s", "%(date)s", "%(title)s", "%(stars)s"):
+            assert (placeholder in str(message.id)) == (placeholder in str(message.string))
+
+
+def test_a_language_tag_finds_its_catalogue() -> None:
+    assert catalogue_name("pt-BR") == "pt"
+    assert catalogue_name("zh-TW") == "zh_Hant"
+    assert catalogue_name("zh-Hant") == "zh_Hant"
+    assert catalogue_name("zh") == "zh_Hans"
+    assert catalogue_name("en") is None
+    assert catalogue_name("xx") is None
+    assert Wording("fr").gettext("Contents") == "Table des matières"
+    assert Wording("en").date(__import__("datetime").date(2026, 4, 22)) == "22 April 2026"
