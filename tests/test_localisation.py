@@ -130,6 +130,8 @@ def test_a_spanish_book_prints_spanish_words_and_a_cldr_date(
     assert '<h1 class="toc-title">Índice</h1>' in epub
     assert 'title="Cubierta"' in epub  # the EPUB 2 guide
     assert 'alt="Cubierta: Luces del puerto"' in epub
+    assert 'title="4 de 5"' in epub  # the rating in words
+    assert "Este libro es texto que puede leerse en voz alta" in epub  # accessibility summary
 
 
 @pytest.mark.parametrize("language", ["de", "ja", "ar"])
@@ -142,6 +144,7 @@ def test_the_epub_speaks_the_books_language(
     for words in BOOKS[language][2]:
         assert words in epub
     assert "Reviewed by" not in epub
+    assert "This book is text" not in epub
 
 
 def test_labels_override_one_string_for_one_book(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
+from ..localisation import Wording
 from .xhtml import XHTML, parse_xhtml
 
 #: What a book that meets every requirement below conforms to.
@@ -71,7 +72,7 @@ def _described(element: etree._Element) -> bool:
     return bool((element.get("alt") or "").strip())
 
 
-def metadata(contents: Contents) -> list[tuple[str, str]]:
+def metadata(contents: Contents, wording: Wording | None = None) -> list[tuple[str, str]]:
     """The package metadata: (property, value) pairs, in a stable order."""
     visual = contents.pictures > 0
     described = contents.undescribed == 0
@@ -96,44 +97,58 @@ def metadata(contents: Contents) -> list[tuple[str, str]]:
     else:
         hazards = ["none"]
     pairs += [("schema:accessibilityHazard", hazard) for hazard in hazards]
-    pairs.append(("schema:accessibilitySummary", summary(contents)))
+    pairs.append(("schema:accessibilitySummary", summary(contents, wording)))
     if described:
         pairs.append(("dcterms:conformsTo", CONFORMANCE))
     return pairs
 
 
-def summary(contents: Contents) -> str:
-    """The accessibility summary: what a reader who cannot see the page can expect."""
+def summary(contents: Contents, wording: Wording | None = None) -> str:
+    """The accessibility summary: what a reader who cannot see the page can expect.
+
+    Written in the book's words (``wording``), English without them.
+    """
+    say = (wording or Wording()).gettext
     sentences = [
-        "This book is text that can be read aloud and restyled: it has headings in"
-        " order, a table of contents and a logical reading order, and ratings are"
-        " given in words as well as stars."
+        say(
+            "This book is text that can be read aloud and restyled: it has headings in"
+            " order, a table of contents and a logical reading order, and ratings are"
+            " given in words as well as stars."
+        )
     ]
     if contents.pictures and not contents.undescribed:
-        sentences.append("Every picture has a text description.")
+        sentences.append(say("Every picture has a text description."))
     elif contents.pictures:
         sentences.append(
-            f"{contents.undescribed} of its {contents.pictures} pictures have no text"
-            " description, so it does not meet WCAG 2.2 AA."
+            say(
+                "%(undescribed)s of its %(pictures)s pictures have no text"
+                " description, so it does not meet WCAG 2.2 AA."
+            )
+            % {"undescribed": contents.undescribed, "pictures": contents.pictures}
         )
     else:
-        sentences.append("It has no pictures other than the cover.")
+        sentences.append(say("It has no pictures other than the cover."))
     if contents.tables:
-        sentences.append("Tables have header cells.")
+        sentences.append(say("Tables have header cells."))
     if contents.has_notes:
-        sentences.append("Notes are linked both ways between the text and the note.")
+        sentences.append(say("Notes are linked both ways between the text and the note."))
     if contents.has_page_list:
         sentences.append(
-            "Page numbers of the print edition are marked in the text and listed,"
-            " so passages can be cited by page."
+            say(
+                "Page numbers of the print edition are marked in the text and listed,"
+                " so passages can be cited by page."
+            )
         )
     if contents.has_index:
-        sentences.append("Indexes link to each review.")
+        sentences.append(say("Indexes link to each review."))
     if contents.animated:
-        sentences.append("It holds an animated image, which may flash.")
+        sentences.append(say("It holds an animated image, which may flash."))
     else:
-        sentences.append("It has no flashing, sound or motion hazards.")
-    return " ".join(sentences)
+        sentences.append(say("It has no flashing, sound or motion hazards."))
+    # Languages that write no space between sentences (Chinese, Japanese) end each
+    # sentence with a full-width stop.
+    joiner = "" if all(sentence.endswith("。") for sentence in sentences) else " "
+    return joiner.join(sentences)
 
 
 def is_animated(data: bytes) -> bool:

@@ -227,7 +227,7 @@ def render_epub(
         nav=nav,
         pages=tuple(pages),
         approximate_pages=tuple(approximate),
-        accessibility=tuple(metadata(contents)),
+        accessibility=tuple(metadata(contents, wording)),
         toc=anthology.toc,
         stylesheet=stylesheet,
         cover=cover,
