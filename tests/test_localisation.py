@@ -38,7 +38,7 @@ spoilers: true
 BOOKS = {
     "es": (
         "Luces del puerto",
-        "Una película lenta sobre un puerto, y mejor por ello.",
+        "Una película lenta sobre un puerto[^1], y mejor por ello.\n\n[^1]: Rodada en Vigo.",
         [
             "Reseña de Lu Marsh",
             "Dirigida por Ada Ferrer",
@@ -133,6 +133,8 @@ def test_a_spanish_book_prints_spanish_words_and_a_cldr_date(
     assert 'alt="Cubierta: Luces del puerto"' in epub
     assert 'title="4 de 5"' in epub  # the rating in words
     assert "Este libro es texto que puede leerse en voz alta" in epub  # accessibility summary
+    assert 'aria-label="Notas"' in epub
+    assert 'title="Volver al texto"' in epub
 
 
 @pytest.mark.parametrize("language", ["de", "ja", "ar"])

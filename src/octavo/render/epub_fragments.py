@@ -14,6 +14,7 @@ from __future__ import annotations
 from lxml import etree
 from markupsafe import Markup
 
+from ..localisation import Wording
 from ..model import text_direction
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -22,8 +23,11 @@ _TYPE = f"{{{EPUB_NS}}}type"
 _DECLARATION = f' xmlns:epub="{EPUB_NS}"'
 
 
-def for_epub(html: Markup) -> Markup:
-    """The fragment with pop-up notes and language attributes (see the module)."""
+def for_epub(html: Markup, wording: Wording | None = None) -> Markup:
+    """The fragment with pop-up notes and language attributes (see the module).
+
+    The notes' label and backlinks' titles are in the book's words (``wording``).
+    """
     text = str(html)
     if not text.strip() or ("footnote" not in text and "lang=" not in text):
         return html
@@ -31,7 +35,7 @@ def for_epub(html: Markup) -> Markup:
         f'<div xmlns:epub="{EPUB_NS}">{text}</div>',
         etree.XMLParser(resolve_entities=False, no_network=True),
     )
-    _notes_for_popups(wrapper)
+    _notes_for_popups(wrapper, wording or Wording())
     _languages(wrapper)
     parts = [wrapper.text or ""]
     parts += [etree.tostring(child, encoding="unicode") for child in wrapper]
@@ -39,13 +43,15 @@ def for_epub(html: Markup) -> Markup:
     return Markup("".join(parts).replace(_DECLARATION, ""))
 
 
-def _notes_for_popups(wrapper: etree._Element) -> None:
+def _notes_for_popups(wrapper: etree._Element, wording: Wording) -> None:
     for link in wrapper.iterfind(".//sup[@class='footnote-ref']/a"):
         link.set(_TYPE, "noteref")
         link.set("role", "doc-noteref")
     for section in wrapper.iterfind(".//section[@class='footnotes']"):
         section.set(_TYPE, "footnotes")
-        section.set("aria-label", "Notes")
+        section.set("aria-label", wording.gettext("Notes"))
+        for back in section.iterfind(".//a[@class='footnote-backref']"):
+            back.set("title", wording.gettext("Back to the text"))
         for number, item in enumerate(section.iterfind(".//li[@class='footnote-item']"), 1):
             _note_as_aside(item, number)
         for listing in section.iterfind("ol"):

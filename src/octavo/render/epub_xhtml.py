@@ -135,7 +135,8 @@ def render_epub(
             book=anthology,
             doc_title=title,
             body=lambda body, parent=1, pullquote="", direction=anthology.direction: for_epub(
-                place_pullquote(body_html(body, images.url, parent, direction), pullquote)
+                place_pullquote(body_html(body, images.url, parent, direction), pullquote),
+                wording,
             ),
             image_url=images.url,
             href=lambda target: f"{target}.xhtml",

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import Refused
+from ..localisation import Wording
 from ..model import Anthology, Image
 from ..themes import Theme, theme_file
 from . import body_html, build_time, render_template
@@ -60,7 +61,8 @@ def render_web(
         book=anthology,
         toc=anthology.toc,
         body=lambda body, parent=2, pullquote="", direction=anthology.direction: for_web(
-            place_pullquote(body_html(body, image_uri, parent, direction), pullquote)
+            place_pullquote(body_html(body, image_uri, parent, direction), pullquote),
+            Wording(anthology.language, dict(anthology.labels)),
         ),
         image_url=image_uri,
         edition="web",
@@ -78,14 +80,14 @@ def render_web(
     return html_page.replace("<!-- stylesheet -->", css.replace("</", "<\\/"), 1)
 
 
-def for_web(fragment: Markup) -> Markup:
+def for_web(fragment: Markup, wording: Wording | None = None) -> Markup:
     """A body fragment with the EPUB's notes (asides, backlinks), written as HTML.
 
     The loaders write fragments as XHTML; an empty ``<td/>`` would open a cell that
     an HTML parser never closes, so each element is written again the HTML way, and
     the EPUB-only attributes (``epub:type``, ``xml:lang``) are dropped.
     """
-    text = str(for_epub(fragment))
+    text = str(for_epub(fragment, wording))
     if not text.strip():
         return fragment
     wrapper = etree.fromstring(
