@@ -9,12 +9,16 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import jinja2
 import pytest
 from babel.messages.pofile import read_po
 
 from octavo.api import build, load_anthology
 from octavo.errors import ContentError
 from octavo.localisation import LOCALE_FOLDER, SHIPPED, Wording, catalogue_name, message_ids
+from octavo.model import Rating
+from octavo.render import localise
+from octavo.themes import shipped_styles
 
 from .conftest import MakeAnthology, require
 
@@ -212,3 +216,19 @@ def test_a_language_tag_finds_its_catalogue() -> None:
     assert Wording("fr").gettext("Contents") == "Table des matières"
     assert Wording("en").date(dt.date(2026, 4, 22)) == "22 April 2026"
     assert Wording("fr").gettext(": ") == "\u202f: "  # French spaces its colons
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "grade B plus"), ("ru", "оценка B с плюсом"), ("fr", "3,5 sur 4")],
+)
+def test_a_rating_is_said_in_the_books_words(language: str, said: str) -> None:
+    templates = shipped_styles() / "classic" / "templates"
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates), autoescape=True, extensions=["jinja2.ext.i18n"]
+    )
+    localise(environment, Wording(language))
+    grade = Rating(text="B+", value=10, scale=12, grade="B+")
+    rating = grade if "B" in said else Rating(text="3.5/4", value=3.5, scale=4)
+    stars = environment.from_string('{% from "_stars.html.jinja" import stars %}{{ stars(r) }}')
+    assert f'title="{said}"' in stars.render(r=rating)
