@@ -5,6 +5,7 @@ and a manifest's ``[labels]`` table overrides any of them for one book."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -179,6 +180,15 @@ def test_an_unknown_label_is_an_error_naming_the_manifest(
     assert "did you mean 'Reviewed by'" in problem.message
 
 
+def test_a_label_must_keep_to_its_placeholders(make_anthology: MakeAnthology) -> None:
+    root = _book(make_anthology, "es", '[labels]\n"Part %(number)s" = "100% parte %(n)s"\n')
+    with pytest.raises(ContentError) as raised:
+        load_anthology(root)
+    (problem,) = raised.value.report.errors
+    assert "%(number)s" in problem.message
+    assert "%%" in problem.message
+
+
 @pytest.mark.parametrize("name", SHIPPED)
 def test_every_catalogue_has_every_message(name: str) -> None:
     with (LOCALE_FOLDER / name / "LC_MESSAGES" / "octavo.po").open("rb") as file:
@@ -190,8 +200,9 @@ def test_every_catalogue_has_every_message(name: str) -> None:
     }
     assert set(translated) == message_ids()
     for message in translated.values():
-        for placeholder in ("%(number)s", "%(date)s", "%(title)s", "%(stars)s"):
-            assert (placeholder in str(message.id)) == (placeholder in str(message.string))
+        names = dict.fromkeys(re.findall(r"%\((\w+)\)s", str(message.id)), "x")
+        assert str(message.string) % names  # fills in, and uses no other placeholder
+        assert sorted(re.findall(r"%\((\w+)\)s", str(message.string))) == sorted(names)
 
 
 @pytest.mark.parametrize("name", SHIPPED)

@@ -82,13 +82,13 @@ def collect(inputs: Inputs) -> Anthology | None:
     back: list[TextPage | IndexPage | ContributorsPage] = []
     for index, spec in enumerate(manifest.back):
         if spec.index is not None:
-            title = spec.title or wording.gettext(INDEX_TITLES[spec.index])
+            title = spec.title or wording.format(INDEX_TITLES[spec.index])
             page_id = spec.id or f"index-{spec.index}"
             back.append(index_page(spec.index, title, page_id, reviews, manifest.language))
         elif spec.contributors is not None:
             location: tuple[str | int, ...] = ("back", index, "contributors")
             page_id = spec.id or "back-contributors"
-            title = spec.title or wording.gettext("About the Contributors")
+            title = spec.title or wording.format("About the Contributors")
             about = _contributors(inputs, location, spec.contributors, page_id, reviews)
             back.extend([ContributorsPage(page_id, title, about)] if about is not None else [])
         elif spec.file is not None and spec.title:

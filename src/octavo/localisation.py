@@ -108,8 +108,17 @@ class Wording:
         return self._catalogue.ngettext(singular, plural, count)
 
     def format(self, message: str, **values: object) -> str:
-        """``message`` translated, then filled in: ``format("Part %(number)s", number=2)``."""
+        """``message`` translated, then filled in: ``format("Part %(number)s", number=2)``.
+
+        Every message is a %-format string, as the templates' ``_()`` reads it: a
+        percent sign is written ``%%``.
+        """
         return self.gettext(message) % values
+
+    def translate(self, text: str) -> str:
+        """Text from a review ("film", "Not rated") in the book's words when it is a
+        message, else as it is."""
+        return self.format(text) if text in message_ids() else text
 
     def date(self, value: dt.date) -> str:
         """A full date, the CLDR long format: "22 de abril de 2026", "22. April 2026"."""

@@ -173,15 +173,27 @@ class Manifest(_Strict):
     @field_validator("labels")
     @classmethod
     def _labels(cls, value: dict[str, str]) -> dict[str, str]:
-        known = message_ids()
-        for key in value:
+        known, problems = message_ids(), []
+        for key, text in value.items():
             if key not in known:
                 close = difflib.get_close_matches(key, known, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise ValueError(
-                    f"'{key}' is not a message Octavo prints{hint}; the keys are the English"
-                    " messages listed in the README (Localised wording)"
+                problems.append(
+                    f"'{key}' is not a message Octavo prints{hint}; the keys are Octavo's"
+                    " English messages (README: The book's words)"
                 )
+                continue
+            placeholders = dict.fromkeys(re.findall(r"%\((\w+)\)s", key), "")
+            try:
+                text % placeholders
+            except (KeyError, ValueError, TypeError):
+                named = ", ".join(f"%({name})s" for name in placeholders) or "none"
+                problems.append(
+                    f"'{key}' = '{text}' cannot be filled in: use only the message's"
+                    f" placeholders ({named}) and write a percent sign as %%"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
         return value
 
     @field_validator("editors", mode="before")

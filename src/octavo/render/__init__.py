@@ -95,7 +95,7 @@ def localise(environment: jinja2.Environment, wording: Wording) -> None:
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         wording.gettext, wording.ngettext, newstyle=True
     )
-    environment.filters["translate"] = wording.gettext
+    environment.filters["translate"] = wording.translate
     environment.filters["long_date"] = wording.date
     environment.filters["month_year"] = wording.month
     environment.filters["number"] = wording.number

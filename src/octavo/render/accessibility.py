@@ -108,7 +108,7 @@ def summary(contents: Contents, wording: Wording | None = None) -> str:
 
     Written in the book's words (``wording``), English without them.
     """
-    say = (wording or Wording()).gettext
+    say = (wording or Wording()).format
     sentences = [
         say(
             "This book is text that can be read aloud and restyled: it has headings in"
@@ -122,9 +122,10 @@ def summary(contents: Contents, wording: Wording | None = None) -> str:
         sentences.append(
             say(
                 "%(undescribed)s of its %(pictures)s pictures have no text"
-                " description, so it does not meet WCAG 2.2 AA."
+                " description, so it does not meet WCAG 2.2 AA.",
+                undescribed=contents.undescribed,
+                pictures=contents.pictures,
             )
-            % {"undescribed": contents.undescribed, "pictures": contents.pictures}
         )
     else:
         sentences.append(say("It has no pictures other than the cover."))

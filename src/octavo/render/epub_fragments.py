@@ -49,9 +49,9 @@ def _notes_for_popups(wrapper: etree._Element, wording: Wording) -> None:
         link.set("role", "doc-noteref")
     for section in wrapper.iterfind(".//section[@class='footnotes']"):
         section.set(_TYPE, "footnotes")
-        section.set("aria-label", wording.gettext("Notes"))
+        section.set("aria-label", wording.format("Notes"))
         for back in section.iterfind(".//a[@class='footnote-backref']"):
-            back.set("title", wording.gettext("Back to the text"))
+            back.set("title", wording.format("Back to the text"))
         for number, item in enumerate(section.iterfind(".//li[@class='footnote-item']"), 1):
             _note_as_aside(item, number)
         for listing in section.iterfind("ol"):

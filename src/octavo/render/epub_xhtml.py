@@ -159,9 +159,9 @@ def render_epub(
     cover = EpubImage("cover-image", "images/cover.jpg", "image/jpeg", cover_data)
 
     documents = [
-        page("epub/cover.xhtml.jinja", "cover", wording.gettext("Cover"), cover=cover),
+        page("epub/cover.xhtml.jinja", "cover", wording.format("Cover"), cover=cover),
         page("epub/titlepage.xhtml.jinja", "titlepage", anthology.title),
-        page("epub/copyright.xhtml.jinja", "copyright", wording.gettext("Copyright")),
+        page("epub/copyright.xhtml.jinja", "copyright", wording.format("Copyright")),
     ]
     nav_position = len(documents)
     for text_page in anthology.front:
@@ -204,7 +204,7 @@ def render_epub(
             for document in documents
         ]
     nav = page(
-        "epub/nav.xhtml.jinja", "nav", wording.gettext("Contents"), toc=anthology.toc, pages=pages
+        "epub/nav.xhtml.jinja", "nav", wording.format("Contents"), toc=anthology.toc, pages=pages
     )
     documents.insert(nav_position, nav)
     contents = survey(

@@ -138,8 +138,8 @@ def pack_epub(package: EpubPackage) -> bytes:
     # EPUB 2's guide, still read by Kindle's converter and older readers: the cover
     # page, the contents and where the text begins.
     book.guide = [
-        {"type": "cover", "href": "cover.xhtml", "title": package.wording.gettext("Cover")},
-        {"type": "toc", "href": "nav.xhtml", "title": package.wording.gettext("Contents")},
+        {"type": "cover", "href": "cover.xhtml", "title": package.wording.format("Cover")},
+        {"type": "toc", "href": "nav.xhtml", "title": package.wording.format("Contents")},
     ]
     main = [node for node in package.toc if node.kind in ("section", "review")]
     if main:
@@ -147,7 +147,7 @@ def pack_epub(package: EpubPackage) -> bytes:
             {
                 "type": "text",
                 "href": package.href(main[0].target),
-                "title": package.wording.gettext("Start"),
+                "title": package.wording.format("Start"),
             }
         )
     book.toc = [_ncx_entry(node, package) for node in package.toc]
