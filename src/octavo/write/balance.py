@@ -399,29 +399,12 @@ def _copy(review: _Review, name: str, copy_id: str, side: str) -> str:
 def _pages(document: PrintDocument, resolver: Resolver) -> list[Any] | None:
     """WeasyPrint's pages of a trial document (not drawn), or None when it fails: a
     trial never stops a build, whose own layout reports what went wrong."""
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
+    from .pdf import _catch_weasyprint_logs, lay_out, time_limit
 
-    from .footnote_area import notes_stay_with_calls
-    from .hyphenation import keep_names_whole
-    from .pdf import _catch_weasyprint_logs, _fetcher, time_limit
-
-    keep_names_whole()
-    notes_stay_with_calls()
-    fetcher = _fetcher(resolver)
-    fonts = FontConfiguration()
     with _catch_weasyprint_logs():
         try:
             with time_limit(RENDER_SECONDS):
-                stylesheets = [
-                    weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
-                    for path in document.stylesheets
-                ]
-                stylesheets.append(weasyprint.CSS(string=document.page_css))
-                html = weasyprint.HTML(
-                    string=document.html, base_url=document.base_url, url_fetcher=fetcher
-                )
-                return list(html.render(stylesheets=stylesheets, font_config=fonts).pages)
+                return list(lay_out(document, resolver).pages)
         except Exception:
             return None
 

@@ -208,34 +208,39 @@ class Abandoned(Exception):
     """A part of a book laid out in parallel stops: an earlier part failed."""
 
 
-def render_pdf_pages(
-    document: PrintDocument, resolver: Resolver, identifier: str = ""
-) -> tuple[Any, bytes, tuple[str, ...], tuple[tuple[Path, int], ...]]:
-    """Lay out and draw a document: WeasyPrint's pages, the PDF, warnings, low-res images."""
+def lay_out(document: PrintDocument, resolver: Resolver) -> Any:
+    """WeasyPrint's laid-out document (not drawn yet), with Octavo's fixes to its line
+    breaking and footnotes; errors are the caller's to catch."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import FatalURLFetchingError
 
     keep_names_whole()
     notes_stay_with_calls()
     fetcher = _fetcher(resolver)
     # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.
     fonts = FontConfiguration()
+    stylesheets = [
+        weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
+        for path in document.stylesheets
+    ]
+    stylesheets.append(weasyprint.CSS(string=document.page_css))
+    html = weasyprint.HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
+    return html.render(stylesheets=stylesheets, font_config=fonts)
+
+
+def render_pdf_pages(
+    document: PrintDocument, resolver: Resolver, identifier: str = ""
+) -> tuple[Any, bytes, tuple[str, ...], tuple[tuple[Path, int], ...]]:
+    """Lay out and draw a document: WeasyPrint's pages, the PDF, warnings, low-res images."""
+    from weasyprint.urls import FatalURLFetchingError
+
     # the screen PDF is tagged (see docs/printing.md); a variant decides for itself:
     # PDF/UA and PDF/A-a are tagged, PDF/X (the printer's) and PDF/A-b are not
     tagged = document.variant is None
     with _catch_weasyprint_logs(TAGGING_ERRORS if tagged else frozenset()) as logs:
         try:
             with time_limit(RENDER_SECONDS):
-                stylesheets = [
-                    weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
-                    for path in document.stylesheets
-                ]
-                stylesheets.append(weasyprint.CSS(string=document.page_css))
-                html = weasyprint.HTML(
-                    string=document.html, base_url=document.base_url, url_fetcher=fetcher
-                )
-                rendered = html.render(stylesheets=stylesheets, font_config=fonts)
+                rendered = lay_out(document, resolver)
                 try:
                     data = _write(rendered, document, identifier, tagged)
                 except (AssertionError, LookupError, AttributeError, TypeError) as error:
