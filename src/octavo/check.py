@@ -114,8 +114,8 @@ def lint(loaded: Loaded, lengths: bool = False) -> None:
     duplicate_works(reviews, by_path, anthology.root, report)
     for text in texts:
         tokens = parser.parse(text.source.body, {})
-        straight_quotes_in_body(text, tokens, report)
-        straight_quotes_in_front_matter(text, report)
+        straight_quotes_in_body(text, tokens, report, anthology.language)
+        straight_quotes_in_front_matter(text, report, anthology.language)
         double_spaces(text, tokens, report)
         sample_review(text, anthology.root, report)
     for title, members in sections(loaded):

@@ -18,6 +18,7 @@ from markdown_it.token import Token
 
 from .diagnostics import Report, shown_path
 from .load.frontmatter import Source
+from .localisation import quotation_marks
 from .model import Rating, Review
 
 #: The editorial rules' codes, and what each reports.
@@ -97,10 +98,15 @@ def duplicate_works(
 
 _STRAIGHT = re.compile("[\"']")
 _TAGS = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
-_QUOTE_HINT = (
-    "close the quotation, or type the curly mark: “ ” ‘ ’ (’ for an apostrophe, as in"
-    " ’20s); write \\\" or \\' if a straight mark is meant"
-)
+
+
+def _quote_hint(language: str) -> str:
+    """What to type instead: the book's own quotation marks (CLDR's, as typeset)."""
+    marks = " ".join(dict.fromkeys(mark.strip("\u202f") for mark in quotation_marks(language)))
+    return (
+        f"close the quotation, or type the mark itself: {marks} (’ for an apostrophe, as"
+        " in ’20s); write \\\" or \\' if a straight mark is meant"
+    )
 
 
 def surviving_quotes(tokens: list[Token]) -> Iterator[tuple[int, str]]:
@@ -135,7 +141,9 @@ def _excerpt(text: str) -> str:
     return ("…" if start > 24 else "") + before + after + ("…" if start + 25 < len(text) else "")
 
 
-def straight_quotes_in_body(text: Text, tokens: list[Token], report: Report) -> None:
+def straight_quotes_in_body(
+    text: Text, tokens: list[Token], report: Report, language: str = "en"
+) -> None:
     """L602: a straight ' or " the typographer could not turn, once per line."""
     reported: set[int] = set()
     lines = text.source.body.split("\n")
@@ -151,7 +159,7 @@ def straight_quotes_in_body(text: Text, tokens: list[Token], report: Report) -> 
             f"a straight {mark.group()} is left in the typeset text: {_excerpt(found)}",
             text.path,
             text.source.body_line + offset,
-            hint=_QUOTE_HINT,
+            hint=_quote_hint(language),
             column=_column(row, found, mark.start()),
         )
 
@@ -185,7 +193,7 @@ def typeset_fields(review: Review) -> dict[str, tuple[str, ...]]:
     return fields
 
 
-def straight_quotes_in_front_matter(text: Text, report: Report) -> None:
+def straight_quotes_in_front_matter(text: Text, report: Report, language: str = "en") -> None:
     """L602 for the front-matter values that are typeset, such as the headline."""
     if text.review is None:
         return
@@ -198,7 +206,7 @@ def straight_quotes_in_front_matter(text: Text, report: Report) -> None:
                     f" {_excerpt(value)}",
                     text.path,
                     text.line(key),
-                    hint=_QUOTE_HINT,
+                    hint=_quote_hint(language),
                 )
                 break
 

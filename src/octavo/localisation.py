@@ -7,6 +7,9 @@ message id, looked up in ``locale/<language>/LC_MESSAGES/octavo.po`` for the boo
 compile step. Dates and numbers are formatted by CLDR, through Babel, for the same
 language. A book's ``[labels]`` table (anthology.toml) overrides any message for that
 book; its keys are the English message ids listed in ``locale/octavo.pot``.
+
+The book's quotation marks come from CLDR too (:func:`quotation_marks`), through ICU:
+Babel does not carry CLDR's delimiters.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import icu
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
@@ -37,6 +41,45 @@ SHIPPED = (
 
 #: Chinese written in these territories is Traditional unless the tag says otherwise.
 _TRADITIONAL = {"TW", "HK", "MO"}
+
+
+#: A narrow no-break space: French sets it inside its guillemets, « ainsi ».
+NARROW_NO_BREAK_SPACE = "\u202f"
+_GUILLEMETS_OPEN, _GUILLEMETS_CLOSE = "«‹", "»›"
+
+
+@cache
+def quotation_marks(language: str) -> tuple[str, str, str, str]:
+    """The language's quotation marks, from CLDR: (open, close, inner open, inner close).
+
+    "en" → “ ” ‘ ’, "de" → „ “ ‚ ‘, "ja" and "zh-Hant" → 「 」 『 』, "pt-PT" → « » “ ”;
+    a language CLDR does not know gets CLDR's root marks, English's. French (and its
+    regional tags) adds the narrow no-break space its typography sets inside
+    guillemets, which CLDR leaves out: « ainsi ».
+    """
+    tag = language.replace("_", "-")
+    try:
+        name = icu.Locale.forLanguageTag(tag).getName()
+    except icu.ICUError:  # not a BCP 47 tag: the root locale's marks
+        name = ""
+    data, kind = icu.LocaleData(name), icu.ULocaleDataDelimiterType
+    marks = [
+        str(data.getDelimiter(which))
+        for which in (
+            kind.QUOTATION_START,
+            kind.QUOTATION_END,
+            kind.ALT_QUOTATION_START,
+            kind.ALT_QUOTATION_END,
+        )
+    ]
+    if tag.split("-")[0].casefold() == "fr":
+        for index, mark in enumerate(marks):
+            if mark in _GUILLEMETS_OPEN:
+                marks[index] = mark + NARROW_NO_BREAK_SPACE
+            elif mark in _GUILLEMETS_CLOSE:
+                marks[index] = NARROW_NO_BREAK_SPACE + mark
+    opening, closing, inner_opening, inner_closing = marks
+    return opening, closing, inner_opening, inner_closing
 
 
 @cache

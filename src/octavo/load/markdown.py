@@ -30,6 +30,7 @@ from ..diagnostics import Report
 from ..errors import Refused
 from ..html_fragment import parse_html_fragment, serialise_children
 from ..limits import MAX_NESTING
+from ..localisation import quotation_marks
 from ..model import Body, Image
 from ..resources import Resolver
 from .html_policy import inline_within_phrasing, sanitise
@@ -45,22 +46,6 @@ from .markdown_checks import (
 from .raw_html_checks import check_html_depth, check_raw_html, check_unclosed_html
 from .table_columns import align_columns
 from .unicode_text import normalise_prose
-
-#: Quotation marks per language: primary open/close, secondary open/close.
-QUOTES = {
-    "en": "“”‘’",
-    "de": "„“‚‘",
-    "fr": ["«\u202f", "\u202f»", "“", "”"],
-    "es": "«»“”",
-    "it": "«»“”",
-    "pt": "«»“”",
-    "nl": "“”‘’",
-    "sv": "””’’",
-    "da": "»«›‹",
-    "pl": "„”‚’",
-    "cs": "„“‚‘",
-    "ru": "«»„“",
-}
 
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -80,7 +65,9 @@ def make_parser(language: str) -> MarkdownIt:
     parser.core.ruler.before("smartquotes", "autolinks", _keep_autolinks)
     parser.core.ruler.before("smartquotes", "dashes", _dashes)
     parser.add_render_rule("autolink_text", _render_autolink_text)
-    parser.options["quotes"] = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
+    # The language's quotation marks, from CLDR ("de-CH" and "pt-PT" have their own);
+    # an apostrophe is always ’.
+    parser.options["quotes"] = list(quotation_marks(language))
     # markdown-it counts two levels per list (the list and its item): leave room, so
     # that check_nesting sees (and refuses) anything deeper than MAX_NESTING before
     # markdown-it would silently drop it.
