@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -162,6 +162,12 @@ class Wording:
         """Text from a review ("film", "Not rated") in the book's words when it is a
         message, else as it is."""
         return self.format(text) if text in message_ids() else text
+
+    def names(self, names: Sequence[str]) -> str:
+        """Names as a list in the book's words: "Ana, Bo y Cy", "Ana、Bo、Cy"."""
+        if len(names) <= 1:
+            return "".join(names)
+        return self.gettext(", ").join(names[:-1]) + self.gettext(" and ") + names[-1]
 
     def date(self, value: dt.date) -> str:
         """A full date, the CLDR long format: "22 de abril de 2026", "22. April 2026"."""

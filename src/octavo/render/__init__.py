@@ -99,6 +99,7 @@ def localise(environment: jinja2.Environment, wording: Wording) -> None:
     environment.filters["long_date"] = wording.date
     environment.filters["month_year"] = wording.month
     environment.filters["number"] = wording.number
+    environment.filters["names"] = wording.names
 
 
 def render_template(environment: jinja2.Environment, name: str, **context: object) -> str:

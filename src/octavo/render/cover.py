@@ -2,18 +2,27 @@
 
 The cover is a real image (1600 x 2560 pixels, the size e-book stores ask for),
 set in the theme's own font and colours from its ``theme.toml`` ``[cover]`` table:
-title, subtitle and editors, with a rule and a frame.
+title, subtitle and editors, with a rule and a frame. "Edited by" and the list of
+editors are in the book's words (its ``language`` and ``[labels]``, as the templates'
+``_()``). Where the theme's cover face lacks a line's script (a Japanese title or
+"Edited by" in EB Garamond), the system's face for the book's language draws that
+line, found through fontconfig, so that it is not drawn as empty boxes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import shutil
+import subprocess
+from functools import cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
 
 from ..errors import BuildError
+from ..localisation import Wording
 from ..model import Anthology
 from ..themes import Theme, theme_file
 
@@ -44,16 +53,71 @@ def _settings(theme: Theme) -> tuple[dict[str, str], Path | None, Path | None]:
     return colours, font, italic
 
 
-def _font(path: Path | None, size: int, weight: int = 400) -> ImageFont.FreeTypeFont:
+#: A face in a file: its path and its index in a collection (.ttc), or no face at all.
+Face = tuple[Path, int] | None
+
+
+def _font(face: Path | Face, size: int, weight: int = 400) -> ImageFont.FreeTypeFont:
+    path, index = face if isinstance(face, tuple) else (face, 0)
     if path is None or not path.is_file():
         fallback = ImageFont.load_default(size)
         if isinstance(fallback, ImageFont.FreeTypeFont):
             return fallback
         raise BuildError("the theme names no cover font, and Pillow has no scalable default")
-    font = ImageFont.truetype(str(path), size)
+    font = ImageFont.truetype(str(path), size, index=index)
     with contextlib.suppress(OSError):  # not a variable font: use it as it is
         font.set_variation_by_axes([weight])
     return font
+
+
+@cache
+def _characters(path: Path, index: int) -> frozenset[int]:
+    """The code points a face has glyphs for (none when it cannot be read)."""
+    try:
+        with TTFont(str(path), fontNumber=index, lazy=True) as font:
+            return frozenset(font.getBestCmap() or {})
+    except Exception:  # an unreadable face covers nothing
+        return frozenset()
+
+
+def _covers(face: Face, text: str) -> bool:
+    if face is None or not face[0].is_file():
+        return False
+    characters = _characters(*face)
+    return all(ord(character) in characters for character in text if not character.isspace())
+
+
+@cache
+def _system_face(language: str) -> Face:
+    """The face fontconfig picks for a language, or None without fontconfig."""
+    if not (fc_match := shutil.which("fc-match")):
+        return None
+    try:
+        found = subprocess.run(
+            [fc_match, "--format=%{file}\n%{index}", f":lang={language}"],
+            capture_output=True, text=True, timeout=20, check=True,
+        ).stdout.split("\n")  # fmt: skip
+        return Path(found[0]), int(found[1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
+
+
+#: fontconfig's name for a BCP 47 language with a script or region of its own.
+_FONTCONFIG_LANGUAGES = {"zh-hant": "zh-tw", "zh-hans": "zh-cn", "zh": "zh-cn"}
+
+
+def _face_for(text: str, preferred: Path | None, language: str) -> Face:
+    """The theme's face if it has every character of ``text``, else the system's face
+    for the book's language if that has them, else the theme's (drawn as it can)."""
+    theme_face: Face = (preferred, 0) if preferred else None
+    if _covers(theme_face, text):
+        return theme_face
+    tag = language.replace("_", "-").casefold()
+    wanted = _FONTCONFIG_LANGUAGES.get(tag) or _FONTCONFIG_LANGUAGES.get(
+        "-".join(tag.split("-")[:2]), tag
+    )
+    system = _system_face(wanted)
+    return system if _covers(system, text) else theme_face
 
 
 def _wrap(
@@ -72,7 +136,7 @@ def _wrap(
 def _fit(
     draw: ImageDraw.ImageDraw,
     text: str,
-    path: Path | None,
+    path: Path | Face,
     size: int,
     width: int,
     max_lines: int,
@@ -103,6 +167,7 @@ def _centred(
 def draw_cover(anthology: Anthology, theme: Theme) -> bytes:
     """The cover as JPEG bytes."""
     colours, font_path, italic_path = _settings(theme)
+    language = anthology.language
     image = Image.new("RGB", (WIDTH, HEIGHT), colours["background"])
     draw = ImageDraw.Draw(image)
     margin = 110
@@ -115,26 +180,29 @@ def draw_cover(anthology: Anthology, theme: Theme) -> bytes:
         width=2,
     )
     measure = WIDTH - 2 * margin - 220
-    title_font, title_lines = _fit(
-        draw, anthology.title.upper(), font_path, 190, measure, 4, weight=500
-    )
+    title = anthology.title.upper()
+    title_face = _face_for(title, font_path, language)
+    title_font, title_lines = _fit(draw, title, title_face, 190, measure, 4, weight=500)
     top = 620 - (len(title_lines) - 1) * int(title_font.size) // 2
     top = _centred(draw, title_lines, title_font, top, colours["foreground"], 1.12)
     top += 70
     draw.line(((WIDTH / 2 - 160, top), (WIDTH / 2 + 160, top)), fill=colours["accent"], width=4)
     top += 110
     if anthology.subtitle:
+        subtitle_face = _face_for(anthology.subtitle, italic_path or font_path, language)
         subtitle_font, subtitle_lines = _fit(
-            draw, anthology.subtitle, italic_path or font_path, 82, measure, 5
+            draw, anthology.subtitle, subtitle_face, 82, measure, 5
         )
         _centred(draw, subtitle_lines, subtitle_font, top, colours["foreground"], 1.3)
     if anthology.editors:
-        label_font = _font(italic_path or font_path, 64)
+        wording = Wording(anthology.language, dict(anthology.labels))
+        label, editors = wording.format("Edited by"), wording.names(anthology.editors)
+        label_font = _font(_face_for(label, italic_path or font_path, language), 64)
         editors_font, editors_lines = _fit(
-            draw, anthology.editors_line, font_path, 92, measure, 3, weight=500
+            draw, editors, _face_for(editors, font_path, language), 92, measure, 3, weight=500
         )
         bottom = HEIGHT - margin - 260 - len(editors_lines) * int(editors_font.size * 1.2)
-        _centred(draw, ["Edited by"], label_font, bottom - 100, colours["accent"], 1.2)
+        _centred(draw, [label], label_font, bottom - 100, colours["accent"], 1.2)
         _centred(draw, editors_lines, editors_font, bottom, colours["foreground"], 1.2)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=88, optimize=True, progressive=False)
