@@ -13,12 +13,21 @@ a hyphenated word (:mod:`octavo.render.paragraph_ends`).
 
 German and Luxembourgish capitalise every noun: there the rule would keep most long
 words whole, so those languages hyphenate capitalised words as usual.
+
+Each language hyphenates with its own patterns, found from the text's ``lang`` (the
+book's, a review's, a passage's): pyphen's dictionaries (es, fr, de, it, pt, nl, sv,
+pl, ru, uk... and their regions), and Turkish from ``hyph_tr.dic`` here, which pyphen
+lacks. A language without a dictionary is not hyphenated at all (never with another
+language's patterns); Arabic, Hebrew, Persian, Urdu, Yiddish, Chinese, Japanese and
+Korean never are, and neither is a word in those scripts whatever its ``lang``.
 """
 
 from __future__ import annotations
 
+import re
 import types
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyphen
 
@@ -28,18 +37,51 @@ from ..render.paragraph_ends import WORD_JOINER
 #: Languages (their primary subtag) that capitalise every noun.
 CAPITALISED_NOUNS = frozenset({"de", "lb"})
 
+#: Languages (their primary subtag) whose writing is never hyphenated.
+NOT_HYPHENATED = frozenset({"ar", "fa", "he", "ja", "ko", "ur", "yi", "zh"})
+
+#: Dictionaries Octavo ships for languages pyphen has none for.
+OWN_DICTIONARIES = {"tr": Path(__file__).parent / "hyph_tr.dic"}
+
+#: Letters of scripts that do not hyphenate: Hebrew, Arabic (and its supplements and
+#: presentation forms), Hangul, kana, CJK ideographs.
+_UNHYPHENATED_SCRIPT = re.compile(
+    "[\u0590-\u08ff\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\ufb1d-\ufdff\ufe70-\ufeff\U00020000-\U0003ffff]"
+)
+
+
+def _primary(lang: str | None) -> str:
+    return (lang or "").replace("-", "_").split("_")[0].lower()
+
+
+def dictionary_for(lang: str | None) -> str | None:
+    """The hyphenation dictionary for a BCP 47 tag (pyphen's name for it, or one of
+    ``OWN_DICTIONARIES``), or None: that language is not hyphenated."""
+    primary = _primary(lang)
+    if not lang or primary in NOT_HYPHENATED:
+        return None
+    found: str | None = pyphen.language_fallback(lang)
+    return found or (primary if primary in OWN_DICTIONARIES else None)
+
 
 class NamesKeptWhole(pyphen.Pyphen):  # type: ignore[misc]
     """A pyphen dictionary that gives no hyphenation point in a capitalised word."""
 
-    def __init__(self, *args: object, lang: str | None = None, **kwargs: object) -> None:
-        super().__init__(*args, lang=lang, **kwargs)
-        primary = (lang or "").replace("-", "_").split("_")[0].lower()
+    def __init__(self, filename: object = None, lang: str | None = None, **kwargs: object) -> None:
+        if filename is None and lang in OWN_DICTIONARIES:
+            filename, lang = OWN_DICTIONARIES[lang], None
+            primary = next(key for key, path in OWN_DICTIONARIES.items() if path == filename)
+        else:
+            primary = _primary(lang)
+        super().__init__(filename=filename, lang=lang, **kwargs)
         self.keeps_names = primary not in CAPITALISED_NOUNS
 
     def iterate(self, word: str) -> Iterator[tuple[str, str]]:
         if WORD_JOINER in word:
             return iter(())  # a paragraph's last word (render/paragraph_ends.py)
+        if _UNHYPHENATED_SCRIPT.search(word):
+            return iter(())  # Hebrew, Arabic, CJK: never hyphenated
         if self.keeps_names and word[:1].isupper() and len(word) < LONG_WORD:
             return iter(())
         points: Iterator[tuple[str, str]] = super().iterate(word)
@@ -47,7 +89,8 @@ class NamesKeptWhole(pyphen.Pyphen):  # type: ignore[misc]
 
 
 def keep_names_whole() -> None:
-    """Make WeasyPrint's line breaker use :class:`NamesKeptWhole` (idempotent)."""
+    """Make WeasyPrint's line breaker use :class:`NamesKeptWhole`, and find its
+    dictionaries with :func:`dictionary_for` (idempotent)."""
     from weasyprint.text import line_break
 
     if getattr(line_break.pyphen, "Pyphen", None) is NamesKeptWhole:
@@ -56,4 +99,5 @@ def keep_names_whole() -> None:
         **{name: getattr(pyphen, name) for name in dir(pyphen) if not name.startswith("__")}
     )
     shim.Pyphen = NamesKeptWhole
+    shim.language_fallback = dictionary_for
     line_break.pyphen = shim
