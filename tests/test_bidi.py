@@ -109,21 +109,23 @@ def test_only_text_against_the_book_is_isolated() -> None:
 
 
 def test_titles_are_isolated_in_contents_index_and_nav(loaded: Loaded) -> None:
-    isolated = f"<bdi>{ARABIC_TITLE}</bdi> (2012)"
+    # an Arabic title in an English book: isolated, and marked as Arabic, by its script
+    title = f'<bdi lang="ar" dir="rtl">{ARABIC_TITLE}</bdi>'
+    in_xhtml = f'<bdi lang="ar" xml:lang="ar" dir="rtl">{ARABIC_TITLE}</bdi>'
     print_html = render_print(loaded.anthology, loaded.theme).html
     contents = print_html[print_html.index('class="toc') :]
-    assert f'<span class="toc-text">{isolated}</span>' in contents
-    assert f"<cite><bdi>{ARABIC_TITLE}</bdi></cite> (2012)" in print_html  # index of works
+    assert f'<span class="toc-text">{title} (2012)</span>' in contents
+    assert f"<cite>{title}</cite> (2012)" in print_html  # index of works
     web = make_html(loaded, embed_fonts=False).decode()
-    assert f'<span class="toc-text">{isolated}</span>' in web
-    assert f"<cite><bdi>{ARABIC_TITLE}</bdi></cite> (2012)" in web
+    assert f'<span class="toc-text">{title} (2012)</span>' in web
+    assert f"<cite>{title}</cite> (2012)" in web
     epub, _ = make_epub(loaded)
     with zipfile.ZipFile(io.BytesIO(epub)) as book:
         names = book.namelist()
         nav = book.read(next(n for n in names if n.endswith("nav.xhtml"))).decode()
         index = book.read(next(n for n in names if n.endswith("index-works.xhtml"))).decode()
-    assert f'.xhtml">{isolated}</a>' in nav
-    assert f"<cite><bdi>{ARABIC_TITLE}</bdi></cite> (2012)" in index
+    assert f'.xhtml">{in_xhtml} (2012)</a>' in nav
+    assert f"<cite>{in_xhtml}</cite> (2012)" in index
 
 
 def test_hebrew_paragraph_runs_right_to_left(loaded: Loaded, tmp_path: Path) -> None:

@@ -222,7 +222,8 @@ def test_cjk_runs_are_smaller(laid: Laid) -> None:
     text_size = next(run.style["font_size"] for run in laid.runs if "is the title" in run.text)
     for language in CJK:
         sizes = {run.style["font_size"] for run in _runs_of(laid, TEXTS[language][0], language)}
-        assert text_size * 0.92 == pytest.approx(min(sizes)), language
+        # the phrase in the English text (the title is smaller in the contents too)
+        assert text_size * 0.92 in [pytest.approx(size) for size in sizes], (language, sizes)
 
 
 def test_cjk_runs_keep_the_line_spacing(laid: Laid) -> None:

@@ -407,7 +407,9 @@ def _split(loaded: Loaded, document: PrintDocument) -> PrintSplit | None:
     gives them, and a PDF that claims PDF/UA or PDF/A is WeasyPrint's own file (its
     claim is not checked on a merged one; the screen PDF's tags are merged, see
     :func:`octavo.write.pdf_merge.merge`): those books, and books whose parts do not
-    open on right-hand pages, are laid out in one pass.
+    open on right-hand pages, are laid out in one pass. So is a right-to-left book:
+    its first page is a left-hand page, and the parallel layout counts sides from a
+    right-hand one.
     """
     from .render.print_split import split_print
 
@@ -416,7 +418,7 @@ def _split(loaded: Loaded, document: PrintDocument) -> PrintSplit | None:
     own_templates = loaded.theme.override is not None
     if own_templates or any(not f.resolve().is_relative_to(shipped) for f in loaded.theme.folders):
         return None
-    if document.variant not in (None, "pdf/x-4"):
+    if document.variant not in (None, "pdf/x-4") or anthology.direction == "rtl":
         return None
     return split_print(
         document.html,

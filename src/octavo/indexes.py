@@ -165,8 +165,13 @@ def index_page(
             ids = found.setdefault(label, (heading, qualifier, []))[2]
             if review.id not in ids:
                 ids.append(review.id)
+    languages: dict[str, str | None] = {}
+    if kind == "works":
+        # a work's title in another language than the book's is marked so (lang)
+        for review in reviews:
+            languages.setdefault(review.toc_title, review.title_language_in(language or "en"))
     entries = [
-        IndexEntry(label, tuple(ids), heading, qualifier)
+        IndexEntry(label, tuple(ids), heading, qualifier, languages.get(label))
         for label, (heading, qualifier, ids) in found.items()
     ]
     entries.sort(key=lambda entry: _index_key(kind, entry, language))

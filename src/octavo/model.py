@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from .scripts import title_language
+
 Kind = Literal["film", "book", "album", "series", "game", "stage", "other"]
 KINDS: tuple[str, ...] = ("film", "book", "album", "series", "game", "stage", "other")
 
@@ -117,6 +119,8 @@ class Work:
     cast: tuple[str, ...] = ()
     runtime: str | None = None
     certificate: str | None = None
+    #: the language the title is written in (``title_language``), when declared
+    title_language: str | None = None
 
     @property
     def certificate_line(self) -> str | None:
@@ -191,8 +195,23 @@ class Review:
 
     @property
     def direction(self) -> str:
-        """``rtl`` when the review's language is written right to left."""
+        """``rtl`` when the review's declared language is written right to left."""
         return text_direction(self.language)
+
+    def direction_in(self, book: Anthology) -> str:
+        """The way the review's text runs in ``book``: its own language's, or the book's."""
+        return text_direction(self.language) if self.language else book.direction
+
+    def title_language_in(self, language: str) -> str | None:
+        """The language of the work's title, where it is not the book's ``language``.
+
+        Declared (``title_language``), or else the review's own ``language``, or else
+        told by the title's script (see :mod:`octavo.scripts`).
+        """
+        declared = self.work.title_language or self.language
+        if declared:
+            return None if same_language(declared, language) else declared
+        return title_language(self.title, language)
 
     @property
     def anchor(self) -> str:
@@ -247,6 +266,11 @@ RTL_LANGUAGES = frozenset(
 RTL_SCRIPTS = frozenset(["adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"])
 
 
+def same_language(one: str, other: str) -> bool:
+    """Whether two language tags are the same tag, whatever their case or separator."""
+    return one.casefold().replace("_", "-") == other.casefold().replace("_", "-")
+
+
 def text_direction(language: str | None) -> str:
     """``rtl`` for a language tag written right to left ("he", "ur", "az-Arab"), else ``ltr``."""
     subtags = (language or "").casefold().replace("_", "-").split("-")
@@ -288,6 +312,8 @@ class IndexEntry:
     review_ids: tuple[str, ...]
     heading: str = ""
     qualifier: str = ""
+    #: the language of the heading where it is not the book's (a work's title)
+    lang: str | None = None
 
     def __post_init__(self) -> None:
         if not self.heading:
@@ -358,6 +384,8 @@ class TocNode:
     #: a review's work title alone, so that a template can isolate it from the
     #: year after it (``<bdi>``): ``title`` is "Title (1927)", ``name`` "Title"
     name: str | None = None
+    #: the language of ``name`` where it is not the book's (``lang`` on its line)
+    lang: str | None = None
 
     @property
     def qualifier(self) -> str:
@@ -442,6 +470,7 @@ class Anthology:
                     "review",
                     byline=review.byline,
                     name=review.title,
+                    lang=review.title_language_in(self.language),
                 )
                 for review in section.reviews
             )

@@ -158,6 +158,7 @@ FIELDS: dict[str, Callable[[Field], object]] = {
     "showing": _text,
     "id": _id,
     "language": _language,
+    "title_language": _language,
     "spoilers": _spoilers,
 }
 REQUIRED = ("title", "reviewer")
@@ -292,6 +293,7 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
             cast=_tuple(values.get("cast")),
             runtime=_optional_str(values.get("runtime")),
             certificate=_optional_str(values.get("certificate")),
+            title_language=_optional_str(values.get("title_language")),
         ),
         reviewers=_tuple(values.get("reviewer")),
         body=body,

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from ..diagnostics import Diagnostic
 from ..errors import ContentError, Refused
 from ..localisation import Wording
-from ..model import Anthology, Body, Image
+from ..model import Anthology, Body, Image, text_direction
 from .direction import isolate, set_directions
 from .display import display, long_words
 
@@ -107,6 +107,7 @@ def render_template(environment: jinja2.Environment, name: str, **context: objec
     environment.filters.setdefault("display", display)
     environment.filters.setdefault("long_words", long_words)
     environment.filters.setdefault("isolate", isolate)
+    environment.filters.setdefault("direction", text_direction)
     if isinstance(book := context.get("book"), Anthology):
         localise(environment, Wording(book.language, dict(book.labels)))
     try:

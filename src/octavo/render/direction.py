@@ -22,6 +22,7 @@ import unicodedata
 from lxml import etree
 from markupsafe import Markup, escape
 
+from ..model import text_direction
 from .epub_fragments import EPUB_NS
 
 #: The elements whose text is one paragraph, in the sense of the bidi algorithm.
@@ -103,20 +104,40 @@ def _first_strong(element: etree._Element) -> str | None:
     return None
 
 
-def isolate(text: str, direction: str = "ltr") -> Markup:
+def isolate(
+    text: str, direction: str = "ltr", lang: str | None = None, xhtml: bool = False
+) -> Markup:
     """``text`` in a ``<bdi>`` when it holds a letter that runs against ``direction``.
 
     Text of the line's own direction cannot be pulled out of place, so it stays bare
-    (an English title in an English book); Markup keeps its tags.
+    (an English title in an English book); Markup keeps its tags. ``lang``, the text's
+    language where it is not the book's, is set on the ``<bdi>``, or on a ``<span>``
+    when no isolation is needed (with ``xml:lang`` too in ``xhtml``); a language
+    written the other way also sets ``dir``.
     """
     line = escape(text)
     against = ("R", "AL", "AN") if direction == "ltr" else ("L",)
-    if any(unicodedata.bidirectional(character) in against for character in line.striptags()):
-        return Markup("<bdi>{}</bdi>").format(line)
-    return line
+    isolated = any(
+        unicodedata.bidirectional(character) in against for character in line.striptags()
+    )
+    if lang is None:
+        return Markup("<bdi>{}</bdi>").format(line) if isolated else line
+    attributes = Markup(' lang="{}"').format(lang)
+    if xhtml:
+        attributes += Markup(' xml:lang="{}"').format(lang)
+    if text_direction(lang) != direction:
+        attributes += Markup(' dir="{}"').format(text_direction(lang))
+    tag = "bdi" if isolated or text_direction(lang) != direction else "span"
+    return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attributes, line)
 
 
-def isolated_title(title: str, year: int | None = None, direction: str = "ltr") -> Markup:
+def isolated_title(
+    title: str,
+    year: int | None = None,
+    direction: str = "ltr",
+    lang: str | None = None,
+    xhtml: bool = False,
+) -> Markup:
     """A work's title isolated from the year that follows it: ``<bdi>وجدة</bdi> (2012)``."""
-    line = isolate(title, direction)
+    line = isolate(title, direction, lang, xhtml)
     return line + f" ({year})" if year is not None else line

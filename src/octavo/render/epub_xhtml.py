@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from lxml import etree
@@ -22,7 +23,7 @@ from ..themes import Theme
 from . import body_html, build_time, render_template
 from .accessibility import is_animated, metadata, survey
 from .cover import draw_cover
-from .direction import isolated_title
+from .direction import isolate, isolated_title
 from .epub_fragments import for_epub
 from .ereader_images import ereader_cover, ereader_image
 from .page_list import PageLink, add_page_breaks
@@ -121,10 +122,18 @@ def render_epub(
     edition's page breaks and the navigation document a page list.
     """
     environment = theme.environment()
+    # a title's language is set with xml:lang too, as XHTML wants
+    environment.filters["isolate"] = partial(isolate, xhtml=True)
     wording = Wording(anthology.language, dict(anthology.labels))
     images = _Images()
     titles = {
-        review.id: isolated_title(review.title, review.work.year, anthology.direction)
+        review.id: isolated_title(
+            review.title,
+            review.work.year,
+            anthology.direction,
+            review.title_language_in(anthology.language),
+            xhtml=True,
+        )
         for review in anthology.reviews
     }
 

@@ -54,6 +54,14 @@ def page_css(anthology: Anthology, theme: Theme, for_printer: bool = False) -> s
     return f"@page {{ size: {size}; bleed: {options.bleed}; marks: crop; }}\n"
 
 
+def print_stylesheets(anthology: Anthology, theme: Theme) -> tuple[Path, ...]:
+    """The theme's ``print.css`` files, then its ``print-rtl.css`` for a right-to-left book."""
+    sheets = theme.stylesheets("print.css")
+    if anthology.direction == "rtl":
+        sheets += theme.stylesheets("print-rtl.css")
+    return tuple(sheets)
+
+
 def page_size(anthology: Anthology, theme: Theme) -> str:
     """The page's size as CSS gives it: the theme's fixed page, or the manifest's trim."""
     return theme.page_size or f"{anthology.print.size.width} {anthology.print.size.height}"
@@ -114,7 +122,12 @@ def render_print(
         opening=opening,
         edition="print",
         titles={
-            review.id: isolated_title(review.title, review.work.year, anthology.direction)
+            review.id: isolated_title(
+                review.title,
+                review.work.year,
+                anthology.direction,
+                review.title_language_in(anthology.language),
+            )
             for review in anthology.reviews
         },
         fonts=theme.fonts,
@@ -125,7 +138,7 @@ def render_print(
     )
     return PrintDocument(
         html=html,
-        stylesheets=tuple(theme.stylesheets("print.css")),
+        stylesheets=print_stylesheets(anthology, theme),
         page_css=page_css(anthology, theme, for_printer),
         base_url=anthology.root.resolve().as_uri() + "/",
         variant=PRINTER_VARIANT if for_printer else anthology.print.pdf_variant,

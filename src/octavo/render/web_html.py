@@ -67,7 +67,12 @@ def render_web(
         image_url=image_uri,
         edition="web",
         titles={
-            review.id: isolated_title(review.title, review.work.year, anthology.direction)
+            review.id: isolated_title(
+                review.title,
+                review.work.year,
+                anthology.direction,
+                review.title_language_in(anthology.language),
+            )
             for review in anthology.reviews
         },
         fonts=theme.fonts,

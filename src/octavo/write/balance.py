@@ -157,10 +157,10 @@ def balanced(
 def environment(anthology: Anthology, theme: Theme) -> str:
     """What every review's layout depends on besides its HTML: Octavo's and
     WeasyPrint's versions, the theme's files and the page size (not the bleed)."""
-    from ..render.print_html import page_size
+    from ..render.print_html import page_size, print_stylesheets
     from .pdf_cache import environment_digest
 
-    stylesheets = tuple(theme.stylesheets("print.css"))
+    stylesheets = print_stylesheets(anthology, theme)
     return environment_digest(stylesheets, theme.folders, page_size(anthology, theme), None)
 
 

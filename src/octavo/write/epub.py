@@ -53,13 +53,28 @@ class _NavDocument(_VerbatimDocument):
         self.properties = ["nav", *document.properties]
 
 
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 class _Writer(epub.EpubWriter):  # type: ignore[misc]
-    """EbookLib's writer, with the language on the package element."""
+    """EbookLib's writer, with the language (and a right-to-left book's direction) on
+    the package element, which its metadata inherit, and on the NCX."""
 
     def _write_opf_file(self, root: Any) -> None:
-        language = self.book.language
-        root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+        root.set(_XML_LANG, self.book.language)
+        if self.book.direction == "rtl":
+            root.set("dir", "rtl")
         super()._write_opf_file(root)
+
+    def _get_ncx(self) -> bytes:
+        ncx: bytes = super()._get_ncx()
+        tree = etree.fromstring(ncx, etree.XMLParser(resolve_entities=False, no_network=True))
+        tree.set(_XML_LANG, self.book.language)
+        if self.book.direction == "rtl":
+            tree.set("dir", "rtl")
+        return etree.tostring(
+            tree.getroottree(), encoding="utf-8", xml_declaration=True, pretty_print=True
+        )
 
 
 def pack_epub(package: EpubPackage) -> bytes:

@@ -31,6 +31,7 @@ from .footnote_area import notes_stay_with_calls
 from .hyphenation import keep_names_whole
 from .pdf_pages import label_ranges, page_starts
 from .pdf_sides import OtherSize
+from .right_to_left import indent_right_to_left
 from .text_block import outside_text_block
 
 if TYPE_CHECKING:
@@ -216,6 +217,7 @@ def lay_out(document: PrintDocument, resolver: Resolver) -> Any:
 
     keep_names_whole()
     notes_stay_with_calls()
+    indent_right_to_left()
     fetcher = _fetcher(resolver)
     # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.
     fonts = FontConfiguration()
