@@ -32,6 +32,8 @@ class PrintDocument:
     for_printer: bool = False
     #: crop marks drawn outside the bleed of the printer's PDF (``[print] marks``)
     crop_marks: bool = False
+    #: "rtl" for a book in a right-to-left language: its spreads read right to left
+    direction: str = "ltr"
 
 
 #: The PDF a printer gets: PDF/X-4, with bleed (and crop marks when asked for).
@@ -144,4 +146,5 @@ def render_print(
         variant=PRINTER_VARIANT if for_printer else anthology.print.pdf_variant,
         for_printer=for_printer,
         crop_marks=for_printer and anthology.print.marks,
+        direction=anthology.direction,
     )

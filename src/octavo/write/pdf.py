@@ -339,6 +339,8 @@ def finish_pdf(data: bytes, labels: list[str], document: PrintDocument) -> tuple
     runs that search as words, the tags' next free key and, for the printer, blank
     pages to an even count and crop marks outside the bleed.
 
+    A right-to-left book's viewer preferences say so (``/Direction /R2L``).
+
     The file is written again with pikepdf; its /ID's second half is a digest of the
     content (``deterministic_id``), so the same sources still give the same bytes.
     """
@@ -360,6 +362,11 @@ def finish_pdf(data: bytes, labels: list[str], document: PrintDocument) -> tuple
             # the key a page or link added later would take (WeasyPrint leaves it out)
             keys: Any = tree.ParentTree.get("/Nums", [])
             tree.ParentTreeNextKey = int(keys[-2]) + 1 if len(keys) >= 2 else 0
+        if document.direction == "rtl":
+            # a viewer shows the spreads right to left, the recto on the left
+            preferences = pdf.Root.get("/ViewerPreferences", pikepdf.Dictionary())
+            preferences.Direction = pikepdf.Name.R2L
+            pdf.Root.ViewerPreferences = preferences
         maps: dict[tuple[int, int], dict[bytes, str]] = {}  # the fonts' ToUnicode maps
         for page in pdf.pages:
             _mark_spaced_runs(pdf, page, maps)
