@@ -34,6 +34,7 @@ from collections.abc import Iterable
 
 from .collation import sort_key
 from .model import IndexEntry, IndexPage, Review
+from .scripts import text_script
 
 INDEX_TITLES = {
     "works": "Index of Works",
@@ -72,10 +73,12 @@ TRAILING_PARTICLES: dict[str, frozenset[str]] = {
     "de": frozenset({"von", "vom", "zu", "zum", "zur", "van", "der", "den"}),
     "nl": frozenset({"van", "de", "der", "den", "ter", "ten", "het", "'t", "in", "op"}),
     "fr": frozenset({"de", "d'"}),
-    "es": frozenset({"de"}),
+    "es": frozenset({"de", "del", "la", "las", "los"}),
     "pt": frozenset({"de", "da", "do", "das", "dos"}),
 }
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+#: Scripts whose names are written family name first already: "村井 透" stays so.
+_FAMILY_NAME_FIRST = frozenset({"Hani", "Kana", "Hang"})
 
 
 def _primary(language: str | None) -> str:
@@ -131,13 +134,14 @@ def name_sort_key(name: str, language: str | None = "en") -> bytes:
 def inverted_title(title: str, language: str | None = "en") -> str:
     """A title as an index prints it: "Trip to the Moon, A"."""
     article, rest = _split_article(title, language)
-    return f"{rest}, {article}" if article else title
+    # "La ciénaga" files as "Ciénaga, La": the word that now leads takes the capital
+    return f"{rest[:1].upper()}{rest[1:]}, {article}" if article else title
 
 
 def inverted_name(name: str, language: str | None = "en") -> str:
     """A person's name as an index prints it: "Ellery, Margaret"."""
     words = name.split()
-    if len(words) < 2 or "," in name:
+    if len(words) < 2 or "," in name or text_script(name) in _FAMILY_NAME_FIRST:
         return name
     suffix = ""
     if words[-1].casefold() in _SUFFIXES and len(words) > 2:

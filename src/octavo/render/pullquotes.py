@@ -48,7 +48,11 @@ SOURCE_SHARE = 0.5
 RUN = 3
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
-_WORD = re.compile(r"\w+")
+#: Chinese and Japanese are written without spaces: each character counts as a word
+#: (a Japanese word is two or three characters, so the distances below are shorter
+#: there), and a run of them is never one word.
+_CJK_CHARACTER = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_WORD = re.compile(rf"{_CJK_CHARACTER}|(?:(?!{_CJK_CHARACTER})\w)+")
 #: Where an abridged quote leaves words out: an ellipsis, or words in square brackets.
 _GAP = re.compile(r"\[[^\]]*\]|…|\.\s*\.\s*\.")
 _TAG = re.compile(r"<[^>]*>")
