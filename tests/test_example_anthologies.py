@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from octavo.api import build
-
-from .conftest import ROOT, epubcheck_messages
+from .conftest import ROOT, BuildIn, epubcheck_messages
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +26,8 @@ OTHERS = [folder for folder in ANTHOLOGIES if folder.name not in ("silent-screen
 
 
 @pytest.mark.parametrize("anthology", OTHERS, ids=[folder.name for folder in OTHERS])
-def test_every_example_builds_cleanly(anthology: Path, tmp_path: Path) -> None:
-    built = build(anthology, tmp_path, ("pdf", "epub"))
+def test_every_example_builds_cleanly(anthology: Path, build_in_theme: BuildIn) -> None:
+    built, _ = build_in_theme(anthology, None)  # shared with any other test that reads it
     # a shared library's reviews that this book does not select are no warning (M106)
     warnings = built.report.warnings
     assert warnings == [], [w.format(ROOT) for w in warnings]

