@@ -427,40 +427,50 @@ def test_a_cover_of_another_shape_is_a_warning_with_its_line(
 
 @pytest.mark.slow
 def test_builds_are_byte_identical_whatever_the_time_zone_locale_or_folder(
-    tmp_path: Path,
+    tmp_path: Path, example_build: tuple[Built, Path]
 ) -> None:
-    """Two builds of the example, in different time zones, locales and folders."""
+    """Two builds of the example, in different time zones, locales and folders: the
+    session's build (``example_build``, in this process) and one by the command line in
+    another process, in a time zone where the build's date falls on another day, in
+    another locale, from another working folder, into another output folder."""
     import os
     import subprocess
     import sys
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
     from tests.conftest import EXAMPLE
 
-    outputs = []
-    for number, (zone, locale) in enumerate(
-        [("Pacific/Kiritimati", "C.UTF-8"), ("America/St_Johns", "tr_TR.UTF-8")]
-    ):
-        workdir = tmp_path / f"cwd{number}"
-        workdir.mkdir()
-        out = tmp_path / f"out{number}"
-        env = {
-            **os.environ,
-            "SOURCE_DATE_EPOCH": "1764028800",
-            "TZ": zone,
-            "LANG": locale,
-            "LC_ALL": locale,
-        }
-        subprocess.run(
-            [sys.executable, "-m", "octavo", "build", str(EXAMPLE), "--out", str(out)],
-            cwd=workdir,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        outputs.append(out)
+    epoch = 1764028800
+    here = datetime.fromtimestamp(epoch).astimezone()
+    # UTC+14 and UTC-3:30: at the epoch, the 25th and the 24th of November
+    zone = next(
+        name
+        for name in ("America/St_Johns", "Pacific/Kiritimati")
+        if datetime.fromtimestamp(epoch, ZoneInfo(name)).date() != here.date()
+    )
+    current = os.environ.get("LC_ALL") or os.environ.get("LANG") or "C"
+    locale = "C.UTF-8" if current.startswith("tr_TR") else "tr_TR.UTF-8"
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    out = tmp_path / "out"
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": str(epoch),
+        "TZ": zone,
+        "LANG": locale,
+        "LC_ALL": locale,
+    }
+    subprocess.run(
+        [sys.executable, "-m", "octavo", "build", str(EXAMPLE), "--out", str(out)],
+        cwd=workdir,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    _, first = example_build
     for name in ("silent-screen.pdf", "silent-screen.epub"):
-        first, second = (out / name for out in outputs)
-        assert first.read_bytes() == second.read_bytes(), name
+        assert (first / name).read_bytes() == (out / name).read_bytes(), name
 
 
 @pytest.mark.slow
