@@ -2,13 +2,13 @@
 
 A review may say what language its work's title is in (``title_language: ar``). When
 it does not, and the title is written in another script than the book's, the
-script names the language where one language owns it, and otherwise names only the
-script, as BCP 47 allows: Hebrew letters are ``he``, Arabic ``ar``, Hangul ``ko``,
-kana (with or without kanji) ``ja``, Greek ``el``, Thai ``th``; kanji alone is
-``zh`` outside a Chinese, Japanese or Korean book; Cyrillic, Latin and the rest are
-``und-Cyrl``, ``und-Latn``... (a language not determined, in that script). A title in
-the book's own script is taken to be in the book's language (a French title in an
-English book is not told from an English one by its letters: declare it).
+script names the language where one language owns it: Hebrew letters are ``he``,
+Arabic ``ar``, Hangul ``ko``, kana (with or without kanji) ``ja``, Greek ``el``, Thai
+``th``; kanji alone is ``zh`` outside a Chinese, Japanese or Korean book. A script
+many languages share (Latin, Cyrillic) names none, and neither does the book's own
+script: a French title in an English book, or an English one in a Hebrew book, is
+not told by its letters and must be declared (it is still isolated from text that
+runs the other way).
 """
 
 from __future__ import annotations
@@ -104,4 +104,4 @@ def title_language(title: str, book_language: str) -> str | None:
         return None
     if script == "Hani":
         return None if book in _CJK_LANGUAGES else "zh"
-    return _SCRIPT_LANGUAGES.get(script, f"und-{script}")
+    return _SCRIPT_LANGUAGES.get(script)

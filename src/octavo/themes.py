@@ -83,6 +83,26 @@ class Theme:
                 return [str(name) for name in table["used"]]
         return []
 
+    def fonts_for(self, language: str) -> list[str]:
+        """The typefaces a book in ``language`` is set in: ``[fonts.languages]`` names
+        the faces of a language whose script the theme's own faces do not have
+        (``ja = ["Noto Serif CJK JP"]``; the longest matching tag wins: ``zh-Hant``
+        before ``zh``), else ``[fonts] used``."""
+        tag = language.casefold().replace("_", "-")
+        for settings in self.settings:
+            table = settings.get("fonts")
+            languages = table.get("languages") if isinstance(table, dict) else None
+            if not isinstance(languages, dict):
+                continue
+            matches = [
+                key
+                for key in languages
+                if tag == key.casefold() or tag.startswith(key.casefold() + "-")
+            ]
+            if matches and isinstance(faces := languages[max(matches, key=len)], list):
+                return [str(face) for face in faces]
+        return self.fonts
+
     @property
     def page_size(self) -> str | None:
         """The page size a theme fixes (``[page] size`` in theme.toml), if any.

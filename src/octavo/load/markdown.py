@@ -44,6 +44,7 @@ from .markdown_checks import (
     parse,
 )
 from .raw_html_checks import check_html_depth, check_raw_html, check_unclosed_html
+from .script_typography import east_asian_breaks, hebrew_marks
 from .table_columns import align_columns
 from .unicode_text import normalise_prose
 
@@ -64,6 +65,8 @@ def make_parser(language: str) -> MarkdownIt:
     # loses what the author wrote: Octavo replaces only dashes and ellipses.
     parser.core.ruler.before("smartquotes", "autolinks", _keep_autolinks)
     parser.core.ruler.before("smartquotes", "dashes", _dashes)
+    parser.core.ruler.before("smartquotes", "east_asian_breaks", east_asian_breaks)
+    parser.core.ruler.before("smartquotes", "hebrew_marks", hebrew_marks)
     parser.add_render_rule("autolink_text", _render_autolink_text)
     # The language's quotation marks, from CLDR ("de-CH" and "pt-PT" have their own);
     # an apostrophe is always ’.

@@ -102,12 +102,25 @@ def localise(environment: jinja2.Environment, wording: Wording) -> None:
     environment.filters["names"] = wording.names
 
 
+#: Full-width marks that end a label with their own space: "監督：", "導演："
+_WIDE_ENDS = frozenset("：、，。）」』】〉》")
+
+
+def then_space(label: str) -> str:
+    """A label and the space before what it introduces ("Directed by "), but no space
+    after a full-width mark, which holds its own ("監督：小津安二郎")."""
+    if label[-1:] in _WIDE_ENDS:
+        return label
+    return label + " "
+
+
 def render_template(environment: jinja2.Environment, name: str, **context: object) -> str:
     """Render one theme template; template mistakes become diagnostics, not tracebacks."""
     environment.filters.setdefault("display", display)
     environment.filters.setdefault("long_words", long_words)
     environment.filters.setdefault("isolate", isolate)
     environment.filters.setdefault("direction", text_direction)
+    environment.filters.setdefault("then_space", then_space)
     if isinstance(book := context.get("book"), Anthology):
         localise(environment, Wording(book.language, dict(book.labels)))
     try:

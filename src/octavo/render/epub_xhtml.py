@@ -152,7 +152,7 @@ def render_epub(
             generator=f"Octavo {__version__}",
             titles=titles,
             edition="epub",
-            fonts=theme.fonts,
+            fonts=theme.fonts_for(anthology.language),
             **context,
         )
         _check_xml(xhtml, template)

@@ -132,7 +132,7 @@ def render_print(
             )
             for review in anthology.reviews
         },
-        fonts=theme.fonts,
+        fonts=theme.fonts_for(anthology.language),
         generator=f"Octavo {__version__}",
         modified=build_time(),
         folios=folios or {},

@@ -75,7 +75,7 @@ def render_web(
             )
             for review in anthology.reviews
         },
-        fonts=theme.fonts,
+        fonts=theme.fonts_for(anthology.language),
         generator=f"Octavo {__version__}",
         modified=build_time(),
         stylesheet=Markup("<!-- stylesheet -->"),
