@@ -33,6 +33,12 @@ WJ, NBSP = "\u2060", "\u00a0"
             '<p><span lang="ja">この本はとても静かで美しいです。</span></p>',
             f'<p><span lang="ja">この本はとても静かで美し{WJ.join("いです。")}</span></p>',
         ),
+        # a paragraph of Japanese alone is one "word" to a space, but many characters
+        # (a pull quote in a Japanese book)
+        (
+            "<p>この映画は、家族とは何かという問いに答えを出さない。</p>",
+            f"<p>この映画は、家族とは何かという問いに答えを出{WJ.join('さない。')}</p>",
+        ),
         # left free: one word, a word too long for a line, a note's call, code at the end
         ("<p>Go</p>", "<p>Go</p>"),
         (

@@ -53,10 +53,11 @@ def keep_paragraph_ends(body: etree._Element) -> None:
         found = _END.search(text)
         if found is None or not _LETTERS.search(found["last"]):
             continue
-        if not children and paragraph is outer and not found["before"]:
-            continue  # a paragraph of one word: nothing to keep it from
         last, start = found["last"], found.start("last")
-        if _CJK.search(last[-CJK_END:]) and len(last) > CJK_END:
+        unspaced = bool(_CJK.search(last[-CJK_END:])) and len(last) > CJK_END
+        if not children and paragraph is outer and not found["before"] and not unspaced:
+            continue  # a paragraph of one word: nothing to keep it from
+        if unspaced:
             # text without spaces: no break between its last characters
             kept = WORD_JOINER.join(last[-CJK_END:])
             ending = last[:-CJK_END] + kept
