@@ -40,9 +40,10 @@ MINUS = "\u2212"
         ("The", "en", "The", "the"),
         ("L'Atalante", "fr", "Atalante, L'", "atalante"),
         ("La Grande Illusion", "fr", "Grande Illusion, La", "grande illusion"),
-        ("Der müde Tod", "de", "müde Tod, Der", "müde tod"),
-        ("El espíritu de la colmena", "es", "espíritu de la colmena, El", "espíritu de la colmena"),
-        ("Il posto", "it", "posto, Il", "posto"),
+        # the word that now leads an entry takes the capital, as an index sets it
+        ("Der müde Tod", "de", "Müde Tod, Der", "müde tod"),
+        ("El espíritu de la colmena", "es", "Espíritu de la colmena, El", "espíritu de la colmena"),
+        ("Il posto", "it", "Posto, Il", "posto"),
         ("O Pagador de Promessas", "pt", "Pagador de Promessas, O", "pagador de promessas"),
         ("De Witte", "nl", "Witte, De", "witte"),
         # A language without a table of articles moves none.
