@@ -11,9 +11,12 @@ a CJK, Arabic or Hebrew book is set in; a title's language is found from its scr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from octavo.api import load_anthology
+from octavo.collect import book_slug
 from octavo.diagnostics import Report
 from octavo.indexes import inverted_name, inverted_title
 from octavo.load.markdown import make_parser, typographic
@@ -136,3 +139,12 @@ def test_contributors_pages_in_the_books_words(make_anthology: MakeAnthology) ->
     loaded = load_anthology(folder)
     html = render_print(loaded.anthology, loaded.theme).html
     assert 'data-before=", S. " data-after=""' in html
+
+
+def test_a_book_in_another_script_is_named_after_its_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "or-vetzel"
+    assert book_slug("אור וצל", folder) == "or-vetzel"
+    assert book_slug("映画手帖", folder) == "or-vetzel"
+    assert book_slug("Silent Screen", folder) == "silent-screen"
+    assert book_slug("Кино и жизнь", folder) == "kino-i-zhizn"
+    assert book_slug("אור וצל", tmp_path / "!!!") == "vr-vtsl"  # a folder name with no letters

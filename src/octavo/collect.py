@@ -8,22 +8,19 @@ front and back matter, generated indexes. All validation has ended when
 from __future__ import annotations
 
 import dataclasses
-import os
-import re
 import uuid
-from collections.abc import Callable, Iterable
-from pathlib import Path, PurePosixPath
+from collections.abc import Iterable
+from pathlib import Path
 
 from slugify import slugify
 
 from .diagnostics import Report, shown_path
 from .errors import Refused
-from .indexes import INDEX_TITLES, index_page, name_sort_key, title_sort_key
+from .indexes import INDEX_TITLES, index_page
 from .limits import MAX_IMAGES
 from .load.contributors import load_contributors
-from .load.manifest import TRIMS, KeyLines, Manifest, SectionSpec, Select, line_for
+from .load.manifest import TRIMS, KeyLines, Manifest, line_for
 from .load.markdown import MarkdownContext
-from .load.rating import parse_rating
 from .load.review import load_review, load_text_page
 from .localisation import Wording
 from .model import (
@@ -40,6 +37,8 @@ from .model import (
     TextPage,
 )
 from .render.ereader_images import COVER_HEIGHT, COVER_TOLERANCE, COVER_WIDTH
+from .scripts import text_script
+from .selection import choose, section_files, sort_reviews
 
 
 @dataclasses.dataclass
@@ -67,7 +66,7 @@ class Inputs:
 def collect(inputs: Inputs) -> Anthology | None:
     """Build the Anthology, or return None with the errors in ``inputs.report``."""
     manifest = inputs.manifest
-    included = [_included(inputs, index, spec) for index, spec in enumerate(manifest.sections)]
+    included = [section_files(inputs, i, spec) for i, spec in enumerate(manifest.sections)]
     library = _load_library(inputs, included)
     sections = _sections(inputs, library, included)
     front = tuple(
@@ -127,8 +126,23 @@ def collect(inputs: Inputs) -> Anthology | None:
         sections=tuple(sections),
         back=tuple(back),
         sectioned=sectioned,
-        slug=slugify(title, max_length=60) or "book",
+        slug=book_slug(title, inputs.root),
     )
+
+
+#: Scripts that slugify spells out as the book's readers would. Others are romanised by
+#: guesswork (Hebrew without its vowels, 映画手帖 read as Mandarin): such a book is
+#: named after its folder instead.
+_SPELLED_OUT = frozenset({"Latn", "Grek", "Cyrl"})
+
+
+def book_slug(title: str, folder: Path) -> str:
+    """The output files' name: the title's, or the folder's for a title in another script."""
+    if text_script(title) not in (None, *_SPELLED_OUT):
+        name = slugify(folder.resolve().name, max_length=60)
+        if name:
+            return name
+    return slugify(title, max_length=60) or "book"
 
 
 def book_identifier(manifest: Manifest) -> str:
@@ -168,14 +182,6 @@ def _print_options(manifest: Manifest) -> PrintOptions:
 
 
 # --- reviews ------------------------------------------------------------------------
-
-
-def _included(inputs: Inputs, index: int, spec: SectionSpec) -> list[Path]:
-    """The files a section's ``include`` names, in order, each once."""
-    paths: list[Path] = []
-    for pattern_index, pattern in enumerate(spec.include or []):
-        paths.extend(_glob(inputs, pattern, ("sections", index, "include", pattern_index)))
-    return list(dict.fromkeys(Path(os.path.abspath(path)) for path in paths))
 
 
 def _load_library(inputs: Inputs, included: list[list[Path]]) -> dict[Path, Review]:
@@ -219,66 +225,17 @@ def _load_library(inputs: Inputs, included: list[list[Path]]) -> dict[Path, Revi
     return library
 
 
-def _glob(inputs: Inputs, pattern: str, location: tuple[str | int, ...]) -> list[Path]:
-    root = inputs.root
-    if Path(pattern).is_absolute() or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", pattern):
-        inputs.error(
-            "M105",
-            location,
-            f"'{pattern}' must be a path relative to the manifest's folder",
-            "write it as reviews/name.md",
-        )
-        return []
-    if not pattern or pattern.endswith("/") or PurePosixPath(pattern).name in ("", ".", ".."):
-        inputs.error(
-            "M105",
-            location,
-            f"'{pattern}' names a folder, not review files",
-            "name the files, e.g. reviews/*.md",
-        )
-        return []
-    try:
-        matches = sorted(p for p in root.glob(pattern) if p.is_file())
-    except (ValueError, OSError, IndexError) as error:  # ".", "a**": patterns pathlib refuses
-        inputs.error(
-            "M105",
-            location,
-            f"'{pattern}' is not a usable pattern ({error})",
-            "name files, or use * and ** as whole path parts: reviews/**/*.md",
-        )
-        return []
-    if not matches:
-        inputs.error(
-            "M105",
-            location,
-            f"no file matches {pattern}",
-            "check the file name; paths are relative to the folder of anthology.toml",
-        )
-    reviews = []
-    for path in matches:
-        if path.suffix.lower() == ".md":
-            reviews.append(path)  # one outside the anthology is refused when it is read
-        else:
-            inputs.error(
-                "M111",
-                location,
-                f"{shown_path(path, root)} is not a Markdown review (.md)",
-                "include only review files, e.g. reviews/*.md",
-            )
-    return reviews
-
-
 def _sections(
     inputs: Inputs, library: dict[Path, Review], included: list[list[Path]]
 ) -> list[Section]:
     manifest = inputs.manifest
     if not manifest.sections:
-        everything = _sort(list(library.values()), "title", manifest.language)
+        everything = sort_reviews(list(library.values()), "title", manifest.language)
         return [Section(id="part-1", title=manifest.title, reviews=tuple(everything))]
     sections: list[Section] = []
     placed: dict[Path, int] = {}
     for index, spec in enumerate(manifest.sections):
-        chosen = _choose(inputs, index, spec, library, included[index])
+        chosen = choose(inputs, index, spec, library, included[index])
         reviews: list[Review] = []
         for review in chosen:
             real = review.path.resolve()
@@ -301,7 +258,10 @@ def _sections(
         section_id = spec.id or f"part-{index + 1}"
         sections.append(
             Section(
-                section_id, spec.title, tuple(_sort(reviews, spec.sort, manifest.language)), intro
+                section_id,
+                spec.title,
+                tuple(sort_reviews(reviews, spec.sort, manifest.language)),
+                intro,
             )
         )
         if not reviews:
@@ -325,93 +285,6 @@ def _sections(
                     hint="include it in a section, or move it out of the reviews folder",
                 )
     return sections
-
-
-def _choose(
-    inputs: Inputs,
-    index: int,
-    spec: SectionSpec,
-    library: dict[Path, Review],
-    included: list[Path],
-) -> list[Review]:
-    if spec.include is not None:
-        chosen = [library[path.resolve()] for path in included if path.resolve() in library]
-        if spec.select is not None:
-            test = _selector(inputs, index, spec.select)
-            chosen = [review for review in chosen if test(review)]
-        return chosen
-    assert spec.select is not None
-    test = _selector(inputs, index, spec.select)
-    folder = inputs.reviews_folder.resolve()
-    return [r for path, r in library.items() if path.is_relative_to(folder) and test(r)]
-
-
-def _selector(inputs: Inputs, index: int, select: Select) -> Callable[[Review], bool]:
-    tests: list[Callable[[Review], bool]] = []
-    location: tuple[str | int, ...] = ("sections", index, "select")
-    if select.tags:
-        wanted = {tag.lower() for tag in select.tags}
-        tests.append(lambda r: bool(wanted & set(r.tags)))
-    if select.kind:
-        kinds = {k.lower() for k in _as_list(select.kind)}
-        tests.append(lambda r: r.work.kind in kinds)
-    if select.reviewer:
-        names = {n.casefold() for n in _as_list(select.reviewer)}
-        tests.append(lambda r: any(name.casefold() in names for name in r.reviewers))
-    if select.year is not None:
-        low, high = _year_range(inputs, location, select.year)
-        tests.append(lambda r: r.work.year is not None and low <= r.work.year <= high)
-    if select.rating_min is not None:
-        try:
-            floor = parse_rating(select.rating_min).fraction
-        except ValueError as error:
-            inputs.error("M104", location, f"rating_min: {error}", 'e.g. rating_min = "3/5"')
-            floor = 0.0
-        tests.append(lambda r: r.rating is not None and r.rating.fraction >= floor - 1e-9)
-    return lambda review: all(test(review) for test in tests)
-
-
-def _year_range(
-    inputs: Inputs, location: tuple[str | int, ...], year: str | int
-) -> tuple[int, int]:
-    if isinstance(year, int):
-        return year, year
-    if match := re.fullmatch(r"\s*(\d{4})\s*(?:\.\.\s*(\d{4}))?\s*", year):
-        low = int(match.group(1))
-        return low, int(match.group(2) or low)
-    inputs.error("M104", location, f"year: '{year}' is not a year or a range", 'e.g. "1920..1929"')
-    return 0, 0
-
-
-def _as_list(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else value
-
-
-def _sort_key(order: str, language: str) -> Callable[[Review], tuple[object, ...]]:
-    """How a section's ``sort`` orders reviews; titles and bylines by the book's language."""
-
-    def title(review: Review) -> bytes:
-        return title_sort_key(review.title, language)
-
-    keys: dict[str, Callable[[Review], tuple[object, ...]]] = {
-        "title": lambda r: (title(r),),
-        "year": lambda r: (r.work.year is None, r.work.year or 0, title(r)),
-        "published": lambda r: (r.published is None, r.published or 0, title(r)),
-        # best first; unrated last
-        "rating": lambda r: (
-            r.rating is None,
-            -(r.rating.fraction if r.rating else 0),
-            title(r),
-        ),
-        "reviewer": lambda r: (name_sort_key(r.byline, language), title(r)),
-    }
-    return keys[order]
-
-
-def _sort(reviews: list[Review], order: str, language: str) -> list[Review]:
-    if order == "manual":
-        return reviews
-    return sorted(reviews, key=_sort_key(order, language))
 
 
 def _repeat(review: Review, number: int) -> Review:
