@@ -195,11 +195,30 @@ class Running:
         self.process.send_signal(signal.SIGINT)
         try:
             status = self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            state = _process_state(self.process.pid)
+            self.process.kill()
+            while not self.lines.empty():
+                self.output.append(self.lines.get())
+            pytest.fail(f"still running 20 s after Ctrl-C ({state}):\n{''.join(self.output)}")
         finally:
             self.process.kill()
         while not self.lines.empty():
             self.output.append(self.lines.get())
         return status
+
+
+def _process_state(pid: int) -> str:
+    """What a process that does not stop is doing: its signal masks and its threads."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        wanted = ("State", "SigIgn", "SigBlk", "SigCgt", "Threads")
+        found = [line for line in status.splitlines() if line.startswith(wanted)]
+        tasks = sorted(Path(f"/proc/{pid}/task").iterdir())
+        waits = [(task / "wchan").read_text() for task in tasks]
+        return "; ".join(found) + f"; waiting in {waits}"
+    except OSError as error:
+        return f"no state: {error}"
 
 
 @pytest.fixture
