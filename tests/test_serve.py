@@ -155,13 +155,24 @@ def test_the_server_answers_only_the_page_and_events() -> None:
 # -- the commands, for real -----------------------------------------------------------
 
 
+#: Start the command that follows with SIGINT ignored (exec keeps that disposition).
+_IGNORING_INTERRUPTS = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN);"
+    " os.execv(sys.argv[1], sys.argv[1:])"
+)
+
+
 class Running:
     """``octavo`` in a subprocess, its output read line by line as it comes."""
 
-    def __init__(self, *args: str, cwd: Path) -> None:
+    def __init__(self, *args: str, cwd: Path, in_background: bool = False) -> None:
         env = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+        command = [sys.executable, "-m", "octavo", *args]
+        if in_background:
+            # as a shell without job control starts `octavo watch &`: SIGINT ignored
+            command = [sys.executable, "-c", _IGNORING_INTERRUPTS, *command]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "octavo", *args],
+            command,
             cwd=cwd,
             env=env,
             stdout=subprocess.PIPE,
@@ -286,7 +297,9 @@ def test_serve_in_a_browser(served: tuple[Running, str, Path]) -> None:
 def test_watch_rebuilds_the_epub(make_anthology: MakeAnthology, tmp_path: Path) -> None:
     folder = make_anthology({"reviews/alpha.md": REVIEW.format(text="The first version.")})
     out = folder / "dist"  # inside the anthology: its own writes must not trigger rebuilds
-    running = Running("watch", str(folder), "--format", "epub", "--out", str(out), cwd=tmp_path)
+    # started as a background job is (SIGINT ignored): Ctrl-C still stops it
+    arguments = ("watch", str(folder), "--format", "epub", "--out", str(out))
+    running = Running(*arguments, cwd=tmp_path, in_background=True)
     try:
         running.wait_for_line(lambda text: "built in" in text)
         epub = out / "test-book.epub"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import threading
 import time
 import traceback
@@ -41,6 +42,7 @@ def serve_command(
     """Preview the HTML edition in a browser; it is rebuilt and reloaded on every change."""
 
     def action(console: Console) -> None:
+        stop_on_interrupt()
         from ..serve import Preview, PreviewServer, render_preview, watch_and_rebuild
 
         anthology = folder if folder is not None else default_folder()
@@ -105,6 +107,7 @@ def watch_command(
     formats = parse_formats(format)
 
     def action(console: Console) -> None:
+        stop_on_interrupt()
         from ..serve import watch_and_rebuild
 
         anthology = folder if folder is not None else default_folder()
@@ -147,6 +150,17 @@ def watch_command(
         typer.echo("Stopped.")
 
     run(debug, action)
+
+
+def stop_on_interrupt() -> None:
+    """Ctrl-C (SIGINT) stops the command, even when it was started with SIGINT ignored.
+
+    A shell without job control starts a background command (``octavo serve &`` in a
+    script, a CI job) with SIGINT ignored, and Python then never raises
+    KeyboardInterrupt: ``kill -INT`` would not stop the preview. It is the way to stop
+    it, so it is always heard.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _now() -> str:
