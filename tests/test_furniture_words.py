@@ -4,7 +4,6 @@ a review's byline, come from the book's catalogue, as the templates' ``_()`` doe
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from octavo.localisation import Wording
 from octavo.render import cover
 from octavo.render.cover import draw_cover
 
-from .conftest import MakeAnthology
+from .conftest import MakeAnthology, epub_text
 
 REVIEW = """\
 ---
@@ -108,20 +107,11 @@ def test_a_script_the_cover_face_lacks_is_drawn_in_the_languages_face(
     assert english["Ana Ruiz, Bo Li and Cy Tan"].endswith("EBGaramond-Variable.ttf")
 
 
-def _epub_text(epub: Path) -> str:
-    with zipfile.ZipFile(epub) as archive:
-        return "\n".join(
-            archive.read(name).decode("utf-8")
-            for name in archive.namelist()
-            if name.endswith(".xhtml")
-        )
-
-
 def test_lists_of_names_are_in_the_books_words(
     make_anthology: MakeAnthology, tmp_path: Path
 ) -> None:
     built = build(_book(make_anthology, "ja"), tmp_path / "out", formats=("epub",))
-    text = _epub_text(built.outputs[0].path)
+    text = epub_text(built.outputs[0].path)
     assert "Ana Ruiz、Bo Li、Cy Tan" in text  # title and copyright pages
     assert "Ana Ruiz, Bo Li" not in text
     assert '<span class="joiner">、</span>' in text  # the byline

@@ -5,7 +5,6 @@ guillemets; an apostrophe is always ’."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from octavo.api import build, load_anthology
 from octavo.editorial import _quote_hint
 from octavo.localisation import quotation_marks
 
-from .conftest import MakeAnthology
+from .conftest import MakeAnthology, epub_text
 
 NNBSP = "\u202f"
 
@@ -125,21 +124,12 @@ def test_the_straight_quote_hint_offers_the_books_marks() -> None:
     assert "“ ” ‘ ’" in _quote_hint("en")
 
 
-def _epub_text(epub: Path) -> str:
-    with zipfile.ZipFile(epub) as archive:
-        return "\n".join(
-            archive.read(name).decode("utf-8")
-            for name in archive.namelist()
-            if name.endswith(".xhtml")
-        )
-
-
 @pytest.mark.parametrize("language", ["fr", "zh-Hant"])
 def test_the_built_epub_has_the_books_marks(
     make_anthology: MakeAnthology, tmp_path: Path, language: str
 ) -> None:
     built = build(_book(make_anthology, language), tmp_path / "out", formats=("epub",))
-    text = _epub_text(built.outputs[0].path)
+    text = epub_text(built.outputs[0].path)
     body, headline = _expected(language)
     assert body in text
     assert headline in text
