@@ -174,3 +174,23 @@ def test_pdf_sets_year_and_paragraph_the_right_way(loaded: Loaded, tmp_path: Pat
 def _logical(word: str) -> str:
     """A word as written: pdftotext gives right-to-left words in the order they are drawn."""
     return word[::-1] if strong_direction(word) == "rtl" else word
+
+
+def test_a_paragraph_turns_only_when_most_of_its_words_do() -> None:
+    """First strong letter and most words: a Hebrew sentence opening on an English name
+    stays right to left, and an English one opening on a Hebrew word stays left to right
+    (found on a real Hebrew README: its list items opened on English product names)."""
+    hebrew_led = Markup("<ul><li><strong>Manim</strong> היא ספרייה לאנימציה של מתמטיקה.</li></ul>")
+    assert set_directions(hebrew_led, "rtl") == hebrew_led
+    english_led = Markup("<p>שלום means peace, and it is also a greeting.</p>")
+    assert set_directions(english_led, "ltr") == english_led
+    english = Markup("<p>Manim is a library for animating mathematics.</p>")
+    assert 'dir="ltr"' in set_directions(english, "rtl")
+
+
+def test_code_runs_left_to_right_in_right_to_left_text() -> None:
+    """A command set right to left read backwards (".\\scripts\\run.ps1" as
+    "scripts\\run.ps1\\."), as a real Arabic README showed."""
+    code = Markup("<p>نفذ:</p><pre><code>.\\scripts\\apply.ps1 -Build\n</code></pre>")
+    assert '<pre dir="ltr">' in set_directions(code, "rtl")
+    assert set_directions(code.replace("نفذ", "Run"), "ltr") == code.replace("نفذ", "Run")

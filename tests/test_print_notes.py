@@ -282,3 +282,12 @@ def _review_of(line: Any, parents: dict[Any, Any]) -> str | None:
             return str(element.get("id"))
         element = parents.get(element)
     return None
+
+
+def test_a_list_keeps_the_number_it_starts_at() -> None:
+    """WeasyPrint 70 ignores <ol start>: a list that goes on after a code block ("5.")
+    printed "1." until its counter was reset."""
+    html = Markup('<ol><li>One</li></ol><pre><code>x</code></pre><ol start="5"><li>Five</li></ol>')
+    printed = str(print_fragment(html))
+    assert '<ol start="5" style="counter-reset: list-item 4">' in printed
+    assert printed.count("counter-reset") == 1

@@ -5,9 +5,13 @@ WeasyPrint 70 reads ``dir="rtl"`` and ``dir="ltr"`` but neither ``dir="auto"`` n
 another script is found here, once, for the print book, the EPUB and the HTML
 edition alike: as in HTML's ``dir="auto"``, it is the direction of the paragraph's
 first strong character (a letter of a script, not a digit or a mark), skipping
-passages that set their own direction. A paragraph whose direction differs from
-the text around it gets ``dir``; its ``lang`` is only ever the one its author
-declared (``{lang=he}``), since a script does not name a language.
+passages that set their own direction, provided most of its words run that way too
+(a Hebrew sentence that opens on an English name is still Hebrew). A paragraph
+whose direction differs from the text around it gets ``dir``; its ``lang`` is only
+ever the one its author declared (``{lang=he}``), since a script does not name a language.
+
+Code (``pre``) in right-to-left text is given ``dir="ltr"``: a command or a YAML
+block set right to left reads backwards.
 
 Titles and names that sit next to other text are isolated (``<bdi>``) when they hold
 a letter that runs against the book, so that an Arabic title keeps its year on the
@@ -81,14 +85,51 @@ def _mark(element: etree._Element, direction: str) -> bool:
         if own in ("ltr", "rtl"):
             changed |= _mark(child, own)
             continue
+        if child.tag == "pre":
+            if direction == "rtl":  # code runs left to right, whatever the text around it
+                child.set("dir", "ltr")
+                changed = True
+            continue
         if child.tag in BLOCKS:
             found = _first_strong(child)
-            if found is not None and found != direction:
+            if found is not None and found != direction and _mostly(child, found):
                 child.set("dir", found)
                 changed = True
                 own = found
         changed |= _mark(child, own or direction)
     return changed
+
+
+def _mostly(element: etree._Element, direction: str) -> bool:
+    """Whether more of the block's words run ``direction`` than the other way.
+
+    A Hebrew sentence that opens on an English name ("Manim (גרסת Community מתאימה)")
+    stays a Hebrew sentence, and an English one that opens on a Hebrew word stays
+    English: the first strong letter alone (HTML's ``dir="auto"``) would turn both.
+    """
+    along = against = 0
+    for word in " ".join(_own_text(element)).split():
+        found = strong_direction(word)
+        if found == direction:
+            along += 1
+        elif found is not None:
+            against += 1
+    return along > against
+
+
+def _own_text(element: etree._Element) -> list[str]:
+    """The text of a block, without its nested blocks, code and passages with a ``dir``."""
+    texts = [element.text or ""]
+    for child in element:
+        if (
+            isinstance(child.tag, str)
+            and child.tag not in _ISOLATED
+            and child.tag not in BLOCKS
+            and not child.get("dir")
+        ):
+            texts += _own_text(child)
+        texts.append(child.tail or "")
+    return texts
 
 
 def _first_strong(element: etree._Element) -> str | None:

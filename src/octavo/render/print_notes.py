@@ -47,11 +47,24 @@ def print_fragment(html: Markup, measure: TableMeasure | None = None) -> Markup:
     wrapper = parse_html_fragment(str(html))
     keep_heading_ends(wrapper)
     keep_paragraph_ends(wrapper)
+    _number_from_start(wrapper)
     if measure is not None:
         fit_to_page(wrapper, measure)
     if "footnote-ref" in str(html):
         _notes_in_place(wrapper)
     return Markup(serialise_children(wrapper, for_html=True))
+
+
+def _number_from_start(wrapper: etree._Element) -> None:
+    """A list that starts at another number than 1 (``5.`` after a code block) keeps it:
+    WeasyPrint 70 ignores ``<ol start>``, so the list's counter is reset to the number
+    before its first."""
+    for listing in wrapper.iter("ol"):
+        start = (listing.get("start") or "").strip()
+        if start.lstrip("-").isdigit() and int(start) != 1:
+            reset = f"counter-reset: list-item {int(start) - 1}"
+            style = listing.get("style")
+            listing.set("style", f"{style}; {reset}" if style else reset)
 
 
 def _notes_in_place(wrapper: etree._Element) -> None:
