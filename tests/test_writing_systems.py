@@ -20,6 +20,7 @@ from octavo.collect import book_slug
 from octavo.diagnostics import Report
 from octavo.indexes import inverted_name, inverted_title
 from octavo.load.markdown import make_parser, typographic
+from octavo.model import IndexPage
 from octavo.render import then_space
 from octavo.render.print_html import render_print
 from octavo.render.pullquotes import words
@@ -148,3 +149,20 @@ def test_a_book_in_another_script_is_named_after_its_folder(tmp_path: Path) -> N
     assert book_slug("Silent Screen", folder) == "silent-screen"
     assert book_slug("Кино и жизнь", folder) == "kino-i-zhizn"
     assert book_slug("אור וצל", tmp_path / "!!!") == "vr-vtsl"  # a folder name with no letters
+
+
+def test_titles_in_kanji_are_filed_by_their_reading() -> None:
+    """title_sort gives the reading: 東京物語 files under と, not by its kanji."""
+    loaded = load_anthology(ROOT / "anthologies" / "eiga-techo")
+    (works,) = [
+        page
+        for page in loaded.anthology.back
+        if isinstance(page, IndexPage) and page.kind == "works"
+    ]
+    assert [entry.label.split(" (")[0] for entry in works.entries] == [
+        "花樣年華",  # かようねんか
+        "기생충",  # きせいちゅう
+        "東京物語",  # とうきょうものがたり
+        "ドライブ・マイ・カー",
+        "万引き家族",  # まんびきかぞく
+    ]

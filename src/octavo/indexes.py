@@ -170,12 +170,18 @@ def index_page(
             if review.id not in ids:
                 ids.append(review.id)
     languages: dict[str, str | None] = {}
+    sorted_as: dict[str, str] = {}
     if kind == "works":
-        # a work's title in another language than the book's is marked so (lang)
+        # a work's title in another language than the book's is marked so (lang), and
+        # one with a title_sort is filed by it
         for review in reviews:
             languages.setdefault(review.toc_title, review.title_language_in(language or "en"))
+            if review.work.title_sort:
+                sorted_as.setdefault(review.toc_title, review.work.title_sort)
     entries = [
-        IndexEntry(label, tuple(ids), heading, qualifier, languages.get(label))
+        IndexEntry(
+            label, tuple(ids), heading, qualifier, languages.get(label), sorted_as.get(label, "")
+        )
         for label, (heading, qualifier, ids) in found.items()
     ]
     entries.sort(key=lambda entry: _index_key(kind, entry, language))
@@ -202,4 +208,4 @@ def _index_key(kind: str, entry: IndexEntry, language: str | None) -> tuple[byte
     collate = sort_key(language)
     if kind in ("reviewers", "creators"):
         return (collate(entry.heading), collate(entry.label))
-    return (title_sort_key(entry.label, language), collate(entry.label))
+    return (title_sort_key(entry.sort_as or entry.label, language), collate(entry.label))

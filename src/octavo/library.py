@@ -377,7 +377,7 @@ def sort_entries(entries: Sequence[Entry], order: str, language: str = "en") -> 
 
 def _sort_key(order: str, language: str) -> Callable[[Entry], tuple[object, ...]]:
     def title(entry: Entry) -> bytes:
-        return title_sort_key(entry.review.title, language)
+        return title_sort_key(entry.review.sort_title, language)
 
     keys: dict[str, Callable[[Entry], tuple[object, ...]]] = {
         "title": lambda e: (title(e), e.file),

@@ -121,6 +121,9 @@ class Work:
     certificate: str | None = None
     #: the language the title is written in (``title_language``), when declared
     title_language: str | None = None
+    #: what the title is sorted by, when not by its letters (``title_sort``): the
+    #: reading of a title in kanji, "とうきょうものがたり" for 東京物語
+    title_sort: str | None = None
 
     @property
     def certificate_line(self) -> str | None:
@@ -192,6 +195,11 @@ class Review:
     @property
     def title(self) -> str:
         return self.work.title
+
+    @property
+    def sort_title(self) -> str:
+        """What the work's title is sorted by: its ``title_sort``, or the title itself."""
+        return self.work.title_sort or self.work.title
 
     @property
     def direction(self) -> str:
@@ -314,6 +322,8 @@ class IndexEntry:
     qualifier: str = ""
     #: the language of the heading where it is not the book's (a work's title)
     lang: str | None = None
+    #: what a work's entry is sorted by, when not by its label (``title_sort``)
+    sort_as: str = ""
 
     def __post_init__(self) -> None:
         if not self.heading:

@@ -144,7 +144,7 @@ def _sort_key(order: str, language: str) -> Callable[[Review], tuple[object, ...
     """How a section's ``sort`` orders reviews; titles and bylines by the book's language."""
 
     def title(review: Review) -> bytes:
-        return title_sort_key(review.title, language)
+        return title_sort_key(review.sort_title, language)
 
     keys: dict[str, Callable[[Review], tuple[object, ...]]] = {
         "title": lambda r: (title(r),),

@@ -159,6 +159,7 @@ FIELDS: dict[str, Callable[[Field], object]] = {
     "id": _id,
     "language": _language,
     "title_language": _language,
+    "title_sort": _text,
     "spoilers": _spoilers,
 }
 REQUIRED = ("title", "reviewer")
@@ -294,6 +295,7 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
             runtime=_optional_str(values.get("runtime")),
             certificate=_optional_str(values.get("certificate")),
             title_language=_optional_str(values.get("title_language")),
+            title_sort=_optional_str(values.get("title_sort")),
         ),
         reviewers=_tuple(values.get("reviewer")),
         body=body,
