@@ -26,7 +26,7 @@ import unicodedata
 from lxml import etree
 from markupsafe import Markup, escape
 
-from ..model import text_direction
+from ..model import Anthology, text_direction
 from .epub_fragments import EPUB_NS
 
 #: The elements whose text is one paragraph, in the sense of the bidi algorithm.
@@ -172,13 +172,14 @@ def isolate(
     return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attributes, line)
 
 
-def isolated_title(
-    title: str,
-    year: int | None = None,
-    direction: str = "ltr",
-    lang: str | None = None,
-    xhtml: bool = False,
-) -> Markup:
-    """A work's title isolated from the year that follows it: ``<bdi>وجدة</bdi> (2012)``."""
-    line = isolate(title, direction, lang, xhtml)
-    return line + f" ({year})" if year is not None else line
+def review_titles(anthology: Anthology, xhtml: bool = False) -> dict[str, Markup]:
+    """Each review's title as the templates cite it, by review id: isolated from the year
+    after it and marked with its language, ``<bdi lang="ar" dir="rtl">وجدة</bdi> (2012)``
+    (with ``xml:lang`` too in ``xhtml``)."""
+    titles: dict[str, Markup] = {}
+    for review in anthology.reviews:
+        lang = review.title_language_in(anthology.language)
+        title = isolate(review.title, anthology.direction, lang, xhtml)
+        year = review.work.year
+        titles[review.id] = title + f" ({year})" if year is not None else title
+    return titles

@@ -23,7 +23,7 @@ from ..themes import Theme
 from . import body_html, build_time, render_template
 from .accessibility import is_animated, metadata, survey
 from .cover import draw_cover
-from .direction import isolate, isolated_title
+from .direction import isolate, review_titles
 from .epub_fragments import for_epub
 from .ereader_images import ereader_cover, ereader_image
 from .page_list import PageLink, add_page_breaks
@@ -126,16 +126,7 @@ def render_epub(
     environment.filters["isolate"] = partial(isolate, xhtml=True)
     wording = Wording(anthology.language, dict(anthology.labels))
     images = _Images()
-    titles = {
-        review.id: isolated_title(
-            review.title,
-            review.work.year,
-            anthology.direction,
-            review.title_language_in(anthology.language),
-            xhtml=True,
-        )
-        for review in anthology.reviews
-    }
+    titles = review_titles(anthology, xhtml=True)
 
     def page(template: str, doc_id: str, title: str, **context: object) -> EpubDocument:
         xhtml = render_template(

@@ -13,7 +13,7 @@ from .. import __version__
 from ..model import Anthology, Image
 from ..themes import Theme
 from . import body_html, build_time, render_template
-from .direction import isolated_title
+from .direction import review_titles
 from .print_notes import print_fragment
 from .pullquotes import place_pullquote
 
@@ -123,15 +123,7 @@ def render_print(
         image_url=url_for,
         opening=opening,
         edition="print",
-        titles={
-            review.id: isolated_title(
-                review.title,
-                review.work.year,
-                anthology.direction,
-                review.title_language_in(anthology.language),
-            )
-            for review in anthology.reviews
-        },
+        titles=review_titles(anthology),
         fonts=theme.fonts_for(anthology.language),
         generator=f"Octavo {__version__}",
         modified=build_time(),

@@ -29,7 +29,7 @@ from ..localisation import Wording
 from ..model import Anthology, Image
 from ..themes import Theme, theme_file
 from . import body_html, build_time, render_template
-from .direction import isolated_title
+from .direction import review_titles
 from .epub_fragments import EPUB_NS, for_epub
 from .ereader_images import ereader_image
 from .pullquotes import place_pullquote
@@ -66,15 +66,7 @@ def render_web(
         ),
         image_url=image_uri,
         edition="web",
-        titles={
-            review.id: isolated_title(
-                review.title,
-                review.work.year,
-                anthology.direction,
-                review.title_language_in(anthology.language),
-            )
-            for review in anthology.reviews
-        },
+        titles=review_titles(anthology),
         fonts=theme.fonts_for(anthology.language),
         generator=f"Octavo {__version__}",
         modified=build_time(),
