@@ -122,6 +122,7 @@ def collect(inputs: Inputs) -> Anthology | None:
         check_ignore=tuple(manifest.check.ignore),
         style=manifest.style,
         cover=cover,
+        back_cover=manifest.back_cover,
         front=front,
         sections=tuple(sections),
         back=tuple(back),
@@ -178,6 +179,10 @@ def _print_options(manifest: Manifest) -> PrintOptions:
         recto_starts=spec.recto_starts,
         pdf_variant=spec.pdf_variant,
         balance=spec.balance,
+        printer=spec.printer,
+        paper=spec.paper,
+        binding=spec.binding,
+        max_pages=spec.max_pages,
     )
 
 

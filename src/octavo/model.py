@@ -424,6 +424,10 @@ class PrintOptions:
     recto_starts: bool = True
     pdf_variant: str | None = None  #: the screen PDF's variant: "pdf/a-3b", "pdf/ua-1"...
     balance: bool = True  #: short last pages of reviews balanced (write/balance.py)
+    printer: str | None = None  #: "kdp", "ingramspark", "generic" (octavo.printers)
+    paper: str = "white"  #: "white", "cream" or "color"
+    binding: str = "paperback"  #: or "hardcover"
+    max_pages: int | None = None  #: the most pages of a volume, as the manifest gives it
 
 
 @dataclass(frozen=True)
@@ -444,6 +448,7 @@ class Anthology:
     description: str | None = None
     rights: str | None = None
     cover: Image | None = None
+    back_cover: str | None = None  #: the manifest's back-cover text (Markdown)
     #: False when the manifest has no [[sections]]: one flat list of reviews
     sectioned: bool = True
     slug: str = "book"

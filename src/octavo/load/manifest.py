@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..diagnostics import Report
 from ..isbn import IsbnError, normalize_isbn
 from ..localisation import message_ids
+from ..printers import Binding, Paper, PrinterName
 from ..resources import unusable_path
 from .frontmatter import _toml_line, _toml_message, forbidden_character, strings_in
 
@@ -107,6 +108,13 @@ class PrintSpec(_Strict):
     #: balance page endings: a review's short last page is filled or taken back by
     #: setting the review a touch tighter or looser (see write/balance.py)
     balance: bool = True
+    #: the print-on-demand service whose rules the cover, preflight and volumes follow
+    printer: PrinterName | None = None
+    paper: Paper = "white"
+    binding: Binding = "paperback"
+    #: split the print edition into volumes of at most this many pages (default: the
+    #: printer's most for the binding and paper, when a printer is named)
+    max_pages: int | None = Field(default=None, ge=48)
 
     @field_validator("trim")
     @classmethod
@@ -160,6 +168,8 @@ class Manifest(_Strict):
     rights: str | None = None
     style: str = "classic"
     cover: str | None = None
+    #: the back cover's text (Markdown); by default, pull quotes from the reviews
+    back_cover: str | None = None
     reviews: str = "reviews"
     allow_repeats: bool = False
     print: PrintSpec = Field(default_factory=PrintSpec)
