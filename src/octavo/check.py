@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .api import MANIFEST, Loaded, Progress, load_anthology, make_epub, make_pdf, no_progress
 from .diagnostics import Report, Severity
@@ -39,12 +40,17 @@ from .editorial import (
     straight_quotes_in_front_matter,
     unused_review_folder,
 )
-from .errors import BuildError, ContentError, Refused
+from .errors import BuildError, ContentError, Refused, UsageError
 from .load.frontmatter import split_front_matter
 from .load.manifest import load_manifest
 from .load.markdown import make_parser
 from .load.review import read_text_file
 from .model import Review, TextPage
+from .preflight import Preflight
+
+if TYPE_CHECKING:
+    from .printers import Printer
+    from .write.pdf import PdfResult
 
 #: Codes the loader or the layout give that ``check`` reports as editorial problems too.
 REUSED_CODES = ("M106", "M109", "R208", "R213", "B407")
@@ -56,10 +62,27 @@ class Checked:
 
     report: Report
     layout: bool
+    #: the printer's rules held against the printer's PDF (``check --printer``)
+    preflight: Preflight | None = None
+
+
+@dataclass(frozen=True)
+class PrinterCheck:
+    """``check --printer``: the printer whose rules to hold the book against (None: the
+    manifest's ``[print] printer``), and the cover to check with it (the bytes of a PDF
+    file, and its path)."""
+
+    printer: str | None = None
+    cover: bytes | None = None
+    cover_path: Path | None = None
 
 
 def check(
-    folder: Path, quick: bool = False, progress: Progress = no_progress, lengths: bool = False
+    folder: Path,
+    quick: bool = False,
+    progress: Progress = no_progress,
+    lengths: bool = False,
+    printer: PrinterCheck | None = None,
 ) -> Checked:
     """Check the anthology in ``folder``; raise ContentError when it does not load.
 
@@ -67,11 +90,18 @@ def check(
     thrown away. With ``quick``, they are not: pictures are not checked for their
     printed resolution (B407), and the theme's templates are not run (S303-S307).
     ``lengths`` reports each review of unusual length (L605), not one summary.
+    With ``printer``, the print edition made is the printer's PDF, and it is held
+    against that printer's rules (:mod:`octavo.preflight`): each failed rule is an
+    error (P801-P808). ``printer`` needs the layout: it is ignored when ``quick``.
     """
     progress("Loading and checking the anthology")
     loaded = load_anthology(folder)
+    chosen = printer_for(loaded, printer) if printer is not None and not quick else None
+    checked_printer = None
     if not quick:
-        make_editions(loaded, progress)
+        pdf = make_editions(loaded, progress, for_printer=chosen is not None)
+        if printer is not None and chosen is not None and pdf is not None:
+            checked_printer = hold_to_printer(loaded, pdf, chosen, printer, progress)
     progress("Reading the text")
     lint(loaded, lengths)
     ignored = set(loaded.anthology.check_ignore)
@@ -81,23 +111,57 @@ def check(
             for d in loaded.report.diagnostics
             if not (d.code in ignored and d.severity is Severity.WARNING)
         ]
-    return Checked(loaded.report, layout=not quick)
+    return Checked(loaded.report, layout=not quick, preflight=checked_printer)
 
 
-def make_editions(loaded: Loaded, progress: Progress) -> None:
+def make_editions(
+    loaded: Loaded, progress: Progress, for_printer: bool = False
+) -> PdfResult | None:
     """Make the PDF and the EPUB as ``build`` does, and drop them; failures join the report.
 
-    The editorial checks still run after a template or layout error: the report then
-    holds every problem found, as one list.
+    ``for_printer`` makes the printer's PDF (PDF/X-4, bleed, an even page count) in place
+    of the screen PDF: the same pages, laid out once. It is returned (None when making
+    it failed). The editorial checks still run after a template or layout error: the
+    report then holds every problem found, as one list.
     """
     try:
         # The PDF's pages go into the EPUB, as in a build, so its page list is checked too.
-        pdf = make_pdf(loaded, progress)
+        pdf = make_pdf(loaded, progress, for_printer=for_printer)
         make_epub(loaded, progress, pdf.page_starts)
     except ContentError as error:  # a template or a theme file (S303-S307)
         loaded.report.extend(error.report)
+        return None
     except BuildError as error:  # WeasyPrint failed (B404-B406)
         loaded.report.error(error.code or "B404", error.message, hint=error.hint)
+        return None
+    return pdf
+
+
+def printer_for(loaded: Loaded, printer: PrinterCheck) -> Printer:
+    """The printer named on the command line, else the manifest's; a usage error when
+    neither names one."""
+    from .printers import PRINTER_NAMES, printer_named
+
+    name = printer.printer or loaded.anthology.print.printer
+    if name is None:
+        raise UsageError(
+            "no printer to check against: the manifest names none",
+            hint=f"name one: --printer {' | '.join(PRINTER_NAMES)}, or [print] printer ="
+            ' "kdp" in anthology.toml',
+        )
+    return printer_named(name)
+
+
+def hold_to_printer(
+    loaded: Loaded, pdf: PdfResult, chosen: Printer, printer: PrinterCheck, progress: Progress
+) -> Preflight:
+    """The printer's rules held against its PDF and the cover; failed rules join the report."""
+    from .preflight import preflight
+
+    progress(f"Checking the files against the rules of {chosen.label}")
+    found = preflight(loaded, pdf, chosen, printer.cover, printer.cover_path)
+    loaded.report.diagnostics.extend(found.diagnostics())
+    return found
 
 
 def lint(loaded: Loaded, lengths: bool = False) -> None:

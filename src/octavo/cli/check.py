@@ -11,15 +11,19 @@ import json
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from ..diagnostics import Diagnostic, Report
 from ..errors import ContentError, OctavoError
+from ..preflight import PREFLIGHT_PREFIX, Preflight
 from . import app
 from .support import AnthologyFolder, default_folder, print_report, run
+
+if TYPE_CHECKING:
+    from ..check import PrinterCheck
 
 
 class OutputFormat(StrEnum):
@@ -60,6 +64,34 @@ def check_command(
             " warning each, instead of one summary for the book.",
         ),
     ] = False,
+    printer: Annotated[
+        PrinterChoice | None,
+        typer.Option(
+            "--printer",
+            case_sensitive=False,
+            help="Make the printer's PDF and hold it (and the cover, --cover) against this"
+            " printer's rules: page count, margins, trim and bleed boxes, fonts, pictures"
+            " (P801-P808, see docs/printing.md). Needs the layout (not --quick).",
+        ),
+    ] = None,
+    preflight: Annotated[
+        bool,
+        typer.Option(
+            "--preflight",
+            help="As --printer, for the printer the manifest names ([print] printer).",
+        ),
+    ] = False,
+    cover: Annotated[
+        Path | None,
+        typer.Option(
+            "--cover",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="A cover PDF to check against the printer's wrap for this book's page"
+            " count (P808); implies --preflight.",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Check an anthology and report every problem; write nothing.
@@ -71,10 +103,15 @@ def check_command(
     the typeset text (L602), double spaces between words (L603), ratings on several
     scales in one section (L604), reviews much longer or shorter than the rest (L605).
 
+    With --printer kdp, ingramspark or generic (or --preflight, for the manifest's
+    printer), the printer's PDF is made and held against that printer's rules, and
+    each rule is reported, passed or failed (a failed rule is an error, P801-P808).
+
     Exit status: 0 when there is no error (warnings are allowed unless --strict), 1
     when there are errors, 2 when the command line is wrong.
     """
     status: list[int] = []
+    wanted = printer_check(printer, preflight, cover, quick)
 
     def action(console: Console) -> None:
         from ..check import check
@@ -82,10 +119,14 @@ def check_command(
         anthology = folder if folder is not None else default_folder()
         root = anthology if anthology.is_dir() else anthology.parent
         layout = loaded = False
+        checked_printer = None
         try:
             with console.status("Starting") as progress:
-                checked = check(anthology, quick, lambda step: progress.update(step), lengths)
+                checked = check(
+                    anthology, quick, lambda step: progress.update(step), lengths, wanted
+                )
             report, layout, loaded = checked.report, checked.layout, True
+            checked_printer = checked.preflight
         except ContentError as error:
             report = error.report
         except OctavoError as error:
@@ -97,9 +138,12 @@ def check_command(
             report.warnings_as_errors()
         if format is OutputFormat.JSON:
             document = as_json(report, root, layout)
+            if checked_printer is not None:
+                document["preflight"] = checked_printer.as_json(root)
             typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         else:
-            print_text(report, root, loaded, quick, make_stdout_console())
+            stdout = make_stdout_console()
+            print_text(report, root, loaded, quick, stdout, checked_printer)
         status.append(1 if report.has_errors() else 0)
 
     run(debug, action)
@@ -107,14 +151,55 @@ def check_command(
         raise typer.Exit(status[0])
 
 
+class PrinterChoice(StrEnum):
+    KDP = "kdp"
+    INGRAMSPARK = "ingramspark"
+    GENERIC = "generic"
+
+
+def printer_check(
+    printer: PrinterChoice | None, preflight: bool, cover: Path | None, quick: bool
+) -> PrinterCheck | None:
+    """What ``--printer``, ``--preflight`` and ``--cover`` ask for (None: no preflight)."""
+    from ..check import PrinterCheck
+
+    if printer is None and not preflight and cover is None:
+        return None
+    if quick:
+        raise typer.BadParameter(
+            "the printer's rules are held against the laid-out PDF: leave out --quick",
+            param_hint="'--quick'",
+        )
+    data = None
+    if cover is not None:
+        try:
+            data = cover.read_bytes()
+        except OSError as error:
+            raise typer.BadParameter(f"cannot read {cover}: {error.strerror}") from None
+    return PrinterCheck(printer.value if printer else None, data, cover)
+
+
 def make_stdout_console() -> Console:
     return Console(no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=True)
 
 
-def print_text(report: Report, root: Path, loaded: bool, quick: bool, console: Console) -> None:
-    """The diagnostics, as build prints them, then what was skipped and a summary."""
+def print_text(
+    report: Report,
+    root: Path,
+    loaded: bool,
+    quick: bool,
+    console: Console,
+    preflight: Preflight | None = None,
+) -> None:
+    """The diagnostics, as build prints them, then the printer's rules one per line (a
+    failed one as its diagnostic), what was skipped, and a summary."""
     report.root = root
-    print_report(report, console)
+    if preflight is None:
+        print_report(report, console)
+    else:
+        others = [d for d in report.diagnostics if not d.code.startswith(PREFLIGHT_PREFIX)]
+        print_report(Report(others, root), console)
+        print_preflight(preflight, report, console)
     if not loaded:
         console.print(
             "The editorial checks (L6xx) and the layout run once these errors are fixed.",
@@ -127,6 +212,23 @@ def print_text(report: Report, root: Path, loaded: bool, quick: bool, console: C
             markup=False,
         )
     console.print(summary_line(report), markup=False)
+
+
+def print_preflight(preflight: Preflight, report: Report, console: Console) -> None:
+    """One line per rule: ``passed P801 page count: ...``; a failed rule is printed as
+    its diagnostic (``error[P802] ...`` and its hint), as --strict or not left it."""
+    console.print(preflight.heading, markup=False)
+    bases = [report.root or Path.cwd(), Path.cwd()]
+    failed = {d.code: d for d in report.diagnostics if d.code.startswith(PREFLIGHT_PREFIX)}
+    for result in preflight.results:
+        diagnostic = failed.get(result.code)
+        if diagnostic is None:
+            console.print(f"  {result.status} {result.code} {result.line}", markup=False)
+            continue
+        head, _, hint = diagnostic.format(*bases).partition("\n")
+        console.print(f"  {head}", style="red", markup=False)
+        if hint:
+            console.print(f"  {hint}", markup=False)
 
 
 def summary_line(report: Report) -> str:
