@@ -12,6 +12,7 @@ The build runs in steps, each reported through ``progress``:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -33,16 +34,19 @@ from .write.pdf_cache import FOLDER as CACHE_FOLDER
 
 if TYPE_CHECKING:
     from .audit.checks import Checks
+    from .render.cover_wrap import Lines
     from .render.print_html import PrintDocument
     from .render.print_split import PrintSplit
+    from .write.cover_pdf import CoverResult
     from .write.pdf import PdfResult
 
 MANIFEST = "anthology.toml"
 #: pdf: the screen edition, with links and bookmarks; pdf-print: the printer's PDF
 #: (PDF/X-4 with bleed and crop marks), as <slug>-print.pdf; epub: the e-book;
 #: kepub: the e-book for Kobo (<slug>.kepub.epub); azw3: for Kindle, made by calibre;
-#: html: one self-contained page for the web (<slug>.html).
-FORMATS = ("pdf", "epub", "pdf-print", "kepub", "azw3", "html")
+#: html: one self-contained page for the web (<slug>.html); cover: the printed cover
+#: (back, spine and front on one PDF/X-4 sheet, sized for the printer), <slug>-cover.pdf.
+FORMATS = ("pdf", "epub", "pdf-print", "kepub", "azw3", "html", "cover")
 DEFAULT_FORMATS = ("pdf", "epub")
 
 Progress = Callable[[str], None]
@@ -155,6 +159,7 @@ def build(
     reused when nothing they depend on changed (``<out>/.octavo-cache/``).
     """
     from .audit import in_build
+    from .print_volumes import make_print_volumes
 
     unknown = [name for name in formats if name not in FORMATS]
     if unknown:
@@ -179,10 +184,21 @@ def build(
         if name in formats:
             cache_folder = out / CACHE_FOLDER / name if cache else None
             pdf = make_pdf(loaded, progress, for_printer=printer, jobs=jobs, cache=cache_folder)
-            path = out / (f"{slug}-print.pdf" if printer else f"{slug}.pdf")
-            made.append((Output(path, name, len(pdf.data), pages=pdf.pages), pdf.data))
             page_starts = page_starts or pdf.page_starts
+            if printer:
+                for volume in make_print_volumes(loaded, pdf, progress, jobs, cache_folder):
+                    numbered = f"-volume-{volume.number}" if volume.count > 1 else ""
+                    path = out / f"{slug}{numbered}-print.pdf"
+                    data, pages = volume.pdf.data, volume.pdf.pages
+                    made.append((Output(path, name, len(data), pages=pages), data))
+                    book = dataclasses.replace(loaded, anthology=volume.anthology)
+                    faults += [f for f in in_build.faults(book, volume.pdf) if f not in faults]
+                continue
+            path = out / f"{slug}.pdf"
+            made.append((Output(path, name, len(pdf.data), pages=pdf.pages), pdf.data))
             faults += [f for f in in_build.faults(loaded, pdf) if f not in faults]
+    if "cover" in formats:
+        made += _covers(loaded, out, made, progress, jobs, cache)
     if {"epub", "kepub", "azw3"} & set(formats):
         epub, documents = make_epub(loaded, progress, page_starts)
         flavours: list[tuple[str, str, Callable[[bytes], bytes]]] = [
@@ -477,6 +493,56 @@ def _make_pdf_in_parts(
         outside_text_block=tuple(outside),
         faults=tuple(faults),
     )
+
+
+def make_cover(
+    loaded: Loaded, pages: int, lines: Lines | None = None, progress: Progress = no_progress
+) -> CoverResult:
+    """The printed cover of a book (or a volume) whose printer's PDF has ``pages``
+    pages: back, spine and front on one PDF/X-4 sheet, sized by the manifest's printer.
+
+    ``lines`` are the title, subtitle, volume line ("Volume 2 of 3") and ISBN it prints
+    (default: the anthology's, without a volume line).
+    """
+    from .write.cover_pdf import write_cover
+
+    progress("Making the cover")
+    anthology = loaded.anthology
+    with _theme_files_checked():
+        return write_cover(anthology, loaded.theme, loaded.resolver, loaded.report, pages, lines)
+
+
+def _covers(
+    loaded: Loaded,
+    out: Path,
+    made: list[tuple[Output, bytes]],
+    progress: Progress,
+    jobs: int | None,
+    cache: bool,
+) -> list[tuple[Output, bytes]]:
+    """A cover for each printer's PDF made, or for the printer's PDF laid out here (not
+    written) to count its pages when ``pdf-print`` was not asked for."""
+    from .localisation import Wording
+    from .render.cover_wrap import Lines
+
+    anthology = loaded.anthology
+    interiors = [(o.path, o.pages or 0) for o, _ in made if o.format == "pdf-print"]
+    if not interiors:
+        cache_folder = out / CACHE_FOLDER / "pdf-print" if cache else None
+        pdf = make_pdf(loaded, progress, for_printer=True, jobs=jobs, cache=cache_folder)
+        interiors = [(out / f"{anthology.slug}-print.pdf", pdf.pages)]
+    covers: list[tuple[Output, bytes]] = []
+    for number, (path, pages) in enumerate(interiors, start=1):
+        lines = None
+        if len(interiors) > 1:  # one cover per volume; a volume's own ISBN is not known here
+            wording = Wording(anthology.language, dict(anthology.labels))
+            volume = wording.format("Volume %(number)s of %(count)s", number=number,
+                                    count=len(interiors))  # fmt: skip
+            lines = Lines(anthology.title, anthology.subtitle, volume, None)
+        cover = make_cover(loaded, pages, lines, progress)
+        target = path.with_name(path.name.removesuffix("-print.pdf") + "-cover.pdf")
+        covers.append((Output(target, "cover", len(cover.data), pages=1), cover.data))
+    return covers
 
 
 def make_epub(

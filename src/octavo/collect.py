@@ -24,6 +24,7 @@ from .load.markdown import MarkdownContext
 from .load.review import load_review, load_text_page
 from .localisation import Wording
 from .model import (
+    AcknowledgmentsPage,
     Anthology,
     Body,
     Contributor,
@@ -78,9 +79,13 @@ def collect(inputs: Inputs) -> Anthology | None:
     sectioned = bool(manifest.sections)
     reviews = [review for section in sections for review in section.reviews]
     wording = _wording(manifest)
-    back: list[TextPage | IndexPage | ContributorsPage] = []
+    back: list[TextPage | IndexPage | ContributorsPage | AcknowledgmentsPage] = []
     for index, spec in enumerate(manifest.back):
-        if spec.index is not None:
+        if spec.acknowledgments:
+            title = spec.title or wording.format("Acknowledgments")
+            thanks = _acknowledgments(inputs, index, title, spec.file, spec.id, reviews)
+            back.extend([thanks] if thanks else [])
+        elif spec.index is not None:
             title = spec.title or wording.format(INDEX_TITLES[spec.index])
             page_id = spec.id or f"index-{spec.index}"
             back.append(index_page(spec.index, title, page_id, reviews, manifest.language))
@@ -96,6 +101,7 @@ def collect(inputs: Inputs) -> Anthology | None:
     _check_unique_targets(inputs, front, sections, back)
     bodies = [review.body for review in reviews] + [page.body for page in front]
     bodies += [page.body for page in back if isinstance(page, TextPage)]
+    bodies += [p.body for p in back if isinstance(p, AcknowledgmentsPage) and p.body]
     bodies += [
         c.bio for page in back if isinstance(page, ContributorsPage) for c in page.contributors
     ]
@@ -182,7 +188,10 @@ def _print_options(manifest: Manifest) -> PrintOptions:
         printer=spec.printer,
         paper=spec.paper,
         binding=spec.binding,
+        spine=spec.spine,
+        price_code=spec.price_code,
         max_pages=spec.max_pages,
+        volume_isbns=tuple(spec.volume_isbns),
     )
 
 
@@ -359,7 +368,7 @@ def _check_unique_targets(
     inputs: Inputs,
     front: Iterable[TextPage],
     sections: Iterable[Section],
-    back: Iterable[TextPage | IndexPage | ContributorsPage],
+    back: Iterable[TextPage | IndexPage | ContributorsPage | AcknowledgmentsPage],
 ) -> None:
     seen: dict[str, str] = {}
     names = [(p.id, f"front page '{p.title}'") for p in front]
@@ -376,6 +385,28 @@ def _check_unique_targets(
                 "give one of them another id",
             )
         seen.setdefault(name, what)
+
+
+def _acknowledgments(
+    inputs: Inputs,
+    index: int,
+    title: str,
+    file: str | None,
+    page_id: str | None,
+    reviews: list[Review],
+) -> AcknowledgmentsPage | None:
+    """The acknowledgments: the editor's text, if any, then the credit line of every
+    review in the book, each once (``allow_repeats`` may print one in two sections)."""
+    page_id = page_id or "back-acknowledgments"
+    text = None
+    if file is not None:
+        text = _text_page(inputs, ("back", index), file, title, page_id, "back")
+        if text is None:
+            return None
+    credited = tuple(dict.fromkeys(review.id for review in reviews))
+    return AcknowledgmentsPage(
+        page_id, title, credited, text.body if text else None, text.path if text else None
+    )
 
 
 def _contributors(

@@ -170,6 +170,27 @@ class Body:
 _SPOILER_CLASS = re.compile(r'\sclass="(?:[^"]*\s)?spoiler(?:\s[^"]*)?"')
 
 
+#: What a review's ``permission`` may say: the editor cleared it (``granted``), is
+#: waiting for an answer (``pending``), it is out of copyright (``public-domain``), or
+#: the book's own critics wrote it for the book (``own``).
+PERMISSIONS: tuple[str, ...] = ("granted", "pending", "public-domain", "own")
+#: The permissions under which a review may be printed as it stands.
+CLEARED: tuple[str, ...] = ("granted", "public-domain", "own")
+
+
+@dataclass(frozen=True)
+class FirstPublished:
+    """Where and when a review first appeared, for its credit line and the rights ledger.
+
+    ``year`` is set whenever a date is known; it stands alone when only the year is
+    ("first published in Sight and Sound, 1962").
+    """
+
+    publication: str | None = None
+    date: date | None = None
+    year: int | None = None
+
+
 @dataclass(frozen=True)
 class Review:
     id: str
@@ -191,6 +212,14 @@ class Review:
     #: the review gives away the plot: ``spoilers: true``, or a passage marked
     #: ``{.spoiler}`` (an Octavo extension to the contract)
     spoilers: bool = False
+    #: where and when the review first appeared (default: ``publication``, ``published``)
+    first_published: FirstPublished | None = None
+    #: who owns the review's copyright (default, in credit lines: its reviewers)
+    rights_holder: str | None = None
+    #: whether it may be reprinted: one of ``PERMISSIONS``, or None when not said
+    permission: str | None = None
+    #: the editor's own credit line (inline Markdown), printed instead of the generated one
+    credit: Body | None = None
 
     @property
     def title(self) -> str:
@@ -357,11 +386,53 @@ class ContributorsPage:
 
 
 @dataclass(frozen=True)
+class AcknowledgmentsPage:
+    """Acknowledgments: the editor's text (``body``), if any, then a credit line for each
+    review, in the book's order (``credited``: review ids, each once)."""
+
+    id: str
+    title: str
+    credited: tuple[str, ...]
+    body: Body | None = None
+    path: Path | None = None  #: the editor's text's file
+
+    @property
+    def semantic(self) -> str:
+        return "acknowledgments"
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     title: str
     reviews: tuple[Review, ...]
     intro: Body | None = None
+    #: its number in the whole book, when it is not its place in this one (a volume)
+    number: int | None = None
+    #: the part began in the volume before this one
+    continued: bool = False
+
+
+@dataclass(frozen=True)
+class VolumeRange:
+    """What a volume holds, as the other volumes' contents list it."""
+
+    number: int
+    first: str  #: the title of its first part (or review, in a book without parts)
+    last: str
+
+
+@dataclass(frozen=True)
+class VolumeInfo:
+    """Which volume an :class:`Anthology` is, for its title page and contents."""
+
+    number: int
+    count: int
+    ranges: tuple[VolumeRange, ...]  #: every volume's, this one's included
+
+    @property
+    def others(self) -> tuple[VolumeRange, ...]:
+        return tuple(r for r in self.ranges if r.number != self.number)
 
 
 @dataclass(frozen=True)
@@ -427,7 +498,10 @@ class PrintOptions:
     printer: str | None = None  #: "kdp", "ingramspark", "generic" (octavo.printers)
     paper: str = "white"  #: "white", "cream" or "color"
     binding: str = "paperback"  #: or "hardcover"
+    spine: str | None = None  #: "top-to-bottom" or "bottom-to-top"; None: the language's
+    price_code: str | None = None  #: the barcode's 5-digit price add-on
     max_pages: int | None = None  #: the most pages of a volume, as the manifest gives it
+    volume_isbns: tuple[str, ...] = ()  #: each volume's ISBN-13, in order
 
 
 @dataclass(frozen=True)
@@ -441,7 +515,7 @@ class Anthology:
     style: str
     sections: tuple[Section, ...]
     front: tuple[TextPage, ...] = ()
-    back: tuple[TextPage | IndexPage | ContributorsPage, ...] = ()
+    back: tuple[TextPage | IndexPage | ContributorsPage | AcknowledgmentsPage, ...] = ()
     subtitle: str | None = None
     publisher: str | None = None
     date: date | None = None
@@ -459,6 +533,8 @@ class Anthology:
     ebook_isbn: str | None = None
     #: the manifest's [labels]: (English message, this book's wording) pairs
     labels: tuple[tuple[str, str], ...] = ()
+    #: which volume of the print edition this is, when it is cut into volumes
+    volume: VolumeInfo | None = None
 
     @property
     def direction(self) -> str:

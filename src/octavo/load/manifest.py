@@ -80,13 +80,25 @@ class BackSpec(_Strict):
     file: str | None = None  #: a Markdown page
     index: IndexKind | None = None  #: a generated index
     contributors: str | None = None  #: "About the contributors", from this TOML file
+    #: the acknowledgments page: the reviews' credit lines, after the text of ``file``
+    acknowledgments: bool = False
     id: str | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> BackSpec:
+        if self.acknowledgments:
+            if self.index is not None or self.contributors is not None:
+                raise ValueError(
+                    "an acknowledgments [[back]] entry takes a 'file' and a 'title', but no"
+                    " 'index' or 'contributors': give those entries of their own"
+                )
+            return self
         given = [key for key in ("file", "index", "contributors") if getattr(self, key)]
         if len(given) != 1:
-            raise ValueError("a [[back]] entry needs one of 'file', 'index' or 'contributors'")
+            raise ValueError(
+                "a [[back]] entry needs one of 'file', 'index', 'contributors' or"
+                " 'acknowledgments = true'"
+            )
         if self.file is not None and not self.title:
             raise ValueError("a [[back]] entry with a 'file' needs a 'title'")
         return self
@@ -112,9 +124,20 @@ class PrintSpec(_Strict):
     printer: PrinterName | None = None
     paper: Paper = "white"
     binding: Binding = "paperback"
+    #: the way the spine's text reads (default: as books in the book's language do)
+    spine: Literal["top-to-bottom", "bottom-to-top"] | None = None
+    #: the barcode's 5-digit price add-on: "51995" ($19.95), "90000" (no price)
+    price_code: str | None = None
     #: split the print edition into volumes of at most this many pages (default: the
     #: printer's most for the binding and paper, when a printer is named)
     max_pages: int | None = Field(default=None, ge=48)
+    #: each volume's own ISBN, in order, when the print edition is cut into volumes
+    volume_isbns: list[str] = Field(default_factory=list)
+
+    @field_validator("volume_isbns")
+    @classmethod
+    def _volume_isbns(cls, value: list[str]) -> list[str]:
+        return [normalize_isbn(isbn) for isbn in value]
 
     @field_validator("trim")
     @classmethod
@@ -135,6 +158,16 @@ class PrintSpec(_Strict):
         if value == "0" or _LENGTH.fullmatch(value):
             return value
         raise ValueError(f"'{value}' is not a length such as 0.125in or 3mm")
+
+    @field_validator("price_code")
+    @classmethod
+    def _price_code(cls, value: str | None) -> str | None:
+        if value is None or re.fullmatch(r"\d{5}", value):
+            return value
+        raise ValueError(
+            f"'{value}' is not a price code: write its 5 digits, the currency first"
+            ' ("51995" for $19.95, "90000" for no price)'
+        )
 
 
 class CheckSpec(_Strict):
