@@ -136,6 +136,9 @@ KDP = Printer(
     hardcover_spine_extra=0.0,
     binds={
         **_same_limits((24, 828), (75, 550)),
+        # cream paper is thicker: KDP binds fewer pages of it
+        ("paperback", "cream"): Binds(24, 776),
+        # premium colour (its paper is the 0.002347 in above); standard colour binds 72-600
         ("paperback", "color"): Binds(24, 828),
     },
     spine_text_pages=79,
@@ -157,7 +160,13 @@ INGRAMSPARK = Printer(
     hardcover_wrap=0.75,
     hardcover_hinge=0.394,
     hardcover_spine_extra=0.0,
-    binds=_same_limits((18, 1200), (18, 1200)),
+    # 18 pages at least in every binding; at most 1,200 on 50 lb white, 1,050 on 50 lb
+    # creme, 900 on the 70 lb white of its colour printing
+    binds={
+        (binding, paper): Binds(18, {"white": 1200, "cream": 1050, "color": 900}[paper])
+        for binding in BINDINGS
+        for paper in PAPERS
+    },
     spine_text_pages=48,
     spine_clearance=0.0625,
     gutters=((1200, 0.5),),
