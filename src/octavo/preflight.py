@@ -43,6 +43,7 @@ Status = Literal["passed", "failed", "skipped"]
 
 #: The codes of the printer's rules begin so (P801-P808).
 PREFLIGHT_PREFIX = "P8"
+PREFLIGHT_CODES = tuple(f"P80{n}" for n in range(1, 9))
 
 #: Where each printer states each rule, in short (docs/printing.md, "The printers'
 #: rules", gives the pages in full and the date they were read).
@@ -631,12 +632,16 @@ def _pages_for_width(
 
 def _in(value: float, places: int = 3) -> str:
     """0.375 -> '0.375 in', 0.8 -> '0.8 in'."""
-    return f"{value:.{places}f}".rstrip("0").rstrip(".") + " in"
+    return _number(value, places) + " in"
+
+
+def _number(value: float, places: int = 3) -> str:
+    shown = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    return "0" if shown in ("", "-0") else shown
 
 
 def _size(width: float, height: float) -> str:
-    shown = [f"{value:.3f}".rstrip("0").rstrip(".") for value in (width, height)]
-    return f"{shown[0]} x {shown[1]} in"
+    return f"{_number(width)} x {_number(height)} in"
 
 
 def _page(index: int, labels: Sequence[str]) -> str:
