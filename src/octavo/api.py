@@ -34,6 +34,7 @@ from .write.pdf_cache import FOLDER as CACHE_FOLDER
 
 if TYPE_CHECKING:
     from .audit.checks import Checks
+    from .print_volumes import PrintVolume
     from .render.cover_wrap import Lines
     from .render.print_html import PrintDocument
     from .render.print_split import PrintSplit
@@ -180,13 +181,15 @@ def build(
     made: list[tuple[Output, bytes]] = []
     page_starts: tuple[PageStart, ...] = ()
     faults: list[Diagnostic] = []
+    volumes: list[PrintVolume] = []  # the printer's PDFs, for their covers
     for name, printer in (("pdf", False), ("pdf-print", True)):
         if name in formats:
             cache_folder = out / CACHE_FOLDER / name if cache else None
             pdf = make_pdf(loaded, progress, for_printer=printer, jobs=jobs, cache=cache_folder)
             page_starts = page_starts or pdf.page_starts
             if printer:
-                for volume in make_print_volumes(loaded, pdf, progress, jobs, cache_folder):
+                volumes = make_print_volumes(loaded, pdf, progress, jobs, cache_folder)
+                for volume in volumes:
                     numbered = f"-volume-{volume.number}" if volume.count > 1 else ""
                     path = out / f"{slug}{numbered}-print.pdf"
                     data, pages = volume.pdf.data, volume.pdf.pages
@@ -198,7 +201,7 @@ def build(
             made.append((Output(path, name, len(pdf.data), pages=pdf.pages), pdf.data))
             faults += [f for f in in_build.faults(loaded, pdf) if f not in faults]
     if "cover" in formats:
-        made += _covers(loaded, out, made, progress, jobs, cache)
+        made += _covers(loaded, out, volumes, progress, jobs, cache)
     if {"epub", "kepub", "azw3"} & set(formats):
         epub, documents = make_epub(loaded, progress, page_starts)
         flavours: list[tuple[str, str, Callable[[bytes], bytes]]] = [
@@ -515,33 +518,35 @@ def make_cover(
 def _covers(
     loaded: Loaded,
     out: Path,
-    made: list[tuple[Output, bytes]],
+    volumes: list[PrintVolume],
     progress: Progress,
     jobs: int | None,
     cache: bool,
 ) -> list[tuple[Output, bytes]]:
-    """A cover for each printer's PDF made, or for the printer's PDF laid out here (not
-    written) to count its pages when ``pdf-print`` was not asked for."""
+    """The cover of each printer's PDF (one per volume), laid out here (not written)
+    to count its pages when ``pdf-print`` was not asked for."""
     from .localisation import Wording
+    from .print_volumes import make_print_volumes
     from .render.cover_wrap import Lines
 
     anthology = loaded.anthology
-    interiors = [(o.path, o.pages or 0) for o, _ in made if o.format == "pdf-print"]
-    if not interiors:
+    if not volumes:
         cache_folder = out / CACHE_FOLDER / "pdf-print" if cache else None
         pdf = make_pdf(loaded, progress, for_printer=True, jobs=jobs, cache=cache_folder)
-        interiors = [(out / f"{anthology.slug}-print.pdf", pdf.pages)]
+        volumes = make_print_volumes(loaded, pdf, progress, jobs, cache_folder)
     covers: list[tuple[Output, bytes]] = []
-    for number, (path, pages) in enumerate(interiors, start=1):
-        lines = None
-        if len(interiors) > 1:  # one cover per volume; a volume's own ISBN is not known here
+    for volume in volumes:
+        lines, numbered = None, ""
+        if volume.count > 1:  # each volume's cover: its number, and its own ISBN
             wording = Wording(anthology.language, dict(anthology.labels))
-            volume = wording.format("Volume %(number)s of %(count)s", number=number,
-                                    count=len(interiors))  # fmt: skip
-            lines = Lines(anthology.title, anthology.subtitle, volume, None)
-        cover = make_cover(loaded, pages, lines, progress)
-        target = path.with_name(path.name.removesuffix("-print.pdf") + "-cover.pdf")
-        covers.append((Output(target, "cover", len(cover.data), pages=1), cover.data))
+            line = wording.format(
+                "Volume %(number)s of %(count)s", number=volume.number, count=volume.count
+            )
+            lines = Lines(anthology.title, anthology.subtitle, line, volume.anthology.isbn)
+            numbered = f"-volume-{volume.number}"
+        cover = make_cover(loaded, volume.pdf.pages, lines, progress)
+        path = out / f"{anthology.slug}{numbered}-cover.pdf"
+        covers.append((Output(path, "cover", len(cover.data), pages=1), cover.data))
     return covers
 
 
