@@ -25,7 +25,9 @@ def build_command(
             "-f",
             help="Comma-separated formats: pdf (screen), epub, pdf-print (PDF/X-4 for a"
             " printer, with bleed and crop marks), kepub (Kobo), azw3 (Kindle, needs"
-            " calibre's ebook-convert), html (one self-contained web page).",
+            " calibre's ebook-convert), html (one self-contained web page), cover (the"
+            " printed cover: back, spine and front on one PDF/X-4 sheet sized for the"
+            " manifest's [print] printer, paper and binding).",
         ),
     ] = "pdf,epub",
     out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("dist"),
