@@ -14,6 +14,7 @@ L604    one section rating on several scales (4/5, 7/10, B+...)
 L605    a review much longer or shorter than the others
 L606    a review folder outside the book none of whose reviews is in it
 L607    the sample review of ``octavo new``, unchanged, in the book
+L608    a review not cleared for print: its ``permission`` missing or pending
 ======  ===============================================================
 
 Other editorial problems are already found while loading, and keep their codes:
@@ -23,7 +24,7 @@ reviews in no section (M106), empty sections (M109), misspelt front-matter keys
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ from .editorial import (
     sample_review,
     straight_quotes_in_body,
     straight_quotes_in_front_matter,
+    uncleared_rights,
     unused_review_folder,
 )
 from .errors import BuildError, ContentError, Refused, UsageError
@@ -45,7 +47,7 @@ from .load.frontmatter import split_front_matter
 from .load.manifest import load_manifest
 from .load.markdown import make_parser
 from .load.review import read_text_file
-from .model import Review, TextPage
+from .model import AcknowledgmentsPage, Review, TextPage
 from .preflight import Preflight
 
 if TYPE_CHECKING:
@@ -62,8 +64,9 @@ class Checked:
 
     report: Report
     layout: bool
-    #: the printer's rules held against the printer's PDF (``check --printer``)
-    preflight: Preflight | None = None
+    #: the printer's rules held against the printer's PDF (``check --printer``), one
+    #: per volume; empty without a printer
+    preflight: tuple[Preflight, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,10 @@ def check(
     progress("Loading and checking the anthology")
     loaded = load_anthology(folder)
     chosen = printer_for(loaded, printer) if printer is not None and not quick else None
-    checked_printer = None
+    if chosen is not None:  # the book as build makes it for that printer (volumes, cover)
+        options = replace(loaded.anthology.print, printer=chosen.name)
+        loaded = replace(loaded, anthology=replace(loaded.anthology, print=options))
+    checked_printer: list[Preflight] = []
     if not quick:
         pdf = make_editions(loaded, progress, for_printer=chosen is not None)
         if printer is not None and chosen is not None and pdf is not None:
@@ -111,7 +117,7 @@ def check(
             for d in loaded.report.diagnostics
             if not (d.code in ignored and d.severity is Severity.WARNING)
         ]
-    return Checked(loaded.report, layout=not quick, preflight=checked_printer)
+    return Checked(loaded.report, layout=not quick, preflight=tuple(checked_printer))
 
 
 def make_editions(
@@ -154,13 +160,14 @@ def printer_for(loaded: Loaded, printer: PrinterCheck) -> Printer:
 
 def hold_to_printer(
     loaded: Loaded, pdf: PdfResult, chosen: Printer, printer: PrinterCheck, progress: Progress
-) -> Preflight:
-    """The printer's rules held against its PDF and the cover; failed rules join the report."""
-    from .preflight import preflight
+) -> list[Preflight]:
+    """The printer's rules held against its PDF (each volume's) and the cover; failed
+    rules join the report."""
+    from .preflight import preflight_book
 
-    progress(f"Checking the files against the rules of {chosen.label}")
-    found = preflight(loaded, pdf, chosen, printer.cover, printer.cover_path)
-    loaded.report.diagnostics.extend(found.diagnostics())
+    found = preflight_book(loaded, pdf, chosen, printer.cover, printer.cover_path, progress)
+    for volume in found:
+        loaded.report.diagnostics.extend(volume.diagnostics())
     return found
 
 
@@ -185,6 +192,7 @@ def lint(loaded: Loaded, lengths: bool = False) -> None:
     for title, members in sections(loaded):
         mixed_rating_scales(title, members, by_path, report)
     length_outliers(reviews, anthology.root, report, each=lengths)
+    uncleared_rights(reviews, by_path, report)
     unused_review_folder(
         loaded.reviews_folder, reviews, anthology.root, anthology.root / MANIFEST, report
     )
@@ -212,6 +220,11 @@ def read_texts(loaded: Loaded) -> list[Text]:
     found: list[tuple[Path, Review | None]] = [(r.path, r) for r in distinct(anthology.reviews)]
     found += [(page.path, None) for page in anthology.front]
     found += [(page.path, None) for page in anthology.back if isinstance(page, TextPage)]
+    found += [
+        (page.path, None)
+        for page in anthology.back
+        if isinstance(page, AcknowledgmentsPage) and page.path is not None
+    ]
     found += [(path, None) for path in _intro_paths(loaded)]
     texts: list[Text] = []
     for path, review in found:

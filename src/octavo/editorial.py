@@ -19,7 +19,7 @@ from markdown_it.token import Token
 from .diagnostics import Report, shown_path
 from .load.frontmatter import Source
 from .localisation import quotation_marks
-from .model import Rating, Review
+from .model import CLEARED, Rating, Review
 
 #: The editorial rules' codes, and what each reports.
 LINT_CODES = {
@@ -30,6 +30,7 @@ LINT_CODES = {
     "L605": "a review much longer or shorter than the others",
     "L606": "a review folder none of whose reviews is in the book",
     "L607": "the sample review of octavo new, unchanged, in the book",
+    "L608": "a review not cleared for print (permission missing or pending)",
 }
 #: A review is an outlier when its word count is more than this many times the
 #: median, or less than the median divided by it...
@@ -384,3 +385,49 @@ def sample_review(text: Text, root: Path, report: Report) -> None:
             text.path,
             hint=f"delete it (rm {shown_path(text.path, root)}), or write your own review over it",
         )
+
+
+# --- L608: rights not cleared ----------------------------------------------------------
+
+#: The front-matter keys of the rights ledger: a book that uses none has not begun it.
+RIGHTS_KEYS = ("permission", "rights_holder", "first_published", "credit")
+
+
+def uncleared_rights(reviews: list[Review], by_path: dict[Path, Text], report: Report) -> None:
+    """L608: a review whose ``permission`` is not granted, own or public-domain.
+
+    A book none of whose reviews has any rights key has not begun its ledger: one
+    warning says so, instead of one per review. Once it has, each review still
+    missing its permission, or pending, is named with its file.
+    """
+    uncleared = [review for review in reviews if review.permission not in CLEARED]
+    if not uncleared:
+        return
+    hint = (
+        "once the rights holder agrees, write permission: granted (own for a review written"
+        " for this book, public-domain for one out of copyright); octavo list --format csv"
+        " exports the rights ledger"
+    )
+    texts = [by_path[review.path] for review in reviews if review.path in by_path]
+    if not any(key in text.source.fields for text in texts for key in RIGHTS_KEYS):
+        count = len(reviews)
+        what = (
+            f"none of the book's {count:,} reviews says"
+            if count > 1
+            else "the book's one review does not say"
+        )
+        report.warning(
+            "L608",
+            f"{what} whether it may be reprinted: no review has a 'permission'",
+            hint="give each review a 'permission': granted, pending, public-domain or own;"
+            " check then names each one not yet cleared",
+        )
+        return
+    for review in uncleared:
+        text = by_path.get(review.path)
+        line = text.line("permission") if text else None
+        if review.permission == "pending":
+            message = "permission to reprint this review is still pending"
+        else:
+            message = "this review does not say whether it may be reprinted (no 'permission')"
+        report.warning("L608", message, review.path, line, hint=hint)

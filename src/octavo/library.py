@@ -245,6 +245,9 @@ FIELDS: dict[str, Field] = {
         "words<400",
     ),
     "section": Field(lambda e: _one(e.section)),
+    # the rights ledger: permission!=granted lists what is still to clear
+    "permission": Field(lambda e: _one(e.review.permission)),
+    "rights_holder": Field(lambda e: _one(e.review.rights_holder)),
 }
 #: Other names a person may reach for.
 ALIASES = {"date": "published", "tag": "tags", "author": "creator", "director": "creator"}

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Severity
-from ..model import Anthology, TextPage
+from ..model import AcknowledgmentsPage, Anthology, TextPage
 from .checks import Found
 from .settings import AuditSettings
 
@@ -66,6 +66,11 @@ def owner_files(anthology: Anthology) -> dict[str, Path]:
     files: dict[str, Path] = {review.anchor: review.path for review in anthology.reviews}
     files.update((page.id, page.path) for page in anthology.front)
     files.update((page.id, page.path) for page in anthology.back if isinstance(page, TextPage))
+    files.update(
+        (page.id, page.path)
+        for page in anthology.back
+        if isinstance(page, AcknowledgmentsPage) and page.path is not None
+    )
     return files
 
 

@@ -101,7 +101,8 @@ def check_command(
     section (M106), empty sections (M109), misspelt front-matter keys (R213), pictures
     without alt text (R208), two reviews of one work (L601), straight quotes left in
     the typeset text (L602), double spaces between words (L603), ratings on several
-    scales in one section (L604), reviews much longer or shorter than the rest (L605).
+    scales in one section (L604), reviews much longer or shorter than the rest (L605),
+    reviews not cleared for print, their permission missing or pending (L608).
 
     With --printer kdp, ingramspark or generic (or --preflight, for the manifest's
     printer), the printer's PDF is made and held against that printer's rules, and

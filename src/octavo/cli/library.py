@@ -14,7 +14,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..html_fragment import parse_html_fragment
 from ..library import SORTS, Entry, Listing, filter_entries, parse_where, read_library, sort_entries
+from ..model import Review
 from . import app
 from .support import Debug, print_report, run
 
@@ -84,7 +86,8 @@ def list_command(
             " (contains), key!~text, and for year, rating, published (date) and words"
             " key<value, <=, >, >=. A rating is written as in a review (4/5, B+) and"
             " compared on a common scale. Keys: id, file, title, kind, year, creator,"
-            " reviewer, publication, headline, rating, published, tags, words, section.",
+            " reviewer, publication, headline, rating, published, tags, words, section,"
+            " permission, rights_holder.",
         ),
     ] = None,
     sort: Annotated[
@@ -164,11 +167,37 @@ def _record(listing: Listing, entry: Entry) -> dict[str, object]:
         "tags": list(review.tags),
         "words": review.body.words,
         "spoilers": review.spoilers,
+        **_rights(review),
     }
     if listing.anthology is not None:
         record["section"] = entry.section if listing.placed else None
         record["place"] = entry.place
     return record
+
+
+#: The rights ledger's columns, after the review's own (see README: octavo list).
+RIGHTS_COLUMNS = ("first_publication", "first_published", "rights_holder", "permission", "credit")
+
+
+def _rights(review: Review) -> dict[str, object]:
+    """Where the review first appeared, who owns it and whether it is cleared to print.
+
+    The holder is the reviewers when the review names none, as on its credit line; the
+    credit is the text of the review's own credit line, without its Markdown.
+    """
+    first = review.first_published
+    when = None
+    if first is not None:
+        when = first.date.isoformat() if first.date else (str(first.year) if first.year else None)
+    credit = parse_html_fragment(review.credit.html).text_content() if review.credit else None
+    values = (
+        first.publication if first else None,
+        when,
+        review.rights_holder or review.byline,
+        review.permission,
+        credit,
+    )
+    return dict(zip(RIGHTS_COLUMNS, values, strict=True))
 
 
 def _csv(listing: Listing, entries: list[Entry]) -> str:
@@ -185,7 +214,7 @@ def _csv(listing: Listing, entries: list[Entry]) -> str:
 def _empty_header(listing: Listing) -> list[str]:
     header = ["id", "file", "title", "kind", "year", "creators", "reviewers", "publication"]
     header += ["published", "headline", "rating", "rating_scaled", "stars", "tags", "words"]
-    header.append("spoilers")
+    header += ["spoilers", *RIGHTS_COLUMNS]
     return header + (["section", "place"] if listing.anthology is not None else [])
 
 

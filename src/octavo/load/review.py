@@ -7,6 +7,7 @@ are kept in ``Review.extra`` for templates.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -15,7 +16,7 @@ from pathlib import Path
 from ..diagnostics import Report
 from ..errors import Refused
 from ..limits import MAX_TEXT_BYTES
-from ..model import KINDS, Body, Image, Review, Work
+from ..model import KINDS, PERMISSIONS, Body, FirstPublished, Image, Review, Work
 from ..resources import Resolver
 from .frontmatter import FORBIDDEN_CHARACTER, Field, split_front_matter
 from .manifest import close_key
@@ -136,6 +137,80 @@ def _spoilers(field: Field) -> bool:
     )
 
 
+def _permission(field: Field) -> str:
+    # "public domain" and "Public_Domain" are the same answer as "public-domain".
+    value = re.sub(r"[\s_]+", "-", _text(field).lower())
+    if value not in PERMISSIONS:
+        raise Invalid(
+            f"must be one of {', '.join(PERMISSIONS)}; got '{_text(field)}'",
+            "e.g. permission: granted (cleared), pending (asked), public-domain, or own"
+            " (written for this book)",
+        )
+    return value
+
+
+_FIRST_PUBLISHED_HINT = (
+    "e.g. first_published: {publication: Sight and Sound, date: 1962-05-01},"
+    " or first_published: Sight and Sound, 1962"
+)
+_YEAR = re.compile(r"\d{4}")
+
+
+def _first_date(value: object) -> tuple[date | None, int | None] | None:
+    """A first-publication date: a YAML or TOML date, a YYYY-MM-DD text or a year."""
+    if isinstance(value, datetime):
+        return value.date(), value.year
+    if isinstance(value, date):
+        return value, value.year
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return None, value
+    text = value.strip() if isinstance(value, str) else ""
+    if _YEAR.fullmatch(text):
+        return None, int(text)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return None
+        return day, day.year
+    return None
+
+
+def _first_published(field: Field) -> FirstPublished:
+    """``{publication: ..., date: ...}``, or one line: "Publication, 2019-03-12",
+    "Publication, 1962", "Publication", or a date or year alone."""
+    value = field.value
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - {"publication", "date"})
+        if unknown:
+            raise Invalid(
+                f"has the key '{unknown[0]}'; it takes only 'publication' and 'date'",
+                _FIRST_PUBLISHED_HINT,
+            )
+        publication = value.get("publication")
+        if publication is not None and (
+            isinstance(publication, (list, dict)) or not str(publication).strip()
+        ):
+            raise Invalid("'publication' must be the name of a periodical", _FIRST_PUBLISHED_HINT)
+        when = _first_date(value["date"]) if value.get("date") is not None else (None, None)
+        if when is None:
+            raise Invalid(
+                f"'date' must be a date written as YYYY-MM-DD or a year, got '{value['date']}'",
+                _FIRST_PUBLISHED_HINT,
+            )
+        name = " ".join(str(publication).split()) if publication is not None else None
+        return FirstPublished(name, *when)
+    if isinstance(value, (date, int)) and (when := _first_date(value)):
+        return FirstPublished(None, *when)
+    text = _text(field)
+    if when := _first_date(text):
+        return FirstPublished(None, *when)
+    head, comma, tail = text.rpartition(",")
+    if comma and head.strip() and (when := _first_date(tail)):
+        return FirstPublished(head.strip(), *when)
+    return FirstPublished(text)
+
+
 #: The reader of each key of the content contract (and of Octavo's extensions to it).
 FIELDS: dict[str, Callable[[Field], object]] = {
     "title": _text,
@@ -161,11 +236,15 @@ FIELDS: dict[str, Callable[[Field], object]] = {
     "title_language": _language,
     "title_sort": _text,
     "spoilers": _spoilers,
+    "first_published": _first_published,
+    "rights_holder": _text,
+    "permission": _permission,
+    "credit": _text,
 }
 REQUIRED = ("title", "reviewer")
 #: Keys whose text gets typographic quotes and dashes, as the body does.
 TYPESET = ("title", "headline", "pullquote", "showing", "publication", "image_alt",
-           "image_credit", "creator", "cast", "reviewer")  # fmt: skip
+           "image_credit", "creator", "cast", "reviewer", "rights_holder")  # fmt: skip
 
 
 def read_text_file(path: Path, report: Report, resolver: Resolver) -> str | None:
@@ -281,8 +360,11 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
             "R208", "'image_alt' is given but there is no 'image'", path, lines["image_alt"]
         )
     body = render_markdown(source.body, f"r-{review_id}", path, source.body_line, context)
+    credit = _credit(values, lines, review_id, path, context)
     if len(report.errors) > errors_before:
         return None
+    publication = _optional_str(values.get("publication"))
+    published = _optional_date(values.get("published"))
     return Review(
         id=review_id,
         path=path,
@@ -300,8 +382,8 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
         reviewers=_tuple(values.get("reviewer")),
         body=body,
         headline=_optional_str(values.get("headline")),
-        publication=_optional_str(values.get("publication")),
-        published=_optional_date(values.get("published")),
+        publication=publication,
+        published=published,
         rating=rating,
         tags=_tuple(values.get("tags")),
         image=image,
@@ -311,7 +393,58 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
         extra=extra,
         # A marked passage is a spoiler even where the front matter says none.
         spoilers=values.get("spoilers") is True or body.marks_spoilers,
+        first_published=_first_appearance(
+            values.get("first_published"), publication, published, context
+        ),
+        rights_holder=_optional_str(values.get("rights_holder")),
+        permission=_optional_str(values.get("permission")),
+        credit=credit,
     )
+
+
+def _first_appearance(
+    given: object, publication: str | None, published: date | None, context: MarkdownContext
+) -> FirstPublished | None:
+    """``first_published`` with what it leaves out taken from ``publication`` and
+    ``published``: a review is first published where the front matter says it was."""
+    first = given if isinstance(given, FirstPublished) else FirstPublished()
+    if first.publication is not None:
+        name = typographic(normalise_prose(first.publication), context.parser)
+        first = dataclasses.replace(first, publication=name)
+    else:
+        first = dataclasses.replace(first, publication=publication)
+    if first.year is None and published is not None:
+        first = dataclasses.replace(first, date=published, year=published.year)
+    if first.publication is None and first.year is None:
+        return None
+    return first
+
+
+def _credit(
+    values: dict[str, object],
+    lines: dict[str, int],
+    review_id: str,
+    path: Path,
+    context: MarkdownContext,
+) -> Body | None:
+    """The ``credit`` line rendered as inline Markdown: one paragraph, unwrapped."""
+    if "credit" not in values:
+        return None
+    line = lines["credit"]
+    rendered = render_markdown(str(values["credit"]), f"credit-{review_id}", path, line, context)
+    match = re.fullmatch(r"\s*<p>(.*)</p>\s*", rendered.html, re.DOTALL)
+    if match is None or "<p>" in match.group(1) or rendered.images:
+        context.report.error(
+            "R202",
+            "'credit' must be one line of text (italics, bold and links are allowed),"
+            " not blocks, notes or images",
+            path,
+            line,
+            "e.g. credit: First published in *Sight and Sound*, May 1962. Reprinted by"
+            " permission of the BFI.",
+        )
+        return None
+    return Body(match.group(1), rendered.words)
 
 
 def _main_image(

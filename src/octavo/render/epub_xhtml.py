@@ -18,11 +18,20 @@ from .. import __version__
 from ..diagnostics import Diagnostic
 from ..errors import ContentError
 from ..localisation import Wording
-from ..model import Anthology, ContributorsPage, Image, IndexPage, PageStart, TocNode
+from ..model import (
+    AcknowledgmentsPage,
+    Anthology,
+    ContributorsPage,
+    Image,
+    IndexPage,
+    PageStart,
+    TocNode,
+)
 from ..themes import Theme
 from . import body_html, build_time, render_template
 from .accessibility import is_animated, metadata, survey
 from .cover import draw_cover
+from .credits import credit_lines
 from .direction import isolate, review_titles
 from .epub_fragments import for_epub
 from .ereader_images import ereader_cover, ereader_image
@@ -127,6 +136,7 @@ def render_epub(
     wording = Wording(anthology.language, dict(anthology.labels))
     images = _Images()
     titles = review_titles(anthology, xhtml=True)
+    credits = credit_lines(anthology, xhtml=True)
 
     def page(template: str, doc_id: str, title: str, **context: object) -> EpubDocument:
         xhtml = render_template(
@@ -142,6 +152,7 @@ def render_epub(
             href=lambda target: f"{target}.xhtml",
             generator=f"Octavo {__version__}",
             titles=titles,
+            credits=credits,
             edition="epub",
             fonts=theme.fonts_for(anthology.language),
             **context,
@@ -188,6 +199,8 @@ def render_epub(
             template = "epub/index.xhtml.jinja"
         elif isinstance(back_page, ContributorsPage):
             template = "epub/contributors.xhtml.jinja"
+        elif isinstance(back_page, AcknowledgmentsPage):
+            template = "epub/acknowledgments.xhtml.jinja"
         else:
             template = "epub/text.xhtml.jinja"
         documents.append(page(template, back_page.id, back_page.title, page=back_page))

@@ -13,6 +13,7 @@ from .. import __version__
 from ..model import Anthology, Image
 from ..themes import Theme
 from . import body_html, build_time, render_template
+from .credits import credit_lines
 from .direction import review_titles
 from .print_notes import print_fragment
 from .pullquotes import place_pullquote
@@ -124,6 +125,7 @@ def render_print(
         opening=opening,
         edition="print",
         titles=review_titles(anthology),
+        credits=credit_lines(anthology),
         fonts=theme.fonts_for(anthology.language),
         generator=f"Octavo {__version__}",
         modified=build_time(),

@@ -29,6 +29,7 @@ from ..localisation import Wording
 from ..model import Anthology, Image
 from ..themes import Theme, theme_file
 from . import body_html, build_time, render_template
+from .credits import credit_lines
 from .direction import review_titles
 from .epub_fragments import EPUB_NS, for_epub
 from .ereader_images import ereader_image
@@ -67,6 +68,7 @@ def render_web(
         image_url=image_uri,
         edition="web",
         titles=review_titles(anthology),
+        credits=credit_lines(anthology),
         fonts=theme.fonts_for(anthology.language),
         generator=f"Octavo {__version__}",
         modified=build_time(),
