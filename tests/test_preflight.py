@@ -119,7 +119,7 @@ def faulty_json(faulty: Path) -> tuple[int, dict[str, Any]]:
 
 
 def rule(document: dict[str, Any], code: str) -> dict[str, Any]:
-    (found,) = [r for r in document["preflight"]["rules"] if r["code"] == code]
+    (found,) = [r for r in document["preflight"][0]["rules"] if r["code"] == code]
     return found
 
 
@@ -131,7 +131,8 @@ def problem(document: dict[str, Any], code: str) -> dict[str, Any]:
 def test_a_failed_rule_is_an_error(faulty_json: tuple[int, dict[str, Any]]) -> None:
     status, document = faulty_json
     assert status == 1
-    preflight = document["preflight"]
+    (preflight,) = document["preflight"]  # one volume
+    assert preflight["volume"] is None
     assert preflight["printer"] == "kdp"
     assert preflight["passed"] is False
     assert [r["code"] for r in preflight["rules"]] == list(PREFLIGHT_CODES)
@@ -145,7 +146,7 @@ def test_a_failed_rule_is_an_error(faulty_json: tuple[int, dict[str, Any]]) -> N
 
 def test_too_few_pages(faulty_json: tuple[int, dict[str, Any]]) -> None:
     _, document = faulty_json
-    pages = document["preflight"]["pages"]
+    pages = document["preflight"][0]["pages"]
     assert pages < 24
     assert pages % 2 == 0
     found = rule(document, "P801")
@@ -187,7 +188,7 @@ def test_a_picture_too_coarse(faulty_json: tuple[int, dict[str, Any]]) -> None:
 
 def test_a_cover_of_the_wrong_size(faulty_json: tuple[int, dict[str, Any]]) -> None:
     _, document = faulty_json
-    pages = document["preflight"]["pages"]
+    pages = document["preflight"][0]["pages"]
     width, _height = KDP.cover_size((6, 9), pages, "white", "paperback")
     spine = KDP.spine(pages, "white")
     found = rule(document, "P808")
@@ -226,22 +227,25 @@ def test_the_text_report_gives_one_line_per_rule(faulty: Path) -> None:
 # --- the example passes ---------------------------------------------------------------
 
 
-def test_the_example_passes_for_kdp(tmp_path: Path) -> None:
-    """The example, its cover sized for its page count, passes every rule of KDP for a
-    paperback on white paper (the manifest names no printer: --printer does)."""
-    pages = 60  # measured: P807 below says whether the book still has as many
-    width, height = KDP.cover_size((6, 9), pages, "white", "paperback")
-    cover = tmp_path / "cover.pdf"
-    cover.write_bytes(cover_pdf(width + 0.03, height))  # within the tolerance
-    result = check(EXAMPLE, "--printer", "kdp", "--cover", cover)
+def test_the_example_passes_for_kdp() -> None:
+    """The example passes every rule of KDP for a paperback on white paper, its cover
+    made as build makes it (the manifest names no printer: --printer does)."""
+    result = check(EXAMPLE, "--printer", "kdp", "--format", "json")
     assert result.exit_code == 0, result.stdout
-    lines = result.stdout.splitlines()
-    assert (
-        lines[0]
-        == f"Preflight for Amazon KDP: paperback, white paper, trim 6 x 9 in, {pages} pages"
+    document = json.loads(result.stdout)
+    assert document["errors"] == 0
+    (preflight,) = document["preflight"]
+    assert preflight["passed"] is True
+    assert [r["status"] for r in preflight["rules"]] == ["passed"] * 8, preflight
+    pages = preflight["pages"]
+    assert 24 <= pages <= 150  # KDP's smallest gutter, 0.375 in
+    width, height = KDP.cover_size((6, 9), pages, "white", "paperback")
+    cover = rule(document, "P808")["measured"]
+    assert cover == f"{width:.3f}".rstrip("0") + f" x {height:g} in, the cover octavo build" + (
+        " --format cover makes"
     )
-    assert [line.split()[0] for line in lines[1:9]] == ["passed"] * 8, result.stdout
-    assert lines[-1] == "No problems found."
+    # the classic theme's 0.8 in gutter, measured to the glyphs' boxes
+    assert 0.75 < float(rule(document, "P802")["measured"].split()[0]) <= 0.8
 
 
 # --- the rules on PDFs made here --------------------------------------------------------

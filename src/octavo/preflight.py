@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -36,7 +36,8 @@ from .diagnostics import Diagnostic, shown_path
 from .printers import POINTS_PER_INCH, Binding, Paper, Printer, inches
 
 if TYPE_CHECKING:
-    from .api import Loaded
+    from .api import Loaded, Progress
+    from .print_volumes import PrintVolume
     from .write.pdf import PdfResult
 
 Status = Literal["passed", "failed", "skipped"]
@@ -117,26 +118,39 @@ class Preflight:
     trim: tuple[float, float]  #: inches
     pages: int
     results: tuple[RuleResult, ...]
+    #: (number, count) of the volume checked, when the book is printed in several
+    volume: tuple[int, int] | None = None
 
     @property
     def heading(self) -> str:
         width, height = self.trim
         return (
-            f"Preflight for {self.printer.label}: {self.binding}, {self.paper} paper,"
-            f" trim {_size(width, height)}, {self.pages} pages"
+            f"Preflight for {self.printer.label}{self._of_volume(', ')}: {self.binding},"
+            f" {self.paper} paper, trim {_size(width, height)}, {self.pages} pages"
         )
+
+    def _of_volume(self, before: str = "", after: str = "") -> str:
+        if self.volume is None:
+            return ""
+        return f"{before}volume {self.volume[0]} of {self.volume[1]}{after}"
 
     @property
     def failed(self) -> list[RuleResult]:
         return [result for result in self.results if result.failed]
 
+    def diagnostic(self, result: RuleResult) -> Diagnostic:
+        """A failed rule as ``check`` reports it (naming the volume, if there are some)."""
+        found = result.diagnostic()
+        return replace(found, message=self._of_volume(after=": ") + found.message)
+
     def diagnostics(self) -> list[Diagnostic]:
         """The failed rules as errors, for ``check``'s report."""
-        return [result.diagnostic() for result in self.failed]
+        return [self.diagnostic(result) for result in self.failed]
 
     def as_json(self, root: Path) -> dict[str, Any]:
         width, height = self.trim
         return {
+            "volume": self.volume[0] if self.volume else None,
             "printer": self.printer.name,
             "binding": self.binding,
             "paper": self.paper,
@@ -160,8 +174,70 @@ class Preflight:
         }
 
 
+def preflight_book(
+    loaded: Loaded,
+    pdf: PdfResult,
+    printer: Printer,
+    cover: bytes | None = None,
+    cover_path: Path | None = None,
+    progress: Progress | None = None,
+) -> list[Preflight]:
+    """The printer's PDF of the book (``pdf``, made with ``for_printer``), cut into
+    volumes as ``build`` cuts it, each held with its cover against ``printer``: one
+    :class:`Preflight` per volume (one for a book in one volume).
+
+    The cover checked is ``cover`` (a PDF's bytes, read from ``cover_path``) for the
+    first volume when given, else the one ``build --format cover`` makes, in memory.
+    ``loaded`` is the book with ``[print] printer`` set to ``printer``.
+    """
+    import dataclasses
+
+    from .print_volumes import make_print_volumes
+
+    said = progress or (lambda _: None)
+    volumes = make_print_volumes(loaded, pdf, said, None, None)
+    given = [(cover, cover_path)] if cover is not None else []
+    made = _made_covers(loaded, volumes[len(given) :], said)
+    checked = []
+    for index, volume in enumerate(volumes):
+        data, path = given[index] if index < len(given) else (made[index - len(given)], None)
+        book = dataclasses.replace(loaded, anthology=volume.anthology)
+        numbered = (volume.number, volume.count) if volume.count > 1 else None
+        said(f"Checking the files against the rules of {printer.label}")
+        checked.append(preflight(book, volume.pdf, printer, data, path, numbered))
+    return checked
+
+
+def _made_covers(
+    loaded: Loaded, volumes: list[PrintVolume], progress: Progress
+) -> list[bytes | None]:
+    """Each volume's cover as ``build --format cover`` makes it (None for each when it
+    cannot be made: why joins the report, as the build would say it)."""
+    from .api import _covers
+    from .errors import BuildError, ContentError
+
+    if not volumes:
+        return []
+    try:
+        # the volumes are laid out already: only their covers are made (the folder
+        # names files that are never written)
+        made = _covers(loaded, loaded.anthology.root, volumes, progress, None, False)
+    except ContentError as error:
+        loaded.report.extend(error.report)
+        return [None] * len(volumes)
+    except BuildError as error:
+        loaded.report.error(error.code or "B404", error.message, hint=error.hint)
+        return [None] * len(volumes)
+    return [data for _, data in made]
+
+
 def preflight(
-    loaded: Loaded, pdf: PdfResult, printer: Printer, cover: bytes | None, cover_path: Path | None
+    loaded: Loaded,
+    pdf: PdfResult,
+    printer: Printer,
+    cover: bytes | None,
+    cover_path: Path | None,
+    volume: tuple[int, int] | None = None,
 ) -> Preflight:
     """Hold the printer's PDF (``pdf``, made with ``for_printer``) and the cover (the
     bytes of a one-page PDF, or None when there is none to check) against ``printer``."""
@@ -188,7 +264,7 @@ def preflight(
         even_pages(printer, pdf.pages),
         cover_size(printer, cover, cover_path, trim, pdf.pages, paper, binding),
     )
-    return Preflight(printer, binding, paper, trim, pdf.pages, results)
+    return Preflight(printer, binding, paper, trim, pdf.pages, results, volume)
 
 
 def _page_stylesheet(loaded: Loaded) -> Stylesheet:
@@ -587,7 +663,7 @@ def cover_size(
     required = f"{_size(width, height)} within {_in(tolerance, 4)} ({parts})"
     source = SOURCES[printer.name]["cover"]
     if cover is None:
-        measured = "no cover to check: give one with --cover FILE"
+        measured = "no cover to check: it could not be made; give one with --cover FILE"
         return RuleResult("P808", "cover size", "skipped", measured, required, source)
     remake = (
         f"make the cover again for {pages} pages on {paper} paper (octavo build --format"
@@ -603,6 +679,8 @@ def cover_size(
         return RuleResult("P808", "cover size", "failed", measured, required, source, hint, path)
     found_width, found_height = box[2] - box[0], box[3] - box[1]
     measured = _size(found_width, found_height)
+    if path is None:
+        measured += ", the cover octavo build --format cover makes"
     if count != 1:
         measured += f", on {count} pages"
     fits = abs(found_width - width) <= tolerance and abs(found_height - height) <= tolerance

@@ -120,7 +120,7 @@ def check_command(
         anthology = folder if folder is not None else default_folder()
         root = anthology if anthology.is_dir() else anthology.parent
         layout = loaded = False
-        checked_printer = None
+        checked_printer: tuple[Preflight, ...] = ()
         try:
             with console.status("Starting") as progress:
                 checked = check(
@@ -139,8 +139,8 @@ def check_command(
             report.warnings_as_errors()
         if format is OutputFormat.JSON:
             document = as_json(report, root, layout)
-            if checked_printer is not None:
-                document["preflight"] = checked_printer.as_json(root)
+            if checked_printer:
+                document["preflight"] = [volume.as_json(root) for volume in checked_printer]
             typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         else:
             stdout = make_stdout_console()
@@ -190,17 +190,18 @@ def print_text(
     loaded: bool,
     quick: bool,
     console: Console,
-    preflight: Preflight | None = None,
+    preflight: tuple[Preflight, ...] = (),
 ) -> None:
     """The diagnostics, as build prints them, then the printer's rules one per line (a
     failed one as its diagnostic), what was skipped, and a summary."""
     report.root = root
-    if preflight is None:
+    if not preflight:
         print_report(report, console)
     else:
         others = [d for d in report.diagnostics if not d.code.startswith(PREFLIGHT_PREFIX)]
         print_report(Report(others, root), console)
-        print_preflight(preflight, report, console)
+        for volume in preflight:
+            print_preflight(volume, root, console)
     if not loaded:
         console.print(
             "The editorial checks (L6xx) and the layout run once these errors are fixed.",
@@ -215,18 +216,15 @@ def print_text(
     console.print(summary_line(report), markup=False)
 
 
-def print_preflight(preflight: Preflight, report: Report, console: Console) -> None:
+def print_preflight(preflight: Preflight, root: Path, console: Console) -> None:
     """One line per rule: ``passed P801 page count: ...``; a failed rule is printed as
-    its diagnostic (``error[P802] ...`` and its hint), as --strict or not left it."""
+    its diagnostic (``error[P802] ...`` and its hint)."""
     console.print(preflight.heading, markup=False)
-    bases = [report.root or Path.cwd(), Path.cwd()]
-    failed = {d.code: d for d in report.diagnostics if d.code.startswith(PREFLIGHT_PREFIX)}
     for result in preflight.results:
-        diagnostic = failed.get(result.code)
-        if diagnostic is None:
+        if not result.failed:
             console.print(f"  {result.status} {result.code} {result.line}", markup=False)
             continue
-        head, _, hint = diagnostic.format(*bases).partition("\n")
+        head, _, hint = preflight.diagnostic(result).format(root, Path.cwd()).partition("\n")
         console.print(f"  {head}", style="red", markup=False)
         if hint:
             console.print(f"  {hint}", markup=False)
