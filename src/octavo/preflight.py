@@ -211,24 +211,26 @@ def preflight_book(
 def _made_covers(
     loaded: Loaded, volumes: list[PrintVolume], progress: Progress
 ) -> list[bytes | None]:
-    """Each volume's cover as ``build --format cover`` makes it (None for each when it
-    cannot be made: why joins the report, as the build would say it)."""
-    from .api import _covers
+    """Each volume's cover as ``build --format cover`` makes it, sized for the volume's
+    pages (its lines, such as "Volume 2 of 3", change nothing of its size); None when it
+    cannot be made, and why joins the report, as the build would say it."""
+    import dataclasses
+
+    from .api import make_cover
     from .errors import BuildError, ContentError
 
-    if not volumes:
-        return []
-    try:
-        # the volumes are laid out already: only their covers are made (the folder
-        # names files that are never written)
-        made = _covers(loaded, loaded.anthology.root, volumes, progress, None, False)
-    except ContentError as error:
-        loaded.report.extend(error.report)
-        return [None] * len(volumes)
-    except BuildError as error:
-        loaded.report.error(error.code or "B404", error.message, hint=error.hint)
-        return [None] * len(volumes)
-    return [data for _, data in made]
+    covers: list[bytes | None] = []
+    for volume in volumes:
+        book = dataclasses.replace(loaded, anthology=volume.anthology)
+        try:
+            covers.append(make_cover(book, volume.pdf.pages, progress=progress).data)
+        except ContentError as error:
+            loaded.report.extend(error.report)
+            covers.append(None)
+        except BuildError as error:
+            loaded.report.error(error.code or "B404", error.message, hint=error.hint)
+            covers.append(None)
+    return covers
 
 
 def preflight(
