@@ -245,7 +245,7 @@ FIELDS: dict[str, Field] = {
         "words<400",
     ),
     "section": Field(lambda e: _one(e.section)),
-    # the rights ledger: permission!=granted lists what is still to clear
+    # the rights ledger: permission=pending lists the permissions still awaited
     "permission": Field(lambda e: _one(e.review.permission)),
     "rights_holder": Field(lambda e: _one(e.review.rights_holder)),
 }
