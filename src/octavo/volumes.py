@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -164,12 +165,18 @@ def volume_anthologies(
                 sections=tuple(sections),
                 front=anthology.front if number == 1 else (),
                 back=tuple(back),
-                identifier=f"{anthology.identifier}-volume-{number}",
+                identifier=volume_identifier(anthology.identifier, number),
                 isbn=isbns[number - 1] if len(isbns) >= number else anthology.isbn,
                 volume=VolumeInfo(number, len(pieces), ranges),
             )
         )
     return volumes
+
+
+def volume_identifier(identifier: str, number: int) -> str:
+    """A volume's own identifier (each PDF has its own document ID): a UUID derived
+    from the book's and the volume's number, stable from one build to the next."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{identifier}#volume-{number}')}"
 
 
 def _sections(anthology: Anthology, piece: list[Unit]) -> list[Section]:
