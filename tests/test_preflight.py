@@ -305,6 +305,16 @@ def test_the_binding_edge_follows_the_direction_of_the_book() -> None:
     assert ltr.bottom.inches == pytest.approx(100 / POINTS)
 
 
+def test_a_picture_that_bleeds_is_no_margin_but_text_past_the_trim_is() -> None:
+    bleeding = picture(-9, -9, 250, 300) + b"BT /F1 12 Tf 100 500 Td (Text) Tj ET\n"
+    margins = measure_margins(pdf_of([bleeding]))
+    assert margins.bottom is not None
+    assert margins.bottom.inches == pytest.approx(500 / POINTS, abs=4 / POINTS)
+    outside = measure_margins(pdf_of([b"BT /F1 12 Tf -20 500 Td (Text) Tj ET\n"]))
+    assert outside.inside is not None
+    assert outside.inside.inches < 0
+
+
 def test_margins_are_measured_from_the_trim_box_to_text_in_forms_too() -> None:
     """The trim box, not the sheet: bleed and marks lie outside it. Text drawn in a form
     XObject is placed through the form's matrix."""
@@ -414,6 +424,25 @@ def test_the_printer_needs_the_layout_and_a_name(tmp_path: Path) -> None:
     assert unnamed.exit_code == 2
     assert "no printer to check against" in unnamed.output
     assert "--printer kdp | ingramspark | generic" in unnamed.output
+
+
+def test_a_book_that_cannot_be_laid_out_is_not_preflighted(tmp_path: Path) -> None:
+    book = write_book(
+        tmp_path / "book",
+        {
+            "anthology.toml": 'title = "T"\neditors = ["E"]\nlanguage = "en"\nstyle = "./broken"\n',
+            "broken/theme.toml": 'name = "broken"\nextends = "classic"\n',
+            "broken/templates/book.html.jinja": "{{ no_such_name.title }}",
+            "reviews/a.md": MINIMAL_REVIEW.format(title="A"),
+        },
+    )
+    result = check(book, "--printer", "kdp")
+    assert result.exit_code == 1
+    assert "error[S305]" in result.stdout
+    assert "Preflight for" not in result.stdout
+    assert result.stdout.splitlines()[-2] == (
+        "The printer's rules were not checked: the printer's PDF could not be made."
+    )
 
 
 def test_every_code_is_documented() -> None:

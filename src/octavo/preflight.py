@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from .write.pdf import PdfResult
 
 Status = Literal["passed", "failed", "skipped"]
+#: A box in PDF points: left, bottom, right, top.
+Box = tuple[float, float, float, float]
 
 #: The codes of the printer's rules begin so (P801-P808).
 PREFLIGHT_PREFIX = "P8"
@@ -362,10 +364,10 @@ def measure_margins(data: bytes, direction: str = "ltr") -> Margins:
     with pdfium.PdfDocument(data) as document:
         for index in range(len(document)):
             page = document[index]
-            ink = _ink_box(page)
+            left, bottom, right, top = trim = page.get_trimbox()
+            ink = _ink_box(page, trim)
             if ink is None:
                 continue
-            left, bottom, right, top = page.get_trimbox()
             bound_on_left = (index % 2 == 0) == (direction != "rtl")
             from_left, from_right = ink[0] - left, right - ink[2]
             found = {
@@ -381,9 +383,16 @@ def measure_margins(data: bytes, direction: str = "ltr") -> Margins:
     return Margins(*(narrowest.get(edge) for edge in ("inside", "outside", "top", "bottom")))
 
 
-def _ink_box(page: Any) -> tuple[float, float, float, float] | None:
-    """The box round every text and picture object on the page, in page space."""
-    boxes = list(_object_boxes(page, page.get_objects(max_depth=0), ()))
+def _ink_box(page: Any, trim: Box) -> Box | None:
+    """The box round every text and picture object on the page, in page space.
+
+    A picture that runs past the trim is meant to bleed, as printers allow: it is left
+    out. Text past the trim is not: it counts, and its margin is below zero."""
+    boxes = [
+        box
+        for is_picture, box in _object_boxes(page, page.get_objects(max_depth=0), ())
+        if not (is_picture and _bleeds(box, trim))
+    ]
     if not boxes:
         return None
     return (
@@ -394,12 +403,22 @@ def _ink_box(page: Any) -> tuple[float, float, float, float] | None:
     )
 
 
+def _bleeds(box: Box, trim: Box) -> bool:
+    slack = BOX_SLACK * POINTS_PER_INCH
+    return (
+        box[0] < trim[0] - slack
+        or box[1] < trim[1] - slack
+        or box[2] > trim[2] + slack
+        or box[3] > trim[3] + slack
+    )
+
+
 def _object_boxes(
     page: Any, objects: Iterator[Any], forms: tuple[Any, ...]
-) -> Iterator[tuple[float, float, float, float]]:
-    """Each text and picture object's bounds, into page space through the matrices of
-    the form XObjects it is drawn in (PDFium gives a form's objects in the form's own
-    space)."""
+) -> Iterator[tuple[bool, Box]]:
+    """Each text and picture object's bounds (and whether it is a picture), into page
+    space through the matrices of the form XObjects it is drawn in (PDFium gives a
+    form's objects in the form's own space)."""
     import pypdfium2.raw as raw  # type: ignore[import-untyped]
 
     for item in objects:
@@ -407,7 +426,7 @@ def _object_boxes(
             left, bottom, right, top = item.get_bounds()
             for matrix in reversed(forms):  # the innermost form first
                 left, bottom, right, top = matrix.on_rect(left, bottom, right, top)
-            yield left, bottom, right, top
+            yield item.type == raw.FPDF_PAGEOBJ_IMAGE, (left, bottom, right, top)
         elif item.type == raw.FPDF_PAGEOBJ_FORM and len(forms) < 15:
             children = page.get_objects(form=item, max_depth=0, level=len(forms) + 1)
             yield from _object_boxes(page, children, (*forms, item.get_matrix()))

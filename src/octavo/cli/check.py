@@ -144,7 +144,8 @@ def check_command(
             typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         else:
             stdout = make_stdout_console()
-            print_text(report, root, loaded, quick, stdout, checked_printer)
+            unchecked = wanted is not None and not checked_printer
+            print_text(report, root, loaded, quick, stdout, checked_printer, unchecked)
         status.append(1 if report.has_errors() else 0)
 
     run(debug, action)
@@ -191,9 +192,11 @@ def print_text(
     quick: bool,
     console: Console,
     preflight: tuple[Preflight, ...] = (),
+    printer_unchecked: bool = False,
 ) -> None:
     """The diagnostics, as build prints them, then the printer's rules one per line (a
-    failed one as its diagnostic), what was skipped, and a summary."""
+    failed one as its diagnostic), what was skipped, and a summary.
+    ``printer_unchecked``: a printer was asked for, but its rules could not be run."""
     report.root = root
     if not preflight:
         print_report(report, console)
@@ -211,6 +214,11 @@ def print_text(
         console.print(
             "Skipped the print layout (--quick): pictures were not checked for their"
             " printed resolution (B407).",
+            markup=False,
+        )
+    elif printer_unchecked:
+        console.print(
+            "The printer's rules were not checked: the printer's PDF could not be made.",
             markup=False,
         )
     console.print(summary_line(report), markup=False)
