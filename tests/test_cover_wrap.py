@@ -367,3 +367,16 @@ def test_a_large_cover_image_of_the_right_shape_is_quiet(tmp_path: Path) -> None
     loaded = load_anthology(book)
     make_cover(loaded, 100)
     assert not [d for d in loaded.report.diagnostics if d.code in ("B407", "B412")]
+
+
+def test_a_back_cover_too_long_is_warned(built: tuple[Path, int, Loaded]) -> None:
+    loaded = built[2]
+    long = "A sentence about trains that goes on for a while. " * 120
+    for text, warned in ((long, True), ("*Twelve critics* on the films that run on rails.", False)):
+        book = dataclasses.replace(loaded.anthology, back_cover=text)
+        report = dataclasses.replace(loaded.report, diagnostics=[])
+        make_cover(dataclasses.replace(loaded, anthology=book, report=report), 100)
+        found = [d for d in report.diagnostics if d.code == "B415"]
+        assert bool(found) == warned
+        if warned:
+            assert "too long for the space above the barcode" in found[0].message

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..diagnostics import Report
 from ..errors import ContentError
@@ -108,6 +109,14 @@ def write_cover(
     assert len(rendered.pages) == 1, "the cover sheet is one page"
     for warning in warnings:
         report.warning("B401", f"WeasyPrint (the cover): {warning}")
+    if (overflow := _back_overflow(rendered)) > 0.01:
+        report.warning(
+            "B415",
+            f"the back cover's text is {overflow:.2f} in too long for the space above the"
+            " barcode: it runs toward the trim and the barcode",
+            anthology.root / "anthology.toml",
+            hint="shorten back_cover (or, with pull quotes, the reviews' pullquote)",
+        )
     return CoverResult(
         stable_document_id(data, identifier),
         (wrap.width, wrap.height),
@@ -115,6 +124,32 @@ def write_cover(
         sheet.spine_text,
         printer.name,
     )
+
+
+def _back_overflow(rendered: Any) -> float:
+    """How far (inches) the back's text is taller than its space, as laid out."""
+
+    def walk(box: Any) -> Any:
+        # WeasyPrint's laid-out boxes (not public API): an absolutely positioned box
+        # hides behind a placeholder
+        yield box
+        for child in [*([box._box] if hasattr(box, "_box") else []), *getattr(box, "children", ())]:
+            yield from walk(child)
+
+    for page in rendered.pages:
+        for box in walk(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or element.get("class") != "back-text" or not box.children:
+                continue
+            # the text's blocks (a flex item shrinks to its container: its content
+            # overflows it), against the space the container has
+            blocks = [b for b in walk(box.children[0]) if hasattr(b, "margin_height")]
+            top = min(b.position_y for b in blocks)
+            bottom = max(b.position_y + b.margin_height() for b in blocks)
+            space_top = box.content_box_y()
+            over = max(0, space_top - top) + max(0, bottom - (space_top + box.height))
+            return float(over) / 96
+    return 0.0
 
 
 def _check_image(anthology: Anthology, wrap: Wrap, report: Report) -> None:
