@@ -370,7 +370,7 @@ def test_missing_and_wrong_boxes() -> None:
     assert found[1].failed
     assert found[1].measured == (
         "a bleed of 0 in, 0.125 in, 0.125 in, 0.125 in (left, bottom, right, top) on page 1"
-        " and 1 other pages"
+        " and 1 other page"
     )
     assert found[2].status == "passed"
 

@@ -79,8 +79,6 @@ SOURCES: dict[str, dict[str, str]] = {
 MARGIN_SLACK = 0.005
 #: How far a page box may be from the computed one (inches): half a point.
 BOX_SLACK = 0.5 / POINTS_PER_INCH
-#: Pictures below this many pixels per inch at their printed size fail (as B407).
-PRINT_PPI = 300
 
 
 @dataclass(frozen=True)
@@ -192,8 +190,6 @@ def preflight_book(
     first volume when given, else the one ``build --format cover`` makes, in memory.
     ``loaded`` is the book with ``[print] printer`` set to ``printer``.
     """
-    import dataclasses
-
     from .print_volumes import make_print_volumes
 
     said = progress or (lambda _: None)
@@ -203,7 +199,7 @@ def preflight_book(
     checked = []
     for index, volume in enumerate(volumes):
         data, path = given[index] if index < len(given) else (made[index - len(given)], None)
-        book = dataclasses.replace(loaded, anthology=volume.anthology)
+        book = replace(loaded, anthology=volume.anthology)
         numbered = (volume.number, volume.count) if volume.count > 1 else None
         said(f"Checking the files against the rules of {printer.label}")
         checked.append(preflight(book, volume.pdf, printer, data, path, numbered))
@@ -216,14 +212,12 @@ def _made_covers(
     """Each volume's cover as ``build --format cover`` makes it, sized for the volume's
     pages (its lines, such as "Volume 2 of 3", change nothing of its size); None when it
     cannot be made, and why joins the report, as the build would say it."""
-    import dataclasses
-
     from .api import make_cover
     from .errors import BuildError, ContentError
 
     covers: list[bytes | None] = []
     for volume in volumes:
-        book = dataclasses.replace(loaded, anthology=volume.anthology)
+        book = replace(loaded, anthology=volume.anthology)
         try:
             covers.append(make_cover(book, volume.pdf.pages, progress=progress).data)
         except ContentError as error:
@@ -247,6 +241,8 @@ def preflight(
     bytes of a one-page PDF, or None when there is none to check) against ``printer``."""
     import pikepdf
 
+    from .api import MANIFEST
+
     anthology = loaded.anthology
     options = anthology.print
     binding = cast(Binding, options.binding)
@@ -259,7 +255,7 @@ def preflight(
         boxes = page_boxes(printer, document, trim)
         fonts = fonts_embedded(printer, document)
     results = (
-        page_count(printer, binding, paper, pdf.pages, anthology.root / "anthology.toml"),
+        page_count(printer, binding, paper, pdf.pages, anthology.root / MANIFEST),
         inside_margin(printer, margins, pdf.pages, labels, stylesheet),
         outer_margins(printer, margins, labels, stylesheet),
         boxes,
@@ -529,9 +525,9 @@ def page_boxes(printer: Printer, document: Any, trim: tuple[float, float]) -> Ru
         measured = f"as required on all {pages} pages"
         return RuleResult("P804", "trim and bleed boxes", "passed", measured, required, source)
     first, fault = wrong[0]
-    measured = f"{fault} on page {first + 1}" + (
-        f" and {len(wrong) - 1} other pages" if len(wrong) > 1 else ""
-    )
+    others = len(wrong) - 1
+    measured = f"{fault} on page {first + 1}"
+    measured += f" and {others} other page{'s' * (others != 1)}" if others else ""
     hint = (
         "build the printer's PDF with octavo (--format pdf-print), whose boxes follow"
         f' [print] trim and bleed; set [print] bleed = "{_in(bleed).replace(" ", "")}"'
@@ -631,10 +627,12 @@ def image_resolution(
 ) -> RuleResult:
     """P806: pictures at 300 ppi or more where they are laid out (the measure of B407,
     made while laying out the book: :attr:`PdfResult.low_resolution`)."""
-    required = f"at least {PRINT_PPI} pixels per inch at the printed size"
+    from .write.pdf import PRINT_DPI  # the threshold of B407, measured in the layout
+
+    required = f"at least {PRINT_DPI} pixels per inch at the printed size"
     source = SOURCES[printer.name]["files"]
     if not low_resolution:
-        measured = f"no picture below {PRINT_PPI} ppi"
+        measured = f"no picture below {PRINT_DPI} ppi"
         return RuleResult("P806", "image resolution", "passed", measured, required, source)
     shown = ", ".join(f"{shown_path(path, root)} at {ppi} ppi" for path, ppi in low_resolution)
     hint = (
