@@ -443,6 +443,9 @@ def test_a_book_that_cannot_be_laid_out_is_not_preflighted(tmp_path: Path) -> No
     assert result.stdout.splitlines()[-2] == (
         "The printer's rules were not checked: the printer's PDF could not be made."
     )
+    document = json.loads(check(book, "--printer", "kdp", "--format", "json").stdout)
+    assert document["preflight"] == []
+    assert "S305" in [problem["code"] for problem in document["problems"]]
 
 
 def test_every_code_is_documented() -> None:

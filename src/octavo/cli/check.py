@@ -139,7 +139,7 @@ def check_command(
             report.warnings_as_errors()
         if format is OutputFormat.JSON:
             document = as_json(report, root, layout)
-            if checked_printer:
+            if wanted is not None:  # empty when the printer's PDF could not be made
                 document["preflight"] = [volume.as_json(root) for volume in checked_printer]
             typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         else:
