@@ -380,3 +380,23 @@ def test_a_back_cover_too_long_is_warned(built: tuple[Path, int, Loaded]) -> Non
         assert bool(found) == warned
         if warned:
             assert "too long for the space above the barcode" in found[0].message
+
+
+def test_without_pull_quotes_the_back_quotes_opening_sentences(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "book")
+    for path in (book / "reviews").iterdir():
+        text = path.read_text(encoding="utf-8")
+        text = "\n".join(line for line in text.splitlines() if not line.startswith("pullquote"))
+        title = text.split("title: ")[1].split("\n")[0]
+        text = text.replace(
+            f"A review of {title}. It has two sentences.",
+            f"Nobody who saw {title} on a cold night forgot its engines. The rest is detail.",
+        )
+        path.write_text(text, encoding="utf-8")
+    cover = make_cover(load_anthology(book), 100)
+    back = text_in(cover.data, 0.125, 0.125 + 6)
+    assert "Nobody who saw The General on a cold night forgot its engines." in back.replace(
+        "\n", " "
+    )
+    assert "Tomás Reyes" in back
+    assert "The rest is detail" not in back

@@ -32,7 +32,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import cache
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 from PIL import Image as PillowImage
@@ -550,31 +550,65 @@ def _upright_spine(
     )
 
 
-def pull_quotes(anthology: Anthology, most: int = 4, most_words: int = 110) -> list[Review]:
-    """The reviews whose pull quotes go on the back: the shortest (at most 40 words
-    each), 2 to ``most`` of them within ``most_words`` words, in the book's order."""
-    quoted = [r for r in anthology.reviews if r.pullquote and len(words(r.pullquote)) <= 40]
-    chosen: list[Review] = []
+@dataclass(frozen=True)
+class Quote:
+    """A sentence of a review printed on the back, and the review it is from."""
+
+    review: Review
+    text: str
+
+
+#: A review's first sentence: up to its first full stop (or ! ? … 。！？).
+_SENTENCE = re.compile(r".+?[.!?\u2026\u3002\uff01\uff1f](?=[\s\u201d\u2019\"]|$)", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def first_sentence(review: Review) -> str | None:
+    """The first sentence of the review's first paragraph, or None."""
+    paragraph = re.search(r"<p\b[^>]*>(.*?)</p>", review.body.html, re.S)
+    if paragraph is None:
+        return None
+    text = " ".join(unescape(_TAGS.sub("", paragraph.group(1))).split())
+    found = _SENTENCE.match(text)
+    return found.group(0).strip() if found else None
+
+
+def pull_quotes(anthology: Anthology, most: int = 4, most_words: int = 110) -> list[Quote]:
+    """The quotes on the back: the reviews' pull quotes of at most 40 words, the
+    shortest first, 2 to ``most`` of them within ``most_words`` words, printed in the
+    book's order. When fewer than two reviews have one, the opening sentences of
+    others (6 to 30 words) make up the number."""
+    quoted = [
+        Quote(r, r.pullquote)
+        for r in anthology.reviews
+        if r.pullquote and len(words(r.pullquote)) <= 40
+    ]
+    if len(quoted) < 2:
+        for review in anthology.reviews:
+            sentence = None if review.pullquote else first_sentence(review)
+            if sentence and 6 <= len(words(sentence)) <= 30:
+                quoted.append(Quote(review, sentence))
+    chosen: list[Quote] = []
     total = 0
-    for review in sorted(quoted, key=lambda r: len(words(r.pullquote or ""))):
-        count = len(words(review.pullquote or ""))
+    for quote in sorted(quoted, key=lambda q: len(words(q.text))):
+        count = len(words(quote.text))
         if len(chosen) >= most or (len(chosen) >= 2 and total + count > most_words):
             break
-        chosen.append(review)
+        chosen.append(quote)
         total += count
     order = {review.id: index for index, review in enumerate(anthology.reviews)}
-    return sorted(chosen, key=lambda review: order[review.id])
+    return sorted(chosen, key=lambda quote: order[quote.review.id])
 
 
-def quotes_html(anthology: Anthology, reviews: list[Review], accent: str) -> str:
-    """The pull quotes as the back cover prints them: the quote, then its critic."""
+def quotes_html(anthology: Anthology, quotes: list[Quote], accent: str) -> str:
+    """The quotes as the back cover prints them: the quote, then its critic."""
     marks = _quote_marks(anthology.language)
     out = []
-    for review in reviews:
+    for quote in quotes:
+        review = quote.review
         source = review.byline + (f", {review.publication}" if review.publication else "")
-        quote = (review.pullquote or "").strip()
         out.append(
-            f'<blockquote class="quote"><p>{marks[0]}{escape(quote)}{marks[1]}</p>'
+            f'<blockquote class="quote"><p>{marks[0]}{escape(quote.text.strip())}{marks[1]}</p>'
             f'<p class="critic" style="color: {accent};">\u2014 {escape(source)}</p>'
             "</blockquote>"
         )
