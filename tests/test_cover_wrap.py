@@ -212,6 +212,18 @@ def test_no_spine_text_on_a_thin_book(built: tuple[Path, int, Loaded]) -> None:
     assert text_in(cover.read_bytes(), left - 0.01, right + 0.01) == ""
 
 
+def test_no_spine_text_below_five_points(built: tuple[Path, int, Loaded]) -> None:
+    # KDP allows text from 79 pages, but 90 pages of white paper make a 0.2 in spine:
+    # less than 5 pt type between the clearances, which stays plain
+    loaded = built[2]
+    cover = make_cover(loaded, 90)
+    assert KDP.spine_has_text(90)
+    assert not cover.spine_text
+    left, right = spine_range(loaded, 90)
+    assert text_in(cover.data, left - 0.01, right + 0.01) == ""
+    assert make_cover(loaded, 110).spine_text
+
+
 def test_spine_text_within_the_spine_less_its_clearance(built: tuple[Path, int, Loaded]) -> None:
     loaded = built[2]
     cover = make_cover(loaded, 300)

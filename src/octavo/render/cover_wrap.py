@@ -60,6 +60,10 @@ SPINE_BOTTOM_TO_TOP = frozenset(
 )  # fmt: skip
 #: Languages whose spines stand their characters upright, one under the other.
 SPINE_UPRIGHT = frozenset({"ja", "zh"})
+#: The spine's type: its size is this share of the room between the clearances (the
+#: face's ascenders and descenders then stay within it), at most SPINE_LARGEST points;
+#: a spine whose room gives less than SPINE_SMALLEST points stays plain.
+SPINE_SHARE, SPINE_LARGEST, SPINE_SMALLEST = 0.7, 16.0, 5.0
 #: Languages whose scripts have no italic: the cover sets them upright.
 UPRIGHT_SCRIPTS = frozenset({"he", "yi", "ar", "fa", "ur", "ja", "zh", "ko", "th", "hi"})
 #: The typographic cover's design is drawn on this many pixels of width (render/cover.py).
@@ -257,7 +261,7 @@ def render_cover_wrap(
     """The cover sheet as one HTML page laid out at its exact size."""
     colours, font_path, italic_path = _settings(theme)
     language = anthology.language
-    spine_text = printer.spine_has_text(pages)
+    spine_text = printer.spine_has_text(pages) and spine_type_size(wrap, printer) >= SPINE_SMALLEST
     css = _font_face("OctavoCover", font_path)
     css += _font_face("OctavoCover", italic_path or font_path, "italic")
     texts = [lines.title, lines.subtitle or "", *anthology.editors, anthology.publisher or ""]
@@ -421,6 +425,12 @@ def _typographic_front(
     return "".join(parts)
 
 
+def spine_type_size(wrap: Wrap, printer: Printer) -> float:
+    """The spine title's size in points: as large as the spine's room allows."""
+    room = wrap.spine - 2 * printer.spine_clearance
+    return min(SPINE_LARGEST, max(0.0, room * 72 * SPINE_SHARE))
+
+
 def _spine(
     anthology: Anthology,
     printer: Printer,
@@ -451,7 +461,7 @@ def _spine(
         return _upright_spine(
             upright, across, along, centre_x, centre_y, font_path, anthology.language
         )
-    size = min(16.0, across * 72 * 0.45)  # points: the title's size across the spine
+    size = spine_type_size(wrap, printer)  # points: the title's size
     draw = ImageDraw.Draw(PillowImage.new("RGB", (1, 1)))
 
     def length(points: float) -> float:
@@ -505,7 +515,7 @@ def _upright_spine(
     each text is a column one character wide (WeasyPrint has no vertical writing mode).
     A text in Latin letters (a publisher's name) lies on its side, turned clockwise, as
     such words are set on a Japanese spine."""
-    size = min(14.0, across * 72 * 0.6)
+    size = min(14.0, across * 72 * 0.6)  # a column of 1.1 em
     draw = ImageDraw.Draw(PillowImage.new("RGB", (1, 1)))
 
     def length(text: str, points: float) -> float:
