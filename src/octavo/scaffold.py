@@ -67,9 +67,13 @@ index = "works"                       # an index: works, reviewers, creators or 
 # [[back]]                            # "About the Contributors", from [[contributor]] tables
 # contributors = "contributors.toml"  # each with name = "..." and bio = "..."
 
+# [[back]]                            # acknowledgments: your thanks, then a credit line
+# acknowledgments = true              # per review, from its first_published,
+# file = "acknowledgments.md"         # rights_holder, permission or credit
+
 # [[back]]                            # a page of your own
-# title = "Acknowledgments"
-# file = "acknowledgments.md"
+# title = "Afterword"
+# file = "afterword.md"
 """
 
 REVIEW = """\
@@ -83,6 +87,9 @@ cast: [Ivor Novello, June Tripp, Marie Ault]
 reviewer: Your Name               # the byline: a name or a list
 publication: The Octavo Gazette   # where the review appeared
 published: {date}              # when it appeared, YYYY-MM-DD
+permission: own                   # may it be printed? granted, pending, public-domain, own
+# rights_holder: Your Name        # who owns it (default: the reviewer)
+# first_published: The Octavo Gazette, 2020-03-01   # default: publication, published
 headline: A Stranger on the Stairs
 rating: 4/5                       # N/M (3.5/4, 7/10) or a letter grade, A+ to F
 certificate: PG                   # MPAA, BBFC, PEGI...
