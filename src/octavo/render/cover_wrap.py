@@ -63,7 +63,7 @@ SPINE_UPRIGHT = frozenset({"ja", "zh"})
 #: The spine's type: its size is this share of the room between the clearances (the
 #: face's ascenders and descenders then stay within it), at most SPINE_LARGEST points;
 #: a spine whose room gives less than SPINE_SMALLEST points stays plain.
-SPINE_SHARE, SPINE_LARGEST, SPINE_SMALLEST = 0.7, 16.0, 5.0
+SPINE_SHARE, SPINE_LARGEST, SPINE_SMALLEST = 0.7, 20.0, 5.0
 #: Languages whose scripts have no italic: the cover sets them upright.
 UPRIGHT_SCRIPTS = frozenset({"he", "yi", "ar", "fa", "ur", "ja", "zh", "ko", "th", "hi"})
 #: The typographic cover's design is drawn on this many pixels of width (render/cover.py).
