@@ -174,6 +174,9 @@ def test_first_published_forms(make_anthology: MakeAnthology) -> None:
             "reviews/gamma.md": review("Gamma", 'first_published: "Film Comment, 1971-05-01"'),
             "reviews/delta.md": review("Delta", "first_published: 1962"),
             "reviews/epsilon.md": review("Epsilon", "first_published: Cahiers, Paris"),
+            # TOML front matter: an inline table and a TOML date
+            "reviews/zeta.md": '+++\ntitle = "Zeta"\nreviewer = "Ann Critic"\n'
+            'first_published = { publication = "Positif", date = 1980-01-31 }\n+++\n\nText.\n',
         }
     )
     found = {r.id: r.first_published for r in load_anthology(book).anthology.reviews}
@@ -184,6 +187,7 @@ def test_first_published_forms(make_anthology: MakeAnthology) -> None:
         "delta": FirstPublished("The Lantern", None, 1962),
         # a comma not followed by a date is part of the name
         "epsilon": FirstPublished("Cahiers, Paris", dt.date(2019, 3, 12), 2019),
+        "zeta": FirstPublished("Positif", dt.date(1980, 1, 31), 1980),
     }
 
 
