@@ -299,8 +299,8 @@ def render_cover_wrap(
         " text-align: end; font-variant: small-caps; }\n"
     )
     parts = [
-        _front(anthology, theme, wrap, lines, colours, font_path, italic_path),
-        _spine(anthology, printer, wrap, lines, colours, font_path) if spine_text else "",
+        _front(anthology, wrap, lines, colours, font_path, italic_path),
+        _spine(anthology, printer, wrap, lines, font_path) if spine_text else "",
         _back(anthology, wrap, back_html, barcode, colours, printer),
     ]
     html = (
@@ -318,7 +318,6 @@ def _box(left: float, top: float, width: float, height: float) -> str:
 
 def _front(
     anthology: Anthology,
-    theme: Theme,
     wrap: Wrap,
     lines: Lines,
     colours: dict[str, str],
@@ -436,7 +435,6 @@ def _spine(
     printer: Printer,
     wrap: Wrap,
     lines: Lines,
-    colours: dict[str, str],
     font_path: Path | None,
 ) -> str:
     """The spine's text, within the spine less the printer's clearance from each fold,
