@@ -364,7 +364,7 @@ def test_missing_and_wrong_boxes() -> None:
     found = []
     for data in (none, wrong_bleed, right):
         with pikepdf.open(io.BytesIO(data)) as document:
-            found.append(page_boxes(KDP, document, trim))
+            found.append(page_boxes(GENERIC, document, trim))
     assert found[0].failed
     assert found[0].measured == "no trim box on page 1"
     assert found[1].failed
@@ -373,6 +373,25 @@ def test_missing_and_wrong_boxes() -> None:
         " and 1 other page"
     )
     assert found[2].status == "passed"
+
+
+def test_kdp_wants_no_bleed_at_the_spine() -> None:
+    trim = (6.0, 9.0)
+    # a recto bound on its left, then a verso bound on its right: 6.125 x 9.25 in each
+    spineless = pdf_of([b"", b""], (441.0, 666.0), TrimBox=[0, 9, 432, 657])
+    with pikepdf.open(io.BytesIO(spineless)) as document:
+        document.pages[0].obj.BleedBox = pikepdf.Array([0, 0, 441, 666])
+        document.pages[0].obj.TrimBox = pikepdf.Array([0, 9, 432, 657])
+        document.pages[1].obj.BleedBox = pikepdf.Array([0, 0, 441, 666])
+        document.pages[1].obj.TrimBox = pikepdf.Array([9, 9, 441, 657])
+        assert page_boxes(KDP, document, trim).status == "passed"
+        # the same pages read as a right-to-left book are bound on the other edge
+        rtl = page_boxes(KDP, document, trim, "rtl")
+    assert rtl.failed
+    assert rtl.measured.startswith("a bleed of 0 in, 0.125 in, 0.125 in, 0.125 in")
+    every_side = pdf_of([b""], (450.0, 666.0), TrimBox=[9, 9, 441, 657], BleedBox=[0, 0, 450, 666])
+    with pikepdf.open(io.BytesIO(every_side)) as document:
+        assert page_boxes(KDP, document, trim).failed
 
 
 def test_page_limits_and_even_pages() -> None:
@@ -455,3 +474,29 @@ def test_every_code_is_documented() -> None:
     for code in PREFLIGHT_CODES:
         assert f"`{code}`" in checking, code
         assert f"`{code}`" in printing, code
+
+
+def test_the_printers_pdf_for_kdp_has_no_bleed_at_the_spine() -> None:
+    """finish_pdf brings each page's media and bleed boxes in to the trim on its bound
+    edge: 6.125 x 9.25 in pages for a 6 x 9 in book, as KDP and IngramSpark ask."""
+    from octavo.render.print_html import PrintDocument
+    from octavo.write.pdf import finish_pdf
+
+    symmetric = pdf_of(
+        [b"", b"", b""], (450.0, 666.0), TrimBox=[9, 9, 441, 657], BleedBox=[0, 0, 450, 666]
+    )
+    for direction, bound in (("ltr", ["left", "right", "left", "right"]),
+                             ("rtl", ["right", "left", "right", "left"])):  # fmt: skip
+        document = PrintDocument(
+            "", (), "", "", for_printer=True, direction=direction, spine_bleed=False
+        )
+        data, pages = finish_pdf(symmetric, [], document)
+        assert pages == 4  # an even count: a blank page after the third
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            for page, side in zip(pdf.pages, bound, strict=True):
+                media = [float(value) for value in page.obj.MediaBox]
+                assert media == ([9, 0, 450, 666] if side == "left" else [0, 0, 441, 666])
+                assert [float(v) for v in page.obj.BleedBox] == media
+                assert [float(v) for v in page.obj.TrimBox] == [9, 9, 441, 657]
+            assert page_boxes(KDP, pdf, (6.0, 9.0), direction).status == "passed"
+            assert page_boxes(GENERIC, pdf, (6.0, 9.0), direction).failed

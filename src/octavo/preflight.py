@@ -252,7 +252,7 @@ def preflight(
     margins = measure_margins(pdf.data, anthology.direction)
     stylesheet = _page_stylesheet(loaded)
     with pikepdf.open(io.BytesIO(pdf.data)) as document:
-        boxes = page_boxes(printer, document, trim)
+        boxes = page_boxes(printer, document, trim, anthology.direction)
         fonts = fonts_embedded(printer, document)
     results = (
         page_count(printer, binding, paper, pdf.pages, anthology.root / MANIFEST),
@@ -508,16 +508,23 @@ def outer_margins(
     )
 
 
-def page_boxes(printer: Printer, document: Any, trim: tuple[float, float]) -> RuleResult:
+def page_boxes(
+    printer: Printer, document: Any, trim: tuple[float, float], direction: str = "ltr"
+) -> RuleResult:
     """P804: every page's TrimBox is the trim, and its BleedBox the trim grown by the
-    printer's bleed on every side (a pikepdf ``document``)."""
+    printer's bleed on every side, or on every side but the spine's for a printer that
+    wants none there (a pikepdf ``document``)."""
     bleed = printer.bleed
     required = f"trim box {_size(*trim)}"
-    required += f", bleed box {_in(bleed)} past it on every side" if bleed else ""
+    where = "every side" if printer.spine_bleed else "the top, bottom and outside edges"
+    required += f", bleed box {_in(bleed)} past it on {where}" if bleed else ""
     source = SOURCES[printer.name]["boxes"]
     wrong: list[tuple[int, str]] = []
     for index, page in enumerate(document.pages):
-        fault = _box_fault(page.obj, trim, bleed)
+        spine = None
+        if not printer.spine_bleed:  # the side of the page that is bound: no bleed there
+            spine = 0 if (index % 2 == 0) == (direction != "rtl") else 2
+        fault = _box_fault(page.obj, trim, bleed, spine)
         if fault:
             wrong.append((index, fault))
     pages = len(document.pages)
@@ -538,8 +545,11 @@ def page_boxes(printer: Printer, document: Any, trim: tuple[float, float]) -> Ru
     )
 
 
-def _box_fault(page: Any, trim: tuple[float, float], bleed: float) -> str | None:
-    """What is wrong with one page's boxes, or None."""
+def _box_fault(
+    page: Any, trim: tuple[float, float], bleed: float, spine: int | None = None
+) -> str | None:
+    """What is wrong with one page's boxes, or None; ``spine`` is the side (0: left,
+    2: right) that must have no bleed, if any."""
     if "/TrimBox" not in page:
         return "no trim box"
     box = [float(value) / POINTS_PER_INCH for value in page.TrimBox]
@@ -552,7 +562,8 @@ def _box_fault(page: Any, trim: tuple[float, float], bleed: float) -> str | None
         return "no bleed box"
     outer = [float(value) / POINTS_PER_INCH for value in page.BleedBox]
     sides = (box[0] - outer[0], box[1] - outer[1], outer[2] - box[2], outer[3] - box[3])
-    if any(abs(side - bleed) > BOX_SLACK for side in sides):
+    wanted = [0.0 if place == spine else bleed for place in range(4)]
+    if any(abs(side - want) > BOX_SLACK for side, want in zip(sides, wanted, strict=True)):
         shown = ", ".join(_in(side) for side in sides)
         return f"a bleed of {shown} (left, bottom, right, top)"
     media = [float(value) / POINTS_PER_INCH for value in page.MediaBox]

@@ -79,6 +79,10 @@ class Printer:
     cover_tolerance: float
     #: the interior must have an even page count
     even_pages: bool = True
+    #: whether the interior's pages have bleed at the spine too: KDP and IngramSpark
+    #: want it on the top, bottom and outside edges only (a 6 x 9 in page is
+    #: 6.125 x 9.25 in), a printer that imposes pages itself on every side
+    spine_bleed: bool = True
 
     def spine(self, pages: int, paper: Paper, binding: Binding = "paperback") -> float:
         """The spine's width in inches for a book of ``pages`` pages."""
@@ -148,6 +152,7 @@ KDP = Printer(
     barcode_box=(2.0, 1.2),
     barcode_inset=0.25,
     cover_tolerance=0.0625,
+    spine_bleed=False,
 )
 
 #: IngramSpark (its File Creation Guide and cover template generator): see
@@ -174,6 +179,7 @@ INGRAMSPARK = Printer(
     barcode_box=(1.75, 1.0),
     barcode_inset=0.25,
     cover_tolerance=0.0625,
+    spine_bleed=False,
 )
 
 #: Any other printer: the cautious figures most services accept (a cream-paper

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..model import Anthology, Image
+from ..printers import printer_named
 from ..themes import Theme
 from . import body_html, build_time, render_template
 from .credits import credit_lines
@@ -35,6 +36,9 @@ class PrintDocument:
     crop_marks: bool = False
     #: "rtl" for a book in a right-to-left language: its spreads read right to left
     direction: str = "ltr"
+    #: the printer's PDF keeps its bleed at the spine (False for a printer that wants
+    #: bleed on the top, bottom and outside edges only: octavo.printers)
+    spine_bleed: bool = True
 
 
 #: The PDF a printer gets: PDF/X-4, with bleed (and crop marks when asked for).
@@ -141,4 +145,10 @@ def render_print(
         for_printer=for_printer,
         crop_marks=for_printer and anthology.print.marks,
         direction=anthology.direction,
+        spine_bleed=_spine_bleed(anthology),
     )
+
+
+def _spine_bleed(anthology: Anthology) -> bool:
+    printer = anthology.print.printer
+    return printer is None or printer_named(printer).spine_bleed

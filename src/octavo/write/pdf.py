@@ -373,6 +373,9 @@ def finish_pdf(data: bytes, labels: list[str], document: PrintDocument) -> tuple
         if document.for_printer:
             while len(pdf.pages) % 2:
                 _add_blank_page(pdf)
+            if not document.spine_bleed:
+                for index, page in enumerate(pdf.pages):
+                    _trim_at_spine(page, index, document.direction)
             if document.crop_marks:
                 for page in pdf.pages:
                     _draw_crop_marks(pdf, page)
@@ -384,6 +387,26 @@ def finish_pdf(data: bytes, labels: list[str], document: PrintDocument) -> tuple
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
         )
         return output.getvalue(), len(pdf.pages)
+
+
+def _trim_at_spine(page: Any, index: int, direction: str) -> None:
+    """The page's media and bleed boxes brought in to the trim at the spine: the bleed
+    stays on the top, bottom and outside edges, as KDP and IngramSpark ask (a 6 x 9 in
+    page is 6.125 x 9.25 in). The first page is a recto, bound on its left edge, or on
+    its right in a right-to-left book; the pages alternate from there."""
+    import pikepdf
+
+    trim = [float(value) for value in page.obj.get("/TrimBox", page.mediabox)]
+    bound_on_left = (index % 2 == 0) == (direction != "rtl")
+    for name in ("/MediaBox", "/CropBox", "/BleedBox", "/ArtBox"):
+        if name not in page.obj:
+            continue
+        box = [float(value) for value in page.obj[name]]
+        if bound_on_left:
+            box[0] = max(box[0], trim[0])
+        else:
+            box[2] = min(box[2], trim[2])
+        page.obj[name] = pikepdf.Array(box)
 
 
 def _add_blank_page(pdf: Any) -> None:
