@@ -310,6 +310,7 @@ def make_pdf(
     for_printer: bool = False,
     jobs: int | None = None,
     cache: Path | None = None,
+    prune: bool = True,
 ) -> PdfResult:
     """The print edition, laid out in memory; WeasyPrint's warnings join the report.
 
@@ -317,7 +318,9 @@ def make_pdf(
     core), when the book can be cut (see :mod:`octavo.render.print_split`); with
     ``jobs=1``, or a book that cannot be cut, WeasyPrint lays it out in one pass. The
     two give the same PDF. Parts laid out before are taken from ``cache`` (a folder),
-    when given.
+    when given; with ``prune``, the parts this layout did not use are removed from it
+    (not for a volume, whose parts are those of the whole book: see
+    :mod:`octavo.print_volumes`).
     """
     from .audit import in_build
     from .render.print_html import render_print
@@ -337,7 +340,7 @@ def make_pdf(
         split = _split(loaded, document) if workers > 1 else None
         if split is not None:
             return _make_pdf_in_parts(
-                loaded, document, split, for_printer, workers, progress, parts, checks
+                loaded, document, split, for_printer, workers, progress, parts, checks, prune
             )
         progress("Laying out the PDF")
         identifier = loaded.anthology.identifier
@@ -346,7 +349,7 @@ def make_pdf(
     if not loaded.anthology.print.balance:
         result = lay_out(render({}), cache)
     else:
-        result = _balanced(loaded, render, lay_out, cache, checks, progress)
+        result = _balanced(loaded, render, lay_out, cache, checks, progress, prune)
     for warning in result.warnings:
         loaded.report.warning("B401", f"WeasyPrint: {warning}")
     for image, dpi in result.low_resolution:
@@ -367,6 +370,7 @@ def _balanced(
     cache: Path | None,
     checks: Checks,
     progress: Progress,
+    prune: bool = True,
 ) -> PdfResult:
     """The book laid out with the short last pages of its reviews balanced
     (:mod:`octavo.write.balance`); the decisions are kept beside the cache of parts.
@@ -377,7 +381,7 @@ def _balanced(
     from .write.balance import balanced, environment
     from .write.balance_cache import BalanceCache
 
-    decisions = BalanceCache(cache.parent / "balance.json" if cache else None)
+    decisions = BalanceCache(cache.parent / "balance.json" if cache else None, prune)
     with _theme_files_checked():  # the theme's page size, read here first (S302)
         page = environment(loaded.anthology, loaded.theme)
     with contextlib.ExitStack() as stack:
@@ -455,6 +459,7 @@ def _make_pdf_in_parts(
     progress: Progress,
     cache_folder: Path | None,
     checks: Checks,
+    prune: bool = True,
 ) -> PdfResult:
     from .render.print_html import render_print
     from .render.print_split import split_print
@@ -473,7 +478,7 @@ def _make_pdf_in_parts(
     environment = environment_digest(
         document.stylesheets, loaded.theme.folders, document.page_css, document.variant
     )
-    cache = PdfCache(cache_folder, environment)
+    cache = PdfCache(cache_folder, environment, prune)
     with _theme_files_checked():
         data, pages, starts, warnings, low, outside, faults = render_parallel(
             again,

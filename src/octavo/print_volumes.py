@@ -93,10 +93,11 @@ def make_print_volumes(
             assert book.volume is not None
             number = book.volume.number
             progress(f"Laying out volume {number} of {len(books)}")
-            folder = cache.parent / "volumes" / str(number) / cache.name if cache else None
             report = Report(root=loaded.report.root)
             volume = dataclasses.replace(loaded, anthology=book, report=report)
-            pdf = make_pdf(volume, progress, for_printer=True, jobs=jobs, cache=folder)
+            # The whole book's cache: a volume's parts are the whole book's (but for the
+            # first, which opens the main matter), and its reviews are balanced alike.
+            pdf = make_pdf(volume, progress, True, jobs, cache, prune=False)
             for diagnostic in report.diagnostics:
                 if diagnostic not in loaded.report.diagnostics:
                     loaded.report.add(diagnostic)
