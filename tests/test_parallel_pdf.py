@@ -81,7 +81,7 @@ def test_the_example_is_cut_inside_parts_on_both_sides(
     patch.setattr(print_split, "CHUNK_REVIEWS", 2)
     try:
         loaded = load_anthology(EXAMPLE)
-        from octavo.api import _split
+        from octavo.pdf_edition import parallel_split as _split
         from octavo.render.print_html import render_print
 
         split = _split(loaded, render_print(loaded.anthology, loaded.theme, False))

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .api import MANIFEST, Loaded, Progress, load_anthology, make_epub, make_pdf, no_progress
+from .api import MANIFEST, load_anthology, make_epub
 from .diagnostics import Report, Severity
 from .editorial import (
     Text,
@@ -47,7 +47,9 @@ from .load.frontmatter import split_front_matter
 from .load.manifest import load_manifest
 from .load.markdown import make_parser
 from .load.review import read_text_file
+from .loaded import Loaded, Progress, no_progress
 from .model import AcknowledgmentsPage, Review, TextPage
+from .pdf_edition import make_pdf
 from .preflight import Preflight
 
 if TYPE_CHECKING:

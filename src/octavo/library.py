@@ -21,7 +21,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from .api import MANIFEST, Built, Progress, build, no_progress
+from .api import MANIFEST, Built, build
 from .collect import Inputs, collect
 from .diagnostics import Report
 from .errors import OctavoError, UsageError
@@ -30,6 +30,7 @@ from .load.manifest import load_manifest
 from .load.markdown import MarkdownContext, make_parser
 from .load.rating import parse_rating
 from .load.review import load_review
+from .loaded import Progress, no_progress
 from .model import Review
 from .resources import Resolver
 from .themes import shipped_styles

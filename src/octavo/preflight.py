@@ -36,7 +36,7 @@ from .diagnostics import Diagnostic, shown_path
 from .printers import POINTS_PER_INCH, Binding, Paper, Printer, inches
 
 if TYPE_CHECKING:
-    from .api import Loaded, Progress
+    from .loaded import Loaded, Progress
     from .print_volumes import PrintVolume
     from .write.pdf import PdfResult
 

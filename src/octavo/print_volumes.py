@@ -29,7 +29,7 @@ from .volumes import (
 )
 
 if TYPE_CHECKING:
-    from .api import Loaded, Progress
+    from .loaded import Loaded, Progress
     from .write.pdf import PdfResult
 
 #: Cutting again with less room, at most this many times.
@@ -71,7 +71,7 @@ def make_print_volumes(
 ) -> list[PrintVolume]:
     """The printer's PDF of each volume, when ``whole`` (the book laid out in one
     piece) is longer than a volume may be; otherwise the one book as it is."""
-    from .api import make_pdf
+    from .pdf_edition import make_pdf
 
     anthology = loaded.anthology
     limit = max_pages(anthology)

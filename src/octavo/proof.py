@@ -24,9 +24,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from .api import Progress, check_output_folder, load_anthology, make_pdf, no_progress
+from .api import check_output_folder, load_anthology
 from .diagnostics import Report
 from .errors import BuildError, UsageError
+from .loaded import Progress, no_progress
+from .pdf_edition import make_pdf
 from .write.atomic import output_lock, write_all
 
 #: The default height of a page thumbnail, in pixels.

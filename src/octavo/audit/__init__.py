@@ -36,7 +36,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..api import Loaded, Progress, _load, _open, no_progress
+from ..api import _load, _open
+from ..loaded import Loaded, Progress, no_progress
 from ..resources import Resolver
 from ..themes import find_theme, shipped_styles
 from .checks import find

@@ -19,7 +19,7 @@ from .report import faults_of, owner_files
 from .settings import audit_settings
 
 if TYPE_CHECKING:
-    from ..api import Loaded
+    from ..loaded import Loaded
     from ..write.pdf import PdfResult
 
 

@@ -17,7 +17,7 @@ from .checks import Found
 from .settings import AuditSettings
 
 if TYPE_CHECKING:
-    from ..api import Loaded
+    from ..loaded import Loaded
 
 
 @dataclass(frozen=True)

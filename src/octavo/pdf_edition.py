@@ -1,0 +1,222 @@
+"""The PDF editions, laid out in memory: the screen PDF and the printer's.
+
+A book is laid out in one WeasyPrint pass or, cut into parts, side by side
+(:mod:`octavo.write.pdf_parallel`), with the short last pages of its reviews balanced
+(:mod:`octavo.write.balance`); what WeasyPrint and the layout found joins the report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .loaded import Loaded, Progress, no_progress, theme_files_checked
+from .themes import shipped_styles
+
+if TYPE_CHECKING:
+    from .audit.checks import Checks
+    from .render.print_html import PrintDocument
+    from .render.print_split import PrintSplit
+    from .write.pdf import PdfResult
+
+
+def make_pdf(
+    loaded: Loaded,
+    progress: Progress = no_progress,
+    for_printer: bool = False,
+    jobs: int | None = None,
+    cache: Path | None = None,
+    prune: bool = True,
+) -> PdfResult:
+    """The print edition, laid out in memory; WeasyPrint's warnings join the report.
+
+    ``jobs`` processes lay out the book in parts, side by side (default: one per
+    core), when the book can be cut (see :mod:`octavo.render.print_split`); with
+    ``jobs=1``, or a book that cannot be cut, WeasyPrint lays it out in one pass. The
+    two give the same PDF. Parts laid out before are taken from ``cache`` (a folder),
+    when given; with ``prune``, the parts this layout did not use are removed from it
+    (not for a volume, whose parts are those of the whole book: see
+    :mod:`octavo.print_volumes`).
+    """
+    from .audit import in_build
+    from .render.print_html import render_print
+    from .write.pdf import render_pdf
+    from .write.pdf_parallel import worker_count
+
+    with theme_files_checked():
+        checks = in_build.checks(loaded)
+    workers = worker_count(jobs)
+
+    def render(balance: Mapping[str, str]) -> PrintDocument:
+        progress("Rendering the print edition")
+        with theme_files_checked():
+            return render_print(loaded.anthology, loaded.theme, for_printer, balance=balance)
+
+    def lay_out(document: PrintDocument, parts: Path | None) -> PdfResult:
+        split = parallel_split(loaded, document) if workers > 1 else None
+        if split is not None:
+            return _make_pdf_in_parts(
+                loaded, document, split, for_printer, workers, progress, parts, checks, prune
+            )
+        progress("Laying out the PDF")
+        identifier = loaded.anthology.identifier
+        return render_pdf(document, loaded.resolver, identifier=identifier, checks=checks)
+
+    if not loaded.anthology.print.balance:
+        result = lay_out(render({}), cache)
+    else:
+        result = _balanced(loaded, render, lay_out, cache, checks, progress, prune)
+    for warning in result.warnings:
+        loaded.report.warning("B401", f"WeasyPrint: {warning}")
+    for image, dpi in result.low_resolution:
+        loaded.report.warning(
+            "B407",
+            f"the image is printed at {dpi} pixels per inch, below the 300 a printer wants",
+            image,
+            hint="use a larger image (300 ppi at its printed width), or print it smaller",
+        )
+    _report_outside_text_block(loaded, result)
+    return result
+
+
+def _balanced(
+    loaded: Loaded,
+    render: Callable[[Mapping[str, str]], PrintDocument],
+    lay_out: Callable[[PrintDocument, Path | None], PdfResult],
+    cache: Path | None,
+    checks: Checks,
+    progress: Progress,
+    prune: bool = True,
+) -> PdfResult:
+    """The book laid out with the short last pages of its reviews balanced
+    (:mod:`octavo.write.balance`); the decisions are kept beside the cache of parts.
+
+    Without a cache, the parts of the first layout are kept for the build's second, in
+    a folder of its own, so that only the parts whose reviews changed are laid out
+    again."""
+    from .write.balance import balanced, environment
+    from .write.balance_cache import BalanceCache
+
+    decisions = BalanceCache(cache.parent / "balance.json" if cache else None, prune)
+    with theme_files_checked():  # the theme's page size, read here first (S302)
+        page = environment(loaded.anthology, loaded.theme)
+    with contextlib.ExitStack() as stack:
+        parts = cache or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        result, _ = balanced(
+            render,
+            lambda document: lay_out(document, parts),
+            lambda result: (result.page_starts, result.faults),
+            loaded.resolver,
+            checks,
+            page,
+            decisions,
+            progress,
+        )
+    return result
+
+
+def _report_outside_text_block(loaded: Loaded, result: PdfResult) -> None:
+    """B410: words the layout set outside the text block, one warning per file."""
+    from .audit.report import owner_files
+
+    files = owner_files(loaded.anthology)
+    labels = [start.label for start in result.page_starts]
+    pages: dict[Path | None, list[str]] = {}
+    for index, owner in sorted(result.outside_text_block, key=lambda item: item[0]):
+        label = labels[index] if index < len(labels) else str(index + 1)
+        found = pages.setdefault(files.get(owner or ""), [])
+        if label not in found:
+            found.append(label)
+    for path, labels_of_file in pages.items():
+        where = "pages " if len(labels_of_file) > 1 else "page "
+        loaded.report.warning(
+            "B410",
+            f"text runs outside the text block on {where}{', '.join(labels_of_file)}"
+            " (a code line, a table or a word too wide for the page)",
+            path,
+            hint="break the long line or word, or give the table fewer or narrower columns;"
+            " a theme's stylesheet may also forbid wrapping (white-space: pre)",
+        )
+
+
+def parallel_split(loaded: Loaded, document: PrintDocument) -> PrintSplit | None:
+    """The book cut for a parallel layout, or None when it must be laid out in one pass.
+
+    Only the shipped themes' templates are known to print the page numbers a part
+    gives them, and a PDF that claims PDF/UA or PDF/A is WeasyPrint's own file (its
+    claim is not checked on a merged one; the screen PDF's tags are merged, see
+    :func:`octavo.write.pdf_merge.merge`): those books, and books whose parts do not
+    open on right-hand pages, are laid out in one pass. So is a right-to-left book:
+    its first page is a left-hand page, and the parallel layout counts sides from a
+    right-hand one.
+    """
+    from .render.print_split import split_print
+
+    anthology = loaded.anthology
+    shipped = shipped_styles().resolve()
+    own_templates = loaded.theme.override is not None
+    if own_templates or any(not f.resolve().is_relative_to(shipped) for f in loaded.theme.folders):
+        return None
+    if document.variant not in (None, "pdf/x-4") or anthology.direction == "rtl":
+        return None
+    return split_print(
+        document.html,
+        recto_parts=anthology.sectioned and anthology.print.recto_starts,
+        front_dates=document.variant is not None,
+    )
+
+
+def _make_pdf_in_parts(
+    loaded: Loaded,
+    document: PrintDocument,
+    split: PrintSplit,
+    for_printer: bool,
+    workers: int,
+    progress: Progress,
+    cache_folder: Path | None,
+    checks: Checks,
+    prune: bool = True,
+) -> PdfResult:
+    from .render.print_html import render_print
+    from .render.print_split import split_print
+    from .write.pdf import PdfResult, stable_document_id
+    from .write.pdf_cache import PdfCache, environment_digest
+    from .write.pdf_parallel import render_parallel
+
+    anthology = loaded.anthology
+
+    def again(folios: dict[str, str]) -> PrintSplit:
+        html = render_print(anthology, loaded.theme, for_printer, folios=folios).html
+        cut = split_print(html, recto_parts=True, front_dates=document.variant is not None)
+        assert cut is not None  # the same book, cut the same way
+        return cut
+
+    environment = environment_digest(
+        document.stylesheets, loaded.theme.folders, document.page_css, document.variant
+    )
+    cache = PdfCache(cache_folder, environment, prune)
+    with theme_files_checked():
+        data, pages, starts, warnings, low, outside, faults = render_parallel(
+            again,
+            split,
+            document,
+            loaded.resolver,
+            anthology.identifier,
+            workers,
+            progress,
+            cache,
+            checks,
+        )
+    return PdfResult(
+        data=stable_document_id(data, anthology.identifier),
+        pages=pages,
+        anchors={},
+        warnings=tuple(dict.fromkeys(warnings)),
+        low_resolution=tuple(sorted(set(low), key=lambda item: item[1])),
+        page_starts=starts,
+        outside_text_block=tuple(outside),
+        faults=tuple(faults),
+    )
