@@ -19,8 +19,9 @@ from .errors import Refused
 from .indexes import INDEX_TITLES, index_page
 from .limits import MAX_IMAGES
 from .load.contributors import load_contributors
-from .load.manifest import TRIMS, KeyLines, Manifest, line_for
+from .load.manifest import KeyLines, Manifest, line_for
 from .load.markdown import MarkdownContext
+from .load.print_spec import TRIMS
 from .load.review import load_review, load_text_page
 from .localisation import Wording
 from .model import (
