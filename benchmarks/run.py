@@ -11,6 +11,10 @@ folder, then each of these runs in a fresh process, timed from outside:
   d  EPUB only     octavo build BOOK --format epub
   e  unchanged     octavo build BOOK --format pdf,epub again, nothing changed
   f  one edit      the same, after one word of one review (in the middle) changed
+  g  press         octavo build BOOK/anthology-kdp.toml --format pdf-print,cover:
+                   the printer's PDF and cover for a KDP paperback on white paper,
+                   cut into volumes of at most 828 pages (a copy of the manifest with
+                   [print] printer = "kdp", beside the original)
 
 e and f rebuild into a folder an untimed build of the same command filled first (its
 cache and its record of the last build); f's review is put back afterwards.
@@ -214,7 +218,11 @@ NAMES = {
     "d": "build epub only",
     "e": "rebuild unchanged",
     "f": "rebuild, one edit",
+    "g": "press: KDP volumes",
 }
+
+#: The manifest of g, written beside the book's own.
+PRESS_MANIFEST = "anthology-kdp.toml"
 
 
 def commands(setup: Setup, book: Path, out: Path) -> dict[str, list[str]]:
@@ -227,7 +235,16 @@ def commands(setup: Setup, book: Path, out: Path) -> dict[str, list[str]]:
         "d": [*build, "--format", "epub", "--out", str(out / "d")],
         "e": [*build, "--format", "pdf,epub", "--out", str(out / "warm")],
         "f": [*build, "--format", "pdf,epub", "--out", str(out / "warm")],
-    }
+        "g": [*setup.octavo, "build", str(book / PRESS_MANIFEST), "--format", "pdf-print,cover",
+              "--out", str(out / "g")],
+    }  # fmt: skip
+
+
+def write_press_manifest(book: Path) -> None:
+    """g's manifest: the book's, printed by KDP (which sets max_pages: volumes)."""
+    text = (book / "anthology.toml").read_text(encoding="utf-8")
+    text = text.replace("[print]\n", '[print]\nprinter = "kdp"\npaper = "white"\n', 1)
+    (book / PRESS_MANIFEST).write_text(text, encoding="utf-8")
 
 
 def measure_rebuilds(
@@ -269,8 +286,10 @@ def measure_once(key: str, command: list[str], setup: Setup, work: Path) -> Meas
     if out.is_dir():
         for path in sorted(out.iterdir()):
             measure.outputs[path.name] = path.stat().st_size
-            if path.suffix == ".pdf" and measure.exit_status == 0:
-                measure.pages = count_pages(path)
+            # every PDF but a cover: the volumes of g are counted together
+            interior = path.suffix == ".pdf" and not path.name.endswith("-cover.pdf")
+            if interior and measure.exit_status == 0:
+                measure.pages = (measure.pages or 0) + (count_pages(path) or 0)
         if measure.pages:
             measure.pages_per_s = measure.pages / measure.wall_s
         shutil.rmtree(out)
@@ -291,9 +310,11 @@ def measure_size(n: int, args: argparse.Namespace, setup: Setup, work: Path) -> 
     else:
         say(f"\n{n} reviews: reusing {book}")
     command = commands(setup, book, work / "out")
+    if "g" in args.only:
+        write_press_manifest(book)
     runs: dict[str, list[Measure]] = {key: [] for key in args.only}
     for run in range(args.runs):
-        order = [key for key in "abcd" if key in args.only]
+        order = [key for key in "abcdg" if key in args.only]
         if run % 2 == 1 and "a" in order and "b" in order:  # alternate a and b
             ia, ib = order.index("a"), order.index("b")
             order[ia], order[ib] = "b", "a"
@@ -504,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1, help="runs of each measurement")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument(
-        "--only", default="abcdef", help="which measurements, of a b c d e f (default: all)"
+        "--only", default="abcdefg", help="which measurements, of a b c d e f g (default: all)"
     )
     parser.add_argument(
         "--ref",
@@ -516,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
-    args.only = "".join(key for key in "abcdef" if key in args.only)
+    args.only = "".join(key for key in "abcdefg" if key in args.only)
     if not sizes or args.runs < 1 or not args.only:
         parser.error("give at least one size, one run and one measurement")
 
