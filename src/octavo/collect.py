@@ -1,8 +1,9 @@
 """Step 2: put the manifest and the reviews together into an :class:`Anthology`.
 
-Selection (``include`` globs and ``select`` queries), sort orders, repeats, ids,
-front and back matter, generated indexes. All validation has ended when
-:func:`collect` returns: either an Anthology, or a report with errors.
+Selection (``include`` globs and ``select`` queries: :mod:`.selection`), sort
+orders, repeats, ids, front and back matter and generated indexes (:mod:`.matter`),
+the cover. All validation has ended when :func:`collect` returns: either an
+Anthology, or a report with errors.
 """
 
 from __future__ import annotations
@@ -16,22 +17,18 @@ from slugify import slugify
 
 from .diagnostics import Report, shown_path
 from .errors import Refused
-from .indexes import INDEX_TITLES, index_page
 from .limits import MAX_IMAGES
-from .load.contributors import load_contributors
 from .load.manifest import KeyLines, Manifest, line_for
 from .load.markdown import MarkdownContext
 from .load.print_spec import TRIMS
-from .load.review import load_review, load_text_page
-from .localisation import Wording
+from .load.review import load_review
+from .matter import BackPage, back_matter, book_wording, front_matter, text_body
 from .model import (
     AcknowledgmentsPage,
     Anthology,
     Body,
-    Contributor,
     ContributorsPage,
     Image,
-    IndexPage,
     PageSize,
     PrintOptions,
     Review,
@@ -71,34 +68,11 @@ def collect(inputs: Inputs) -> Anthology | None:
     included = [section_files(inputs, i, spec) for i, spec in enumerate(manifest.sections)]
     library = _load_library(inputs, included)
     sections = _sections(inputs, library, included)
-    front = tuple(
-        page
-        for index, spec in enumerate(manifest.front)
-        if (page := _text_page(inputs, ("front", index), spec.file, spec.title, spec.id, "front"))
-    )
+    front = front_matter(inputs)
     cover = _cover(inputs)
     sectioned = bool(manifest.sections)
     reviews = [review for section in sections for review in section.reviews]
-    wording = _wording(manifest)
-    back: list[TextPage | IndexPage | ContributorsPage | AcknowledgmentsPage] = []
-    for index, spec in enumerate(manifest.back):
-        if spec.acknowledgments:
-            title = spec.title or wording.format("Acknowledgments")
-            thanks = _acknowledgments(inputs, index, title, spec.file, spec.id, reviews)
-            back.extend([thanks] if thanks else [])
-        elif spec.index is not None:
-            title = spec.title or wording.format(INDEX_TITLES[spec.index])
-            page_id = spec.id or f"index-{spec.index}"
-            back.append(index_page(spec.index, title, page_id, reviews, manifest.language))
-        elif spec.contributors is not None:
-            location: tuple[str | int, ...] = ("back", index, "contributors")
-            page_id = spec.id or "back-contributors"
-            title = spec.title or wording.format("About the Contributors")
-            about = _contributors(inputs, location, spec.contributors, page_id, reviews)
-            back.extend([ContributorsPage(page_id, title, about)] if about is not None else [])
-        elif spec.file is not None and spec.title:
-            page = _text_page(inputs, ("back", index), spec.file, spec.title, spec.id, "back")
-            back.extend([page] if page else [])
+    back = back_matter(inputs, reviews)
     _check_unique_targets(inputs, front, sections, back)
     bodies = [review.body for review in reviews] + [page.body for page in front]
     bodies += [page.body for page in back if isinstance(page, TextPage)]
@@ -269,7 +243,7 @@ def _sections(
             reviews.append(review)
         intro = None
         if spec.intro:
-            intro = _body(inputs, ("sections", index, "intro"), spec.intro, f"part-{index + 1}")
+            intro = text_body(inputs, ("sections", index, "intro"), spec.intro, f"part-{index + 1}")
         section_id = spec.id or f"part-{index + 1}"
         sections.append(
             Section(
@@ -310,33 +284,7 @@ def _repeat(review: Review, number: int) -> Review:
     return dataclasses.replace(review, id=new_id, body=dataclasses.replace(review.body, html=html))
 
 
-# --- front and back matter ------------------------------------------------------------
-
-
-def _body(
-    inputs: Inputs, location: tuple[str | int, ...], reference: str, doc_id: str
-) -> Body | None:
-    try:
-        path = inputs.context.resolver.local(reference, inputs.root)
-    except Refused as refused:
-        inputs.error("M105", location, f"{reference}: {refused.message}", refused.hint)
-        return None
-    return load_text_page(path, doc_id, inputs.context)
-
-
-def _text_page(
-    inputs: Inputs,
-    location: tuple[str | int, ...],
-    reference: str,
-    title: str,
-    page_id: str | None,
-    kind: str,
-) -> TextPage | None:
-    page_id = page_id or f"{kind}-{slugify(title, max_length=40) or 'page'}"
-    body = _body(inputs, (*location, "file"), reference, page_id)
-    if body is None:
-        return None
-    return TextPage(id=page_id, title=title, path=inputs.root / reference, body=body)
+# --- the cover and the checks across the book ---------------------------------------
 
 
 def _cover(inputs: Inputs) -> Image | None:
@@ -347,7 +295,7 @@ def _cover(inputs: Inputs) -> Image | None:
         cover = inputs.context.resolver.image(
             reference,
             inputs.root,
-            _wording(inputs.manifest).format("Cover of %(title)s", title=inputs.manifest.title),
+            book_wording(inputs.manifest).format("Cover of %(title)s", title=inputs.manifest.title),
         )
     except Refused as refused:
         inputs.error("M105", ("cover",), f"cover: {refused.message}", refused.hint)
@@ -369,7 +317,7 @@ def _check_unique_targets(
     inputs: Inputs,
     front: Iterable[TextPage],
     sections: Iterable[Section],
-    back: Iterable[TextPage | IndexPage | ContributorsPage | AcknowledgmentsPage],
+    back: Iterable[BackPage],
 ) -> None:
     seen: dict[str, str] = {}
     names = [(p.id, f"front page '{p.title}'") for p in front]
@@ -388,43 +336,6 @@ def _check_unique_targets(
         seen.setdefault(name, what)
 
 
-def _acknowledgments(
-    inputs: Inputs,
-    index: int,
-    title: str,
-    file: str | None,
-    page_id: str | None,
-    reviews: list[Review],
-) -> AcknowledgmentsPage | None:
-    """The acknowledgments: the editor's text, if any, then the credit line of every
-    review in the book, each once (``allow_repeats`` may print one in two sections)."""
-    page_id = page_id or "back-acknowledgments"
-    text = None
-    if file is not None:
-        text = _text_page(inputs, ("back", index), file, title, page_id, "back")
-        if text is None:
-            return None
-    credited = tuple(dict.fromkeys(review.id for review in reviews))
-    return AcknowledgmentsPage(
-        page_id, title, credited, text.body if text else None, text.path if text else None
-    )
-
-
-def _contributors(
-    inputs: Inputs,
-    location: tuple[str | int, ...],
-    reference: str,
-    page_id: str,
-    reviews: list[Review],
-) -> tuple[Contributor, ...] | None:
-    try:
-        path = inputs.context.resolver.local(reference, inputs.root)
-    except Refused as refused:
-        inputs.error("M105", location, f"{reference}: {refused.message}", refused.hint)
-        return None
-    return load_contributors(path, reference, page_id, reviews, inputs.context)
-
-
 def _check_image_count(
     inputs: Inputs, reviews: list[Review], bodies: list[Body], cover: Image | None
 ) -> None:
@@ -438,8 +349,3 @@ def _check_image_count(
             inputs.manifest_path,
             hint="split the anthology into volumes",
         )
-
-
-def _wording(manifest: Manifest) -> Wording:
-    """The book's words, for the titles and texts the build writes itself."""
-    return Wording(manifest.language, manifest.labels)
