@@ -101,7 +101,7 @@ def test_a_script_the_cover_face_lacks_is_drawn_in_the_languages_face(
     face = Path(drawn[label])
     if face.name.startswith("EBGaramond"):
         pytest.skip("no system face for Japanese (fontconfig finds none)")
-    assert cover._covers(cover._system_face("ja"), label)
+    assert cover.covers(cover._system_face("ja"), label)
     assert drawn["Ana Ruiz、Bo Li、Cy Tan"] == str(face)  # "、" is not in EB Garamond either
     english = dict(_drawn(make_anthology, monkeypatch, "en"))
     assert english["Ana Ruiz, Bo Li and Cy Tan"].endswith("EBGaramond-Variable.ttf")

@@ -33,7 +33,7 @@ from .write.pdf_cache import FOLDER as CACHE_FOLDER
 
 if TYPE_CHECKING:
     from .print_volumes import PrintVolume
-    from .render.cover_wrap import Lines
+    from .render.cover_sheet import Lines
     from .write.cover_pdf import CoverResult
 
 #: What the API offers; the PDF's layout lives in :mod:`octavo.pdf_edition` and the
@@ -309,7 +309,7 @@ def _covers(
     to count its pages when ``pdf-print`` was not asked for."""
     from .localisation import Wording
     from .print_volumes import make_print_volumes
-    from .render.cover_wrap import Lines
+    from .render.cover_sheet import Lines
 
     anthology = loaded.anthology
     if not volumes:

@@ -34,7 +34,7 @@ _DEFAULTS = {
 }
 
 
-def _settings(theme: Theme) -> tuple[dict[str, str], Path | None, Path | None]:
+def cover_settings(theme: Theme) -> tuple[dict[str, str], Path | None, Path | None]:
     """Colours and font files from the nearest theme that sets them."""
     colours = dict(_DEFAULTS)
     font: Path | None = None
@@ -57,7 +57,7 @@ def _settings(theme: Theme) -> tuple[dict[str, str], Path | None, Path | None]:
 Face = tuple[Path, int] | None
 
 
-def _font(face: Path | Face, size: int, weight: int = 400) -> ImageFont.FreeTypeFont:
+def load_font(face: Path | Face, size: int, weight: int = 400) -> ImageFont.FreeTypeFont:
     path, index = face if isinstance(face, tuple) else (face, 0)
     if path is None or not path.is_file():
         fallback = ImageFont.load_default(size)
@@ -80,7 +80,7 @@ def _characters(path: Path, index: int) -> frozenset[int]:
         return frozenset()
 
 
-def _covers(face: Face, text: str) -> bool:
+def covers(face: Face, text: str) -> bool:
     if face is None or not face[0].is_file():
         return False
     characters = _characters(*face)
@@ -103,21 +103,21 @@ def _system_face(language: str) -> Face:
 
 
 #: fontconfig's name for a BCP 47 language with a script or region of its own.
-_FONTCONFIG_LANGUAGES = {"zh-hant": "zh-tw", "zh-hans": "zh-cn", "zh": "zh-cn"}
+FONTCONFIG_LANGUAGES = {"zh-hant": "zh-tw", "zh-hans": "zh-cn", "zh": "zh-cn"}
 
 
-def _face_for(text: str, preferred: Path | None, language: str) -> Face:
+def face_for(text: str, preferred: Path | None, language: str) -> Face:
     """The theme's face if it has every character of ``text``, else the system's face
     for the book's language if that has them, else the theme's (drawn as it can)."""
     theme_face: Face = (preferred, 0) if preferred else None
-    if _covers(theme_face, text):
+    if covers(theme_face, text):
         return theme_face
     tag = language.replace("_", "-").casefold()
-    wanted = _FONTCONFIG_LANGUAGES.get(tag) or _FONTCONFIG_LANGUAGES.get(
+    wanted = FONTCONFIG_LANGUAGES.get(tag) or FONTCONFIG_LANGUAGES.get(
         "-".join(tag.split("-")[:2]), tag
     )
     system = _system_face(wanted)
-    return system if _covers(system, text) else theme_face
+    return system if covers(system, text) else theme_face
 
 
 def _wrap(
@@ -133,7 +133,7 @@ def _wrap(
     return lines
 
 
-def _fit(
+def fit(
     draw: ImageDraw.ImageDraw,
     text: str,
     path: Path | Face,
@@ -144,7 +144,7 @@ def _fit(
 ) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest font size up to ``size`` at which ``text`` fits in ``max_lines``."""
     while True:
-        font = _font(path, size, weight)
+        font = load_font(path, size, weight)
         lines = _wrap(draw, text, font, width)
         fits = all(draw.textlength(line, font=font) <= width for line in lines)
         if (len(lines) <= max_lines and fits) or size <= 40:
@@ -166,7 +166,7 @@ def _centred(
 
 def draw_cover(anthology: Anthology, theme: Theme) -> bytes:
     """The cover as JPEG bytes."""
-    colours, font_path, italic_path = _settings(theme)
+    colours, font_path, italic_path = cover_settings(theme)
     language = anthology.language
     image = Image.new("RGB", (WIDTH, HEIGHT), colours["background"])
     draw = ImageDraw.Draw(image)
@@ -181,25 +181,23 @@ def draw_cover(anthology: Anthology, theme: Theme) -> bytes:
     )
     measure = WIDTH - 2 * margin - 220
     title = anthology.title.upper()
-    title_face = _face_for(title, font_path, language)
-    title_font, title_lines = _fit(draw, title, title_face, 190, measure, 4, weight=500)
+    title_face = face_for(title, font_path, language)
+    title_font, title_lines = fit(draw, title, title_face, 190, measure, 4, weight=500)
     top = 620 - (len(title_lines) - 1) * int(title_font.size) // 2
     top = _centred(draw, title_lines, title_font, top, colours["foreground"], 1.12)
     top += 70
     draw.line(((WIDTH / 2 - 160, top), (WIDTH / 2 + 160, top)), fill=colours["accent"], width=4)
     top += 110
     if anthology.subtitle:
-        subtitle_face = _face_for(anthology.subtitle, italic_path or font_path, language)
-        subtitle_font, subtitle_lines = _fit(
-            draw, anthology.subtitle, subtitle_face, 82, measure, 5
-        )
+        subtitle_face = face_for(anthology.subtitle, italic_path or font_path, language)
+        subtitle_font, subtitle_lines = fit(draw, anthology.subtitle, subtitle_face, 82, measure, 5)
         _centred(draw, subtitle_lines, subtitle_font, top, colours["foreground"], 1.3)
     if anthology.editors:
         wording = Wording(anthology.language, dict(anthology.labels))
         label, editors = wording.format("Edited by"), wording.names(anthology.editors)
-        label_font = _font(_face_for(label, italic_path or font_path, language), 64)
-        editors_font, editors_lines = _fit(
-            draw, editors, _face_for(editors, font_path, language), 92, measure, 3, weight=500
+        label_font = load_font(face_for(label, italic_path or font_path, language), 64)
+        editors_font, editors_lines = fit(
+            draw, editors, face_for(editors, font_path, language), 92, measure, 3, weight=500
         )
         bottom = HEIGHT - margin - 260 - len(editors_lines) * int(editors_font.size * 1.2)
         _centred(draw, [label], label_font, bottom - 100, colours["accent"], 1.2)

@@ -18,18 +18,14 @@ from ..errors import ContentError
 from ..load.markdown import MarkdownContext, make_parser, render_markdown
 from ..model import Anthology
 from ..printers import Binding, Paper, Printer, printer_named
+from ..render.cover_back import pull_quotes, quotes_html
+from ..render.cover_sheet import Lines, Wrap, trim_inches, wrap_for
 from ..render.cover_wrap import (
     CoverImage,
-    Lines,
-    Wrap,
     cover_colours,
     image_warnings,
     out_of_gamut,
-    pull_quotes,
-    quotes_html,
     render_cover_wrap,
-    trim_inches,
-    wrap_for,
 )
 from ..render.print_html import PRINTER_VARIANT, PrintDocument
 from ..resources import Resolver
