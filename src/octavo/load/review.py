@@ -1,245 +1,71 @@
 """Read one review file: front matter and Markdown body -> :class:`Review`.
 
 Every key of the content contract is read through the ``FIELDS`` table, one reader
-per key, so each value is normalised in one place. Keys the contract does not know
-are kept in ``Review.extra`` for templates.
+per key (:mod:`.fields`; the rights and credits keys in :mod:`.rights`), so each
+value is normalised in one place. Keys the contract does not know are kept in
+``Review.extra`` for templates.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from ..diagnostics import Report
 from ..errors import Refused
 from ..limits import MAX_TEXT_BYTES
-from ..model import KINDS, PERMISSIONS, Body, FirstPublished, Image, Review, Work
+from ..model import Body, Image, Review, Work
 from ..resources import Resolver
+from .fields import (
+    Invalid,
+    read_date,
+    read_id,
+    read_kind,
+    read_language,
+    read_names,
+    read_rating,
+    read_spoilers,
+    read_tags,
+    read_text,
+    read_year,
+)
 from .frontmatter import FORBIDDEN_CHARACTER, Field, split_front_matter
 from .manifest import close_key
 from .markdown import MarkdownContext, render_markdown, typographic
 from .rating import parse_rating
+from .rights import credit_line, first_appearance, read_first_published, read_permission
 from .unicode_text import normalise_prose
-
-
-class Invalid(Exception):
-    """A front-matter value is wrong; the message says how, the hint how to fix it."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-
-def _text(field: Field) -> str:
-    if isinstance(field.value, (list, dict)):
-        raise Invalid("must be a single line of text, not a list", "write it on one line")
-    if field.value is None:
-        raise Invalid("is empty", "write a value after the colon, or remove the line")
-    # A number or date where text is expected keeps the text as written: "0123", "1984".
-    text = field.text if field.text is not None else str(field.value)
-    text = " ".join(text.split())
-    if not text:
-        raise Invalid("is empty", "write a value after the colon, or remove the line")
-    return text
-
-
-def _names(field: Field) -> tuple[str, ...]:
-    values = field.value if isinstance(field.value, list) else [field.value]
-    names = []
-    for value in values:
-        if isinstance(value, (list, dict)) or value is None:
-            raise Invalid("must be a name or a list of names", "e.g. [Ada Lovelace, Alan Turing]")
-        names.append(" ".join(str(value).split()))
-    if not any(names):
-        raise Invalid("is empty", "write at least one name")
-    return tuple(name for name in names if name)
-
-
-def _year(field: Field) -> int:
-    value = field.value
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
-        return value
-    raise Invalid(f"must be a four-digit year, got '{field.text or value}'", "e.g. year: 1927")
-
-
-def _kind(field: Field) -> str:
-    kind = _text(field).lower()
-    if kind not in KINDS:
-        raise Invalid(f"must be one of {', '.join(KINDS)}; got '{kind}'", "e.g. kind: film")
-    return kind
-
-
-def _date(field: Field) -> date:
-    value = field.value
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:  # quoted, "1995-11-06": still a date
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass  # "2023-02-30": said below
-    raise Invalid(
-        f"must be a date written as YYYY-MM-DD, got '{field.text or value}'",
-        "e.g. published: 2011-01-12",
-    )
-
-
-def _tags(field: Field) -> tuple[str, ...]:
-    values = field.value if isinstance(field.value, list) else [field.value]
-    tags = []
-    for value in values:
-        if isinstance(value, (list, dict)) or value is None:
-            raise Invalid("must be a list of words", "e.g. tags: [drama, romance]")
-        tags.append(" ".join(str(value).split()).lower())
-    return tuple(dict.fromkeys(tag for tag in tags if tag))
-
-
-def _rating_text(field: Field) -> str:
-    # "rating: 7" alone gives no scale: say so instead of guessing one.
-    if isinstance(field.value, (int, float)) and not isinstance(field.value, bool):
-        raise Invalid(
-            f"'{field.text}' has no scale",
-            f"write the score over its scale, e.g. rating: {field.text}/10",
-        )
-    return _text(field)
-
-
-def _id(field: Field) -> str:
-    value = _text(field)
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", value):
-        raise Invalid(
-            f"'{value}' is not a usable id",
-            "use letters, digits, '-', '_' and '.', starting with a letter or digit",
-        )
-    return value
-
-
-def _language(field: Field) -> str:
-    value = _text(field)
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
-        raise Invalid(f"'{value}' is not a BCP 47 language tag", "e.g. language: fr or pt-BR")
-    return value
-
-
-def _spoilers(field: Field) -> bool:
-    if isinstance(field.value, bool):
-        return field.value
-    got = "nothing" if field.value is None else f"'{field.text or field.value}'"
-    raise Invalid(
-        f"must be true or false (in lower case, without quotes), got {got}",
-        "write spoilers: true when the review gives away the plot, or remove the line",
-    )
-
-
-def _permission(field: Field) -> str:
-    # "public domain" and "Public_Domain" are the same answer as "public-domain".
-    value = re.sub(r"[\s_]+", "-", _text(field).lower())
-    if value not in PERMISSIONS:
-        raise Invalid(
-            f"must be one of {', '.join(PERMISSIONS)}; got '{_text(field)}'",
-            "e.g. permission: granted (cleared), pending (asked), public-domain, or own"
-            " (written for this book)",
-        )
-    return value
-
-
-_FIRST_PUBLISHED_HINT = (
-    "e.g. first_published: {publication: Sight and Sound, date: 1962-05-01},"
-    " or first_published: Sight and Sound, 1962"
-)
-_YEAR = re.compile(r"\d{4}")
-
-
-def _first_date(value: object) -> tuple[date | None, int | None] | None:
-    """A first-publication date: a YAML or TOML date, a YYYY-MM-DD text or a year."""
-    if isinstance(value, datetime):
-        return value.date(), value.year
-    if isinstance(value, date):
-        return value, value.year
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
-        return None, value
-    text = value.strip() if isinstance(value, str) else ""
-    if _YEAR.fullmatch(text):
-        return None, int(text)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            return None
-        return day, day.year
-    return None
-
-
-def _first_published(field: Field) -> FirstPublished:
-    """``{publication: ..., date: ...}``, or one line: "Publication, 2019-03-12",
-    "Publication, 1962", "Publication", or a date or year alone."""
-    value = field.value
-    if isinstance(value, dict):
-        unknown = sorted(set(value) - {"publication", "date"})
-        if unknown:
-            raise Invalid(
-                f"has the key '{unknown[0]}'; it takes only 'publication' and 'date'",
-                _FIRST_PUBLISHED_HINT,
-            )
-        publication = value.get("publication")
-        if publication is not None and (
-            isinstance(publication, (list, dict)) or not str(publication).strip()
-        ):
-            raise Invalid("'publication' must be the name of a periodical", _FIRST_PUBLISHED_HINT)
-        when = _first_date(value["date"]) if value.get("date") is not None else (None, None)
-        if when is None:
-            raise Invalid(
-                f"'date' must be a date written as YYYY-MM-DD or a year, got '{value['date']}'",
-                _FIRST_PUBLISHED_HINT,
-            )
-        name = " ".join(str(publication).split()) if publication is not None else None
-        return FirstPublished(name, *when)
-    if isinstance(value, (date, int)) and (when := _first_date(value)):
-        return FirstPublished(None, *when)
-    text = _text(field)
-    if when := _first_date(text):
-        return FirstPublished(None, *when)
-    head, comma, tail = text.rpartition(",")
-    if comma and head.strip() and (when := _first_date(tail)):
-        return FirstPublished(head.strip(), *when)
-    return FirstPublished(text)
-
 
 #: The reader of each key of the content contract (and of Octavo's extensions to it).
 FIELDS: dict[str, Callable[[Field], object]] = {
-    "title": _text,
-    "kind": _kind,
-    "year": _year,
-    "creator": _names,
-    "cast": _names,
-    "reviewer": _names,
-    "publication": _text,
-    "published": _date,
-    "headline": _text,
-    "rating": _rating_text,
-    "certificate": _text,
-    "runtime": _text,
-    "tags": _tags,
-    "image": _text,
-    "image_alt": _text,
-    "image_credit": _text,
-    "pullquote": _text,
-    "showing": _text,
-    "id": _id,
-    "language": _language,
-    "title_language": _language,
-    "title_sort": _text,
-    "spoilers": _spoilers,
-    "first_published": _first_published,
-    "rights_holder": _text,
-    "permission": _permission,
-    "credit": _text,
+    "title": read_text,
+    "kind": read_kind,
+    "year": read_year,
+    "creator": read_names,
+    "cast": read_names,
+    "reviewer": read_names,
+    "publication": read_text,
+    "published": read_date,
+    "headline": read_text,
+    "rating": read_rating,
+    "certificate": read_text,
+    "runtime": read_text,
+    "tags": read_tags,
+    "image": read_text,
+    "image_alt": read_text,
+    "image_credit": read_text,
+    "pullquote": read_text,
+    "showing": read_text,
+    "id": read_id,
+    "language": read_language,
+    "title_language": read_language,
+    "title_sort": read_text,
+    "spoilers": read_spoilers,
+    "first_published": read_first_published,
+    "rights_holder": read_text,
+    "permission": read_permission,
+    "credit": read_text,
 }
 REQUIRED = ("title", "reviewer")
 #: Keys whose text gets typographic quotes and dashes, as the body does.
@@ -360,7 +186,7 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
             "R208", "'image_alt' is given but there is no 'image'", path, lines["image_alt"]
         )
     body = render_markdown(source.body, f"r-{review_id}", path, source.body_line, context)
-    credit = _credit(values, lines, review_id, path, context)
+    credit = credit_line(values, lines, review_id, path, context)
     if len(report.errors) > errors_before:
         return None
     publication = _optional_str(values.get("publication"))
@@ -393,58 +219,13 @@ def load_review(path: Path, context: MarkdownContext) -> Review | None:
         extra=extra,
         # A marked passage is a spoiler even where the front matter says none.
         spoilers=values.get("spoilers") is True or body.marks_spoilers,
-        first_published=_first_appearance(
+        first_published=first_appearance(
             values.get("first_published"), publication, published, context
         ),
         rights_holder=_optional_str(values.get("rights_holder")),
         permission=_optional_str(values.get("permission")),
         credit=credit,
     )
-
-
-def _first_appearance(
-    given: object, publication: str | None, published: date | None, context: MarkdownContext
-) -> FirstPublished | None:
-    """``first_published`` with what it leaves out taken from ``publication`` and
-    ``published``: a review is first published where the front matter says it was."""
-    first = given if isinstance(given, FirstPublished) else FirstPublished()
-    if first.publication is not None:
-        name = typographic(normalise_prose(first.publication), context.parser)
-        first = dataclasses.replace(first, publication=name)
-    else:
-        first = dataclasses.replace(first, publication=publication)
-    if first.year is None and published is not None:
-        first = dataclasses.replace(first, date=published, year=published.year)
-    if first.publication is None and first.year is None:
-        return None
-    return first
-
-
-def _credit(
-    values: dict[str, object],
-    lines: dict[str, int],
-    review_id: str,
-    path: Path,
-    context: MarkdownContext,
-) -> Body | None:
-    """The ``credit`` line rendered as inline Markdown: one paragraph, unwrapped."""
-    if "credit" not in values:
-        return None
-    line = lines["credit"]
-    rendered = render_markdown(str(values["credit"]), f"credit-{review_id}", path, line, context)
-    match = re.fullmatch(r"\s*<p>(.*)</p>\s*", rendered.html, re.DOTALL)
-    if match is None or "<p>" in match.group(1) or rendered.images:
-        context.report.error(
-            "R202",
-            "'credit' must be one line of text (italics, bold and links are allowed),"
-            " not blocks, notes or images",
-            path,
-            line,
-            "e.g. credit: First published in *Sight and Sound*, May 1962. Reprinted by"
-            " permission of the BFI.",
-        )
-        return None
-    return Body(match.group(1), rendered.words)
 
 
 def _main_image(
