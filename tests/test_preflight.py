@@ -500,3 +500,24 @@ def test_the_printers_pdf_for_kdp_has_no_bleed_at_the_spine() -> None:
                 assert [float(v) for v in page.obj.TrimBox] == [9, 9, 441, 657]
             assert page_boxes(KDP, pdf, (6.0, 9.0), direction).status == "passed"
             assert page_boxes(GENERIC, pdf, (6.0, 9.0), direction).failed
+
+
+def test_classic_meets_ingramsparks_half_inch_with_its_printer_stylesheet(
+    tmp_path: Path,
+) -> None:
+    """classic sets its running heads 0.43 in from the top: its print-ingramspark.css
+    brings them (and the folios) inside IngramSpark's 0.5 in, which counts them."""
+    root = write_book(
+        tmp_path / "book",
+        {
+            "anthology.toml": FAULTY_MANIFEST.replace("./narrow", "classic").replace(
+                '"kdp"', '"ingramspark"'
+            ),
+            "reviews/alpha.md": MINIMAL_REVIEW.format(title="Alpha") + "\n" + "Words. " * 900,
+        },
+    )
+    result = check(root, "--preflight", "--format", "json")
+    document = json.loads(result.stdout)
+    margins = rule(document, "P803")
+    assert margins["status"] == "passed", margins
+    assert rule(document, "P804")["status"] == "passed"

@@ -62,10 +62,14 @@ def page_css(anthology: Anthology, theme: Theme, for_printer: bool = False) -> s
 
 
 def print_stylesheets(anthology: Anthology, theme: Theme) -> tuple[Path, ...]:
-    """The theme's ``print.css`` files, then its ``print-rtl.css`` for a right-to-left book."""
+    """The theme's ``print.css`` files, then its ``print-rtl.css`` for a right-to-left
+    book, then its ``print-<printer>.css`` for the printer the manifest names (where a
+    printer's rules need the theme's page to change: IngramSpark's 0.5 in margins)."""
     sheets = theme.stylesheets("print.css")
     if anthology.direction == "rtl":
         sheets += theme.stylesheets("print-rtl.css")
+    if anthology.print.printer is not None:
+        sheets += theme.stylesheets(f"print-{anthology.print.printer}.css")
     return tuple(sheets)
 
 
