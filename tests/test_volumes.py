@@ -74,7 +74,7 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def built(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     out = tmp_path_factory.mktemp("volumes-out")
-    return build(book, out, formats=("pdf-print", "epub"), jobs=2)
+    return build(book, out, formats=("pdf-print", "epub", "cover"), jobs=2)
 
 
 def _volumes(built: Built) -> list[PdfReader]:
@@ -101,6 +101,20 @@ def test_each_volume_is_within_the_limit_and_the_epub_stays_one_book(built: Buil
         assert len(reader.pages) <= LIMIT
         assert len(reader.pages) % 2 == 0
     assert [o.format for o in built.outputs].count("epub") == 1
+
+
+def test_each_volume_has_its_own_cover(built: Built) -> None:
+    """One cover per volume, its spine as wide as the volume's pages make it (the
+    generic printer's 0.0025 in a page), "Volume N of 2" on it."""
+    covers = sorted(o.path for o in built.outputs if o.format == "cover")
+    assert [path.name.rsplit("-volume-", 1)[1] for path in covers] == ["1-cover.pdf", "2-cover.pdf"]
+    for number, (cover, volume) in enumerate(zip(covers, _volumes(built), strict=True), 1):
+        reader = PdfReader(cover)
+        trim = reader.pages[0].trimbox
+        width = (float(trim.right) - float(trim.left)) / 72
+        assert width == pytest.approx(2 * 6 + len(volume.pages) * 0.0025, abs=0.001)
+        text = reader.pages[0].extract_text()
+        assert f"volume {number} of 2" in " ".join(text.split()).casefold()
 
 
 def test_every_review_is_in_one_volume_in_the_books_order(built: Built, book: Path) -> None:

@@ -326,7 +326,8 @@ def _covers(
             )
             lines = Lines(anthology.title, anthology.subtitle, line, volume.anthology.isbn)
             numbered = f"-volume-{volume.number}"
-        cover = make_cover(loaded, volume.pdf.pages, lines, progress)
+        book = dataclasses.replace(loaded, anthology=volume.anthology)  # its own quotes
+        cover = make_cover(book, volume.pdf.pages, lines, progress)
         path = out / f"{anthology.slug}{numbered}-cover.pdf"
         covers.append((Output(path, "cover", len(cover.data), pages=1), cover.data))
     return covers
