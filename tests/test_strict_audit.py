@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import octavo.api as api
+import octavo.pdf_edition as pdf_edition
 import octavo.render.print_split as print_split
 from octavo.audit import audit
 from octavo.cli import app
@@ -46,14 +46,14 @@ def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 2)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
 
-    def cut(loaded: api.Loaded, document: object) -> print_split.PrintSplit | None:
+    def cut(loaded: pdf_edition.Loaded, document: object) -> print_split.PrintSplit | None:
         return print_split.split_print(
             document.html,  # type: ignore[attr-defined]
             recto_parts=loaded.anthology.sectioned and loaded.anthology.print.recto_starts,
             front_dates=False,
         )
 
-    monkeypatch.setattr(api, "_split", cut)
+    monkeypatch.setattr(pdf_edition, "parallel_split", cut)
     root = tmp_path / "book"
     (root / "reviews").mkdir(parents=True)
     (root / "theme").mkdir()

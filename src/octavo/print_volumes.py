@@ -106,14 +106,12 @@ def make_print_volumes(
         if longest <= limit:
             return made
         room -= longest - limit + 2
-    raise ContentError.single(
-        Diagnostic(
-            "B420",
-            f"the print edition cannot be cut into volumes of at most {limit} pages:"
-            f" a volume still has {longest}",
-            loaded.report.root / "anthology.toml" if loaded.report.root else None,
-            hint="raise [print] max_pages, or shorten the longest review or part",
-        )
+    raise _manifest_error(
+        loaded,
+        "B420",
+        f"the print edition cannot be cut into volumes of at most {limit} pages:"
+        f" a volume still has {longest}",
+        "raise [print] max_pages, or shorten the longest review or part",
     )
 
 
@@ -153,12 +151,16 @@ def _measure(anthology: Anthology, pages: dict[str, int], total: int) -> _Measur
 def _check_isbns(loaded: Loaded, count: int) -> None:
     isbns = loaded.anthology.print.volume_isbns
     if isbns and len(isbns) != count:
-        raise ContentError.single(
-            Diagnostic(
-                "M120",
-                f"[print] volume_isbns gives {len(isbns)} ISBNs, but the print edition is"
-                f" cut into {count} volumes",
-                loaded.report.root / "anthology.toml" if loaded.report.root else None,
-                hint=f"give one ISBN per volume ({count}), in order, or change max_pages",
-            )
+        raise _manifest_error(
+            loaded,
+            "M120",
+            f"[print] volume_isbns gives {len(isbns)} ISBNs, but the print edition is"
+            f" cut into {count} volumes",
+            f"give one ISBN per volume ({count}), in order, or change max_pages",
         )
+
+
+def _manifest_error(loaded: Loaded, code: str, message: str, hint: str) -> ContentError:
+    """A problem of the manifest's [print] table, found once the book is laid out."""
+    manifest = loaded.anthology.root / "anthology.toml"
+    return ContentError.single(Diagnostic(code, message, manifest, hint=hint))
