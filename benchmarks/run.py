@@ -283,6 +283,18 @@ def measure_once(key: str, command: list[str], setup: Setup, work: Path) -> Meas
     out = work / "out" / key
     shutil.rmtree(out, ignore_errors=True)
     measure = run_measured(NAMES[key], command, setup.env, work / f"{key}.log")
+    if key == "g" and measure.exit_status == 0:  # the volumes, read back (not timed)
+        book = Path(command[2])
+        checked = subprocess.run(
+            [sys.executable, str(HERE / "check_volumes.py"), str(book), str(out)],
+            capture_output=True,
+            text=True,
+            env=setup.env,
+        )
+        for line in checked.stdout.splitlines():
+            say(f"    {line}")
+        if checked.returncode != 0:
+            say(f"  the volumes of g are wrong: {checked.stderr.strip()[-300:]}")
     if out.is_dir():
         for path in sorted(out.iterdir()):
             measure.outputs[path.name] = path.stat().st_size
