@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ def make_pdf(
     for_printer: bool = False,
     jobs: int | None = None,
     cache: Path | None = None,
-    prune: bool = True,
+    balance: Mapping[str, str] | None = None,
 ) -> PdfResult:
     """The print edition, laid out in memory; WeasyPrint's warnings join the report.
 
@@ -37,9 +38,9 @@ def make_pdf(
     core), when the book can be cut (see :mod:`octavo.render.print_split`); with
     ``jobs=1``, or a book that cannot be cut, WeasyPrint lays it out in one pass. The
     two give the same PDF. Parts laid out before are taken from ``cache`` (a folder),
-    when given; with ``prune``, the parts this layout did not use are removed from it
-    (not for a volume, whose parts are those of the whole book: see
-    :mod:`octavo.print_volumes`).
+    when given. The reviews are balanced (``[print] balance``), or set with the
+    classes ``balance`` gives (review id → class): a volume is set as its whole book
+    was (see :mod:`octavo.print_volumes`).
     """
     from .audit import in_build
     from .render.print_html import render_print
@@ -59,16 +60,18 @@ def make_pdf(
         split = parallel_split(loaded, document) if workers > 1 else None
         if split is not None:
             return _make_pdf_in_parts(
-                loaded, document, split, for_printer, workers, progress, parts, checks, prune
+                loaded, document, split, for_printer, workers, progress, parts, checks
             )
         progress("Laying out the PDF")
         identifier = loaded.anthology.identifier
         return render_pdf(document, loaded.resolver, identifier=identifier, checks=checks)
 
-    if not loaded.anthology.print.balance:
+    if balance is not None:  # balanced as another layout was (a volume, as its book)
+        result = replace(lay_out(render(balance), cache), balance=tuple(balance.items()))
+    elif not loaded.anthology.print.balance:
         result = lay_out(render({}), cache)
     else:
-        result = _balanced(loaded, render, lay_out, cache, checks, progress, prune)
+        result = _balanced(loaded, render, lay_out, cache, checks, progress)
     for warning in result.warnings:
         loaded.report.warning("B401", f"WeasyPrint: {warning}")
     for image, dpi in result.low_resolution:
@@ -89,7 +92,6 @@ def _balanced(
     cache: Path | None,
     checks: Checks,
     progress: Progress,
-    prune: bool = True,
 ) -> PdfResult:
     """The book laid out with the short last pages of its reviews balanced
     (:mod:`octavo.write.balance`); the decisions are kept beside the cache of parts.
@@ -100,12 +102,12 @@ def _balanced(
     from .write.balance import balanced, environment
     from .write.balance_cache import BalanceCache
 
-    decisions = BalanceCache(cache.parent / "balance.json" if cache else None, prune)
+    decisions = BalanceCache(cache.parent / "balance.json" if cache else None)
     with theme_files_checked():  # the theme's page size, read here first (S302)
         page = environment(loaded.anthology, loaded.theme)
     with contextlib.ExitStack() as stack:
         parts = cache or Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        result, _ = balanced(
+        result, applied = balanced(
             render,
             lambda document: lay_out(document, parts),
             lambda result: (result.page_starts, result.faults),
@@ -115,7 +117,7 @@ def _balanced(
             decisions,
             progress,
         )
-    return result
+    return replace(result, balance=tuple(applied.items()))
 
 
 def _report_outside_text_block(loaded: Loaded, result: PdfResult) -> None:
@@ -178,7 +180,6 @@ def _make_pdf_in_parts(
     progress: Progress,
     cache_folder: Path | None,
     checks: Checks,
-    prune: bool = True,
 ) -> PdfResult:
     from .render.print_html import render_print
     from .render.print_split import split_print
@@ -197,7 +198,7 @@ def _make_pdf_in_parts(
     environment = environment_digest(
         document.stylesheets, loaded.theme.folders, document.page_css, document.variant
     )
-    cache = PdfCache(cache_folder, environment, prune)
+    cache = PdfCache(cache_folder, environment)
     with theme_files_checked():
         data, pages, starts, warnings, low, outside, faults = render_parallel(
             again,

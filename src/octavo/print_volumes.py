@@ -95,9 +95,12 @@ def make_print_volumes(
             progress(f"Laying out volume {number} of {len(books)}")
             report = Report(root=loaded.report.root)
             volume = dataclasses.replace(loaded, anthology=book, report=report)
-            # The whole book's cache: a volume's parts are the whole book's (but for the
-            # first, which opens the main matter), and its reviews are balanced alike.
-            pdf = make_pdf(volume, progress, True, jobs, cache, prune=False)
+            # A cache of its own: a part's pages print their folios, which begin again
+            # in each volume, so a volume's parts are not the whole book's. Its reviews
+            # are set as in the whole book, whose balancing decided for them.
+            folder = cache.parent / "volumes" / str(number) / cache.name if cache else None
+            balance = dict(whole.balance)
+            pdf = make_pdf(volume, progress, True, jobs, folder, balance=balance)
             for diagnostic in report.diagnostics:
                 if diagnostic not in loaded.report.diagnostics:
                     loaded.report.add(diagnostic)

@@ -86,11 +86,6 @@ class PrintSplit:
     def _document(self, body: str, name: str) -> str:
         keep = name == "front" and self.front_dates
         head = self.head if keep else _DATES.sub("", self.head)
-        if name != "front":
-            # the merged PDF keeps the front matter's metadata: without its title, a
-            # part is the same document in the whole book and in a volume ("Volume 2
-            # of 4"), and a volume's layout takes it from the whole book's cache
-            head = _TITLE.sub("", head)
         attributes = _attributes(self.body_attributes)
         anchors = "".join(f'<span id="{_escape(i)}"></span>' for i in self.outside.get(name, ()))
         holder = f'<div class="octavo-anchors" style="{_HIDDEN}">{anchors}</div>' if anchors else ""
@@ -100,8 +95,6 @@ class PrintSplit:
         )
 
 
-#: The document's title in the head.
-_TITLE = re.compile(r"<title>.*?</title>\s*", re.DOTALL)
 #: The dates of the build in the head (dcterms.created, dcterms.modified).
 _DATES = re.compile(r'<meta name="dcterms\.(?:created|modified)" content="[^"]*"\s*/?>\s*')
 

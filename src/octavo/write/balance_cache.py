@@ -30,13 +30,10 @@ SIDES = ("left", "right")
 class BalanceCache:
     """The decisions kept in ``path`` (None: for this build only)."""
 
-    def __init__(self, path: Path | None, prune: bool = True) -> None:
+    def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, dict[str, str]] = {}
         self.used: set[str] = set()
-        #: whether :meth:`save` drops the decisions this build did not use: not for a
-        #: volume of a book, which uses the whole book's (see octavo.print_volumes)
-        self.pruning = prune
         if path is None:
             return
         try:
@@ -73,12 +70,10 @@ class BalanceCache:
             entry[side] = decision
 
     def save(self) -> None:
-        """Write the decisions this build used (all of them, when not pruning); one that
-        cannot be written is no error."""
+        """Write the decisions this build used; one that cannot be written is no error."""
         if self.path is None:
             return
-        kept = self.used if self.pruning else self.entries
-        entries = {key: self.entries[key] for key in sorted(kept) if key in self.entries}
+        entries = {key: self.entries[key] for key in sorted(self.used) if key in self.entries}
         text = json.dumps({"format": FORMAT, "entries": entries}, indent=0, sort_keys=True)
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -54,6 +54,8 @@ class PdfResult:
     outside_text_block: tuple[tuple[int, str | None], ...] = ()
     #: what the audit's checks found: (code, page index, owner id, message, hint)
     faults: tuple[tuple[str, int, str | None, str, str], ...] = ()
+    #: the classes the reviews were balanced with (review id, class): octavo.write.balance
+    balance: tuple[tuple[str, str], ...] = ()
 
 
 #: What WeasyPrint logs as errors while tagging a PDF, which only a PDF/UA or PDF/A-a

@@ -39,13 +39,10 @@ _FILE_URL = re.compile(r"""(?:src|href)=["'](file://[^"']+)["']""")
 class PdfCache:
     """The parts of earlier builds, in ``folder`` (None: no cache)."""
 
-    def __init__(self, folder: Path | None, environment: str, prune: bool = True) -> None:
+    def __init__(self, folder: Path | None, environment: str) -> None:
         self.folder = folder
         self.environment = environment
         self.used: set[str] = set()
-        #: whether :meth:`prune` removes what this layout did not use: not for the
-        #: volumes of a book, which share the parts of the whole book's layout
-        self.pruning = prune
 
     def key(self, html: str, where: str) -> str:
         """The key of a part: its HTML, the files it draws, the environment, its place."""
@@ -97,7 +94,7 @@ class PdfCache:
 
     def prune(self) -> None:
         """Remove the entries this build did not use (earlier versions of its parts)."""
-        if self.folder is None or not self.folder.is_dir() or not self.pruning:
+        if self.folder is None or not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
             key = path.name.split(".")[0]
