@@ -22,10 +22,11 @@ from .load.manifest import KeyLines, Manifest, line_for
 from .load.markdown import MarkdownContext
 from .load.print_spec import TRIMS
 from .load.review import load_review
-from .matter import BackPage, back_matter, book_wording, front_matter, text_body
+from .matter import back_matter, book_wording, front_matter, text_body
 from .model import (
     AcknowledgmentsPage,
     Anthology,
+    BackPage,
     Body,
     ContributorsPage,
     Image,

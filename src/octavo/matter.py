@@ -20,19 +20,16 @@ from .load.review import load_text_page
 from .localisation import Wording
 from .model import (
     AcknowledgmentsPage,
+    BackPage,
     Body,
     Contributor,
     ContributorsPage,
-    IndexPage,
     Review,
     TextPage,
 )
 
 if TYPE_CHECKING:
     from .collect import Inputs
-
-#: A page of the back matter.
-BackPage = TextPage | IndexPage | ContributorsPage | AcknowledgmentsPage
 
 
 def front_matter(inputs: Inputs) -> tuple[TextPage, ...]:

@@ -401,6 +401,10 @@ class AcknowledgmentsPage:
         return "acknowledgments"
 
 
+#: A page of the back matter: a text, an index, the contributors or the credits.
+BackPage = TextPage | IndexPage | ContributorsPage | AcknowledgmentsPage
+
+
 @dataclass(frozen=True)
 class Section:
     id: str
@@ -515,7 +519,7 @@ class Anthology:
     style: str
     sections: tuple[Section, ...]
     front: tuple[TextPage, ...] = ()
-    back: tuple[TextPage | IndexPage | ContributorsPage | AcknowledgmentsPage, ...] = ()
+    back: tuple[BackPage, ...] = ()
     subtitle: str | None = None
     publisher: str | None = None
     date: date | None = None

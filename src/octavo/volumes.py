@@ -31,17 +31,15 @@ from dataclasses import dataclass
 from .model import (
     AcknowledgmentsPage,
     Anthology,
+    BackPage,
     ContributorsPage,
     IndexPage,
     Review,
     Section,
-    TextPage,
     VolumeInfo,
     VolumeRange,
 )
 from .printers import printer_named
-
-BackPage = TextPage | IndexPage | ContributorsPage | AcknowledgmentsPage
 
 
 @dataclass(frozen=True)
