@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from .printers import Binding, Paper, PrinterName
 from .scripts import title_language
 
 Kind = Literal["film", "book", "album", "series", "game", "stage", "other"]
@@ -499,9 +500,9 @@ class PrintOptions:
     recto_starts: bool = True
     pdf_variant: str | None = None  #: the screen PDF's variant: "pdf/a-3b", "pdf/ua-1"...
     balance: bool = True  #: short last pages of reviews balanced (write/balance.py)
-    printer: str | None = None  #: "kdp", "ingramspark", "generic" (octavo.printers)
-    paper: str = "white"  #: "white", "cream" or "color"
-    binding: str = "paperback"  #: or "hardcover"
+    printer: PrinterName | None = None  #: whose rules the press edition follows
+    paper: Paper = "white"
+    binding: Binding = "paperback"
     spine: str | None = None  #: "top-to-bottom" or "bottom-to-top"; None: the language's
     price_code: str | None = None  #: the barcode's 5-digit price add-on
     max_pages: int | None = None  #: the most pages of a volume, as the manifest gives it

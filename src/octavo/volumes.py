@@ -61,7 +61,7 @@ def max_pages(anthology: Anthology) -> int | None:
     if options.printer is None:
         return None
     printer = printer_named(options.printer)
-    return printer.limits(options.binding, options.paper).most  # type: ignore[arg-type]
+    return printer.limits(options.binding, options.paper).most
 
 
 def units(anthology: Anthology, first_pages: dict[str, int], end: int) -> list[Unit]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from ..printers import Binding, Paper, Printer, inches
+from ..printers import Printer, inches
 from .margins import Stylesheet, inside_margin, measure_margins, outer_margins
 from .results import Preflight
 from .rules import cover_size, even_pages, fonts_embedded, image_resolution, page_boxes, page_count
@@ -91,8 +91,8 @@ def preflight(
 
     anthology = loaded.anthology
     options = anthology.print
-    binding = cast(Binding, options.binding)
-    paper = cast(Paper, options.paper)  # the manifest allows only the three
+    binding = options.binding
+    paper = options.paper
     trim = (inches(options.size.width), inches(options.size.height))
     labels = [start.label for start in pdf.page_starts]
     margins = measure_margins(pdf.data, anthology.direction)

@@ -17,7 +17,7 @@ from ..diagnostics import Report
 from ..errors import ContentError
 from ..load.markdown import MarkdownContext, make_parser, render_markdown
 from ..model import Anthology
-from ..printers import Binding, Paper, Printer, printer_named
+from ..printers import Printer, printer_named
 from ..render.cover_back import pull_quotes, quotes_html
 from ..render.cover_sheet import Lines, Wrap, trim_inches, wrap_for
 from ..render.cover_wrap import (
@@ -70,8 +70,8 @@ def write_cover(
     errors raise."""
     lines = lines or default_lines(anthology)
     printer = cover_printer(anthology)
-    paper: Paper = anthology.print.paper  # type: ignore[assignment]
-    binding: Binding = anthology.print.binding  # type: ignore[assignment]
+    paper = anthology.print.paper
+    binding = anthology.print.binding
     wrap = wrap_for(
         printer, trim_inches(anthology), pages, paper, binding, anthology.direction == "rtl"
     )
