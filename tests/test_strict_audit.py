@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import octavo.pdf_edition as pdf_edition
 import octavo.render.print_split as print_split
 from octavo.audit import audit
 from octavo.cli import app
@@ -42,18 +41,10 @@ WIDE = (
 @pytest.fixture
 def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Three parts of two reviews, in a theme that extends classic with one rule (a
-    paragraph that never wraps); cut into parts as a shipped theme is."""
+    paragraph that never wraps); cut into parts (a theme of its own is cut too)."""
     monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 2)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
 
-    def cut(loaded: pdf_edition.Loaded, document: object) -> print_split.PrintSplit | None:
-        return print_split.split_print(
-            document.html,  # type: ignore[attr-defined]
-            recto_parts=loaded.anthology.sectioned and loaded.anthology.print.recto_starts,
-            front_dates=False,
-        )
-
-    monkeypatch.setattr(pdf_edition, "parallel_split", cut)
     root = tmp_path / "book"
     (root / "reviews").mkdir(parents=True)
     (root / "theme").mkdir()

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .loaded import Loaded, Progress, no_progress, theme_files_checked
-from .themes import shipped_styles
 
 if TYPE_CHECKING:
     from .audit.checks import Checks
@@ -57,11 +56,16 @@ def make_pdf(
             return render_print(loaded.anthology, loaded.theme, for_printer, balance=balance)
 
     def lay_out(document: PrintDocument, parts: Path | None) -> PdfResult:
+        from .write.pdf_starts import NotCuttable
+
         split = parallel_split(loaded, document) if workers > 1 else None
         if split is not None:
-            return _make_pdf_in_parts(
-                loaded, document, split, for_printer, workers, progress, parts, checks
-            )
+            try:
+                return _make_pdf_in_parts(
+                    loaded, document, split, for_printer, workers, progress, parts, checks
+                )
+            except NotCuttable as reason:
+                progress(f"The book cannot be laid out in parts ({reason}): one pass")
         progress("Laying out the PDF")
         identifier = loaded.anthology.identifier
         return render_pdf(document, loaded.resolver, identifier=identifier, checks=checks)
@@ -147,28 +151,32 @@ def _report_outside_text_block(loaded: Loaded, result: PdfResult) -> None:
 def parallel_split(loaded: Loaded, document: PrintDocument) -> PrintSplit | None:
     """The book cut for a parallel layout, or None when it must be laid out in one pass.
 
-    Only the shipped themes' templates are known to print the page numbers a part
-    gives them, and a PDF that claims PDF/UA or PDF/A is WeasyPrint's own file (its
-    claim is not checked on a merged one; the screen PDF's tags are merged, see
-    :func:`octavo.write.pdf_merge.merge`): those books, and books whose parts do not
-    open on right-hand pages, are laid out in one pass. So is a right-to-left book:
-    its first page is a left-hand page, and the parallel layout counts sides from a
-    right-hand one.
+    Any book whose main matter is made of parts or reviews (the shipped templates', and
+    a theme's own that keeps them) is cut, whatever its direction and theme; the
+    layout checks as it goes that each piece is what one pass makes of it, and falls
+    back to one pass where it is not (:class:`octavo.write.pdf_starts.NotCuttable`).
+    Laid out in one pass: a PDF that claims PDF/UA or PDF/A (the claim is WeasyPrint's
+    to keep, and is not checked on a merged file), and a theme that prints the number
+    of pages (``counter(pages)``), which a piece cannot know.
     """
     from .render.print_split import split_print
 
-    anthology = loaded.anthology
-    shipped = shipped_styles().resolve()
-    own_templates = loaded.theme.override is not None
-    if own_templates or any(not f.resolve().is_relative_to(shipped) for f in loaded.theme.folders):
+    if document.variant not in (None, "pdf/x-4"):
         return None
-    if document.variant not in (None, "pdf/x-4") or anthology.direction == "rtl":
+    if _counts_pages(document):
         return None
-    return split_print(
-        document.html,
-        recto_parts=anthology.sectioned and anthology.print.recto_starts,
-        front_dates=document.variant is not None,
-    )
+    return split_print(document.html, front_dates=document.variant is not None)
+
+
+def _counts_pages(document: PrintDocument) -> bool:
+    """Whether a stylesheet of the book prints the number of pages."""
+    texts = [document.page_css, document.html[: document.html.find("<body")]]
+    for sheet in document.stylesheets:
+        try:
+            texts.append(sheet.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return True
+    return any("counter(pages" in text.replace(" ", "") for text in texts)
 
 
 def _make_pdf_in_parts(
@@ -191,7 +199,7 @@ def _make_pdf_in_parts(
 
     def again(folios: dict[str, str]) -> PrintSplit:
         html = render_print(anthology, loaded.theme, for_printer, folios=folios).html
-        cut = split_print(html, recto_parts=True, front_dates=document.variant is not None)
+        cut = split_print(html, front_dates=document.variant is not None)
         assert cut is not None  # the same book, cut the same way
         return cut
 

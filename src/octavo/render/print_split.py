@@ -1,19 +1,21 @@
 """The print edition cut into documents that WeasyPrint can lay out side by side.
 
 One WeasyPrint pass over a long book is slow and memory-hungry, and gets slower per
-page as the book grows. Cut at the right places, the book can be laid out in parts,
+page as the book grows. Cut at the right places, the book can be laid out in pieces,
 in parallel, and merged into exactly the PDF one pass gives:
 
-- the **main matter** is cut before a part that opens on a right-hand page
-  (``recto_starts``): whatever came before it, such a part begins a right-hand page,
-  so its layout does not depend on the pages before it, only its page numbers do,
-  and those are set once the earlier parts are counted;
-- a **long part** is cut again, before a review (each review begins a page), into
-  pieces of about ``CHUNK_REVIEWS`` reviews. A piece after the first may begin on
-  either side of the spread: it is laid out as if on the right, and its pages are
-  moved to the side they fall on once the pages before them are counted (see
+- the **main matter** (its parts, or its reviews in a book without parts) is cut
+  before a part, or before a review, where one pass begins a new page anyway. A piece
+  is laid out as if it began the book; once the pages before it are counted, its page
+  numbers are moved on, and, when it falls on the other side of the spread, its pages
+  are moved across (see :mod:`octavo.write.pdf_worker` and
   :mod:`octavo.write.pdf_sides`), which changes where the text sits, not how it is
-  set, when the left and right pages' text areas have the same size;
+  set, when the left and right pages' text areas have the same size (else the piece
+  is laid out again on its side). Whether a piece opens on a right-hand page (a part,
+  in the shipped themes), a left-hand one or either is read from its styles as it is
+  laid out (:mod:`octavo.write.pdf_starts`), not assumed here;
+- a **long part** is cut again, before a review, into pieces of about
+  ``CHUNK_REVIEWS`` reviews, and so is a long run of reviews;
 - the **front matter** (title pages, contents, foreword) is laid out last, when the
   page of every entry of the contents is known, and printed from ``data-folio``;
 - the **back matter** (indexes, contributors...) likewise, starting on the side
@@ -39,14 +41,14 @@ CHUNK_REVIEWS = 15
 
 @dataclass(frozen=True)
 class PrintSplit:
-    """The print HTML cut into front matter, groups of whole parts, and back matter."""
+    """The print HTML cut into front matter, pieces of the main matter, and back matter."""
 
     front: str
     chunks: tuple[str, ...]
     #: for each chunk: whether it goes on with a part the chunk before began (it then
     #: follows that chunk's last page, on either side, with no blank page between)
     continued: tuple[bool, ...]
-    #: the back matter, or None; ``back(starts_on_left)`` gives its document
+    #: the back matter, or None; ``back(starts_on_verso)`` gives its document
     back_parts: tuple[str, ...]
     #: the head; the parts' copies leave out the build's dates, which change every
     #: build (so a cached part stays valid) and which only the front matter's PDF,
@@ -71,16 +73,17 @@ class PrintSplit:
         """The front matter's document (it begins the book, on a right-hand page)."""
         return self._document(self.front, "front")
 
-    def back(self, starts_on_left: bool) -> str | None:
-        """The back matter's document; a page it begins on the left needs one before it.
+    def back(self, starts_on_verso: bool) -> str | None:
+        """The back matter's document; a back matter that begins on a verso needs a page
+        before it.
 
-        WeasyPrint starts every document on a right-hand page: a book whose back
-        matter begins on a left-hand page gets an empty page first, which the merge
-        drops.
+        WeasyPrint starts every document on a recto (a right-hand page, or a left-hand
+        one in a right-to-left book): a book whose back matter begins on a verso gets
+        an empty page first, which the merge drops.
         """
         if not self.back_parts:
             return None
-        lead = _DUMMY_PAGE if starts_on_left else ""
+        lead = _DUMMY_PAGE if starts_on_verso else ""
         return self._document(lead + "".join(self.back_parts), "back")
 
     def _document(self, body: str, name: str) -> str:
@@ -102,21 +105,23 @@ _DATES = re.compile(r'<meta name="dcterms\.(?:created|modified)" content="[^"]*"
 _HIDDEN = "position: absolute; left: 0; top: 0; width: 0; height: 0; overflow: hidden"
 _DATE = re.compile(r'<meta name="dcterms\.(created|modified)" content="([^"]*)"')
 
-#: An element alone on its page, before the back matter when it begins on the left.
+#: An element alone on its page, before the back matter when it begins on a verso.
 _DUMMY_PAGE = '<div class="octavo-lead-page" style="break-after: page; height: 0"></div>'
 
 
 def split_print(
-    html: str, recto_parts: bool, chunk_reviews: int | None = None, front_dates: bool = True
+    html: str, chunk_reviews: int | None = None, front_dates: bool = True
 ) -> PrintSplit | None:
     """Cut the print HTML, or None when this book can only be laid out in one pass.
 
-    A book is cut only when its parts open on right-hand pages and it has at least
-    two groups of parts; a theme whose template does not have the shipped structure
-    (``section.part`` children of the body) is laid out in one pass.
+    The main matter is the run of the body's children that are parts (``section.part``)
+    or, in a book without parts, reviews (``article.review``); what comes before it is
+    the front matter, what follows the back matter. A book is cut when its main matter
+    makes at least two groups; a template without that structure (a theme's own) is
+    laid out in one pass. Where each group opens (on a right-hand page, a left-hand
+    one or either) is not decided here: the layout reads it from the groups' styles
+    (:mod:`octavo.write.pdf_starts`).
     """
-    if not recto_parts:
-        return None
     chunk_reviews = chunk_reviews or CHUNK_REVIEWS
     root = lxml_html.document_fromstring(html)
     head = root.find("head")
@@ -124,18 +129,20 @@ def split_print(
     if head is None or body is None:
         return None
     children = [child for child in body if isinstance(child.tag, str)]
-    parts = [i for i, child in enumerate(children) if "part" in _classes(child)]
-    if len(parts) < 2 or parts != list(range(parts[0], parts[-1] + 1)):
+    main = [i for i, child in enumerate(children) if _classes(child) & {"part", "review"}]
+    if not main or main != list(range(main[0], main[-1] + 1)):
         return None
-    front = children[: parts[0]]
-    back = children[parts[-1] + 1 :]
-    # a right-to-left book's pages run the other way: its long parts stay whole
-    cut_parts = root.get("dir", "").lower() != "rtl"
+    if (body.text or "").strip() or any((child.tail or "").strip() for child in children):
+        return None  # text between the body's elements: a template of its own
+    front = children[: main[0]]
+    back = children[main[-1] + 1 :]
     groups: list[list[_Piece]] = [[]]
     continued = [False]
     count = 0
-    for index in parts:
-        pieces = _pieces(children[index], chunk_reviews if cut_parts else 0)
+    for index in main:
+        element = children[index]
+        is_part = "part" in _classes(element)
+        pieces = _pieces(element, chunk_reviews) if is_part else [_Piece.whole(element, 1)]
         if len(pieces) > 1:  # a long part: each piece is a chunk of its own
             if groups[-1]:
                 groups.append([])
@@ -201,6 +208,11 @@ class _Piece:
     def content(self) -> list[etree._Element]:
         return list(self.part)[self.start : self.end]
 
+    @classmethod
+    def whole(cls, element: etree._Element, reviews: int) -> _Piece:
+        """An element whole: a part, or a review of a book without parts."""
+        return cls(element, 0, len(element), reviews)
+
     def ids(self) -> set[str]:
         own = self.part.get("id") if self.start == 0 else None
         return _ids(self.content) | ({own} if own else set())
@@ -225,7 +237,7 @@ def _pieces(part: etree._Element, chunk_reviews: int) -> list[_Piece]:
     children = list(part)
     reviews = [i for i, child in enumerate(children) if "review" in _classes(child)]
     total = sum(1 for e in part.iter() if "review" in _classes(e))
-    whole = [_Piece(part, 0, len(children), total)]
+    whole = [_Piece.whole(part, total)]
     clean = (part.text or "").strip() == "" and all(
         isinstance(child.tag, str) and (child.tail or "").strip() == "" for child in children
     )

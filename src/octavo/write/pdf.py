@@ -30,7 +30,7 @@ from ..resources import Resolver
 from .footnote_area import notes_stay_with_calls
 from .hyphenation import keep_names_whole
 from .pdf_pages import label_ranges, page_starts
-from .pdf_sides import OtherSize
+from .pdf_starts import PieceStop
 from .right_to_left import indent_right_to_left
 from .text_block import outside_text_block
 
@@ -207,7 +207,7 @@ def _low_resolution(rendered: object) -> tuple[tuple[Path, int], ...]:
 _TAGS: dict[str, Any] = {"pdf_tags": True, "pdf_version": "1.7"}
 
 
-class Abandoned(Exception):
+class Abandoned(PieceStop):
     """A part of a book laid out in parallel stops: an earlier part failed."""
 
 
@@ -264,8 +264,8 @@ def render_pdf_pages(
                 hint="refer only to files inside the anthology or the theme, by relative paths",
                 code="B404",
             ) from error
-        except (Abandoned, OtherSize):
-            raise  # the parallel layout's own signals (see pdf_parallel.py)
+        except PieceStop:
+            raise  # the parallel layout's own signals (see pdf_worker.py)
         except TimeLimit as error:
             raise BuildError(
                 f"laying out the PDF took more than {RENDER_SECONDS} seconds",

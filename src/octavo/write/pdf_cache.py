@@ -31,7 +31,7 @@ from .. import __version__
 #: The cache's folder inside the output folder.
 FOLDER = ".octavo-cache"
 #: Bumped when the entries' format changes: older entries are then misses.
-FORMAT = 4  # 4: the screen PDF's parts are tagged
+FORMAT = 5  # 5: a part keeps the breaks at its ends and where it was placed
 
 _FILE_URL = re.compile(r"""(?:src|href)=["'](file://[^"']+)["']""")
 
@@ -91,6 +91,25 @@ class PdfCache:
                 temporary = self.folder / f".{name}.{os.getpid()}.octavo-tmp"
                 temporary.write_bytes(content)
                 temporary.replace(self.folder / name)
+
+    def flag(self, name: str) -> bool:
+        """Whether the last build left the flag ``name`` (a hint, never a result: a
+        wrong one costs time, not pages)."""
+        if self.folder is None:
+            return False
+        self.used.add(name)
+        return (self.folder / name).is_file()
+
+    def set_flag(self, name: str, value: bool) -> None:
+        if self.folder is None:
+            return
+        self.used.add(name)
+        with contextlib.suppress(OSError):
+            if value:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                (self.folder / name).touch()
+            else:
+                (self.folder / name).unlink(missing_ok=True)
 
     def prune(self) -> None:
         """Remove the entries this build did not use (earlier versions of its parts)."""

@@ -40,17 +40,33 @@ class LaidOut:
     faults: list[tuple[str, int, str | None, str, str]] = field(default_factory=list)
     error: tuple[str, str | None, str | None] | None = None  #: message, hint, code
     cached: bool = False  #: read from the cache, not laid out
+    #: the breaks at its two ends, summed up (:func:`octavo.write.pdf_starts.edge`)
+    head: int = 0
+    tail: int = 0
+    resets: bool = False  #: its first page resets the page counter
+    start: int = 1  #: the folio of its first page, as laid out
+    start_index: int = 0  #: the index of its first page in the book, as laid out
+    #: the front matter's pages it was placed after (-1: placed without them)
+    front_pages: int = -1
+    #: the names its ``target-*()`` functions looked up
+    looked_up: list[str] = field(default_factory=list)
 
     @classmethod
     def failed(cls, name: str, message: str, hint: str | None, code: str | None) -> LaidOut:
         """A document that could not be laid out: the error, and no pages."""
         return cls(name, b"", [], [], [], [], error=(message, hint, code))
 
-    def meta(self, start: int) -> dict[str, Any]:
+    def meta(self) -> dict[str, Any]:
         """Everything but the PDF, as JSON-ready data for the cache."""
         return {
             "name": self.name,
-            "start": start,
+            "start": self.start,
+            "start_index": self.start_index,
+            "head": self.head,
+            "tail": self.tail,
+            "resets": self.resets,
+            "front_pages": self.front_pages,
+            "looked_up": self.looked_up,
             "records": [[r.printed, r.anchor, r.before] for r in self.records],
             "anchors": self.anchors,
             "bookmarks": self.bookmarks,
@@ -89,19 +105,28 @@ class LaidOut:
                 for code, page, owner, text, hint in meta["audit_faults"]
             ],
             cached=True,
+            head=int(meta["head"]),
+            tail=int(meta["tail"]),
+            resets=bool(meta["resets"]),
+            start=int(meta["start"]),
+            start_index=int(meta["start_index"]),
+            front_pages=int(meta["front_pages"]),
+            looked_up=[str(name) for name in meta["looked_up"]],
         )
 
 
 def merge(
     order: list[tuple[LaidOut, int]],
     outside: dict[str, set[str]],
-    continued: set[str],
+    openings: dict[str, str],
     identifier: str,
     dates: dict[str, str],
 ) -> tuple[bytes, list[PageRecord], list[int]]:
     """One PDF from the laid-out documents, with blank pages where one pass has them
-    and one structure tree of their tags (:func:`_merge_structure`), its pages'
-    records, and where each document's page 0 falls in it (skipped or not).
+    (before a document that ``openings`` says opens on a recto or a verso: see
+    :mod:`octavo.write.pdf_starts`) and one structure tree of their tags
+    (:func:`_merge_structure`), its pages' records, and where each document's page 0
+    falls in it (skipped or not).
 
     qpdf (through pikepdf) copies the pages, each document's fonts and images once,
     and writes object streams: about 0.6 s for 2,900 pages, where pypdf took 4 s. The
@@ -110,6 +135,8 @@ def merge(
     import warnings
 
     import pikepdf
+
+    from .pdf_fonts import share_fonts
 
     merged = pikepdf.new()
     records: list[PageRecord] = []
@@ -122,9 +149,10 @@ def merge(
     for number, (result, skip) in enumerate(order):
         source = pikepdf.open(io.BytesIO(result.pdf))
         sources.append(source)
-        opens_a_part = result.name != "back" and result.name not in continued
-        if number > 0 and len(records) % 2 == 1 and not skip and opens_a_part:
-            # a part opens on a right-hand page: one pass leaves the verso blank
+        opens = openings.get(result.name, "page")
+        wrong_side = len(records) % 2 == (1 if opens == "recto" else 0)
+        if number > 0 and not skip and opens != "page" and wrong_side:
+            # a part opens on a recto (or a verso): one pass leaves the page before blank
             template = merged.pages[-1]
             box = template.mediabox
             blank = merged.add_blank_page(page_size=(float(box[2]), float(box[3])))
@@ -191,6 +219,7 @@ def merge(
         merged.docinfo[name] = text
     digest = hashlib.md5(identifier.encode("utf-8"), usedforsecurity=False).digest()
     merged.trailer.ID = pikepdf.Array([pikepdf.String(digest), pikepdf.String(digest)])
+    share_fonts(merged)  # one subset of each font, not one a document
     output = io.BytesIO()
     merged.save(
         output,

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .pdf_starts import PieceStop
 
-class OtherSize(Exception):
+
+class OtherSize(PieceStop):
     """The two sides' text areas differ: the page cannot simply be moved across."""
 
 

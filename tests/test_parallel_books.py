@@ -1,0 +1,173 @@
+"""Every kind of book is laid out in pieces, and gives the PDF one pass gives.
+
+tests/test_parallel_pdf.py compares the two on the example (parts that open on the
+right, pieces of parts on both sides). Here, the other kinds of book: one without
+parts, a right-to-left book, parts that open on any page (the e-reader theme), a
+theme with templates of its own, and a template that prints page numbers a piece
+cannot know (laid out in one pass after all). Each is small, cut a review or two a
+piece, and compared page by page: count, text, pixels, page labels, links and
+bookmarks.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import octavo.render.print_split as print_split
+from octavo.api import load_anthology, make_pdf
+from octavo.write.pdf import PdfResult
+from tests.conftest import ROOT
+from tests.test_parallel_pdf import SMALL_REVIEW, _links, _outline
+
+pytestmark = pytest.mark.slow
+
+
+def _flat(root: Path, count: int = 5, extra: str = "") -> Path:
+    """A book of ``count`` reviews and no parts, with contents and an index."""
+    (root / "reviews").mkdir(parents=True)
+    manifest = 'title = "No Parts"\neditors = ["E. D."]\nstyle = "classic"\n' + extra
+    manifest += '\n[[front]]\ntitle = "Foreword"\nfile = "foreword.md"\n'
+    manifest += '\n[[back]]\nindex = "works"\n'
+    (root / "anthology.toml").write_text(manifest, encoding="utf-8")
+    (root / "foreword.md").write_text("A foreword. " * 40 + "\n", encoding="utf-8")
+    for number in range(1, count + 1):
+        # lengths that end reviews on either side, so that pieces fall on both
+        text = f"Review {number}. " + "The film begins at dawn and ends at night. " * (
+            40 + 45 * (number % 3)
+        )
+        (root / "reviews" / f"r{number}.md").write_text(
+            SMALL_REVIEW.format(
+                title=f"Work {number}", reviewer=f"Critic {number % 2}", year=1920 + number,
+                tag="any", text=text,
+            ),
+            encoding="utf-8",
+        )  # fmt: skip
+    return root
+
+
+def _both(book: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[PdfResult, PdfResult, list[str]]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    single = make_pdf(load_anthology(book), jobs=1)
+    steps: list[str] = []
+    parallel = make_pdf(load_anthology(book), steps.append, jobs=2)
+    return single, parallel, steps
+
+
+def _assert_same(single: PdfResult, parallel: PdfResult) -> None:
+    import pypdfium2
+
+    one, parts = PdfReader(io.BytesIO(single.data)), PdfReader(io.BytesIO(parallel.data))
+    assert len(parts.pages) == len(one.pages)
+    for number, (a, b) in enumerate(zip(one.pages, parts.pages, strict=True), start=1):
+        assert b.extract_text() == a.extract_text(), f"page {number}"
+    assert parts.page_labels == one.page_labels
+    assert parallel.page_starts == single.page_starts
+    assert _links(parts) == _links(one)
+    assert _outline(parts) == _outline(one)
+    drawn_one = pypdfium2.PdfDocument(single.data)
+    drawn_parts = pypdfium2.PdfDocument(parallel.data)
+    for number in range(len(drawn_one)):
+        a = drawn_one[number].render(scale=40 / 72).to_pil()
+        b = drawn_parts[number].render(scale=40 / 72).to_pil()
+        assert a.tobytes() == b.tobytes(), f"page {number + 1} differs"
+
+
+def test_a_book_without_parts_is_cut_and_numbered_from_its_first_review(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The main matter of a book without parts begins on a right-hand page 1, as a
+    book with parts does, and is laid out in pieces of runs of reviews."""
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    single, parallel, steps = _both(_flat(tmp_path / "book"), monkeypatch)
+    assert "Merging the PDF" in steps
+    _assert_same(single, parallel)
+    labels = PdfReader(io.BytesIO(single.data)).page_labels
+    first = labels.index("1")
+    assert first % 2 == 0  # a recto
+    assert labels[:first] == [_roman(n) for n in range(1, first + 1)]
+
+
+def test_a_right_to_left_book_is_cut_inside_its_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Hebrew example, a review a piece: its pieces begin on either side, and its
+    first page is on the left."""
+    book = tmp_path / "or-vetzel"
+    shutil.copytree(ROOT / "anthologies" / "or-vetzel", book)
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    single, parallel, steps = _both(book, monkeypatch)
+    assert sum("Laying out the PDF: part" in step for step in steps) >= 4
+    _assert_same(single, parallel)
+
+
+def test_parts_that_open_on_any_page_are_placed_as_one_pass_places_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The e-reader theme opens parts on the next page, whichever side: no blank page
+    is added before them (the parallel layout once added one before each group)."""
+    book = _flat(tmp_path / "book", count=4, extra="[print]\nrecto_starts = false\n")
+    text = (book / "anthology.toml").read_text(encoding="utf-8")
+    text = text.replace('style = "classic"', 'style = "ereader"')
+    for part, names in (("One", "r1 r2"), ("Two", "r3 r4")):
+        files = ", ".join(f'"reviews/{name}.md"' for name in names.split())
+        text += f'\n[[sections]]\ntitle = "Part {part}"\ninclude = [{files}]\n'
+    (book / "anthology.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    single, parallel, steps = _both(book, monkeypatch)
+    assert "Merging the PDF" in steps
+    _assert_same(single, parallel)
+
+
+def test_a_theme_with_templates_of_its_own_is_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An anthology's own review template (a line added under each title) and
+    stylesheet rule: laid out in pieces all the same."""
+    book = _flat(tmp_path / "book", count=4)
+    shipped = ROOT / "styles" / "classic" / "templates" / "_review.html.jinja"
+    template = shipped.read_text(encoding="utf-8")
+    template = template.replace(
+        "</article>", '<p class="house-mark">From the house archive.</p></article>', 1
+    )
+    (book / "templates").mkdir()
+    (book / "templates" / "_review.html.jinja").write_text(template, encoding="utf-8")
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    single, parallel, steps = _both(book, monkeypatch)
+    assert "Merging the PDF" in steps
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(single.data)).pages)
+    assert text.count("From the house archive.") == 4
+    _assert_same(single, parallel)
+
+
+def test_page_numbers_a_piece_cannot_know_send_the_book_to_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A contents template without the page numbers of the parallel layout
+    (``data-folio``) prints them with ``target-counter()``: the front matter laid out
+    apart would print wrong ones, so the layout notices and lays the book out in one
+    pass."""
+    book = _flat(tmp_path / "book", count=3)
+    shipped = ROOT / "styles" / "classic" / "templates" / "_toc.html.jinja"
+    template = shipped.read_text(encoding="utf-8").replace("data-folio=", "data-x=")
+    (book / "templates").mkdir()
+    (book / "templates" / "_toc.html.jinja").write_text(template, encoding="utf-8")
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    single, parallel, steps = _both(book, monkeypatch)
+    assert any("cannot be laid out in parts" in step for step in steps)
+    assert "Merging the PDF" not in steps
+    assert parallel.data == single.data
+
+
+def _roman(number: int) -> str:
+    numerals = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    text = ""
+    for value, letters in numerals:
+        while number >= value:
+            text += letters
+            number -= value
+    return text
