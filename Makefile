@@ -19,7 +19,8 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 
-# The benchmarks (benchmarks/README.md): several minutes; never part of `make test`.
+# The benchmarks (benchmarks/README.md): 1000 reviews, the book in parts and the flat one,
+# every case, then a table beside the targets; half an hour or more; never part of `make test`.
 bench: system $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
 

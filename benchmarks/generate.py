@@ -1,6 +1,6 @@
 """Generate a synthetic anthology of any size, in Octavo's content format.
 
-    python benchmarks/generate.py N OUT_DIR [--seed S] [--parts P]
+    python benchmarks/generate.py N OUT_DIR [--seed S] [--parts P | --flat]
 
 writes OUT_DIR/anthology.toml, a foreword, one intro per part and N reviews in
 OUT_DIR/reviews/part-NN/. Every review has its own random generator, seeded from
@@ -18,6 +18,10 @@ it is real published text.
 By default the book has one part per 50 reviews; ``--parts P`` asks for P parts
 of equal size instead. Each part takes its reviews with an ``include`` glob of
 its folder and is sorted its own way (by title, year, rating or reviewer).
+
+``--flat`` writes the same reviews, byte for byte, with no ``[[sections]]`` at all:
+every review in one list, sorted by title, the files straight in OUT_DIR/reviews/ and
+no part intros, as ``octavo import`` leaves a book.
 """
 
 from __future__ import annotations
@@ -654,9 +658,11 @@ SORTS = ["title", "year", "rating", "reviewer", "published", "manual"]
 
 
 def manifest(n: int, parts: int, seed: int) -> str:
+    """The manifest of a book in ``parts`` parts, or of a flat book (``parts`` 0)."""
+    shape = f"in {parts} parts" if parts else "in one list, no sections"
     lines = [
         "# A synthetic anthology made by benchmarks/generate.py: no real text.",
-        f"# {n} reviews in {parts} parts, seed {seed}.",
+        f"# {n} reviews {shape}, seed {seed}.",
         "",
         f'title = "The Benchmark Reader: {n} Reviews"',
         'subtitle = "Films, Books, Records, Series, Games and Plays, Reviewed at Length"',
@@ -701,23 +707,30 @@ def essay(rng: random.Random, paragraphs: int, words: int) -> str:
     return "\n\n".join(writer.paragraph(words) for _ in range(paragraphs)) + "\n"
 
 
-def generate(n: int, out: Path, seed: int = DEFAULT_SEED, parts: int | None = None) -> int:
-    """Write the anthology; return how many words its reviews hold."""
+def generate(
+    n: int, out: Path, seed: int = DEFAULT_SEED, parts: int | None = None, flat: bool = False
+) -> int:
+    """Write the anthology; return how many words its reviews hold.
+
+    ``flat``: no sections, the reviews straight in ``reviews/`` (``parts`` is ignored).
+    """
     # 50 reviews a part by default, so that review i is in the same file whatever N
     per_part = PER_PART if parts is None else math.ceil(n / max(1, min(parts, n)))
-    parts = math.ceil(n / per_part)
+    parts = 0 if flat else math.ceil(n / per_part)
     out.mkdir(parents=True, exist_ok=True)
     (out / "anthology.toml").write_text(manifest(n, parts, seed), encoding="utf-8")
     (out / "foreword.md").write_text(essay(random.Random(seed), 4, 110), encoding="utf-8")
     sections = out / "sections"
-    sections.mkdir(exist_ok=True)
-    for part in range(1, parts + 1):
+    for part in range(1, parts + 1):  # a flat book has no parts, and no intros
+        sections.mkdir(exist_ok=True)
         text = essay(random.Random(seed * 31 + part), 1, 90)
         (sections / f"part-{part:02d}.md").write_text(text, encoding="utf-8")
     words = 0
     for i in range(1, n + 1):
         name, text = review(i, seed)
-        folder = out / "reviews" / f"part-{(i - 1) // per_part + 1:02d}"
+        folder = out / "reviews"
+        if not flat:
+            folder /= f"part-{(i - 1) // per_part + 1:02d}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
         words += len(text.split("\n---\n", 1)[1].split())
@@ -732,12 +745,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--parts", type=int, default=None, help=f"how many parts (default: one per {PER_PART})"
     )
+    parser.add_argument("--flat", action="store_true", help="no sections: every review in one list")
     args = parser.parse_args(argv)
+    if args.flat and args.parts is not None:
+        parser.error("--flat and --parts do not go together")
     if args.n < 1:
         parser.error("N must be at least 1")
     if args.out.exists() and any(args.out.iterdir()):
         parser.error(f"{args.out} is not empty")
-    words = generate(args.n, args.out, args.seed, args.parts)
+    words = generate(args.n, args.out, args.seed, args.parts, args.flat)
     sys.stdout.write(
         f"{args.n} reviews, {words} words ({words / args.n:.0f} a review),"
         f" vocabulary {vocabulary_size()} words -> {args.out}\n"

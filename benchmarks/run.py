@@ -1,23 +1,31 @@
 """Measure Octavo's builds on generated anthologies of several sizes.
 
-    python benchmarks/run.py [--sizes 100,1000] [--runs N] [--ref REV] [--corpus DIR]
+    python benchmarks/run.py [--sizes 1000] [--books sections,flat] [--only abdefhi]
+                             [--runs N] [--ref REV] [--corpus DIR]
 
-For each size, the anthology is generated (benchmarks/generate.py) into a temporary
-folder, then each of these runs in a fresh process, timed from outside:
+For each size, two books are generated (benchmarks/generate.py) into a temporary
+folder: ``sections``, the benchmark book in parts of 50 reviews, and ``flat``, the same
+review files with no [[sections]] (one list, as ``octavo import`` leaves a book). Then
+each of these runs in a fresh process, timed from outside:
 
   a  build         octavo build BOOK --format pdf,epub           (as shipped: its default)
   b  single pass   octavo build BOOK --format pdf,epub --jobs 1  (one WeasyPrint pass)
   c  load+check    octavo check --quick BOOK                     (load and validate only)
   d  EPUB only     octavo build BOOK --format epub
   e  unchanged     octavo build BOOK --format pdf,epub again, nothing changed
-  f  one edit      the same, after one word of one review (in the middle) changed
+  f  one word      the same, after one word of the middle review's body changed
+  h  title         the same, after the middle review's title (front matter) changed
+  i  one page      the same, after a paragraph of about a page was added to a review
+                   in the first tenth of the book (every later review moves)
   g  press         octavo build BOOK/anthology-kdp.toml --format pdf-print,cover:
                    the printer's PDF and cover for a KDP paperback on white paper,
                    cut into volumes of at most 828 pages (a copy of the manifest with
                    [print] printer = "kdp", beside the original)
 
-e and f rebuild into a folder an untimed build of the same command filled first (its
-cache and its record of the last build); f's review is put back afterwards.
+e, f, h and i rebuild into a folder an untimed build of the same command filled first
+(its cache and its record of the last build), put back as that build left it before
+each edit; each edited review is put back afterwards. "Middle" and "first tenth" are
+in the book's order, read from the PDF of the untimed build (its named destinations).
 
 While a command runs, its process tree is sampled every 50 ms (/proc/PID/status:
 VmHWM and VmRSS of every process in it), which gives the peak RSS of the main
@@ -27,9 +35,10 @@ process exactly. Pages are read from the PDF with pypdf. With --runs N, a and b
 alternate (a b, b a, ...) and the tables show medians; the ratios a/b are the
 medians of the ratios within each pair.
 
-The table is printed, and everything (with the machine and the versions) is written
-to benchmarks/results/<timestamp>.json. If ``octavo build`` does not accept --jobs
-yet, b falls back to the default build, and the output says so.
+The tables are printed (the last one beside the targets of issue 16), and everything
+(with the machine and the versions) is written to benchmarks/results/<timestamp>.json.
+If ``octavo build`` does not accept --jobs yet, b falls back to the default build, and
+the output says so.
 """
 
 from __future__ import annotations
@@ -40,6 +49,8 @@ import datetime as dt
 import json
 import os
 import platform
+import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -50,6 +61,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -83,6 +95,7 @@ class Measure:
     pages_per_s: float | None = None
     outputs: dict[str, int] = field(default_factory=dict)  #: file name -> bytes
     error: str | None = None
+    note: str | None = None  #: what an edit was, and how many reviews it moved
 
 
 def _status(pid: int) -> tuple[int, int] | None:
@@ -217,9 +230,14 @@ NAMES = {
     "c": "check --quick",
     "d": "build epub only",
     "e": "rebuild unchanged",
-    "f": "rebuild, one edit",
+    "f": "rebuild, one word",
+    "h": "rebuild, a title",
+    "i": "rebuild, +1 page",
     "g": "press: KDP volumes",
 }
+CASES = "abcdefghi"
+REBUILDS = "efhi"  #: the cases that rebuild into the warm folder
+BOOKS = ("sections", "flat")
 
 #: The manifest of g, written beside the book's own.
 PRESS_MANIFEST = "anthology-kdp.toml"
@@ -233,8 +251,7 @@ def commands(setup: Setup, book: Path, out: Path) -> dict[str, list[str]]:
         "b": [*build, "--format", "pdf,epub", *single, "--out", str(out / "b")],
         "c": [*setup.octavo, "check", "--quick", str(book)],
         "d": [*build, "--format", "epub", "--out", str(out / "d")],
-        "e": [*build, "--format", "pdf,epub", "--out", str(out / "warm")],
-        "f": [*build, "--format", "pdf,epub", "--out", str(out / "warm")],
+        **{key: [*build, "--format", "pdf,epub", "--out", str(out / "warm")] for key in REBUILDS},
         "g": [*setup.octavo, "build", str(book / PRESS_MANIFEST), "--format", "pdf-print,cover",
               "--out", str(out / "g")],
     }  # fmt: skip
@@ -247,35 +264,204 @@ def write_press_manifest(book: Path) -> None:
     (book / PRESS_MANIFEST).write_text(text, encoding="utf-8")
 
 
+#: About as many words as fill a page of the benchmark book (trade trim, classic theme),
+#: for a review too short to have a full page to count them on.
+PAGE_WORDS = 420
+
+
+@dataclass(frozen=True)
+class Edit:
+    """An edit of one review, for a rebuild to measure."""
+
+    review: Path
+    text: str  #: the review's text with the edit made
+    what: str  #: what was changed, for the output
+
+
+def review_starts(pdf: Path) -> tuple[dict[str, int], list[int], Any]:
+    """The page (from 0) where each review begins, by its anchor (``r-<id>``); the
+    pages where the parts begin; and the reader."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    starts: dict[str, int] = {}
+    parts: list[int] = []
+    for name, destination in reader.named_destinations.items():
+        if not name.startswith(("r-", "part-")):
+            continue
+        page = reader.get_destination_page_number(destination)
+        if page is None:
+            continue
+        if name.startswith("r-"):
+            starts[name] = page
+        else:
+            parts.append(page)
+    return starts, sorted(parts), reader
+
+
+def _body(text: str) -> int:
+    """Where the body of a review begins: after its front matter."""
+    return text.index("\n---", 3) + len("\n---\n")
+
+
+def with_word_changed(text: str) -> str:
+    """f: the first " the " of the body becomes " this "."""
+    at = text.index(" the ", _body(text))
+    return text[:at] + " this " + text[at + len(" the ") :]
+
+
+def with_title_changed(text: str) -> str:
+    """h: the work's title (front matter ``title:``) gets " II" at its end, which keeps
+    its place in a book sorted by title."""
+    match = re.search(r"^title:[ \t]*(.*?)[ \t]*$", text[: _body(text)], re.MULTILINE)
+    if match is None:
+        raise ValueError("the review has no title in its front matter")
+    value = match.group(1)
+    quoted = len(value) > 1 and value[0] == value[-1] and value[0] in "\"'"
+    titled = f"{value[:-1]} II{value[-1]}" if quoted else f"{value} II"
+    return text[: match.start(1)] + titled + text[match.end(1) :]
+
+
+def with_paragraph_added(text: str, words: int, seed: int) -> str:
+    """i: a paragraph of about ``words`` words after the body's first paragraph."""
+    writer = generate.Writer(random.Random(seed), "The Benchmark Reader", "book", "B. Enchmark")
+    paragraph = writer.paragraph(words)
+    body = _body(text)
+    at = text.find("\n\n", len(text) - len(text[body:].lstrip()))
+    if at < 0:
+        return text.rstrip("\n") + "\n\n" + paragraph + "\n"
+    return text[:at] + "\n\n" + paragraph + text[at:]
+
+
+def plan_edits(
+    keys: str, book: Path, pdf: Path, seed: int
+) -> tuple[dict[str, Edit], dict[str, int]]:
+    """The edits of f, h and i, chosen in the book's order (read from its PDF), and
+    where every review began before them."""
+    starts, parts, reader = review_starts(pdf)
+    order = sorted(starts, key=lambda anchor: (starts[anchor], anchor))
+    files = {path.stem: path for path in book.glob("reviews/**/*.md")}
+
+    def place(index: int) -> tuple[Path, str]:
+        path = files[order[index].removeprefix("r-")]
+        return path, f"{path.name} (review {index + 1} of {len(order)})"
+
+    edits: dict[str, Edit] = {}
+    middle, where = place(len(order) // 2)
+    text = middle.read_text(encoding="utf-8")
+    if "f" in keys:
+        edits["f"] = Edit(middle, with_word_changed(text), f"' the ' -> ' this ' in {where}")
+    if "h" in keys:
+        edits["h"] = Edit(middle, with_title_changed(text), f"' II' after the title of {where}")
+    if "i" in keys:
+        index = len(order) // 20  # in the first tenth
+        early, where = place(index)
+        words, why = page_more(reader, starts[order[index]], starts, parts)
+        text = early.read_text(encoding="utf-8")
+        edits["i"] = Edit(
+            early,
+            with_paragraph_added(text, words, seed),
+            f"a paragraph of {words} words added to {where}, {why}",
+        )
+    return edits, starts
+
+
+def _words(reader: Any, page: int) -> int:
+    return len((reader.pages[page].extract_text() or "").split())
+
+
+def page_more(reader: Any, first: int, starts: dict[str, int], parts: list[int]) -> tuple[int, str]:
+    """How many words make the review that begins on page ``first`` a page longer (two
+    where one would fill the blank page before the next part), and why.
+
+    The words of a full page are counted on the review's middle pages, and those of its
+    last page on that page: the paragraph fills the last page, then the pages it must
+    add, and half of the page after, so that the review grows by that many pages
+    whatever the lines the layout moves."""
+    later = [page for page in [*starts.values(), *parts] if page > first]
+    last = (min(later) if later else len(reader.pages)) - 1
+    while last > first and _words(reader, last) == 0:  # the blank before a part
+        last -= 1
+    full = max((_words(reader, page) for page in range(first + 1, last)), default=PAGE_WORDS)
+    held = _words(reader, last)
+    # A part that ends on a right-hand page has a blank page after it (the next part
+    # opens on the next right-hand page): one more page would fill it and move nothing
+    # after the part. Two more move every later review, whatever the parity.
+    next_part = [page for page in parts if page > first]
+    pages = 2 if next_part and _words(reader, next_part[0] - 1) == 0 else 1
+    words = max(full // 2, pages * full + full // 2 - held)
+    why = (
+        f"to add {pages} page{'s' if pages > 1 else ''} (its last page held {held} words,"
+        f" a full one {full}{'; a blank page follows its part' if pages > 1 else ''})"
+    )
+    return words, why
+
+
+def moved(before: dict[str, int], pdf: Path) -> str:
+    """How many reviews an edit moved to other pages, and by how much."""
+    after, _, _ = review_starts(pdf)
+    shifts = [after[a] - page for a, page in before.items() if a in after and after[a] != page]
+    if not shifts:
+        return "no review moved"
+    low, high = min(shifts), max(shifts)
+    by = f"{low:+d}" if low == high else f"{low:+d} to {high:+d}"
+    unit = "page" if low == high and abs(low) == 1 else "pages"
+    return f"{len(shifts)} of {len(before)} reviews moved, by {by} {unit}"
+
+
+def _count(measure: Measure, out: Path) -> None:
+    pdf = next(out.glob("*.pdf"), None)
+    if pdf is not None and measure.exit_status == 0:
+        measure.pages = count_pages(pdf)
+        measure.pages_per_s = (measure.pages or 0) / measure.wall_s
+
+
 def measure_rebuilds(
-    keys: str, command: dict[str, list[str]], book: Path, setup: Setup, work: Path
+    keys: str, command: dict[str, list[str]], book: Path, setup: Setup, work: Path, seed: int
 ) -> dict[str, Measure]:
-    """e and f: rebuilds into a folder a first, untimed build filled."""
+    """e, f, h and i: rebuilds into a folder a first, untimed build filled.
+
+    The folder is put back as that build left it before each edit, so that each
+    rebuild lays out its own edit only (not also the undoing of the edit before it)."""
     out = work / "out" / "warm"
-    shutil.rmtree(out, ignore_errors=True)
+    kept = work / "out" / "warm-kept"
+    for folder in (out, kept):
+        shutil.rmtree(folder, ignore_errors=True)
     first = run_measured("warm-up build", command["e"], setup.env, work / "warm.log")
     if first.exit_status != 0:
-        say(f"  the untimed build for e and f failed: {first.error}")
+        say(f"  the untimed build for {', '.join(keys)} failed: {first.error}")
     found: dict[str, Measure] = {}
     if "e" in keys:
         found["e"] = run_measured(NAMES["e"], command["e"], setup.env, work / "e.log")
-    if "f" in keys:
-        reviews = sorted(book.glob("reviews/**/*.md"))
-        review = reviews[len(reviews) // 2]
-        text = review.read_text(encoding="utf-8")
-        body = text.index("\n---", 3)  # after the front matter
-        at = text.index(" the ", body)
-        try:
-            review.write_text(text[:at] + " this " + text[at + 5 :], encoding="utf-8")
-            found["f"] = run_measured(NAMES["f"], command["f"], setup.env, work / "f.log")
-        finally:
-            review.write_text(text, encoding="utf-8")
-    for measure in found.values():
-        pdf = next(out.glob("*.pdf"), None)
-        if pdf is not None and measure.exit_status == 0:
-            measure.pages = count_pages(pdf)
-            measure.pages_per_s = (measure.pages or 0) / measure.wall_s
-    shutil.rmtree(out, ignore_errors=True)
+        _count(found["e"], out)
+    edited = keys.replace("e", "")
+    pdf = next(out.glob("*.pdf"), None)
+    if edited and pdf is None:
+        say(f"  no PDF from the untimed build: {', '.join(edited)} not measured")
+        edited = ""
+    if edited:
+        assert pdf is not None
+        shutil.copytree(out, kept, symlinks=True)
+        edits, before = plan_edits(edited, book, pdf, seed)
+        for key in edited:
+            edit = edits[key]
+            shutil.rmtree(out)
+            shutil.copytree(kept, out, symlinks=True)
+            original = edit.review.read_text(encoding="utf-8")
+            try:
+                edit.review.write_text(edit.text, encoding="utf-8")
+                measure = run_measured(NAMES[key], command[key], setup.env, work / f"{key}.log")
+            finally:
+                edit.review.write_text(original, encoding="utf-8")
+            _count(measure, out)
+            after = next(out.glob("*.pdf"), None)
+            if after is not None and measure.exit_status == 0:
+                measure.note = f"{edit.what}: {moved(before, after)}"
+            else:
+                measure.note = edit.what
+            found[key] = measure
+    for folder in (out, kept):
+        shutil.rmtree(folder, ignore_errors=True)
     return found
 
 
@@ -313,14 +499,19 @@ def median(values: list[float | None]) -> float | None:
     return statistics.median(present) if present else None
 
 
-def measure_size(n: int, args: argparse.Namespace, setup: Setup, work: Path) -> dict[str, object]:
-    book = (args.corpus / f"reviews-{n}") if args.corpus else work / f"reviews-{n}"
+def measure_book(
+    kind: str, n: int, args: argparse.Namespace, setup: Setup, work: Path
+) -> dict[str, object]:
+    """Every measurement asked for, on the book of this kind (sections, flat) and size."""
+    name = f"reviews-{n}" + ("-flat" if kind == "flat" else "")
+    book = (args.corpus / name) if args.corpus else work / name
     if not (book / "anthology.toml").is_file():
         started = time.perf_counter()
-        words = generate.generate(n, book, args.seed)
-        say(f"\n{n} reviews: generated {words} words in {time.perf_counter() - started:.1f} s")
+        words = generate.generate(n, book, args.seed, flat=kind == "flat")
+        elapsed = time.perf_counter() - started
+        say(f"\n{n} reviews, {kind}: generated {words} words in {elapsed:.1f} s")
     else:
-        say(f"\n{n} reviews: reusing {book}")
+        say(f"\n{n} reviews, {kind}: reusing {book}")
     command = commands(setup, book, work / "out")
     if "g" in args.only:
         write_press_manifest(book)
@@ -333,12 +524,13 @@ def measure_size(n: int, args: argparse.Namespace, setup: Setup, work: Path) -> 
         for key in order:
             measure = measure_once(key, command[key], setup, work)
             runs[key].append(measure)
-            say(f"  run {run + 1}/{args.runs}  {key} {NAMES[key]:<16} {_line(measure)}")
-        rebuilds = "".join(key for key in "ef" if key in args.only)
+            say(f"  run {run + 1}/{args.runs}  {key} {NAMES[key]:<18} {_line(measure)}")
+        rebuilds = "".join(key for key in REBUILDS if key in args.only)
         if rebuilds:
-            for key, measure in measure_rebuilds(rebuilds, command, book, setup, work).items():
+            found = measure_rebuilds(rebuilds, command, book, setup, work, args.seed)
+            for key, measure in found.items():
                 runs[key].append(measure)
-                say(f"  run {run + 1}/{args.runs}  {key} {NAMES[key]:<16} {_line(measure)}")
+                say(f"  run {run + 1}/{args.runs}  {key} {NAMES[key]:<18} {_line(measure)}")
     summary = {key: _summary(measures) for key, measures in runs.items()}
     ratios = {}
     if runs.get("a") and runs.get("b"):
@@ -357,6 +549,7 @@ def measure_size(n: int, args: argparse.Namespace, setup: Setup, work: Path) -> 
             ]
             ratios[label] = median(list(values))
     return {
+        "book": kind,
         "reviews": n,
         "corpus": str(book),
         "summary": summary,
@@ -390,10 +583,11 @@ def _line(m: Measure) -> str:
     if m.exit_status != 0:
         return f"FAILED (exit {m.exit_status}): {m.error}"
     pages = f"{m.pages} pages, {m.pages_per_s:.1f} p/s, " if m.pages and m.pages_per_s else ""
-    return (
+    line = (
         f"{m.wall_s:7.2f} s  {pages}largest process {m.largest_peak_mib or 0:.0f} MiB,"
         f" {m.processes} process(es)"
     )
+    return line + (f"\n      {m.note}" if m.note else "")
 
 
 # --- the machine and the versions -------------------------------------------------------
@@ -500,7 +694,7 @@ def _fmt(value: object, digits: int = 1) -> str:
 
 def table(results: list[dict[str, object]]) -> str:
     head = (
-        "| reviews | measurement | wall s | CPU s | pages | pages/s | main process MiB"
+        "| book | reviews | measurement | wall s | CPU s | pages | pages/s | main process MiB"
         " | largest process MiB | whole tree MiB | processes |"
     )
     lines = [head, "|" + "---|" * head.count(" | ") + "---|"]
@@ -509,21 +703,22 @@ def table(results: list[dict[str, object]]) -> str:
         assert isinstance(summary, dict)
         for key, s in summary.items():
             lines.append(
-                f"| {result['reviews']} | {key}: {NAMES[key]} | {_fmt(s['wall_s'], 2)}"
-                f" | {_fmt(s['cpu_s'])} | {_fmt(s['pages'])} | {_fmt(s['pages_per_s'])}"
-                f" | {_fmt(s['main_peak_mib'], 0)} | {_fmt(s['largest_peak_mib'], 0)}"
-                f" | {_fmt(s['tree_peak_mib'], 0)} | {_fmt(s['processes'])} |"
+                f"| {result['book']} | {result['reviews']} | {key}: {NAMES[key]}"
+                f" | {_fmt(s['wall_s'], 2)} | {_fmt(s['cpu_s'])} | {_fmt(s['pages'])}"
+                f" | {_fmt(s['pages_per_s'])} | {_fmt(s['main_peak_mib'], 0)}"
+                f" | {_fmt(s['largest_peak_mib'], 0)} | {_fmt(s['tree_peak_mib'], 0)}"
+                f" | {_fmt(s['processes'])} |"
             )
     if not any(result["ratios_a_over_b"] for result in results):
         return "\n".join(lines)
-    lines += ["", "| reviews | a/b time | a/b CPU | a/b largest process | a/b whole tree |"]
-    lines.append("|---|---|---|---|---|")
+    lines += ["", "| book | reviews | a/b time | a/b CPU | a/b largest process | a/b whole tree |"]
+    lines.append("|---|---|---|---|---|---|")
     for result in results:
         ratios = result["ratios_a_over_b"]
         assert isinstance(ratios, dict)
         if ratios:
             lines.append(
-                f"| {result['reviews']} | {_fmt(ratios.get('time'), 2)}"
+                f"| {result['book']} | {result['reviews']} | {_fmt(ratios.get('time'), 2)}"
                 f" | {_fmt(ratios.get('cpu'), 2)}"
                 f" | {_fmt(ratios.get('largest_process_memory'), 2)}"
                 f" | {_fmt(ratios.get('tree_memory'), 2)} |"
@@ -531,13 +726,79 @@ def table(results: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+#: Issue 16's targets, each for a book of so many reviews: the seconds a case may take
+#: at most, the speed-up of the default build over --jobs 1 at least, and the memory
+#: any process of a build may hold at most (400 MB, in MiB).
+TARGET_SECONDS = {"d": (10.0, 5000), "e": (1.0, 1000), "f": (3.0, 1000), "h": (6.0, 1000),
+                  "i": (8.0, 1000)}  # fmt: skip
+TARGET_SPEEDUP = (3.0, 1000)
+TARGET_MIB = (400e6 / KIB / KIB, 1000)
+
+
+def _against(value: float | None, text: str, target: tuple[float, int], n: int, most: bool) -> str:
+    """The value, with a tick or a cross where the book has the target's size."""
+    limit, size = target
+    if value is None or n != size:
+        return text
+    return text + (" ✓" if (value < limit if most else value >= limit) else " ✗")
+
+
+def targets_table(results: list[dict[str, object]]) -> str:
+    """Per book and size: the cold builds, their ratio, the EPUB, the rebuilds and the
+    memory, beside the issue's targets (marked where the size is the target's)."""
+    cases = "abdefhi"
+    head = (
+        "| book | reviews | pages | a: cold s | b: --jobs 1 s | speed-up b/a | d: EPUB s"
+        " | e: unchanged s | f: one word s | h: a title s | i: +1 page s"
+        " | largest process MiB (all but b) | whole tree MiB (all but b) |"
+    )
+    target = (
+        f"| **target** | | | | | ≥ {TARGET_SPEEDUP[0]:g}× at {TARGET_SPEEDUP[1]:,}"
+        + "".join(
+            f" | < {TARGET_SECONDS[key][0]:g} at {TARGET_SECONDS[key][1]:,}" for key in "defhi"
+        )
+        + f" | < {TARGET_MIB[0]:.0f} (400 MB) at {TARGET_MIB[1]:,} | |"
+    )
+    lines = [head, "|" + "---|" * head.count(" | ") + "---|", target]
+    for result in results:
+        n = result["reviews"]
+        summary = result["summary"]
+        assert isinstance(n, int)
+        assert isinstance(summary, dict)
+        wall = {key: summary[key]["wall_s"] for key in cases if key in summary}
+        cells = [str(result["book"]), str(n)]
+        pages = [summary[key]["pages"] for key in "ab" if key in summary]
+        cells.append(_fmt(next((p for p in pages if p), None)))
+        cells += [_fmt(wall.get("a"), 2), _fmt(wall.get("b"), 2)]
+        ratio = result["ratios_a_over_b"]
+        assert isinstance(ratio, dict)
+        speedup = 1 / ratio["time"] if ratio.get("time") else None
+        speed = f"{speedup:.2f}×" if speedup else "–"
+        cells.append(_against(speedup, speed, TARGET_SPEEDUP, n, most=False))
+        for key in "defhi":
+            seconds = wall.get(key)
+            cells.append(_against(seconds, _fmt(seconds, 2), TARGET_SECONDS[key], n, most=True))
+        others = [s for key, s in summary.items() if key != "b"]
+        largest = max((s["largest_peak_mib"] or 0 for s in others), default=0) or None
+        tree = max((s["tree_peak_mib"] or 0 for s in others), default=0) or None
+        cells.append(_against(largest, _fmt(largest, 0), TARGET_MIB, n, most=True))
+        cells.append(_fmt(tree, 0))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="100,1000", help="review counts (default 100,1000)")
+    parser.add_argument("--sizes", default="1000", help="review counts (default 1000)")
+    parser.add_argument(
+        "--books",
+        default=",".join(BOOKS),
+        help="which books, of sections (in parts) and flat (no sections); default both",
+    )
     parser.add_argument("--runs", type=int, default=1, help="runs of each measurement")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument(
-        "--only", default="abcdefg", help="which measurements, of a b c d e f g (default: all)"
+        "--only", default=CASES, help=f"which measurements, of {' '.join(CASES)} (default: all)"
     )
     parser.add_argument(
         "--ref",
@@ -549,9 +810,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
-    args.only = "".join(key for key in "abcdefg" if key in args.only)
-    if not sizes or args.runs < 1 or not args.only:
-        parser.error("give at least one size, one run and one measurement")
+    args.only = "".join(key for key in CASES if key in args.only)
+    books = [book.strip() for book in args.books.split(",") if book.strip()]
+    if unknown := [book for book in books if book not in BOOKS]:
+        parser.error(f"unknown book {', '.join(unknown)}: say {' or '.join(BOOKS)}")
+    if not sizes or args.runs < 1 or not args.only or not books:
+        parser.error("give at least one size, one book, one run and one measurement")
 
     started = dt.datetime.now(dt.UTC)
     with tempfile.TemporaryDirectory(prefix="octavo-bench-") as temporary:
@@ -570,7 +834,7 @@ def main(argv: list[str] | None = None) -> int:
                 "NOTE: octavo build does not accept --jobs yet: measurement b (the single-pass"
                 " baseline) is the default build again, so a/b compares two identical builds."
             )
-        results = [measure_size(n, args, setup, work) for n in sizes]
+        results = [measure_book(book, n, args, setup, work) for n in sizes for book in books]
 
     report = {
         "started": started.isoformat(timespec="seconds"),
@@ -583,12 +847,14 @@ def main(argv: list[str] | None = None) -> int:
         else "octavo build had no --jobs option: b is the default build",
         "runs": args.runs,
         "seed": args.seed,
-        "sizes": results,
+        "results": results,
     }
     args.results.mkdir(parents=True, exist_ok=True)
     path = args.results / f"{started.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     say("\n" + table(results))
+    say("\nAgainst the targets of issue 16 (✓ or ✗ where the book has the target's size):\n")
+    say(targets_table(results))
     if not setup.jobs and "b" in args.only:
         say("\n(b is the default build: octavo build has no --jobs option yet.)")
     say(f"\nWritten {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
