@@ -275,12 +275,22 @@ def test_the_printers_pdf_in_parts_keeps_its_output_intent(book: Path) -> None:
     assert first.trimbox != first.mediabox  # bleed around the trim
 
 
-def test_books_that_cannot_be_cut_are_laid_out_in_one_pass(
+def test_a_theme_that_prints_the_number_of_pages_is_laid_out_in_one_pass(
     make_anthology: MakeAnthology, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """``counter(pages)`` is the whole book's count, which a piece cannot know: such a
+    theme is not cut. (A book without parts is: see test_parallel_books.py.)"""
     monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    book = make_anthology(
+        files={
+            "pages/theme.toml": 'name = "pages"\nextends = "classic"\n',
+            "pages/print.css": "@page { @bottom-center { content: counter(pages); } }\n",
+        }
+    )
+    manifest = book / "anthology.toml"
+    manifest.write_text('style = "./pages"\n' + manifest.read_text(encoding="utf-8"))
     steps: list[str] = []
-    make_pdf(load_anthology(make_anthology()), steps.append, jobs=2)  # no parts
+    make_pdf(load_anthology(book), steps.append, jobs=2)
     assert "Merging the PDF" not in steps
     assert "Laying out the PDF" in steps
 

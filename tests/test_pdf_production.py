@@ -16,7 +16,7 @@ from octavo.api import Built, build
 from octavo.write.pdf import MARK_LENGTH, MARK_MARGIN, MARK_OFFSET
 from octavo.write.pdf_pages import label_ranges
 
-from .conftest import MakeAnthology, require
+from .conftest import MINIMAL_REVIEW, MakeAnthology, require
 
 pytestmark = pytest.mark.slow
 
@@ -118,7 +118,8 @@ def test_the_printers_pdf(
     make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
-    book = make_anthology()
+    # three reviews of a page each after page 1 (a recto): an odd count of pages
+    book = make_anthology(files={"reviews/gamma.md": MINIMAL_REVIEW.format(title="Gamma")})
     built = build(book, tmp_path / "a", ("pdf", "pdf-print"), jobs=1)
     screen, printer = (output.path for output in built.outputs)
     screen_pages = len(PdfReader(screen).pages)
