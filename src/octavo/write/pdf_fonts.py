@@ -33,8 +33,10 @@ same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import operator
 import re
 import struct
 import zlib
@@ -63,6 +65,8 @@ FIXED_PITCH = 1  # the descriptor's flag, which WeasyPrint sets from the widths 
 PER_GLYPH = {"glyf", "loca", "hmtx", "cmap"}
 #: glyph classes for shaping, which the content streams have done: dropped
 SHAPING = {"GDEF"}
+#: the headers a merged program needs
+HEADERS = {"head", "hhea", "maxp", "OS/2", "post"}
 #: the other tables a merged program may hold, each the same in every subset but for
 #: the fields below
 SHARED = {"head", "hhea", "maxp", "OS/2", "post", "name", "gasp", "STAT", "cvt ", "fpgm", "prep"}
@@ -93,12 +97,11 @@ BOUNDS = [
     ("hhea", 16, ">h", "xMaxExtent", max),
     *(("maxp", 6 + 2 * index, ">H", name, max) for index, name in enumerate(MAXIMA)),
 ]
-AVERAGE = ("OS/2", 2)  # xAvgCharWidth: worked out again if the subsets differ
 #: the bytes compared as zeros: (table, start, end)
 ZEROED = [
     *COUNTS,
     *((tag, at, at + 2) for tag, at, *_ in BOUNDS),
-    (AVERAGE[0], AVERAGE[1], AVERAGE[1] + 2),
+    ("OS/2", 2, 4),  # xAvgCharWidth: worked out again if the subsets differ
 ]
 #: the cmap subtables' formats merged
 CMAP_FORMATS = {4, 12}
@@ -127,12 +130,13 @@ def share_fonts(pdf: pikepdf.Pdf) -> None:
     holders = _font_resources(pdf)
     families: dict[tuple[Any, ...], list[_Merged]] = {}
     seen: set[tuple[int, int]] = set()
+    known: dict[Outline, Outline] = {}  # each glyph once: a book's pieces share most
     for holder in holders:
         for font in holder.values():
             if not font.is_indirect or font.objgen in seen:
                 continue
             seen.add(font.objgen)
-            subset = _read(font)
+            subset = _read(font, known)
             if subset is None:
                 continue
             family = families.setdefault(subset.key, [])
@@ -192,9 +196,10 @@ def _met(value: Any, seen: set[tuple[int, int]]) -> bool:
 class _Program:
     """A TrueType subset, read by what its glyphs draw."""
 
-    font: Any  #: the fontTools TTFont
     shared: dict[str, bytes]  #: its tables but the per-glyph ones, counts and bounds zeroed
     bounds: list[int]  #: the fields of :data:`BOUNDS`
+    ranges: tuple[int, ...]  #: the OS/2 table's ulUnicodeRange1-4
+    average: int  #: the OS/2 table's xAvgCharWidth
     glyphs: dict[int, Outline]  #: the glyphs it kept, by id, up to the highest drawn
     cmap: dict[tuple[int, int, int, int], dict[int, Outline]]  #: its cmap's subtables
 
@@ -211,8 +216,9 @@ class _Subset:
     box: list[float]  #: the descriptor's FontBBox
 
 
-def _read(font: Any) -> _Subset | None:
-    """A font WeasyPrint wrote and this module can merge, read; otherwise None."""
+def _read(font: Any, known: dict[Outline, Outline]) -> _Subset | None:
+    """A font WeasyPrint wrote and this module can merge, read (its glyphs from
+    ``known`` where they are there); otherwise None."""
     if (
         font.get("/Subtype") != pikepdf.Name.Type0
         or font.get("/Encoding") != pikepdf.Name("/Identity-H")
@@ -239,7 +245,7 @@ def _read(font: Any) -> _Subset | None:
         return None
     # HarfBuzz keeps the ids up to the highest drawn; past it, a subset's ids are its own
     last = max([*widths, *text], default=0)
-    program = _program(descriptor.FontFile2.read_bytes(), last)
+    program = _program(descriptor.FontFile2.read_bytes(), last, known)
     if program is None:
         return None
     apart = {"/FontName", "/FontBBox", "/Flags", "/FontFile2"}  # merged in _Merged.write
@@ -255,21 +261,18 @@ def _read(font: Any) -> _Subset | None:
     return _Subset(font, key, program, widths, text, box)
 
 
-def _program(data: bytes, last: int) -> _Program | None:
+def _program(data: bytes, last: int, known: dict[Outline, Outline]) -> _Program | None:
     """A TrueType subset read (see :class:`_Program`); None for a program this module
     does not merge. The glyphs are read from the tables' bytes: fontTools' objects
     would take ten times as long for the many ids a subset leaves empty."""
     try:
         font = TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
-        raw = font.reader
-        tags = set(raw.keys())
-        if (
-            not tags >= PER_GLYPH
-            or not tags <= PER_GLYPH | SHAPING | SHARED
-            or raw["post"][:4] != b"\x00\x03\x00\x00"  # glyph names, which would vary
-            or len(raw["maxp"]) < 32  # not a TrueType maxp
-        ):
+        tags = set(font.reader.keys())
+        if not tags >= PER_GLYPH | HEADERS or not tags <= PER_GLYPH | SHAPING | SHARED:
             return None
+        raw = {tag: font.reader[tag] for tag in tags - SHAPING}  # each read (and checked) once
+        if raw["post"][:4] != b"\x00\x03\x00\x00" or len(raw["maxp"]) < 32:
+            return None  # glyph names, which would vary; not a TrueType maxp
         shared = {tag: bytearray(raw[tag]) for tag in sorted(tags - PER_GLYPH - SHAPING)}
         bounds = [struct.unpack_from(form, raw[tag], at)[0] for tag, at, form, _, _ in BOUNDS]
         for tag, start, end in ZEROED:
@@ -291,10 +294,10 @@ def _program(data: bytes, last: int) -> _Program | None:
 
         def outline(gid: int) -> Outline:
             if gid in read:
-                known = read[gid]
-                if known is None:
+                done = read[gid]
+                if done is None:
                     raise ValueError("a composite glyph that holds itself")
-                return known
+                return done
             read[gid] = None
             data = glyf[starts[gid] : starts[gid + 1]]
             parts = _parts(data)
@@ -302,7 +305,8 @@ def _program(data: bytes, last: int) -> _Program | None:
             for at in parts:
                 zeroed[at : at + 2] = b"\0\0"
             components = tuple(outline(struct.unpack_from(">H", data, at)[0]) for at in parts)
-            read[gid] = found = (bytes(zeroed), (advances[gid], bearings[gid]), components)
+            found = (bytes(zeroed), (advances[gid], bearings[gid]), components)
+            read[gid] = found = known.setdefault(found, found)
             return found
 
         glyphs = {
@@ -319,10 +323,12 @@ def _program(data: bytes, last: int) -> _Program | None:
                 return None
             which = (table.platformID, table.platEncID, table.format, table.language)
             cmap[which] = {code: outline(int(name)) for code, name in table.cmap.items()}
+        ranges = struct.unpack_from(">4L", raw["OS/2"], 42)
+        average = struct.unpack_from(">h", raw["OS/2"], 2)[0]
     except Exception:  # a program fontTools or this reader cannot read is left as it is
         return None
     shared_bytes = {tag: bytes(table) for tag, table in shared.items()}
-    return _Program(font, shared_bytes, bounds, glyphs, cmap)
+    return _Program(shared_bytes, bounds, ranges, average, glyphs, cmap)
 
 
 def _parts(data: bytes) -> list[int]:
@@ -506,7 +512,8 @@ class _Merged:
             which: {code: place(table[code]) for code in sorted(table)}
             for which, table in sorted(self.cmap.items())
         }
-        base = self.first.program.font
+        first = self.first.font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+        base = TTFont(io.BytesIO(first), recalcBBoxes=False, recalcTimestamp=False)
         order = [".notdef", *(f"glyph{gid:05d}" for gid in range(1, free[0]))]
         base.setGlyphOrder(order)
         outlines, metrics = newTable("glyf"), newTable("hmtx")
@@ -522,15 +529,12 @@ class _Merged:
         programs = [subset.program for subset in self.subsets]
         for index, (tag, _, _, name, merge) in enumerate(BOUNDS):
             setattr(base[tag], name, merge(program.bounds[index] for program in programs))
-        ranges = [0, 0, 0, 0]
-        for program in programs:
-            os2 = program.font.reader["OS/2"]
-            for index, value in enumerate(struct.unpack_from(">4L", os2, 42)):
-                ranges[index] |= value
-        for index, value in enumerate(ranges, start=1):
-            setattr(base["OS/2"], f"ulUnicodeRange{index}", value)
-        tag, at = AVERAGE
-        if len({program.font.reader[tag][at : at + 2] for program in programs}) > 1:
+        for index in range(4):
+            ranges = (program.ranges[index] for program in programs)
+            setattr(
+                base["OS/2"], f"ulUnicodeRange{index + 1}", functools.reduce(operator.or_, ranges)
+            )
+        if len({program.average for program in programs}) > 1:
             base["OS/2"].recalcAvgCharWidth(base)  # as fontTools' instancer did
         for tag in SHAPING & set(base.keys()):
             del base[tag]
