@@ -171,3 +171,32 @@ def test_the_page_before_the_last_runs_short_when_nothing_else_helps(
     # widows takes two more over, and the page before is left two lines short
     chosen = outcomes[("r-quay", "balance-widows-5")]
     assert (chosen.short, chosen.last_lines, chosen.short_before) == (False, 5, 2)
+
+
+def test_trials_laid_out_in_parts_read_as_in_one_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trials of several reviews, two copies a document in two processes, give each
+    copy the outcome one document of them all gives (each copy begins its own page)."""
+    import octavo.write.balance_trials as balance_trials
+
+    root = write_book(tmp_path / "book")
+    for number in (2, 3):  # the same review under other names: three to try
+        text = REVIEW.replace("Harbour Lights", f"Harbour Lights {number}")
+        (root / "reviews" / f"harbour-{number}.md").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(balance_trials, "COPIES_PER_DOCUMENT", 2)
+    compared: list[int] = []
+    trial = balance._trial
+
+    def both(*args: object) -> object:
+        alone = trial(*args[:6], 1)  # type: ignore[arg-type]
+        in_parts = trial(*args[:6], 2)  # type: ignore[arg-type]
+        assert in_parts == alone
+        compared.append(len(alone or {}))
+        return in_parts
+
+    monkeypatch.setattr(balance, "_trial", both)
+    result = make_pdf(load_anthology(root), jobs=2)
+    assert short_pages(result) == []
+    assert compared
+    assert compared[0] >= 9  # three reviews, each as it comes and with two adjustments

@@ -75,7 +75,7 @@ def make_pdf(
     elif not loaded.anthology.print.balance:
         result = lay_out(render({}), cache)
     else:
-        result = _balanced(loaded, render, lay_out, cache, checks, progress)
+        result = _balanced(loaded, render, lay_out, cache, checks, progress, workers)
     for warning in result.warnings:
         loaded.report.warning("B401", f"WeasyPrint: {warning}")
     for image, dpi in result.low_resolution:
@@ -96,6 +96,7 @@ def _balanced(
     cache: Path | None,
     checks: Checks,
     progress: Progress,
+    workers: int,
 ) -> PdfResult:
     """The book laid out with the short last pages of its reviews balanced
     (:mod:`octavo.write.balance`); the decisions are kept beside the cache of parts.
@@ -120,6 +121,7 @@ def _balanced(
             page,
             decisions,
             progress,
+            workers,
         )
     return replace(result, balance=tuple(applied.items()))
 

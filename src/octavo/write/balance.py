@@ -32,26 +32,24 @@ looked at again on their new side, and the book laid out again, at most
 
 from __future__ import annotations
 
-import copy
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..limits import RENDER_SECONDS
 from ..model import Anthology, PageStart
 from ..render.print_html import PrintDocument
 from ..resources import Resolver
 from ..themes import Theme
 from .balance_cache import BalanceCache
+from .balance_trials import Book, Review
+from .balance_trials import Outcome as _Outcome
+from .balance_trials import trial as _trial
 
 if TYPE_CHECKING:
     from ..audit.checks import Checks, Found
-    from ..audit.lines import Line
 
 #: The adjustments, each a class of the review's <article>, in the order they are
 #: tried; the adjustments of one round are laid out together.
@@ -74,29 +72,6 @@ Laid = TypeVar("Laid")
 Progress = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class _Review:
-    """A review's <article> as the book renders it without adjustments."""
-
-    element: etree._Element
-    #: the tag and attributes (less its id) of the element around it, when not the body
-    wrapper: tuple[str, dict[str, str]] | None
-    key: str  #: its key among the decisions
-
-
-@dataclass(frozen=True)
-class _Book:
-    """What every review's trial document shares with the book."""
-
-    html_attributes: dict[str, str]
-    body_attributes: dict[str, str]
-    reviews: dict[str, _Review]
-
-    @property
-    def left_to_right(self) -> bool:
-        return self.html_attributes.get("dir", "").lower() != "rtl"
-
-
 def balanced(
     render: Callable[[Mapping[str, str]], PrintDocument],
     lay_out: Callable[[PrintDocument], Laid],
@@ -106,6 +81,7 @@ def balanced(
     environment: str,
     cache: BalanceCache,
     progress: Progress,
+    jobs: int = 1,
 ) -> tuple[Laid, dict[str, str]]:
     """The book laid out with its reviews balanced, and the classes given them.
 
@@ -113,6 +89,7 @@ def balanced(
     ``lay_out`` lays a rendering out; ``read`` gives the layout's page starts and
     the audit's faults (``checks`` run on its pages). ``environment`` is what every
     review's layout depends on besides its HTML (the theme's files, the page size).
+    The trials are laid out by ``jobs`` processes (see :mod:`.balance_trials`).
     """
     plain = render({})
     book = _read_book(plain.html, environment)
@@ -138,7 +115,9 @@ def balanced(
                 cache.keep(key, side, "")  # it ends well as it is
         if pending:
             progress(f"Balancing the last pages of {len(pending)} reviews")
-            for identifier, decision in _decide(plain, book, pending, resolver, checks).items():
+            for identifier, decision in _decide(
+                plain, book, pending, resolver, checks, jobs
+            ).items():
                 cache.keep(book.reviews[identifier].key, pending[identifier], decision)
         wanted = {
             identifier: decision
@@ -164,12 +143,12 @@ def environment(anthology: Anthology, theme: Theme) -> str:
     return environment_digest(stylesheets, theme.folders, page_size(anthology, theme), None)
 
 
-def _read_book(html: str, environment: str) -> _Book:
+def _read_book(html: str, environment: str) -> Book:
     root = lxml_html.document_fromstring(html)
     body = root.find("body")
     html_attributes = {str(k): str(v) for k, v in root.attrib.items()}
     body_attributes = {str(k): str(v) for k, v in body.attrib.items()} if body is not None else {}
-    reviews: dict[str, _Review] = {}
+    reviews: dict[str, Review] = {}
     for article in root.iter("article"):
         identifier = article.get("id")
         if not identifier or "review" not in (article.get("class") or "").split():
@@ -184,11 +163,11 @@ def _read_book(html: str, environment: str) -> _Book:
         for piece in (environment, repr(html_attributes), repr(body_attributes), repr(wrapper)):
             digest.update(piece.encode("utf-8") + b"\0")
         digest.update(text.encode("utf-8"))
-        reviews[identifier] = _Review(article, wrapper, digest.hexdigest())
-    return _Book(html_attributes, body_attributes, reviews)
+        reviews[identifier] = Review(article, wrapper, digest.hexdigest())
+    return Book(html_attributes, body_attributes, reviews)
 
 
-def _sides(starts: Sequence[PageStart], book: _Book) -> dict[str, str]:
+def _sides(starts: Sequence[PageStart], book: Book) -> dict[str, str]:
     """The side each review begins on: its first page is the first whose words are its
     own, none of them set before (a review's header holds no id of its own)."""
     sides: dict[str, str] = {}
@@ -200,23 +179,13 @@ def _sides(starts: Sequence[PageStart], book: _Book) -> dict[str, str]:
     return sides
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    pages: int  #: pages holding its lines
-    short: bool  #: its last page is short (T703)
-    faults: Counter[str]  #: its faults of other kinds
-    last_lines: int = 0  #: the lines on its last page (notes included)
-    #: the lines of its last block on its last page, when the block begins on a page before
-    tail: int = 0
-    short_before: int = 0  #: how many lines short the page before its last ends
-
-
 def _decide(
     document: PrintDocument,
-    book: _Book,
+    book: Book,
     pending: Mapping[str, str],
     resolver: Resolver,
     checks: Checks,
+    jobs: int = 1,
 ) -> dict[str, str]:
     """The class each pending review (id → side) is best set with ("" for none)."""
     decisions: dict[str, str] = {}
@@ -228,7 +197,7 @@ def _decide(
         tried = [(identifier, name) for identifier in todo for name in names]
         if number == 0:
             tried = [(identifier, "") for identifier in todo] + tried
-        outcomes = _trial(document, book, pending, tried, resolver, checks)
+        outcomes = _trial(document, book, pending, tried, resolver, checks, jobs)
         if outcomes is None:  # the trial could not be laid out: nothing is changed
             return {identifier: decisions.get(identifier, "") for identifier in pending}
         for identifier in todo:
@@ -249,7 +218,7 @@ def _decide(
         if identifier not in decisions and identifier in before
         if (name := _widows(before[identifier], wanted))
     ]
-    outcomes = _trial(document, book, pending, tried, resolver, checks) if tried else {}
+    outcomes = _trial(document, book, pending, tried, resolver, checks, jobs) if tried else {}
     for identifier, name in tried:
         outcome = (outcomes or {}).get((identifier, name))
         if (
@@ -273,144 +242,3 @@ def _better(outcome: _Outcome, before: _Outcome) -> bool:
     if outcome.short or outcome.pages > before.pages:
         return False
     return all(count <= before.faults[code] for code, count in outcome.faults.items())
-
-
-def _trial(
-    document: PrintDocument,
-    book: _Book,
-    sides: Mapping[str, str],
-    tried: Sequence[tuple[str, str]],
-    resolver: Resolver,
-    checks: Checks,
-) -> dict[tuple[str, str], _Outcome] | None:
-    """Lay out a copy of each review with each adjustment, and read each copy's pages."""
-    copies = {f"octavo-trial-{n}": trial for n, trial in enumerate(tried)}
-    parts = [
-        _copy(book.reviews[identifier], name, copy_id, sides[identifier])
-        for copy_id, (identifier, name) in copies.items()
-    ]
-    first = sides[tried[0][0]]
-    root = dict(book.html_attributes, style=f"break-before: {first}")
-    html = (
-        f'<!DOCTYPE html>\n<html{_attributes(root)}>\n<head><meta charset="utf-8"/></head>\n'
-        f"<body{_attributes(book.body_attributes)}>{''.join(parts)}</body>\n</html>\n"
-    )
-    pages = _pages(replace(document, html=html, variant=None), resolver)
-    if pages is None:
-        return None
-    from ..audit.lines import Book
-
-    read = Book.read(pages)
-    lines: dict[str, list[Line]] = {copy_id: [] for copy_id in copies}
-    for line in read.lines:
-        if line.owner in lines:
-            lines[line.owner].append(line)
-    faults: dict[str, Counter[str]] = {copy_id: Counter() for copy_id in copies}
-    short: set[str] = set()
-    for code, _, owner, _, _ in replace(checks, reviews=frozenset(copies))(pages):
-        if owner in faults:
-            if code == "T703":
-                short.add(owner)
-            else:
-                faults[owner][code] += 1
-    return {
-        trial: _Outcome(
-            len({line.page for line in lines[copy_id]}),
-            copy_id in short,
-            faults[copy_id],
-            *_ending(lines[copy_id], pages, read.parents),
-        )
-        for copy_id, trial in copies.items()
-    }
-
-
-def _ending(
-    lines: Sequence[Line], pages: Sequence[Any], parents: Mapping[Any, Any]
-) -> tuple[int, int, int]:
-    """Of a copy's lines: how many are on its last page; how many of those are its last
-    block's, when that block begins on a page before (else 0); and how many lines short
-    the page before the last ends, above its notes (0 for a copy of one page)."""
-    text = [line for line in lines if not line.in_notes]
-    if not text:
-        return 0, 0, 0
-    numbers = sorted({line.page for line in lines})
-    last = numbers[-1]
-    block = text[-1].block  # the body's last block holds it, or is it
-    while (parent := parents.get(block)) is not None and "review-body" not in (
-        parent.get("class") or ""
-    ).split():
-        block = parent
-    if parent is None:
-        block = text[-1].block
-    ours = [line for line in text if _within(line.block, block, parents)]
-    tail = sum(line.page == last for line in ours) if ours[0].page < last else 0
-    last_lines = sum(line.page == last for line in lines)
-    if len(numbers) < 2:
-        return last_lines, tail, 0
-    page = numbers[-2]
-    above = [line.box for line in text if line.page == page]
-    if not above:
-        return last_lines, tail, 0
-    box = pages[page]._page_box
-    bottom = box.content_box_y() + box.height
-    for child in box.children:
-        if type(child).__name__ == "FootnoteAreaBox" and child.children:
-            bottom = min(bottom, child.position_y)
-    height = sorted(line.height for line in above)[len(above) // 2]
-    lowest = max(line.position_y + line.height for line in above)
-    return last_lines, tail, int((bottom - lowest) / height) if height > 0 else 0
-
-
-def _within(element: Any, block: Any, parents: Mapping[Any, Any]) -> bool:
-    while element is not None:
-        if element is block:
-            return True
-        element = parents.get(element)
-    return False
-
-
-def _copy(review: _Review, name: str, copy_id: str, side: str) -> str:
-    """A copy of the review's article, with ``name`` among its classes, beginning on a
-    page of ``side``; its ids are renamed, and links out of it lead nowhere."""
-    element = copy.deepcopy(review.element)
-    renamed: dict[str, str] = {}
-    for node in element.iter():
-        if isinstance(node.tag, str) and (identifier := node.get("id")):
-            renamed[identifier] = copy_id if node is element else f"{copy_id}-{identifier}"
-            node.set("id", renamed[identifier])
-    for node in element.iter("a"):
-        href = node.get("href") or ""
-        if href.startswith("#"):
-            if href[1:] in renamed:
-                node.set("href", "#" + renamed[href[1:]])
-            else:
-                del node.attrib["href"]
-    if name:
-        element.set("class", f"{element.get('class') or ''} {name}".strip())
-    style = element.get("style")
-    element.set("style", f"break-before: {side}" + (f"; {style}" if style else ""))
-    text = etree.tostring(element, encoding="unicode", method="html", with_tail=False)
-    if review.wrapper is None:
-        return text
-    tag, attributes = review.wrapper
-    return f"<{tag}{_attributes(attributes)}>{text}</{tag}>"
-
-
-def _pages(document: PrintDocument, resolver: Resolver) -> list[Any] | None:
-    """WeasyPrint's pages of a trial document (not drawn), or None when it fails: a
-    trial never stops a build, whose own layout reports what went wrong."""
-    from .pdf import _catch_weasyprint_logs, lay_out, time_limit
-
-    with _catch_weasyprint_logs():
-        try:
-            with time_limit(RENDER_SECONDS):
-                return list(lay_out(document, resolver).pages)
-        except Exception:
-            return None
-
-
-def _attributes(attributes: Mapping[str, str]) -> str:
-    return "".join(
-        f' {key}="{value.replace("&", "&amp;").replace(chr(34), "&quot;")}"'
-        for key, value in attributes.items()
-    )
