@@ -222,14 +222,41 @@ def lay_out(document: PrintDocument, resolver: Resolver) -> Any:
     indent_right_to_left()
     fetcher = _fetcher(resolver)
     # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.
-    fonts = FontConfiguration()
-    stylesheets = [
-        weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
-        for path in document.stylesheets
-    ]
-    stylesheets.append(weasyprint.CSS(string=document.page_css))
+    # The theme's stylesheets are parsed, and their fonts loaded, once per process and
+    # resolver: a worker of the parallel layout lays out many pieces with the same ones
+    # (about 4 % of a piece's time).
+    key = (id(resolver), _stamps(document.stylesheets))
+    if _STYLES.get("key") != key:
+        fonts = FontConfiguration()
+        sheets = [
+            weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
+            for path in document.stylesheets
+        ]
+        _STYLES.clear()
+        _STYLES.update(key=key, fonts=fonts, sheets=sheets, resolver=resolver)
+    fonts, sheets = _STYLES["fonts"], _STYLES["sheets"]
+    stylesheets = [*sheets, weasyprint.CSS(string=document.page_css)]
     html = weasyprint.HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
     return html.render(stylesheets=stylesheets, font_config=fonts)
+
+
+#: The stylesheets last parsed, with their fonts (see :func:`lay_out`); the resolver
+#: is kept too, so that its id is not taken by another while the entry stands.
+_STYLES: dict[str, Any] = {}
+
+
+def _stamps(stylesheets: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
+    """The time and size of every file in the stylesheets' folders (the fonts their
+    @font-face rules load are there), by path: what the parsed stylesheets stand for."""
+    stamps: list[tuple[str, int, int]] = []
+    for folder in sorted({path.parent for path in stylesheets}):
+        for path in sorted(folder.rglob("*")):
+            try:
+                status = path.stat()
+            except OSError:
+                continue
+            stamps.append((str(path), status.st_mtime_ns, status.st_size))
+    return tuple(stamps)
 
 
 def render_pdf_pages(
