@@ -402,6 +402,51 @@ def test_an_edited_review_lays_out_its_part_only_and_gives_the_fresh_book(
     assert any("dusk" in page.extract_text() for page in PdfReader(io.BytesIO(edited)).pages)
 
 
+def test_a_changed_title_lays_out_its_part_the_contents_and_the_index_only(
+    book: Path, tmp_path: Path
+) -> None:
+    """A title is printed in its review, its running heads, the contents and the index
+    of works: those are laid out again, the two other parts come from the cache."""
+    out = tmp_path / "out"
+    _build(book, out)
+    review = book / "reviews" / "two-1.md"
+    text = review.read_text(encoding="utf-8")
+    review.write_text(text.replace("title: Work two 1", "title: Work two 1 Revisited"), "utf-8")
+    edited, steps = _build(book, out)
+    assert _cached(steps) == 2  # parts one and three
+    assert "Front matter from the cache" not in steps
+    fresh, _ = _build(book, tmp_path / "fresh", cache=False)
+    assert edited == fresh
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(edited)).pages)
+    assert text.count("Work two 1 Revisited") >= 3  # the review, the contents, the index
+
+
+def test_a_review_that_grows_moves_the_parts_after_it_and_gives_the_fresh_book(
+    book: Path, tmp_path: Path
+) -> None:
+    """Two pages more in the first part: the parts after it begin two pages later, so
+    their page numbers change, and they are laid out again (their folios are part of
+    their pages); the book is the one a fresh build makes."""
+    out = tmp_path / "out"
+    before, _ = _build(book, out)
+    review = book / "reviews" / "one-1.md"
+    text = review.read_text(encoding="utf-8")
+    review.write_text(text + "\n\n" + "The film ends at night. " * 200 + "\n", "utf-8")
+    edited, steps = _build(book, out)
+    fresh, _ = _build(book, tmp_path / "fresh", cache=False)
+    assert edited == fresh
+
+    def first_page(data: bytes, words: str) -> int:
+        pages = PdfReader(io.BytesIO(data)).pages
+        return next(n for n, page in enumerate(pages) if words in page.extract_text())
+
+    moved = first_page(edited, "Review 1 of part three") - first_page(
+        before, "Review 1 of part three"
+    )
+    assert moved >= 2
+    assert _cached(steps) == 0  # every part laid out again: the second and third moved
+
+
 @pytest.mark.parametrize("change", ["theme", "page"])
 def test_a_changed_theme_or_page_lays_out_everything(
     book: Path, tmp_path: Path, change: str
