@@ -200,3 +200,24 @@ def test_trials_laid_out_in_parts_read_as_in_one_document(
     assert short_pages(result) == []
     assert compared
     assert compared[0] >= 9  # three reviews, each as it comes and with two adjustments
+
+
+def test_a_review_moved_to_the_other_side_keeps_its_decision_where_the_sides_are_alike(
+    tmp_path: Path,
+) -> None:
+    """Left and right text areas of the same size (classic's mirrored margins): a
+    review breaks the same on either side, so the decisions do not depend on the side
+    (one round of trials, where a review moved across was tried again). Narrower left
+    pages: they do."""
+    import dataclasses
+
+    from octavo.render.print_html import render_print
+
+    loaded = load_anthology(write_book(tmp_path / "book"))
+    plain = render_print(loaded.anthology, loaded.theme, False)
+    book = balance._read_book(plain.html, "")
+    assert balance._sides_alike(plain, book, loaded.resolver)
+    narrow = dataclasses.replace(
+        plain, page_css=plain.page_css + "@page :left { margin-left: 1.2in }"
+    )
+    assert not balance._sides_alike(narrow, book, loaded.resolver)

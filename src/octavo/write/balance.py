@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from lxml import etree
@@ -44,7 +45,7 @@ from ..render.print_html import PrintDocument
 from ..resources import Resolver
 from ..themes import Theme
 from .balance_cache import BalanceCache
-from .balance_trials import Book, Review
+from .balance_trials import Book, Review, attribute_text
 from .balance_trials import Outcome as _Outcome
 from .balance_trials import trial as _trial
 
@@ -100,9 +101,12 @@ def balanced(
         if decision:
             applied[identifier] = decision
     laid = lay_out(render(applied) if applied else plain)
+    alike = _sides_alike(plain, book, resolver)
     for _ in range(LAYOUTS - 1):
         starts, faults = read(laid)
         sides = _sides(starts, book)
+        if alike:  # a review's pages break the same on either side: one decision
+            sides = dict.fromkeys(sides, "right")
         short = {owner for code, _, owner, _, _ in faults if code == "T703"}
         pending: dict[str, str] = {}
         for identifier, side in sides.items():
@@ -131,6 +135,33 @@ def balanced(
         laid = lay_out(render(applied))
     cache.save()
     return laid, applied
+
+
+def _sides_alike(document: PrintDocument, book: Book, resolver: Resolver) -> bool:
+    """Whether a review's left-hand and right-hand pages have text areas of the same
+    size, so that it breaks into the same pages on either side: then a review moved to
+    the other side by one balanced before it keeps its decision, and is not tried again.
+    Two reviews' pages are laid out to see (a few hundredths of a second)."""
+    from .pdf import lay_out
+
+    probe = (
+        f"<!DOCTYPE html>\n<html{attribute_text(book.html_attributes)}><head></head>"
+        f"<body{attribute_text(book.body_attributes)}>"
+        '<article class="review" style="break-after: page"><p>x</p></article>'
+        '<article class="review"><p>x</p></article></body></html>'
+    )
+    try:
+        pages = lay_out(replace(document, html=probe, variant=None), resolver).pages
+    except Exception:  # the book's own layout reports what is wrong
+        return False
+    if len(pages) != 2:
+        return False
+    first, second = (page._page_box for page in pages)
+    return bool(
+        first.page_type.side != second.page_type.side
+        and abs(first.width - second.width) < 0.01
+        and abs(first.height - second.height) < 0.01
+    )
 
 
 def environment(anthology: Anthology, theme: Theme) -> str:

@@ -130,8 +130,8 @@ def _trial_group(
     first = sides[tried[0][0]]
     root = dict(book.html_attributes, style=f"break-before: {first}")
     html = (
-        f'<!DOCTYPE html>\n<html{_attributes(root)}>\n<head><meta charset="utf-8"/></head>\n'
-        f"<body{_attributes(book.body_attributes)}>{''.join(parts)}</body>\n</html>\n"
+        f'<!DOCTYPE html>\n<html{attribute_text(root)}>\n<head><meta charset="utf-8"/></head>\n'
+        f"<body{attribute_text(book.body_attributes)}>{''.join(parts)}</body>\n</html>\n"
     )
     pages = _pages(replace(document, html=html, variant=None), resolver)
     if pages is None:
@@ -231,7 +231,7 @@ def _copy(review: Review, name: str, copy_id: str, side: str) -> str:
     if review.wrapper is None:
         return text
     tag, wrapper_attributes = review.wrapper
-    return f"<{tag}{_attributes(wrapper_attributes)}>{text}</{tag}>"
+    return f"<{tag}{attribute_text(wrapper_attributes)}>{text}</{tag}>"
 
 
 def _pages(document: PrintDocument, resolver: Resolver) -> list[Any] | None:
@@ -247,7 +247,7 @@ def _pages(document: PrintDocument, resolver: Resolver) -> list[Any] | None:
             return None
 
 
-def _attributes(attributes: Mapping[str, str]) -> str:
+def attribute_text(attributes: Mapping[str, str]) -> str:
     return "".join(
         f' {key}="{value.replace("&", "&amp;").replace(chr(34), "&quot;")}"'
         for key, value in attributes.items()
