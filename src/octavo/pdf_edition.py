@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING
 from .loaded import Loaded, Progress, no_progress, theme_files_checked
 
 if TYPE_CHECKING:
-    from .audit.checks import Checks
+    from .audit.checks import Checks, Found
+    from .model import PageStart
     from .render.print_html import PrintDocument
     from .render.print_split import PrintSplit
     from .write.pdf import PdfResult
+    from .write.pdf_parallel import MainMatter
 
 
 def make_pdf(
@@ -55,25 +57,32 @@ def make_pdf(
         with theme_files_checked():
             return render_print(loaded.anthology, loaded.theme, for_printer, balance=balance)
 
-    def lay_out(document: PrintDocument, parts: Path | None) -> PdfResult:
+    def one_pass(document: PrintDocument) -> PdfResult:
+        progress("Laying out the PDF")
+        identifier = loaded.anthology.identifier
+        return render_pdf(document, loaded.resolver, identifier=identifier, checks=checks)
+
+    def lay_out(document: PrintDocument, parts: Path | None) -> PdfResult | Unfinished:
+        """The book laid out; in parts, its main matter only (:class:`Unfinished`)."""
         from .write.pdf_starts import NotCuttable
 
         split = parallel_split(loaded, document) if workers > 1 else None
         if split is not None:
             try:
-                return _make_pdf_in_parts(
-                    loaded, document, split, for_printer, workers, progress, parts, checks
-                )
+                main = _lay_out_main(loaded, document, split, workers, progress, parts, checks)
+                return Unfinished(main, loaded, for_printer, progress, lambda: one_pass(document))
             except NotCuttable as reason:
                 progress(f"The book cannot be laid out in parts ({reason}): one pass")
-        progress("Laying out the PDF")
-        identifier = loaded.anthology.identifier
-        return render_pdf(document, loaded.resolver, identifier=identifier, checks=checks)
+        return one_pass(document)
+
+    def finished(document: PrintDocument, parts: Path | None) -> PdfResult:
+        laid = lay_out(document, parts)
+        return laid.finish() if isinstance(laid, Unfinished) else laid
 
     if balance is not None:  # balanced as another layout was (a volume, as its book)
-        result = replace(lay_out(render(balance), cache), balance=tuple(balance.items()))
+        result = replace(finished(render(balance), cache), balance=tuple(balance.items()))
     elif not loaded.anthology.print.balance:
-        result = lay_out(render({}), cache)
+        result = finished(render({}), cache)
     else:
         result = _balanced(loaded, render, lay_out, cache, checks, progress, workers)
     for warning in result.warnings:
@@ -92,7 +101,7 @@ def make_pdf(
 def _balanced(
     loaded: Loaded,
     render: Callable[[Mapping[str, str]], PrintDocument],
-    lay_out: Callable[[PrintDocument, Path | None], PdfResult],
+    lay_out: Callable[[PrintDocument, Path | None], PdfResult | Unfinished],
     cache: Path | None,
     checks: Checks,
     progress: Progress,
@@ -103,7 +112,8 @@ def _balanced(
 
     Without a cache, the parts of the first layout are kept for the build's second, in
     a folder of its own, so that only the parts whose reviews changed are laid out
-    again."""
+    again. A layout in parts is finished (its front and back matter laid out, the
+    book merged) only when it is the last: the balancing reads the main matter's."""
     from .write.balance import balanced, environment
     from .write.balance_cache import BalanceCache
 
@@ -123,6 +133,8 @@ def _balanced(
             progress,
             workers,
         )
+        if isinstance(result, Unfinished):
+            result = result.finish()
     return replace(result, balance=tuple(applied.items()))
 
 
@@ -181,53 +193,81 @@ def _counts_pages(document: PrintDocument) -> bool:
     return any("counter(pages" in text.replace(" ", "") for text in texts)
 
 
-def _make_pdf_in_parts(
+class Unfinished:
+    """A book laid out in parts, its main matter only: what the balancing reads
+    (:attr:`page_starts`, :attr:`faults`), and :meth:`finish` for the whole PDF (laid
+    out in one pass when the front matter turns out to move the main matter)."""
+
+    def __init__(
+        self,
+        main: MainMatter,
+        loaded: Loaded,
+        for_printer: bool,
+        progress: Progress,
+        one_pass: Callable[[], PdfResult],
+    ) -> None:
+        self.main = main
+        self.loaded = loaded
+        self.for_printer = for_printer
+        self.progress = progress
+        self.one_pass = one_pass
+
+    @property
+    def page_starts(self) -> tuple[PageStart, ...]:
+        return self.main.page_starts
+
+    @property
+    def faults(self) -> list[Found]:
+        return self.main.faults
+
+    def finish(self) -> PdfResult:
+        from .render.print_html import render_print
+        from .render.print_split import split_print
+        from .write.pdf import PdfResult, stable_document_id
+        from .write.pdf_starts import NotCuttable
+
+        anthology, document = self.loaded.anthology, self.main.document
+
+        def again(folios: dict[str, str]) -> PrintSplit:
+            html = render_print(anthology, self.loaded.theme, self.for_printer, folios=folios)
+            cut = split_print(html.html, front_dates=document.variant is not None)
+            assert cut is not None  # the same book, cut the same way
+            return cut
+
+        try:
+            with theme_files_checked():
+                laid = self.main.finish(again, anthology.identifier, self.progress)
+        except NotCuttable as reason:
+            self.progress(f"The book cannot be laid out in parts ({reason}): one pass")
+            return self.one_pass()
+        data, pages, starts, warnings, low, outside, faults = laid
+        return PdfResult(
+            data=stable_document_id(data, anthology.identifier),
+            pages=pages,
+            anchors={},
+            warnings=tuple(dict.fromkeys(warnings)),
+            low_resolution=tuple(sorted(set(low), key=lambda item: item[1])),
+            page_starts=starts,
+            outside_text_block=tuple(outside),
+            faults=tuple(faults),
+        )
+
+
+def _lay_out_main(
     loaded: Loaded,
     document: PrintDocument,
     split: PrintSplit,
-    for_printer: bool,
     workers: int,
     progress: Progress,
     cache_folder: Path | None,
     checks: Checks,
-) -> PdfResult:
-    from .render.print_html import render_print
-    from .render.print_split import split_print
-    from .write.pdf import PdfResult, stable_document_id
+) -> MainMatter:
     from .write.pdf_cache import PdfCache, environment_digest
-    from .write.pdf_parallel import render_parallel
-
-    anthology = loaded.anthology
-
-    def again(folios: dict[str, str]) -> PrintSplit:
-        html = render_print(anthology, loaded.theme, for_printer, folios=folios).html
-        cut = split_print(html, front_dates=document.variant is not None)
-        assert cut is not None  # the same book, cut the same way
-        return cut
+    from .write.pdf_parallel import lay_out_main
 
     environment = environment_digest(
         document.stylesheets, loaded.theme.folders, document.page_css, document.variant
     )
     cache = PdfCache(cache_folder, environment)
     with theme_files_checked():
-        data, pages, starts, warnings, low, outside, faults = render_parallel(
-            again,
-            split,
-            document,
-            loaded.resolver,
-            anthology.identifier,
-            workers,
-            progress,
-            cache,
-            checks,
-        )
-    return PdfResult(
-        data=stable_document_id(data, anthology.identifier),
-        pages=pages,
-        anchors={},
-        warnings=tuple(dict.fromkeys(warnings)),
-        low_resolution=tuple(sorted(set(low), key=lambda item: item[1])),
-        page_starts=starts,
-        outside_text_block=tuple(outside),
-        faults=tuple(faults),
-    )
+        return lay_out_main(split, document, loaded.resolver, workers, progress, cache, checks)

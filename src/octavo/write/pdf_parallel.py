@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,7 @@ from ..render.print_split import PrintSplit
 from ..resources import Resolver
 from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut, merge
-from .pdf_pages import starts_from_records
+from .pdf_pages import BLANK, PageRecord, starts_from_records
 from .pdf_starts import (
     Lead,
     NotCuttable,
@@ -57,33 +58,148 @@ Progress = Callable[[str], None]
 FRONT_FIRST = "front-first"
 
 
-def render_parallel(
-    split_html: Callable[[dict[str, str]], PrintSplit],
-    first: PrintSplit,
-    document: PrintDocument,
-    resolver: Resolver,
-    identifier: str,
-    jobs: int,
-    progress: Progress,
-    cache: PdfCache,
-    checks: Checks | None = None,
-) -> tuple[
+Laid = tuple[
     bytes,
     int,
     tuple[Any, ...],
     list[str],
     list[tuple[Path, int]],
     list[tuple[int, str | None]],
-    list[Found],
-]:
-    """The merged PDF, its page count, page starts, warnings, low-resolution images,
-    the pages with words outside the text block (page index, owner id) and what the
-    audit's ``checks`` found (by page index of the merged book).
+    list["Found"],
+]
 
-    ``split_html(folios)`` renders and cuts the book again with the given page numbers
-    (element id → folio) printed in the contents and indexes. Raises NotCuttable when
-    the book must be laid out in one pass.
-    """
+
+@dataclass
+class MainMatter:
+    """The pieces of the main matter laid out and placed, before the back and front
+    matter are laid out and everything merged (:meth:`finish`). The balancing reads
+    where the reviews begin and what the checks found from this alone: a layout it
+    lays out again is never finished."""
+
+    first: PrintSplit
+    document: PrintDocument
+    cache: PdfCache
+    chunks: list[Job]
+    pieces: list[LaidOut]
+    openings: list[str]
+    indexes: list[int]  #: the index of each piece's first page in the book
+    placed: Lead
+    rtl: bool
+
+    @property
+    def page_starts(self) -> tuple[Any, ...]:
+        """The main matter's page starts, after as many stand-in pages as the lead's
+        first index (its parity is the book's: a page's side is read from its index)."""
+        records: list[PageRecord] = [BLANK] * self.placed.first
+        for piece, index in zip(self.pieces, self.indexes, strict=True):
+            records += [BLANK] * (index - len(records))
+            records += piece.records
+        return starts_from_records(records)
+
+    @property
+    def faults(self) -> list[Found]:
+        """What the checks found on the main matter's pages (page indexes as in
+        :attr:`page_starts`)."""
+        return [
+            (code, index + page, owner, message, hint)
+            for piece, index in zip(self.pieces, self.indexes, strict=True)
+            for code, page, owner, message, hint in piece.faults
+        ]
+
+    def finish(
+        self,
+        split_html: Callable[[dict[str, str]], PrintSplit],
+        identifier: str,
+        progress: Progress,
+    ) -> Laid:
+        """Lay out the back and front matter, check the placing, and merge the book."""
+        first, cache, pieces, chunks = self.first, self.cache, self.pieces, self.chunks
+        placed, indexes, rtl = self.placed, self.indexes, self.rtl
+        counts = [len(piece.records) for piece in pieces]
+        folios: dict[str, str] = {}  # each element's first page, as one pass counts
+        for piece, index in zip(pieces, indexes, strict=True):
+            for page, names in enumerate(piece.anchors):
+                for name, _, _ in names:
+                    folios.setdefault(name, str(placed.folio(index + page)))
+        back_index = indexes[-1] + counts[-1]
+        back_verso = back_index % 2 == 1
+        back_html = split_html(folios).back(starts_on_verso=back_verso)
+        laid: dict[str, LaidOut] = {}
+        context = multiprocessing.get_context("fork")
+        with context.Pool(1) as pool:
+            if back_html is not None:
+                shift = placed.folio(back_index) - 1 - (1 if back_verso else 0)
+                key = cache.key(back_html, f"back:{shift}")
+                job = Job("back", back_html, shift=shift, key=key)
+                back = from_cache(job)
+                if back is None:
+                    progress("Laying out the back matter")
+                    back = pool.apply(lay_out, (job,))
+                else:
+                    progress("Back matter from the cache")
+                _raise_first([back])
+                _store(cache, job, back)
+                laid["back"] = back
+                skip = 1 if back_verso else 0
+                for page, names in enumerate(back.anchors[skip:]):
+                    for name, _, _ in names:
+                        folios.setdefault(name, str(placed.folio(back_index + page)))
+            front_html = split_html(folios).front_document()
+            job = Job("front", front_html, key=cache.key(front_html, "front"))
+            front = from_cache(job)
+            if front is None:
+                progress("Laying out the front matter")
+                front = pool.apply(lay_out, (job,))
+            else:
+                progress("Front matter from the cache")
+            _raise_first([front])
+            _store(cache, job, front)
+        _check_lead(pieces[0], front, placed, rtl)
+        cache.set_flag(FRONT_FIRST, pieces[0].front_pages >= 0)
+        order: list[tuple[LaidOut, int]] = [(front, 0)]
+        order += [(piece, 0) for piece in pieces]
+        if "back" in laid:
+            order.append((laid["back"], 1 if back_verso else 0))
+        outside = {name: set(names) for name, names in first.outside.items()}
+        _check_lookups(order, outside)
+        cache.prune()
+        progress("Merging the PDF")
+        opening_of = {job.name: opens for job, opens in zip(chunks, self.openings, strict=True)}
+        opening_of["chunk-0"] = opening(front.tail, pieces[0].head, rtl)
+        dates = {} if first.front_dates else first.dates
+        data, records, firsts = merge(order, outside, opening_of, identifier, dates)
+        page_starts = starts_from_records(records)
+        from .pdf import finish_pdf
+
+        data, pages = finish_pdf(data, [start.label for start in page_starts], self.document)
+        warnings = [w for result, _ in order for w in result.warnings]
+        low = [item for result, _ in order for item in result.low_resolution]
+        overflows = [
+            (first_page + page, owner)
+            for (result, skip), first_page in zip(order, firsts, strict=True)
+            for page, owner in result.outside
+            if page >= skip
+        ]
+        faults: list[Found] = [
+            (code, first_page + page, owner, message, hint)
+            for (result, skip), first_page in zip(order, firsts, strict=True)
+            for code, page, owner, message, hint in result.faults
+            if page >= skip
+        ]
+        return data, pages, page_starts, warnings, low, overflows, faults
+
+
+def lay_out_main(
+    first: PrintSplit,
+    document: PrintDocument,
+    resolver: Resolver,
+    jobs: int,
+    progress: Progress,
+    cache: PdfCache,
+    checks: Checks | None = None,
+) -> MainMatter:
+    """Lay out the pieces of the main matter side by side, each placed where one pass
+    places it, and keep them in the cache."""
     context = multiprocessing.get_context("fork")
     chunks = [
         Job(f"chunk-{n}", html, index=n, continued=continued, key=cache.key(html, "chunk"))
@@ -125,60 +241,28 @@ def render_parallel(
                 f"Laying out the PDF: part {done} of {len(chunks)} done{how}, {pages} pages,"
                 f" about {remaining:.0f} s left"
             )
-        _raise_first([laid[job.name] for job in chunks])
-        pieces = [laid[job.name] for job in chunks]
-        counts = [len(piece.records) for piece in pieces]
-        openings = ["recto"] + [
-            opening(before.tail, after.head, rtl) for before, after in itertools.pairwise(pieces)
-        ]
-        # the lead as the first piece was placed: checked against the front matter below
-        placed = Lead(pieces[0].start_index, pieces[0].start_index - pieces[0].start + 1)
-        indexes = piece_indexes(placed, counts, openings)
-        for job, piece, index in zip(chunks, pieces, indexes, strict=True):
-            if (piece.start, piece.start_index % 2) != (placed.folio(index), index % 2):
-                raise NotCuttable(f"{job.name} was not placed where one pass places it")
-        folios: dict[str, str] = {}  # each element's first page, as one pass counts
-        for piece, index in zip(pieces, indexes, strict=True):
-            for page, names in enumerate(piece.anchors):
-                for name, _, _ in names:
-                    folios.setdefault(name, str(placed.folio(index + page)))
-        back_index = indexes[-1] + counts[-1]
-        back_verso = back_index % 2 == 1
-        back_html = split_html(folios).back(starts_on_verso=back_verso)
-        if back_html is not None:
-            shift = placed.folio(back_index) - 1 - (1 if back_verso else 0)
-            job = Job("back", back_html, shift=shift, key=cache.key(back_html, f"back:{shift}"))
-            back = from_cache(job)
-            if back is None:
-                progress("Laying out the back matter")
-                back = pool.apply(lay_out, (job,))
-            else:
-                progress("Back matter from the cache")
-            _raise_first([back])
-            cache.used.add(job.key)
-            _store(cache, job, back)
-            laid["back"] = back
-            skip = 1 if back_verso else 0
-            for page, names in enumerate(back.anchors[skip:]):
-                for name, _, _ in names:
-                    folios.setdefault(name, str(placed.folio(back_index + page)))
-        front_html = split_html(folios).front_document()
-        job = Job("front", front_html, key=cache.key(front_html, "front"))
-        front = from_cache(job)
-        if front is None:
-            progress("Laying out the front matter")
-            front = pool.apply(lay_out, (job,))
-        else:
-            progress("Front matter from the cache")
-        _raise_first([front])
-        _store(cache, job, front)
-    _check_lead(pieces[0], front, placed, openings, rtl)
-    cache.set_flag(FRONT_FIRST, pieces[0].front_pages >= 0)
-    order: list[tuple[LaidOut, int]] = [(front, 0)]
-    order += [(piece, 0) for piece in pieces]
-    if "back" in laid:
-        order.append((laid["back"], 1 if back_verso else 0))
+    _raise_first([laid[job.name] for job in chunks])
+    pieces = [laid[job.name] for job in chunks]
+    counts = [len(piece.records) for piece in pieces]
+    openings = ["recto"] + [
+        opening(before.tail, after.head, rtl) for before, after in itertools.pairwise(pieces)
+    ]
+    # the lead as the first piece was placed: checked against the front matter later
+    placed = Lead(pieces[0].start_index, pieces[0].start_index - pieces[0].start + 1)
+    indexes = piece_indexes(placed, counts, openings)
+    for job, piece, index in zip(chunks, pieces, indexes, strict=True):
+        if (piece.start, piece.start_index % 2) != (placed.folio(index), index % 2):
+            raise NotCuttable(f"{job.name} was not placed where one pass places it")
     outside = {name: set(names) for name, names in first.outside.items()}
+    _check_lookups([(piece, 0) for piece in pieces], outside)
+    for job, piece in zip(chunks, pieces, strict=True):
+        _store(cache, job, piece)
+    return MainMatter(first, document, cache, chunks, pieces, openings, indexes, placed, rtl)
+
+
+def _check_lookups(order: list[tuple[LaidOut, int]], outside: dict[str, set[str]]) -> None:
+    """No document printed the page of an element another document holds (a
+    ``target-counter()`` the shipped templates replace with ``data-folio``)."""
     for result, _ in order:
         unknown = outside.get(result.name, set()) & set(result.looked_up)
         if unknown:
@@ -186,38 +270,9 @@ def render_parallel(
                 f"the {result.name} prints the page of an element another piece holds"
                 f" ({sorted(unknown)[0]}) without data-folio"
             )
-    for job, piece in zip(chunks, pieces, strict=True):
-        _store(cache, job, piece)
-    cache.prune()
-    progress("Merging the PDF")
-    opening_of = {job.name: opens for job, opens in zip(chunks, openings, strict=True)}
-    opening_of["chunk-0"] = opening(front.tail, pieces[0].head, rtl)
-    dates = {} if first.front_dates else first.dates
-    data, records, firsts = merge(order, outside, opening_of, identifier, dates)
-    page_starts = starts_from_records(records)
-    from .pdf import finish_pdf
-
-    data, pages = finish_pdf(data, [start.label for start in page_starts], document)
-    warnings = [w for result, _ in order for w in result.warnings]
-    low = [item for result, _ in order for item in result.low_resolution]
-    overflows = [
-        (first + page, owner)
-        for (result, skip), first in zip(order, firsts, strict=True)
-        for page, owner in result.outside
-        if page >= skip
-    ]
-    faults: list[Found] = [
-        (code, first + page, owner, message, hint)
-        for (result, skip), first in zip(order, firsts, strict=True)
-        for code, page, owner, message, hint in result.faults
-        if page >= skip
-    ]
-    return data, pages, page_starts, warnings, low, overflows, faults
 
 
-def _check_lead(
-    piece: LaidOut, front: LaidOut, placed: Lead, openings: list[str], rtl: bool
-) -> None:
+def _check_lead(piece: LaidOut, front: LaidOut, placed: Lead, rtl: bool) -> None:
     """The first piece was placed where the front matter, laid out now, puts it."""
     opens = opening(front.tail, piece.head, rtl)
     lead = lead_without_front(head_side(piece.head, rtl), piece.resets)
@@ -225,7 +280,6 @@ def _check_lead(
         lead = lead_after_front(len(front.records), opens, piece.resets)
     if (lead.first % 2, lead.folio(lead.first)) != (placed.first % 2, placed.folio(placed.first)):
         raise NotCuttable("the front matter's length moved the main matter")
-    openings[0] = opens
 
 
 def _store(cache: PdfCache, job: Job, result: LaidOut) -> None:
