@@ -53,7 +53,7 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 #: For the properties whose builds mostly stop early, at the checks (about 40 ms each).
-MANY = settings(SETTINGS, max_examples=DEEP or 100)
+MANY = settings(SETTINGS, max_examples=DEEP or 50)
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 

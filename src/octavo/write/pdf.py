@@ -8,6 +8,7 @@ while rendering fails the build instead of leaving a hole in the book.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import re
@@ -241,8 +242,10 @@ def lay_out(document: PrintDocument, resolver: Resolver) -> Any:
 
 
 #: The stylesheets last parsed, with their fonts (see :func:`lay_out`); the resolver
-#: is kept too, so that its id is not taken by another while the entry stands.
+#: is kept too, so that its id is not taken by another while the entry stands. Let go
+#: before the interpreter's end, while WeasyPrint can still free the fonts.
 _STYLES: dict[str, Any] = {}
+atexit.register(_STYLES.clear)
 
 
 def _stamps(stylesheets: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:

@@ -131,14 +131,7 @@ class MainMatter:
                 shift = placed.folio(back_index) - 1 - (1 if back_verso else 0)
                 key = cache.key(back_html, f"back:{shift}")
                 job = Job("back", back_html, shift=shift, key=key)
-                back = from_cache(job)
-                if back is None:
-                    progress("Laying out the back matter")
-                    back = pool.apply(lay_out, (job,))
-                else:
-                    progress("Back matter from the cache")
-                _raise_first([back])
-                _store(cache, job, back)
+                back = _cached_or_laid_out(pool, cache, job, "back matter", progress)
                 laid["back"] = back
                 skip = 1 if back_verso else 0
                 for page, names in enumerate(back.anchors[skip:]):
@@ -146,14 +139,7 @@ class MainMatter:
                         folios.setdefault(name, str(placed.folio(back_index + page)))
             front_html = split_html(folios).front_document()
             job = Job("front", front_html, key=cache.key(front_html, "front"))
-            front = from_cache(job)
-            if front is None:
-                progress("Laying out the front matter")
-                front = pool.apply(lay_out, (job,))
-            else:
-                progress("Front matter from the cache")
-            _raise_first([front])
-            _store(cache, job, front)
+            front = _cached_or_laid_out(pool, cache, job, "front matter", progress)
         _check_lead(pieces[0], front, placed, rtl)
         cache.set_flag(FRONT_FIRST, pieces[0].front_pages >= 0)
         order: list[tuple[LaidOut, int]] = [(front, 0)]
@@ -280,6 +266,21 @@ def _check_lead(piece: LaidOut, front: LaidOut, placed: Lead, rtl: bool) -> None
         lead = lead_after_front(len(front.records), opens, piece.resets)
     if (lead.first % 2, lead.folio(lead.first)) != (placed.first % 2, placed.folio(placed.first)):
         raise NotCuttable("the front matter's length moved the main matter")
+
+
+def _cached_or_laid_out(
+    pool: Any, cache: PdfCache, job: Job, what: str, progress: Progress
+) -> LaidOut:
+    """The back or front matter from the cache, or laid out by the pool (and kept)."""
+    result = from_cache(job)
+    if result is None:
+        progress(f"Laying out the {what}")
+        result = pool.apply(lay_out, (job,))
+    else:
+        progress(f"{what[0].upper()}{what[1:]} from the cache")
+    _raise_first([result])
+    _store(cache, job, result)
+    return result
 
 
 def _store(cache: PdfCache, job: Job, result: LaidOut) -> None:
