@@ -366,12 +366,34 @@ def render_pdf(
 MARK_OFFSET, MARK_LENGTH, MARK_WIDTH, MARK_MARGIN = 3.0, 18.0, 0.25, 3.0
 
 
-def finish_pdf(data: bytes, labels: list[str], document: PrintDocument) -> tuple[bytes, int]:
+def mark_spaced_runs(data: bytes) -> bytes:
+    """The PDF with each letterspaced run's text as /ActualText (see
+    :func:`_mark_spaced_runs`): done by each worker of the parallel layout on its own
+    piece, so that the merged book's :func:`finish_pdf` does not read and rewrite every
+    page's content stream again, in one process."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        maps: dict[tuple[int, int], dict[bytes, str]] = {}
+        for page in pdf.pages:
+            _mark_spaced_runs(pdf, page, maps)
+        output = io.BytesIO()
+        pdf.save(output, fix_metadata_version=False, deterministic_id=True)
+        return output.getvalue()
+
+
+def finish_pdf(
+    data: bytes, labels: list[str], document: PrintDocument, spaced_runs_marked: bool = False
+) -> tuple[bytes, int]:
     """The final PDF and its page count: page labels that match the folios, letterspaced
     runs that search as words, the tags' next free key and, for the printer, blank
     pages to an even count and crop marks outside the bleed.
 
-    A right-to-left book's viewer preferences say so (``/Direction /R2L``).
+    A right-to-left book's viewer preferences say so (``/Direction /R2L``). The
+    letterspaced runs of a book merged from pieces are marked already
+    (``spaced_runs_marked``, see :func:`mark_spaced_runs`).
 
     The file is written again with pikepdf; its /ID's second half is a digest of the
     content (``deterministic_id``), so the same sources still give the same bytes.
@@ -400,7 +422,7 @@ def finish_pdf(data: bytes, labels: list[str], document: PrintDocument) -> tuple
             preferences.Direction = pikepdf.Name.R2L
             pdf.Root.ViewerPreferences = preferences
         maps: dict[tuple[int, int], dict[bytes, str]] = {}  # the fonts' ToUnicode maps
-        for page in pdf.pages:
+        for page in pdf.pages if not spaced_runs_marked else ():
             _mark_spaced_runs(pdf, page, maps)
         if document.for_printer:
             while len(pdf.pages) % 2:

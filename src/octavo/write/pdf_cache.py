@@ -31,7 +31,7 @@ from .. import __version__
 #: The cache's folder inside the output folder.
 FOLDER = ".octavo-cache"
 #: Bumped when the entries' format changes: older entries are then misses.
-FORMAT = 5  # 5: a part keeps the breaks at its ends and where it was placed
+FORMAT = 6  # 6: a part's letterspaced runs are marked (/ActualText) in it
 
 _FILE_URL = re.compile(r"""(?:src|href)=["'](file://[^"']+)["']""")
 

@@ -157,7 +157,8 @@ class MainMatter:
         page_starts = starts_from_records(records)
         from .pdf import finish_pdf
 
-        data, pages = finish_pdf(data, [start.label for start in page_starts], self.document)
+        labels = [start.label for start in page_starts]
+        data, pages = finish_pdf(data, labels, self.document, spaced_runs_marked=True)
         warnings = [w for result, _ in order for w in result.warnings]
         low = [item for result, _ in order for item in result.low_resolution]
         overflows = [

@@ -158,7 +158,10 @@ def _lay_out(job: Job) -> LaidOut:
             rendered, data, warnings, low = render_pdf_pages(part, shared["resolver"])
     except Abandoned:
         raise _Abandoned from None
+    from .pdf import mark_spaced_runs
     from .pdf_pages import page_records
+
+    data = mark_spaced_runs(data)  # here, not in the merged book (see finish_pdf)
     from .text_block import outside_text_block
 
     outside = outside_text_block(rendered.pages)
