@@ -78,7 +78,7 @@ shared: dict[str, Any] = {}
 def lay_out(job: Job) -> LaidOut:
     """In a worker: lay out one document and write its PDF."""
     if job.index is not None:
-        cached = _from_cache(job)
+        cached = from_cache(job)
         if cached is not None:
             reused = _reuse(job, cached)
             if reused is not None:
@@ -102,10 +102,7 @@ def lay_out(job: Job) -> LaidOut:
 
 
 def from_cache(job: Job) -> LaidOut | None:
-    return _from_cache(job)
-
-
-def _from_cache(job: Job) -> LaidOut | None:
+    """The document laid out before, as the cache keeps it, or None."""
     cache: PdfCache = shared["cache"]
     hit = cache.load(job.key)
     return LaidOut.from_cache(*hit) if hit else None
