@@ -8,7 +8,7 @@ import re
 import shutil
 import textwrap
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from pypdf.generic import DictionaryObject
 from typer.testing import CliRunner
 
 from octavo.api import Built, build
+from octavo.write.scratch import scratch_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "anthologies" / "silent-screen"
@@ -46,6 +47,14 @@ MakeAnthology = Callable[..., Path]
 # starting up and compiling itself: the quick (C1) compiler alone and the serial
 # collector halve that, and change nothing it reports. Only EPUBCheck runs on Java here.
 os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_files_kept_apart() -> Iterator[None]:
+    """Every temporary file of the run (WeasyPrint's fonts, in the tests' processes
+    and their workers) in one folder, removed at the end, as the command does."""
+    with scratch_folder():
+        yield
 
 
 @pytest.fixture

@@ -498,3 +498,21 @@ def test_same_typographic_faults(both: tuple[PdfResult, PdfResult]) -> None:
     single, parallel = both
     assert single.faults  # the example has a few (short last pages, loose lines...)
     assert sorted(parallel.faults) == sorted(single.faults)
+
+
+def test_a_build_in_parallel_leaves_no_temporary_files(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # WeasyPrint writes @font-face fonts into folders of their own; the pool's workers
+    # are ended without removing theirs, which once left thousands behind
+    import tempfile
+
+    from octavo.write import pdf
+
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    monkeypatch.setattr(pdf, "_STYLES", {})  # as in a new process
+    _build(book, tmp_path / "out", cache=False)
+    assert list(system_temp.iterdir()) == []
+    assert tempfile.gettempdir() == str(system_temp)

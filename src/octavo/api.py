@@ -30,6 +30,7 @@ from .resources import Resolver
 from .themes import Theme, find_theme, shipped_styles
 from .write.atomic import output_lock, write_all
 from .write.pdf_cache import FOLDER as CACHE_FOLDER
+from .write.scratch import scratch_folder
 
 if TYPE_CHECKING:
     from .print_volumes import PrintVolume
@@ -145,6 +146,19 @@ def build(
     With ``cache``, the parts of the PDF laid out by the last build into ``out`` are
     reused when nothing they depend on changed (``<out>/.octavo-cache/``).
     """
+    with scratch_folder():
+        return _build(folder, out, formats, progress, strict, jobs, cache)
+
+
+def _build(
+    folder: Path,
+    out: Path,
+    formats: tuple[str, ...],
+    progress: Progress,
+    strict: bool,
+    jobs: int | None,
+    cache: bool,
+) -> Built:
     from .audit import in_build
     from .print_volumes import make_print_volumes
 

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from ..write.scratch import scratch_folder
 
 app = typer.Typer(
     name="octavo",
@@ -46,8 +47,11 @@ def main_options(
 
 
 def main() -> None:
-    """Entry point of the ``octavo`` command."""
-    app(prog_name="octavo")
+    """Entry point of the ``octavo`` command. Every temporary file of the command
+    (WeasyPrint's fonts, in this process and its workers) goes into one folder,
+    removed when it ends."""
+    with scratch_folder():
+        app(prog_name="octavo")
 
 
 # Each module adds its commands to ``app``.

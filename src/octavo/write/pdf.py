@@ -13,6 +13,7 @@ import hashlib
 import logging
 import re
 import signal
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -226,7 +227,7 @@ def lay_out(document: PrintDocument, resolver: Resolver) -> Any:
     # The theme's stylesheets are parsed, and their fonts loaded, once per process and
     # resolver: a worker of the parallel layout lays out many pieces with the same ones
     # (about 4 % of a piece's time).
-    key = (id(resolver), _stamps(document.stylesheets))
+    key = (id(resolver), _stamps(document.stylesheets), tempfile.gettempdir())
     if _STYLES.get("key") != key:
         fonts = FontConfiguration()
         sheets = [
@@ -243,9 +244,17 @@ def lay_out(document: PrintDocument, resolver: Resolver) -> Any:
 
 #: The stylesheets last parsed, with their fonts (see :func:`lay_out`); the resolver
 #: is kept too, so that its id is not taken by another while the entry stands. Let go
-#: before the interpreter's end, while WeasyPrint can still free the fonts.
+#: before the interpreter's end, while WeasyPrint can still free the fonts. The key
+#: holds the temporary folder the fonts were written to (see ``scratch.py``).
 _STYLES: dict[str, Any] = {}
 atexit.register(_STYLES.clear)
+
+
+def forget_styles_in(folder: Path) -> None:
+    """Let go of the parsed stylesheets if their fonts were written into ``folder``,
+    which is about to be removed."""
+    if _STYLES and Path(_STYLES["key"][-1]) == folder:
+        _STYLES.clear()
 
 
 def _stamps(stylesheets: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
