@@ -19,9 +19,9 @@ from .diagnostics import Report, shown_path
 from .errors import Refused
 from .limits import MAX_IMAGES
 from .load.manifest import KeyLines, Manifest, line_for
+from .load.many_reviews import load_reviews
 from .load.markdown import MarkdownContext
 from .load.print_spec import TRIMS
-from .load.review import load_review
 from .matter import back_matter, book_wording, front_matter, text_body
 from .model import (
     AcknowledgmentsPage,
@@ -196,8 +196,10 @@ def _load_library(inputs: Inputs, included: list[list[Path]]) -> dict[Path, Revi
         found.setdefault(path.resolve(), path)
     library: dict[Path, Review] = {}
     by_id: dict[str, Path] = {}
-    for real, path in found.items():
-        review = load_review(path, inputs.context)
+    loaded = load_reviews(list(found.values()), inputs.context)
+    for (real, path), (review, diagnostics) in zip(found.items(), loaded, strict=True):
+        for diagnostic in diagnostics:
+            inputs.report.add(diagnostic)
         if review is None:
             continue
         if review.id in by_id:

@@ -177,6 +177,8 @@ def pack_epub(package: EpubPackage) -> bytes:
             "mtime": package.modified.replace(tzinfo=None),
             "epub3_landmark": False,
             "epub2_guide": True,
+            # stored, not compressed: _repack compresses every file once, at level 9
+            "compresslevel": 0,
         },
     )
     writer.process()
