@@ -186,7 +186,7 @@ def split_print(
         chunks=tuple("".join(piece.html() for piece in group) for group in groups),
         continued=tuple(continued),
         back_parts=(serialise(back),) if back else (),
-        head=lxml_html.tostring(head, encoding="unicode", method="html"),
+        head=_html(head),
         html_attributes={str(key): str(value) for key, value in root.attrib.items()},
         body_attributes={str(key): str(value) for key, value in body.attrib.items()},
         outside=outside,
@@ -253,7 +253,27 @@ def _pieces(part: etree._Element, chunk_reviews: int) -> list[_Piece]:
     ]
 
 
+#: Elements that have no end tag in HTML.
+_VOID = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
+})  # fmt: skip
+
+
 def _html(element: etree._Element) -> str:
+    """The element written as HTML, as the book's HTML has it. libxml2 leaves out the
+    end tag of an empty ``<li>``: parsed again, the item took the newline after it as
+    its text, and printed one line more (a list of the CommonMark spec, cut into pieces,
+    was a page shorter than in one pass). An empty element is given an empty text,
+    which libxml2 writes with its end tag."""
+    for node in element.iter():
+        if (
+            isinstance(node.tag, str)
+            and node.tag not in _VOID
+            and node.text is None
+            and len(node) == 0
+        ):
+            node.text = ""
     return str(lxml_html.tostring(element, encoding="unicode", method="html"))
 
 
