@@ -173,3 +173,105 @@ def test_two_fonts_with_one_name_stay_two_fonts(tmp_path: Path) -> None:
         b = drawn_after[number].render(scale=1).to_pil()
         assert a.tobytes() == b.tobytes(), f"page {number + 1} differs"
     assert _shared(documents)[3] == after
+
+
+def _with_head_times(font: Path, out: Path, seconds: int) -> Path:
+    from fontTools.ttLib import TTFont
+
+    copy = TTFont(font, recalcTimestamp=False)
+    copy["head"].created = copy["head"].modified = seconds
+    copy.save(out)
+    return out
+
+
+def test_subsets_stamped_at_other_times_are_one_font(tmp_path: Path) -> None:
+    # fontTools' instancer stamps a variable font's instance with the second it made
+    # it: the pieces' subsets of one font differed by their head's times alone
+    regular = FONTS / "EBGaramond-Regular.ttf"
+    documents = [
+        _pdf(_with_head_times(regular, tmp_path / "early.ttf", 3_000_000_000), "Café au lait"),
+        _pdf(_with_head_times(regular, tmp_path / "late.ttf", 3_000_000_009), "Señor Müller"),
+    ]
+    names, shared, _, after = _shared(documents)
+    assert names[0] == names[1]
+    assert shared[0] == shared[1] != names[0]
+    assert _fonts(after) == Counter({"Same": 1})
+
+
+def _with_empty_entry(data: bytes) -> bytes:
+    """The document with a ToUnicode entry that maps a glyph to no text (``<>``), as
+    WeasyPrint writes for a combining mark drawn alone."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        font = next(iter(pdf.pages[0].Resources.Font.values()))
+        cmap = font.ToUnicode.read_bytes()
+        count = int(cmap.split(b" beginbfchar")[0].rsplit(b"\n", 1)[-1])
+        cmap = cmap.replace(
+            b"%d beginbfchar\n" % count, b"%d beginbfchar\n<0fff> <>\n" % (count + 1), 1
+        )
+        font.ToUnicode = pdf.make_stream(cmap)
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def test_a_glyph_mapped_to_no_text_does_not_keep_its_font_apart() -> None:
+    regular = FONTS / "EBGaramond-Regular.ttf"
+    documents = [_with_empty_entry(_pdf(regular, "Café au lait")), _pdf(regular, "Señor")]
+    names, shared, _, after = _shared(documents)
+    assert shared[0] == shared[1] != names[0]
+    with pikepdf.open(io.BytesIO(after)) as pdf:
+        font = next(iter(pdf.pages[0].Resources.Font.values()))
+        assert b"<0fff> <>" in font.ToUnicode.read_bytes()
+
+
+def test_a_glyph_drawn_for_two_texts_reads_as_one_pass_reads_it(tmp_path: Path) -> None:
+    """One glyph for "-" and "‐" (as in Source Serif 4): one pass names it by the first
+    it drew; each piece had marked its letterspaced runs with its own name for it."""
+    from fontTools.ttLib import TTFont
+    from weasyprint import HTML
+
+    from octavo.write.pdf import mark_spaced_runs, remark_spaced_runs
+
+    font = TTFont(FONTS / "EBGaramond-Regular.ttf", recalcTimestamp=False)
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap[0x2010] = table.cmap[0x2D]
+    font.save(tmp_path / "one-hyphen.ttf")
+    face = f"font-family: Same; src: url({(tmp_path / 'one-hyphen.ttf').as_uri()})"
+    style = f"@font-face {{ {face} }} p {{ font: 20pt Same; letter-spacing: 0.3em }}"
+
+    def pdf(*texts: str) -> bytes:
+        pages = "".join(f'<p style="break-before: page">{text}</p>' for text in texts)
+        data = HTML(string=f"<style>{style}</style>{pages}").write_pdf()
+        assert isinstance(data, bytes)
+        return mark_spaced_runs(data)
+
+    one_pass = pdf("WELL-MADE", "TWO\u2010FOLD")
+    sources = [pikepdf.open(io.BytesIO(pdf(text))) for text in ("WELL-MADE", "TWO\u2010FOLD")]
+    merged = pikepdf.new()
+    for source in sources:
+        merged.pages.extend(source.pages)
+    renamed = share_fonts(merged)
+    assert renamed
+    remark_spaced_runs(merged, renamed)
+    out = io.BytesIO()
+    merged.save(out)
+    for source in sources:
+        source.close()
+    expected = _actual_texts(one_pass)
+    assert expected == [["WELL-MADE"], ["TWO-FOLD"]]  # the first name, as WeasyPrint keeps
+    assert _actual_texts(out.getvalue()) == expected
+
+
+def _actual_texts(data: bytes) -> list[list[str]]:
+    """Each page's /ActualText strings (what search and copy read; pypdf does not)."""
+    import re
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return [
+            [
+                bytes.fromhex(found.decode()).decode("utf-16")
+                for found in re.findall(rb"/ActualText <([0-9a-f]*)>", page.Contents.read_bytes())
+            ]
+            for page in pdf.pages
+        ]

@@ -393,6 +393,18 @@ def mark_spaced_runs(data: bytes) -> bytes:
         return output.getvalue()
 
 
+def remark_spaced_runs(pdf: Any, fonts: set[tuple[int, int]]) -> None:
+    """Mark again the letterspaced runs of every page that draws one of ``fonts``: a
+    font merged from subsets whose ToUnicode maps named a glyph differently (a hyphen
+    drawn for both "-" and "‐"), which each piece's marks took from its own map; the
+    merged font keeps the first, as one pass does (see :mod:`.pdf_fonts`)."""
+    maps: dict[tuple[int, int], dict[bytes, str]] = {}
+    for page in pdf.pages:
+        used = page.obj.get("/Resources", {}).get("/Font", {})
+        if any(font.is_indirect and font.objgen in fonts for font in used.values()):
+            _mark_spaced_runs(pdf, page, maps)
+
+
 def finish_pdf(
     data: bytes, labels: list[str], document: PrintDocument, spaced_runs_marked: bool = False
 ) -> tuple[bytes, int]:
@@ -534,7 +546,9 @@ def _mark_spaced_runs(pdf: Any, page: Any, maps: dict[tuple[int, int], dict[byte
 
     The page's content stream is read as WeasyPrint writes it (hex glyph strings in TJ
     arrays, a font set by Tf): splicing its bytes is some fifty times faster than
-    parsing and writing it again with pikepdf, for the same result.
+    parsing and writing it again with pikepdf, for the same result. A run marked
+    already is marked again from the font as it is now: a book merged from pieces
+    marked each piece with its own subset's map (see :func:`remark_spaced_runs`).
     """
     contents = page.obj.get("/Contents")
     if contents is None or not hasattr(contents, "read_bytes"):
@@ -547,7 +561,9 @@ def _mark_spaced_runs(pdf: Any, page: Any, maps: dict[tuple[int, int], dict[byte
     pieces: list[bytes] = []
     done = 0
     for match in _TEXT_OPERATOR.finditer(data):
-        font, array = match.group(1), match.group(2)
+        font, marked = match.group("font"), match.group("marked")
+        tj = "tj" if marked else "tj2"
+        array = match.group("array") if marked else match.group("array2")
         if font is not None:
             found = fonts.get(font.decode("latin-1"))
             key = found.objgen if found is not None else (0, 0)
@@ -556,18 +572,28 @@ def _mark_spaced_runs(pdf: Any, page: Any, maps: dict[tuple[int, int], dict[byte
             glyph_text = maps[key]
             continue
         text = _spaced_text(array, glyph_text) if glyph_text else None
-        if text is None:
+        if text is None and not marked:
             continue
-        actual = ("\ufeff" + text).encode("utf-16-be").hex().encode()
-        pieces += [data[done : match.start()], b"/Span <</ActualText <", actual, b">>> BDC "]
-        pieces += [match.group(0), b" EMC"]
+        pieces.append(data[done : match.start()])
+        if text is not None:
+            actual = ("\ufeff" + text).encode("utf-16-be").hex().encode()
+            pieces += [b"/Span <</ActualText <", actual, b">>> BDC "]
+        pieces.append(data[match.start(tj) : match.end(tj)])
+        if text is not None:
+            pieces.append(b" EMC")
         done = match.end()
     if pieces:
         page.obj.Contents = pdf.make_stream(b"".join(pieces) + data[done:])
 
 
-#: A font set (its resource name) or a TJ array (its body), in a content stream.
-_TEXT_OPERATOR = re.compile(rb"(/[^\s/\[\]<>()]+)\s+[-0-9.]+\s+Tf\b|\[([^\]()]*)\]\s*TJ\b")
+#: A font set (its resource name) or a TJ array (its body), in a content stream; the
+#: array with the /ActualText span :func:`_mark_spaced_runs` puts around it, if any.
+_TEXT_OPERATOR = re.compile(
+    rb"(?P<font>/[^\s/\[\]<>()]+)\s+[-0-9.]+\s+Tf\b"
+    rb"|(?P<marked>/Span <</ActualText <[0-9a-f]*>>> BDC )"
+    rb"(?P<tj>\[(?P<array>[^\]()]*)\]\s*TJ\b) EMC"
+    rb"|(?P<tj2>\[(?P<array2>[^\]()]*)\]\s*TJ\b)"
+)
 _TJ_ITEM = re.compile(rb"<([0-9a-fA-F]*)>|(-?[0-9]*\.?[0-9]+)")
 _HEX_STRING = re.compile(rb"<([0-9a-fA-F]*)>")
 _WIDE_GAP = re.compile(rb"-[1-9][0-9]")  # 10 thousandths of an em or more

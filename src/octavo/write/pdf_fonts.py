@@ -100,6 +100,10 @@ BOUNDS = [
 #: the bytes compared as zeros: (table, start, end)
 ZEROED = [
     *COUNTS,
+    # created and modified: fontTools' instancer stamps a variable font's instance with
+    # the time it made it, a different second in each piece (the merged font keeps the
+    # first piece's, as one pass keeps the time of its one instance)
+    ("head", 20, 36),
     *((tag, at, at + 2) for tag, at, *_ in BOUNDS),
     ("OS/2", 2, 4),  # xAvgCharWidth: worked out again if the subsets differ
 ]
@@ -114,8 +118,9 @@ CMAP_HEAD = (
     b"1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n"
 )
 CMAP_TAIL = b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
-BFCHAR = re.compile(rb"(\d+) beginbfchar\n((?:<[0-9a-f]{4}> <(?:[0-9a-f]{4})+>\n)*)endbfchar\n")
-ENTRY = re.compile(rb"<([0-9a-f]{4})> <([0-9a-f]+)>")
+#: (a glyph drawn for no text, such as a combining mark's alone, maps to "<>")
+BFCHAR = re.compile(rb"(\d+) beginbfchar\n((?:<[0-9a-f]{4}> <(?:[0-9a-f]{4})*>\n)*)endbfchar\n")
+ENTRY = re.compile(rb"<([0-9a-f]{4})> <([0-9a-f]*)>")
 TAG = re.compile(r"^[A-Z]{6}\+")
 
 #: a glyph as its bytes (a composite's component ids zeroed), its advance and left
@@ -124,9 +129,11 @@ TAG = re.compile(r"^[A-Z]{6}\+")
 Outline = tuple[bytes, tuple[int, int], tuple[Any, ...]]
 
 
-def share_fonts(pdf: pikepdf.Pdf) -> None:
+def share_fonts(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
     """Make the subsets of each font in ``pdf`` one font, in place (see the module's
-    docstring); the fonts no page uses any more are not written when it is saved."""
+    docstring); the fonts no page uses any more are not written when it is saved.
+    Return the merged fonts whose subsets named a glyph's text differently: the
+    letterspaced runs drawn with them are marked again with the merged map."""
     holders = _font_resources(pdf)
     families: dict[tuple[Any, ...], list[_Merged]] = {}
     seen: set[tuple[int, int]] = set()
@@ -143,16 +150,20 @@ def share_fonts(pdf: pikepdf.Pdf) -> None:
             if not any(merged.take(subset) for merged in family):
                 family.append(_Merged(subset))
     replaced: dict[tuple[int, int], Any] = {}
+    renamed: set[tuple[int, int]] = set()
     for family in families.values():
         for merged in family:
             if len(merged.subsets) > 1:
                 font = merged.write(pdf)
                 for subset in merged.subsets:
                     replaced[subset.font.objgen] = font
+                if merged.renamed:
+                    renamed.add(font.objgen)
     for holder in holders:
         for name, font in list(holder.items()):
             if font.is_indirect and font.objgen in replaced:
                 holder[name] = replaced[font.objgen]
+    return renamed
 
 
 def _font_resources(pdf: pikepdf.Pdf) -> list[Any]:
@@ -419,6 +430,8 @@ class _Merged:
     cmap: dict[tuple[int, int, int, int], dict[int, Outline]] = field(default_factory=dict)
     widths: dict[int, float] = field(default_factory=dict)
     text: dict[int, bytes] = field(default_factory=dict)
+    #: a glyph named differently by two subsets' ToUnicode maps
+    renamed: bool = False
 
     def __post_init__(self) -> None:
         self.cmap = {which: {} for which in self.first.program.cmap}
@@ -442,7 +455,8 @@ class _Merged:
             self.cmap[which].update(table)
         for code, text in subset.text.items():
             # a glyph drawn for two texts keeps the first, as one pass does
-            self.text.setdefault(code, text)
+            if self.text.setdefault(code, text) != text:
+                self.renamed = True
         return True
 
     def write(self, pdf: pikepdf.Pdf) -> Any:

@@ -219,7 +219,11 @@ def merge(
         merged.docinfo[name] = text
     digest = hashlib.md5(identifier.encode("utf-8"), usedforsecurity=False).digest()
     merged.trailer.ID = pikepdf.Array([pikepdf.String(digest), pikepdf.String(digest)])
-    share_fonts(merged)  # one subset of each font, not one a document
+    renamed = share_fonts(merged)  # one subset of each font, not one a document
+    if renamed:
+        from .pdf import remark_spaced_runs
+
+        remark_spaced_runs(merged, renamed)
     output = io.BytesIO()
     merged.save(
         output,
