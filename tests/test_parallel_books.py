@@ -165,3 +165,38 @@ def _roman(number: int) -> str:
             text += letters
             number -= value
     return text
+
+
+def test_a_front_matter_longer_than_counted_places_the_main_matter_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A book whose main matter opens on any page is placed after the front matter as
+    counted before its contents have their page numbers; numbers that make it a page
+    longer (long titles in a long contents) once sent the whole book to one pass. The
+    main matter is placed again, and the next build places it right from the start."""
+    from octavo.write import pdf_worker
+
+    book = _flat(tmp_path / "book", count=3, extra="[print]\nrecto_starts = false\n")
+    text = (book / "anthology.toml").read_text(encoding="utf-8")
+    (book / "anthology.toml").write_text(text.replace('"classic"', '"ereader"'), "utf-8")
+    counted = pdf_worker._count_front
+
+    def a_page_short() -> None:
+        counted()
+        pdf_worker.shared["front_pages"] -= 1
+
+    monkeypatch.setattr(pdf_worker, "_count_front", a_page_short)
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    single = make_pdf(load_anthology(book), jobs=1)
+    cache = tmp_path / "cache"
+    steps: list[str] = []
+    parallel = make_pdf(load_anthology(book), steps.append, jobs=2, cache=cache)
+    assert "Laying out the main matter again after the front matter" in steps
+    assert not any("cannot be laid out" in step for step in steps)
+    _assert_same(single, parallel)
+    again: list[str] = []
+    rebuilt = make_pdf(load_anthology(book), again.append, jobs=2, cache=cache)
+    assert sum("(from the cache)" in step for step in again) == 3  # every piece
+    assert "Laying out the main matter again after the front matter" not in again
+    assert rebuilt.data == parallel.data

@@ -68,9 +68,17 @@ def make_pdf(
 
         split = parallel_split(loaded, document) if workers > 1 else None
         if split is not None:
+
+            def main_matter(front: tuple[int, int] | None = None) -> MainMatter:
+                return _lay_out_main(
+                    loaded, document, split, workers, progress, parts, checks, front
+                )
+
             try:
-                main = _lay_out_main(loaded, document, split, workers, progress, parts, checks)
-                return Unfinished(main, loaded, for_printer, progress, lambda: one_pass(document))
+                main = main_matter()
+                return Unfinished(
+                    main, loaded, for_printer, progress, lambda: one_pass(document), main_matter
+                )
             except NotCuttable as reason:
                 progress(f"The book cannot be laid out in parts ({reason}): one pass")
         return one_pass(document)
@@ -205,12 +213,14 @@ class Unfinished:
         for_printer: bool,
         progress: Progress,
         one_pass: Callable[[], PdfResult],
+        main_matter: Callable[[tuple[int, int]], MainMatter],
     ) -> None:
         self.main = main
         self.loaded = loaded
         self.for_printer = for_printer
         self.progress = progress
         self.one_pass = one_pass
+        self.main_matter = main_matter
 
     @property
     def page_starts(self) -> tuple[PageStart, ...]:
@@ -224,7 +234,7 @@ class Unfinished:
         from .render.print_html import render_print
         from .render.print_split import split_print
         from .write.pdf import PdfResult, stable_document_id
-        from .write.pdf_starts import NotCuttable
+        from .write.pdf_starts import FrontMoved, NotCuttable
 
         anthology, document = self.loaded.anthology, self.main.document
 
@@ -236,7 +246,15 @@ class Unfinished:
 
         try:
             with theme_files_checked():
-                laid = self.main.finish(again, anthology.identifier, self.progress)
+                try:
+                    laid = self.main.finish(again, anthology.identifier, self.progress)
+                except FrontMoved as moved:
+                    # placed after a count of the front matter without its page numbers:
+                    # placed again after the front matter as it is (the cache keeps its
+                    # count for the next build)
+                    self.progress("Laying out the main matter again after the front matter")
+                    main = self.main_matter((moved.pages, moved.tail))
+                    laid = main.finish(again, anthology.identifier, self.progress)
         except NotCuttable as reason:
             self.progress(f"The book cannot be laid out in parts ({reason}): one pass")
             return self.one_pass()
@@ -261,6 +279,7 @@ def _lay_out_main(
     progress: Progress,
     cache_folder: Path | None,
     checks: Checks,
+    front: tuple[int, int] | None = None,
 ) -> MainMatter:
     from .write.pdf_cache import PdfCache, environment_digest
     from .write.pdf_parallel import lay_out_main
@@ -270,4 +289,6 @@ def _lay_out_main(
     )
     cache = PdfCache(cache_folder, environment)
     with theme_files_checked():
-        return lay_out_main(split, document, loaded.resolver, workers, progress, cache, checks)
+        return lay_out_main(
+            split, document, loaded.resolver, workers, progress, cache, checks, front
+        )

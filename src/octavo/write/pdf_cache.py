@@ -111,6 +111,27 @@ class PdfCache:
             else:
                 (self.folder / name).unlink(missing_ok=True)
 
+    def note(self, name: str) -> str | None:
+        """The short text the last build left under ``name`` (a hint, as a flag is)."""
+        if self.folder is None:
+            return None
+        self.used.add(name)
+        try:
+            return (self.folder / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def set_note(self, name: str, text: str | None) -> None:
+        if self.folder is None:
+            return
+        self.used.add(name)
+        with contextlib.suppress(OSError):
+            if text is None:
+                (self.folder / name).unlink(missing_ok=True)
+            else:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                (self.folder / name).write_text(text, encoding="utf-8")
+
     def prune(self) -> None:
         """Remove the entries this build did not use (earlier versions of its parts)."""
         if self.folder is None or not self.folder.is_dir():

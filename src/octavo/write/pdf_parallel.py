@@ -39,6 +39,7 @@ from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut, merge
 from .pdf_pages import BLANK, PageRecord, starts_from_records
 from .pdf_starts import (
+    FrontMoved,
     Lead,
     NotCuttable,
     head_side,
@@ -56,6 +57,9 @@ Progress = Callable[[str], None]
 
 #: The cache's flag for a book whose first piece needs the front matter counted.
 FRONT_FIRST = "front-first"
+#: The cache's note of the front matter's pages and tail, as the last build laid it
+#: out with its page numbers: what such a first piece is placed after.
+FRONT_COUNT = "front-count"
 
 
 Laid = tuple[
@@ -141,7 +145,9 @@ class MainMatter:
             job = Job("front", front_html, key=cache.key(front_html, "front"))
             front = _cached_or_laid_out(pool, cache, job, "front matter", progress)
         _check_lead(pieces[0], front, placed, rtl)
-        cache.set_flag(FRONT_FIRST, pieces[0].front_pages >= 0)
+        counted = pieces[0].front_pages >= 0
+        cache.set_flag(FRONT_FIRST, counted)
+        cache.set_note(FRONT_COUNT, f"{len(front.records)} {front.tail}" if counted else None)
         order: list[tuple[LaidOut, int]] = [(front, 0)]
         order += [(piece, 0) for piece in pieces]
         if "back" in laid:
@@ -184,9 +190,12 @@ def lay_out_main(
     progress: Progress,
     cache: PdfCache,
     checks: Checks | None = None,
+    front: tuple[int, int] | None = None,
 ) -> MainMatter:
     """Lay out the pieces of the main matter side by side, each placed where one pass
-    places it, and keep them in the cache."""
+    places it, and keep them in the cache. Where the main matter's place depends on the
+    front matter's length, it is placed after ``front`` (pages and tail), or after the
+    front matter the last build laid out, or after one counted first."""
     context = multiprocessing.get_context("fork")
     chunks = [
         Job(f"chunk-{n}", html, index=n, continued=continued, key=cache.key(html, "chunk"))
@@ -212,6 +221,9 @@ def lay_out_main(
         # the first piece needed the front matter counted last time: count it first
         front_first=cache.flag(FRONT_FIRST),
     )
+    counted = front or _front_count(cache.note(FRONT_COUNT) if shared["front_first"] else None)
+    if counted is not None:  # placed after the front matter with its page numbers
+        shared.update(front_first=True, front_pages=counted[0], front_tail=counted[1])
     started = time.monotonic()
     laid: dict[str, LaidOut] = {}
     with context.Pool(jobs) as pool:
@@ -259,6 +271,15 @@ def _check_lookups(order: list[tuple[LaidOut, int]], outside: dict[str, set[str]
             )
 
 
+def _front_count(note: str | None) -> tuple[int, int] | None:
+    """The front matter's pages and tail as the cache's note says them, if it does."""
+    try:
+        pages, tail = (int(value) for value in (note or "").split())
+    except ValueError:
+        return None
+    return (pages, tail) if pages >= 0 else None
+
+
 def _check_lead(piece: LaidOut, front: LaidOut, placed: Lead, rtl: bool) -> None:
     """The first piece was placed where the front matter, laid out now, puts it."""
     opens = opening(front.tail, piece.head, rtl)
@@ -266,7 +287,7 @@ def _check_lead(piece: LaidOut, front: LaidOut, placed: Lead, rtl: bool) -> None
     if lead is None:
         lead = lead_after_front(len(front.records), opens, piece.resets)
     if (lead.first % 2, lead.folio(lead.first)) != (placed.first % 2, placed.folio(placed.first)):
-        raise NotCuttable("the front matter's length moved the main matter")
+        raise FrontMoved(len(front.records), front.tail)
 
 
 def _cached_or_laid_out(

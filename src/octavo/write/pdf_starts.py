@@ -36,6 +36,17 @@ class NotCuttable(PieceStop):
     """The book cannot be laid out in pieces as one pass lays it out: the reason."""
 
 
+class FrontMoved(NotCuttable):
+    """The main matter was placed after a front matter of another length than the one
+    laid out with its page numbers (its contents' lines longer by their numbers): the
+    front matter's pages and tail (see :func:`edge`), to place the main matter after."""
+
+    def __init__(self, pages: int, tail: int) -> None:
+        super().__init__("the front matter's length moved the main matter")
+        self.pages = pages
+        self.tail = tail
+
+
 def edge(values: Sequence[str]) -> int:
     """The break values met at one side of a cut, summed up in an int: the code of the
     last forced side among them, times 2, plus 1 when one of them is ``page``."""

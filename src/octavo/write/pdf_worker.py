@@ -115,6 +115,9 @@ def _reuse(job: Job, cached: LaidOut) -> LaidOut | None:
     count = len(cached.records)
     if index == 0:
         lead = lead_without_front(opening(cached.tail, cached.head, rtl), cached.resets)
+        if lead is None and "front_pages" in shared and "front_tail" in shared:
+            opens = opening(shared["front_tail"], cached.head, rtl)
+            lead = lead_after_front(int(shared["front_pages"]), opens, cached.resets)
         if lead is None:
             return None  # the front matter must be counted: laid out again with it
         _post_lead(lead)
