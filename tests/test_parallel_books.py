@@ -174,7 +174,7 @@ def test_a_front_matter_longer_than_counted_places_the_main_matter_again(
     counted before its contents have their page numbers; numbers that make it a page
     longer (long titles in a long contents) once sent the whole book to one pass. The
     main matter is placed again, and the next build places it right from the start."""
-    from octavo.write import pdf_worker
+    from octavo.write import pdf_placing, pdf_worker
 
     book = _flat(tmp_path / "book", count=3, extra="[print]\nrecto_starts = false\n")
     text = (book / "anthology.toml").read_text(encoding="utf-8")
@@ -183,7 +183,7 @@ def test_a_front_matter_longer_than_counted_places_the_main_matter_again(
 
     def a_page_short() -> None:
         counted()
-        pdf_worker.shared["front_pages"] -= 1
+        pdf_placing.shared["front_pages"] -= 1
 
     monkeypatch.setattr(pdf_worker, "_count_front", a_page_short)
     monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)

@@ -115,9 +115,9 @@ def test_pieces_are_laid_out_again_when_left_and_right_text_areas_differ(
         extra = "@page :left { margin-left: 1.2in; }"
         return dataclasses.replace(document, page_css=document.page_css + extra)
 
-    from octavo.write import pdf_worker
+    from octavo.write import pdf_placing
 
-    movable = pdf_worker.movable
+    movable = pdf_placing.movable
     noted = tmp_path / "laid-out-again"
 
     def noting(*args):  # type: ignore[no-untyped-def]
@@ -128,7 +128,7 @@ def test_pieces_are_laid_out_again_when_left_and_right_text_areas_differ(
         return True
 
     monkeypatch.setattr(print_html, "render_print", narrow_left_pages)
-    monkeypatch.setattr(pdf_worker, "movable", noting)
+    monkeypatch.setattr(pdf_placing, "movable", noting)
     monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
     single = make_pdf(load_anthology(book), jobs=1)
     steps: list[str] = []

@@ -38,6 +38,7 @@ from ..resources import Resolver
 from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut, merge
 from .pdf_pages import BLANK, PageRecord, starts_from_records
+from .pdf_placing import shared
 from .pdf_starts import (
     FrontMoved,
     Lead,
@@ -48,7 +49,7 @@ from .pdf_starts import (
     opening,
     piece_indexes,
 )
-from .pdf_worker import UNCUT, Job, from_cache, lay_out, shared
+from .pdf_worker import UNCUT, Job, from_cache, lay_out
 
 if TYPE_CHECKING:
     from ..audit.checks import Checks, Found
