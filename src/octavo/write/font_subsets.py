@@ -1,0 +1,317 @@
+"""The font subsets of a PDF WeasyPrint wrote, read for :mod:`.pdf_fonts` to merge.
+
+A subset is read by what its glyphs draw, not by their ids alone: each glyph as its
+bytes (a composite's component ids zeroed), its metrics and its components, read the
+same way; the tables a subset does not change, with the fields it does (counts,
+checksums, bounds, times) zeroed; its widths and its ToUnicode map. Anything this
+module does not know is not read (None), and its font is left as it is.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+import pikepdf
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+#: the keys of the dictionaries WeasyPrint writes for a TrueType font; a font with any
+#: other key (a /CIDSet, say) is left as it is
+TYPE0_KEYS = {"/Type", "/Subtype", "/BaseFont", "/Encoding", "/DescendantFonts", "/ToUnicode"}
+CID_KEYS = {
+    "/Type", "/Subtype", "/BaseFont", "/CIDSystemInfo", "/CIDToGIDMap", "/W", "/DW",
+    "/FontDescriptor",
+}  # fmt: skip
+DESCRIPTOR_KEYS = {
+    "/Type", "/FontName", "/FontFamily", "/Flags", "/FontBBox", "/ItalicAngle", "/Ascent",
+    "/Descent", "/CapHeight", "/StemV", "/StemH", "/FontFile2", "/FontWeight",
+    "/FontStretch", "/XHeight", "/Leading", "/AvgWidth", "/MaxWidth", "/MissingWidth",
+}  # fmt: skip
+FIXED_PITCH = 1  # the descriptor's flag, which WeasyPrint sets from the widths it wrote
+
+#: the tables merged glyph by glyph
+PER_GLYPH = {"glyf", "loca", "hmtx", "cmap"}
+#: glyph classes for shaping, which the content streams have done: dropped
+SHAPING = {"GDEF"}
+#: the headers a merged program needs
+HEADERS = {"head", "hhea", "maxp", "OS/2", "post"}
+#: the other tables a merged program may hold, each the same in every subset but for
+#: the fields below
+SHARED = {"head", "hhea", "maxp", "OS/2", "post", "name", "gasp", "STAT", "cvt ", "fpgm", "prep"}
+#: header fields that count a subset's glyphs or check its bytes: (table, start, end)
+COUNTS = [
+    ("head", 8, 12),  # checkSumAdjustment
+    ("head", 50, 52),  # indexToLocFormat
+    ("maxp", 4, 6),  # numGlyphs
+    ("hhea", 34, 36),  # numberOfHMetrics
+    ("OS/2", 42, 58),  # ulUnicodeRange1-4, merged
+    ("OS/2", 64, 68),  # usFirstCharIndex, usLastCharIndex, from the merged cmap
+]
+MAXIMA = (
+    "maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours", "maxZones",
+    "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+    "maxStackElements", "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth",
+)  # fmt: skip
+#: header fields a subset may take from its own glyphs: (table, offset, format, name,
+#: merge); the merged font takes the bounds of them all
+BOUNDS = [
+    ("head", 36, ">h", "xMin", min),
+    ("head", 38, ">h", "yMin", min),
+    ("head", 40, ">h", "xMax", max),
+    ("head", 42, ">h", "yMax", max),
+    ("hhea", 10, ">H", "advanceWidthMax", max),
+    ("hhea", 12, ">h", "minLeftSideBearing", min),
+    ("hhea", 14, ">h", "minRightSideBearing", min),
+    ("hhea", 16, ">h", "xMaxExtent", max),
+    *(("maxp", 6 + 2 * index, ">H", name, max) for index, name in enumerate(MAXIMA)),
+]
+#: the bytes compared as zeros: (table, start, end)
+ZEROED = [
+    *COUNTS,
+    # created and modified: fontTools' instancer stamps a variable font's instance with
+    # the time it made it, a different second in each piece (the merged font keeps the
+    # first piece's, as one pass keeps the time of its one instance)
+    ("head", 20, 36),
+    *((tag, at, at + 2) for tag, at, *_ in BOUNDS),
+    ("OS/2", 2, 4),  # xAvgCharWidth: worked out again if the subsets differ
+]
+#: the cmap subtables' formats merged
+CMAP_FORMATS = {4, 12}
+
+#: WeasyPrint's ToUnicode CMap around its ``beginbfchar`` blocks
+CMAP_HEAD = (
+    b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n"
+    b"<< /Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n"
+    b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+    b"1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n"
+)
+CMAP_TAIL = b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+#: (a glyph drawn for no text, such as a combining mark's alone, maps to "<>")
+BFCHAR = re.compile(rb"(\d+) beginbfchar\n((?:<[0-9a-f]{4}> <(?:[0-9a-f]{4})*>\n)*)endbfchar\n")
+ENTRY = re.compile(rb"<([0-9a-f]{4})> <([0-9a-f]*)>")
+TAG = re.compile(r"^[A-Z]{6}\+")
+
+#: a glyph as its bytes (a composite's component ids zeroed), its advance and left
+#: side bearing, and its components, each such a glyph: what it draws, whatever its
+#: id and its components' ids in one subset
+Outline = tuple[bytes, tuple[int, int], tuple[Any, ...]]
+
+
+@dataclass
+class Program:
+    """A TrueType subset, read by what its glyphs draw."""
+
+    shared: dict[str, bytes]  #: its tables but the per-glyph ones, counts and bounds zeroed
+    bounds: list[int]  #: the fields of :data:`BOUNDS`
+    ranges: tuple[int, ...]  #: the OS/2 table's ulUnicodeRange1-4
+    average: int  #: the OS/2 table's xAvgCharWidth
+    glyphs: dict[int, Outline]  #: the glyphs it kept, by id, up to the highest drawn
+    cmap: dict[tuple[int, int, int, int], dict[int, Outline]]  #: its cmap's subtables
+
+
+@dataclass
+class Subset:
+    """One piece's subset of a font, read."""
+
+    font: Any  #: the Type0 font dictionary
+    key: tuple[Any, ...]  #: what the subsets of one font have in common
+    program: Program
+    widths: dict[int, float]  #: /W by CID (which is the glyph id)
+    text: dict[int, bytes]  #: ToUnicode by CID: UTF-16BE text in hexadecimal
+    box: list[float]  #: the descriptor's FontBBox
+
+
+def read_subset(font: Any, known: dict[Outline, Outline]) -> Subset | None:
+    """A font WeasyPrint wrote and this module can merge, read (its glyphs from
+    ``known`` where they are there); otherwise None."""
+    if (
+        font.get("/Subtype") != pikepdf.Name.Type0
+        or font.get("/Encoding") != pikepdf.Name("/Identity-H")
+        or not set(font.keys()) <= TYPE0_KEYS
+        or len(font.get("/DescendantFonts", ())) != 1
+    ):
+        return None
+    cid = font.DescendantFonts[0]
+    descriptor = cid.get("/FontDescriptor")
+    if (
+        cid.get("/Subtype") != pikepdf.Name.CIDFontType2
+        or cid.get("/CIDToGIDMap") != pikepdf.Name.Identity
+        or not set(cid.keys()) <= CID_KEYS
+        or not isinstance(descriptor, pikepdf.Dictionary)
+        or not set(descriptor.keys()) <= DESCRIPTOR_KEYS
+        or not isinstance(descriptor.get("/FontFile2"), pikepdf.Stream)
+        or not isinstance(font.get("/ToUnicode"), pikepdf.Stream)
+        or len({str(font.BaseFont), str(cid.BaseFont), str(descriptor.FontName)}) != 1
+    ):
+        return None
+    widths = _widths(cid.get("/W", pikepdf.Array()))
+    text = _to_unicode(font.ToUnicode.read_bytes())
+    if widths is None or text is None:
+        return None
+    # HarfBuzz keeps the ids up to the highest drawn; past it, a subset's ids are its own
+    last = max([*widths, *text], default=0)
+    program = _program(descriptor.FontFile2.read_bytes(), last, known)
+    if program is None:
+        return None
+    apart = {"/FontName", "/FontBBox", "/Flags", "/FontFile2"}  # merged in _Merged.write
+    rest = {k: v for k, v in descriptor.items() if k not in apart}
+    key = (
+        str(font.BaseFont),
+        _plain(cid.get("/CIDSystemInfo")),
+        _plain(cid.get("/DW")),
+        int(descriptor.get("/Flags", 0)) & ~FIXED_PITCH,
+        tuple(sorted((name, _plain(value)) for name, value in rest.items())),
+    )
+    box = [float(number) for number in descriptor.get("/FontBBox", [0, 0, 0, 0])]
+    return Subset(font, key, program, widths, text, box)
+
+
+def _program(data: bytes, last: int, known: dict[Outline, Outline]) -> Program | None:
+    """A TrueType subset read (see :class:`Program`); None for a program this module
+    does not merge. The glyphs are read from the tables' bytes: fontTools' objects
+    would take ten times as long for the many ids a subset leaves empty."""
+    try:
+        font = TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
+        tags = set(font.reader.keys())
+        if not tags >= PER_GLYPH | HEADERS or not tags <= PER_GLYPH | SHAPING | SHARED:
+            return None
+        raw = {tag: font.reader[tag] for tag in tags - SHAPING}  # each read (and checked) once
+        if raw["post"][:4] != b"\x00\x03\x00\x00" or len(raw["maxp"]) < 32:
+            return None  # glyph names, which would vary; not a TrueType maxp
+        shared = {tag: bytearray(raw[tag]) for tag in sorted(tags - PER_GLYPH - SHAPING)}
+        bounds = [struct.unpack_from(form, raw[tag], at)[0] for tag, at, form, _, _ in BOUNDS]
+        for tag, start, end in ZEROED:
+            shared[tag][start:end] = bytes(end - start)
+        count = struct.unpack_from(">H", raw["maxp"], 4)[0]
+        if struct.unpack_from(">h", raw["head"], 50)[0]:  # long offsets
+            starts = struct.unpack_from(f">{count + 1}L", raw["loca"])
+        else:
+            starts = tuple(2 * at for at in struct.unpack_from(f">{count + 1}H", raw["loca"]))
+        glyf = raw["glyf"]
+        pairs = struct.unpack_from(">H", raw["hhea"], 34)[0]
+        metrics = struct.unpack_from(">" + "Hh" * pairs, raw["hmtx"])
+        advances = [*metrics[0::2], *[metrics[-2]] * (count - pairs)]
+        bearings = [
+            *metrics[1::2],
+            *struct.unpack_from(f">{count - pairs}h", raw["hmtx"], 4 * pairs),
+        ]
+        read: dict[int, Outline | None] = {}
+
+        def outline(gid: int) -> Outline:
+            if gid in read:
+                done = read[gid]
+                if done is None:
+                    raise ValueError("a composite glyph that holds itself")
+                return done
+            read[gid] = None
+            data = glyf[starts[gid] : starts[gid + 1]]
+            parts = component_offsets(data)
+            zeroed = bytearray(data)
+            for at in parts:
+                zeroed[at : at + 2] = b"\0\0"
+            components = tuple(outline(struct.unpack_from(">H", data, at)[0]) for at in parts)
+            found = (bytes(zeroed), (advances[gid], bearings[gid]), components)
+            read[gid] = found = known.setdefault(found, found)
+            return found
+
+        glyphs = {
+            gid: outline(gid)
+            for gid in range(min(last + 1, count))
+            # kept: a glyph a subset leaves out is empty and 0 wide
+            if starts[gid + 1] > starts[gid] or advances[gid] or bearings[gid]
+        }
+        # the ids as the cmap's glyph names (fontTools would make names from the cmap)
+        font.setGlyphOrder([str(gid) for gid in range(count)])
+        cmap = {}
+        for table in font["cmap"].tables:
+            if table.format not in CMAP_FORMATS:
+                return None
+            which = (table.platformID, table.platEncID, table.format, table.language)
+            cmap[which] = {code: outline(int(name)) for code, name in table.cmap.items()}
+        ranges = struct.unpack_from(">4L", raw["OS/2"], 42)
+        average = struct.unpack_from(">h", raw["OS/2"], 2)[0]
+    except Exception:  # a program fontTools or this reader cannot read is left as it is
+        return None
+    shared_bytes = {tag: bytes(table) for tag, table in shared.items()}
+    return Program(shared_bytes, bounds, ranges, average, glyphs, cmap)
+
+
+def component_offsets(data: bytes) -> list[int]:
+    """Where a composite glyph holds its components' ids (offsets in its bytes); none
+    for a simple glyph."""
+    if len(data) < 10 or struct.unpack_from(">h", data)[0] >= 0:
+        return []
+    offsets = []
+    at = 10
+    while True:
+        flags = struct.unpack_from(">H", data, at)[0]
+        struct.unpack_from(">H", data, at + 2)  # raises if the glyph is cut short
+        offsets.append(at + 2)
+        at += 4 + (4 if flags & 0x0001 else 2)  # ARG_1_AND_2_ARE_WORDS
+        if flags & 0x0008:  # WE_HAVE_A_SCALE
+            at += 2
+        elif flags & 0x0040:  # WE_HAVE_AN_X_AND_Y_SCALE
+            at += 4
+        elif flags & 0x0080:  # WE_HAVE_A_TWO_BY_TWO
+            at += 8
+        if not flags & 0x0020:  # MORE_COMPONENTS
+            return offsets
+
+
+def _widths(array: Any) -> dict[int, float] | None:
+    """A /W array as widths by CID; None if it is not one."""
+    widths: dict[int, float] = {}
+    items = list(array)
+    index = 0
+    try:
+        while index < len(items):
+            first = int(items[index])
+            if isinstance(items[index + 1], pikepdf.Array):
+                for offset, width in enumerate(items[index + 1]):
+                    widths[first + offset] = float(width)
+                index += 2
+            else:
+                for code in range(first, int(items[index + 1]) + 1):
+                    widths[code] = float(items[index + 2])
+                index += 3
+    except (IndexError, TypeError, ValueError):
+        return None
+    return widths
+
+
+def _to_unicode(data: bytes) -> dict[int, bytes] | None:
+    """The entries of a ToUnicode CMap as WeasyPrint writes it; None for any other."""
+    if not data.startswith(CMAP_HEAD) or not data.endswith(CMAP_TAIL):
+        return None
+    body = data[len(CMAP_HEAD) : len(data) - len(CMAP_TAIL)]
+    text: dict[int, bytes] = {}
+    at = 0
+    while at < len(body):
+        block = BFCHAR.match(body, at)
+        if block is None:
+            return None
+        entries = ENTRY.findall(block[2])
+        if len(entries) != int(block[1]):
+            return None
+        for code, unicode in entries:
+            text.setdefault(int(code, 16), unicode)
+        at = block.end()
+    return text
+
+
+def _plain(value: Any) -> Any:
+    """A PDF value as Python values that compare by content, not by object number."""
+    if isinstance(value, pikepdf.Dictionary):
+        return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
+    if isinstance(value, pikepdf.Array):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, pikepdf.Name):
+        return str(value)
+    if isinstance(value, pikepdf.String):
+        return bytes(value)
+    if isinstance(value, pikepdf.Stream):
+        return (_plain(value.stream_dict), value.read_bytes())
+    return value
