@@ -21,9 +21,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from octavo.api import Loaded, build, load_anthology, make_cover
-from octavo.cli import app
-from octavo.printers import INGRAMSPARK, KDP
-from octavo.write.barcode import (
+from octavo.barcode import (
     BarcodeError,
     bars,
     ean5_checksum,
@@ -31,6 +29,8 @@ from octavo.write.barcode import (
     ean13_modules,
     isbn_barcode,
 )
+from octavo.cli import app
+from octavo.printers import INGRAMSPARK, KDP
 
 ISBN = "9780306406157"
 TOLERANCE = 0.001  # inches

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from html import escape, unescape
 
+from ..barcode import Barcode
 from ..model import Anthology, Review
 from ..printers import Printer
-from ..write.barcode import Barcode
 from .cover_sheet import SAFETY, Wrap, css_box
 from .pullquotes import words
 

@@ -40,10 +40,10 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
+from ..barcode import Barcode
 from ..model import Anthology
 from ..printers import Printer
 from ..themes import Theme
-from ..write.barcode import Barcode
 from .cover import FONTCONFIG_LANGUAGES, cover_settings, covers
 from .cover_back import back_panel
 from .cover_front import front_panel

@@ -21,7 +21,7 @@ from itertools import islice
 from lxml import etree
 
 from ..model import PageStart
-from ..write.pdf_pages import significant
+from ..significant import significant
 from .xhtml import XHTML, parse_xhtml, serialise_xhtml
 
 EPUB_NS = "http://www.idpf.org/2007/ops"

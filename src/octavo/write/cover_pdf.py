@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..barcode import BarcodeError, isbn_barcode
 from ..diagnostics import Report
 from ..errors import ContentError
 from ..load.markdown import MarkdownContext, make_parser, render_markdown
@@ -30,7 +31,6 @@ from ..render.cover_wrap import (
 from ..render.print_html import PRINTER_VARIANT, PrintDocument
 from ..resources import Resolver
 from ..themes import Theme
-from .barcode import BarcodeError, isbn_barcode
 from .pdf import render_pdf_pages, stable_document_id
 
 #: The face of the barcode's digits: OCR-B where it is installed, else a monospace.

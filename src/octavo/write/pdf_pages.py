@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import PageStart
+from ..significant import significant
 
 _ARABIC = re.compile(r"[0-9]{1,5}")
 _ROMAN = re.compile(r"[ivxlcdm]{1,12}")
@@ -71,18 +72,6 @@ def starts_from_records(records: list[PageRecord]) -> tuple[PageStart, ...]:
         PageStart(label, record.anchor, record.before)
         for record, label in zip(records, labels, strict=True)
     )
-
-
-def significant(text: str) -> str:
-    """The characters that count when two renderings of a text are compared.
-
-    Spaces go (lines break and justify differently), and so do soft hyphens and
-    zero-width characters, which one rendering may drop.
-    """
-    return "".join(c for c in text if not c.isspace() and c not in _INVISIBLE)
-
-
-_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 
 def _text_boxes(page_box: Any, boxes: Any, headers: set[int]) -> Iterator[tuple[Any, str | None]]:

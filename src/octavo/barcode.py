@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from ..isbn import check_digit_13
+from .isbn import check_digit_13
 
 #: The L set (odd parity); R is its complement and G the R pattern reversed.
 _L = ("0001101", "0011001", "0010011", "0111101", "0100011",
