@@ -247,14 +247,14 @@ class Unfinished:
         try:
             with theme_files_checked():
                 try:
-                    laid = self.main.finish(again, anthology.identifier, self.progress)
+                    laid = self.main.finish(again, self.progress)
                 except FrontMoved as moved:
                     # placed after a count of the front matter without its page numbers:
                     # placed again after the front matter as it is (the cache keeps its
                     # count for the next build)
                     self.progress("Laying out the main matter again after the front matter")
                     main = self.main_matter((moved.pages, moved.tail))
-                    laid = main.finish(again, anthology.identifier, self.progress)
+                    laid = main.finish(again, self.progress)
         except NotCuttable as reason:
             self.progress(f"The book cannot be laid out in parts ({reason}): one pass")
             return self.one_pass()

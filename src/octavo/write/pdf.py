@@ -424,44 +424,63 @@ def finish_pdf(
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        if labels:
-            numbers: list[Any] = []
-            for index, roman, first in label_ranges(labels):
-                style = pikepdf.Dictionary(S=pikepdf.Name.r if roman else pikepdf.Name.D)
-                if first != 1:
-                    style.St = first
-                numbers += [index, style]
-            pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(numbers))
-        tree = pdf.Root.get("/StructTreeRoot")
-        if tree is not None and "/ParentTreeNextKey" not in tree:
-            # the key a page or link added later would take (WeasyPrint leaves it out)
-            keys: Any = tree.ParentTree.get("/Nums", [])
-            tree.ParentTreeNextKey = int(keys[-2]) + 1 if len(keys) >= 2 else 0
-        if document.direction == "rtl":
-            # a viewer shows the spreads right to left, the recto on the left
-            preferences = pdf.Root.get("/ViewerPreferences", pikepdf.Dictionary())
-            preferences.Direction = pikepdf.Name.R2L
-            pdf.Root.ViewerPreferences = preferences
-        maps: dict[tuple[int, int], dict[bytes, str]] = {}  # the fonts' ToUnicode maps
-        for page in pdf.pages if not spaced_runs_marked else ():
-            _mark_spaced_runs(pdf, page, maps)
-        if document.for_printer:
-            while len(pdf.pages) % 2:
-                _add_blank_page(pdf)
-            if not document.spine_bleed:
-                for index, page in enumerate(pdf.pages):
-                    _trim_at_spine(page, index, document.direction)
-            if document.crop_marks:
-                for page in pdf.pages:
-                    _draw_crop_marks(pdf, page)
-        output = io.BytesIO()
-        pdf.save(
-            output,
-            deterministic_id=True,
-            fix_metadata_version=False,  # the XMP as WeasyPrint wrote it (PDF/X, PDF/A)
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        )
-        return output.getvalue(), len(pdf.pages)
+        finish_in_place(pdf, labels, document, spaced_runs_marked)
+        return save_finished(pdf), len(pdf.pages)
+
+
+def finish_in_place(
+    pdf: Any, labels: list[str], document: PrintDocument, spaced_runs_marked: bool = False
+) -> None:
+    """:func:`finish_pdf`'s work on a PDF open in pikepdf: the merge of a book laid out in
+    parallel does it before it writes the merged file, which is then written once."""
+    import pikepdf
+
+    if labels:
+        numbers: list[Any] = []
+        for index, roman, first in label_ranges(labels):
+            style = pikepdf.Dictionary(S=pikepdf.Name.r if roman else pikepdf.Name.D)
+            if first != 1:
+                style.St = first
+            numbers += [index, style]
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(numbers))
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is not None and "/ParentTreeNextKey" not in tree:
+        # the key a page or link added later would take (WeasyPrint leaves it out)
+        keys: Any = tree.ParentTree.get("/Nums", [])
+        tree.ParentTreeNextKey = int(keys[-2]) + 1 if len(keys) >= 2 else 0
+    if document.direction == "rtl":
+        # a viewer shows the spreads right to left, the recto on the left
+        preferences = pdf.Root.get("/ViewerPreferences", pikepdf.Dictionary())
+        preferences.Direction = pikepdf.Name.R2L
+        pdf.Root.ViewerPreferences = preferences
+    maps: dict[tuple[int, int], dict[bytes, str]] = {}  # the fonts' ToUnicode maps
+    for page in pdf.pages if not spaced_runs_marked else ():
+        _mark_spaced_runs(pdf, page, maps)
+    if document.for_printer:
+        while len(pdf.pages) % 2:
+            _add_blank_page(pdf)
+        if not document.spine_bleed:
+            for index, page in enumerate(pdf.pages):
+                _trim_at_spine(page, index, document.direction)
+        if document.crop_marks:
+            for page in pdf.pages:
+                _draw_crop_marks(pdf, page)
+
+
+def save_finished(pdf: Any) -> bytes:
+    """A finished PDF's bytes; its /ID's second half a digest of the content."""
+    import io
+
+    import pikepdf
+
+    output = io.BytesIO()
+    pdf.save(
+        output,
+        deterministic_id=True,
+        fix_metadata_version=False,  # the XMP as WeasyPrint wrote it (PDF/X, PDF/A)
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )
+    return output.getvalue()
 
 
 def _trim_at_spine(page: Any, index: int, direction: str) -> None:

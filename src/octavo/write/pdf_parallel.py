@@ -114,7 +114,6 @@ class MainMatter:
     def finish(
         self,
         split_html: Callable[[dict[str, str]], PrintSplit],
-        identifier: str,
         progress: Progress,
     ) -> Laid:
         """Lay out the back and front matter, check the placing, and merge the book."""
@@ -160,12 +159,14 @@ class MainMatter:
         opening_of = {job.name: opens for job, opens in zip(chunks, self.openings, strict=True)}
         opening_of["chunk-0"] = opening(front.tail, pieces[0].head, rtl)
         dates = {} if first.front_dates else first.dates
-        data, records, firsts = merge(order, outside, opening_of, identifier, dates)
-        page_starts = starts_from_records(records)
-        from .pdf import finish_pdf
+        from .pdf import finish_in_place
 
-        labels = [start.label for start in page_starts]
-        data, pages = finish_pdf(data, labels, self.document, spaced_runs_marked=True)
+        def finish(pdf: Any, records: list[PageRecord]) -> None:
+            labels = [start.label for start in starts_from_records(records)]
+            finish_in_place(pdf, labels, self.document, spaced_runs_marked=True)
+
+        data, pages, records, firsts = merge(order, outside, opening_of, dates, finish)
+        page_starts = starts_from_records(records)
         warnings = [w for result, _ in order for w in result.warnings]
         low = [item for result, _ in order for item in result.low_resolution]
         overflows = [
