@@ -200,3 +200,30 @@ def test_a_front_matter_longer_than_counted_places_the_main_matter_again(
     assert sum("(from the cache)" in step for step in again) == 3  # every piece
     assert "Laying out the main matter again after the front matter" not in again
     assert rebuilt.data == parallel.data
+
+
+def test_dotted_rules_on_pages_moved_across_have_one_pass_dots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A spoiler's dotted rule over a whole line measured a float error short of 273
+    dots on one side and over it on the other: WeasyPrint drew one dot fewer on pages
+    laid out on one side and moved to the other (write/dotted_borders.py)."""
+    root = tmp_path / "book"
+    (root / "reviews").mkdir(parents=True)
+    (root / "anthology.toml").write_text(
+        'title = "Spoilers"\neditors = ["E. D."]\nstyle = "classic"\n'
+        "[print]\nrecto_starts = false\n",
+        encoding="utf-8",
+    )
+    twist = "The twin was the culprit all along, and the letter was forged by the aunt. "
+    for number in range(1, 4):
+        text = "The film begins at dawn and ends at night. " * (12 + 17 * number)
+        (root / "reviews" / f"r{number}.md").write_text(
+            f"---\ntitle: Work {number}\nreviewer: Critic {number}\nyear: {1920 + number}\n"
+            f"---\n\n{text}\n\n[{twist * 4}]{{.spoiler}}\n",
+            encoding="utf-8",
+        )
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    single, parallel, steps = _both(root, monkeypatch)
+    assert "Merging the PDF" in steps
+    _assert_same(single, parallel)

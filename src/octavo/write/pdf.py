@@ -29,6 +29,7 @@ from ..limits import MAX_DATA_URL_BYTES, RENDER_SECONDS
 from ..model import PageStart
 from ..render.print_html import PrintDocument
 from ..resources import Resolver
+from .dotted_borders import count_dots_alike
 from .footnote_area import notes_stay_with_calls
 from .hyphenation import keep_names_whole
 from .pdf_pages import label_ranges, page_starts
@@ -222,6 +223,7 @@ def lay_out(document: PrintDocument, resolver: Resolver) -> Any:
     keep_names_whole()
     notes_stay_with_calls()
     indent_right_to_left()
+    count_dots_alike()
     fetcher = _fetcher(resolver)
     # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.
     # The theme's stylesheets are parsed, and their fonts loaded, once per process and
