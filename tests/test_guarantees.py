@@ -39,18 +39,20 @@ AUDITED_BUILD = """
 import json, os, sys
 from pathlib import Path
 
-opened, sockets = [], []
+opened, sockets, made = [], [], []
 
 def audit(event, args):
     if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
         opened.append(os.fsdecode(args[0]))
+    elif event == "tempfile.mkdtemp":
+        made.append(os.fsdecode(args[0]))
     elif event.startswith("socket."):
         sockets.append(event)
 
 sys.addaudithook(audit)
 from octavo.api import build
 build(Path(sys.argv[1]), Path(sys.argv[2]))
-print(json.dumps({"opened": opened, "sockets": sockets}))
+print(json.dumps({"opened": opened, "sockets": sockets, "made": made}))
 """
 
 
@@ -94,11 +96,17 @@ def test_a_build_reads_only_its_folders_and_never_opens_a_socket(
         Path("/dev/urandom"),
     ]
     allowed += [Path(p).resolve() for p in sysconfig.get_paths().values()]
+    # the build's temporary folders, made in the scratch folder, are removed at its end
+    # by shutil.rmtree, which opens each folder by its name in its parent's
+    made = [Path(path) for path in report["made"]]
+    assert all(path.resolve().is_relative_to(scratch.resolve()) for path in made)
+    removed = {path.name for path in made}
     outside = sorted(
         {
             path
             for path in report["opened"]
             if not any(Path(path).resolve().is_relative_to(base) for base in allowed)
+            and not (os.sep not in path and path in removed)
         }
     )
     assert outside == []
