@@ -138,6 +138,7 @@ def merge(
     import pikepdf
 
     from .pdf_fonts import share_fonts
+    from .pdf_images import share_images
 
     merged = pikepdf.new()
     records: list[PageRecord] = []
@@ -219,6 +220,7 @@ def merge(
     for name, text in information.items():
         merged.docinfo[name] = text
     renamed = share_fonts(merged)  # one subset of each font, not one a document
+    share_images(merged)  # and one copy of each picture
     from .pdf import remark_spaced_runs, save_finished
 
     if renamed:
