@@ -12,7 +12,7 @@ book: system $(VENV)/.installed
 	$(BIN)/octavo build $(EXAMPLE) --out dist
 
 test: system-test $(VENV)/.installed lint ace
-	OCTAVO_REQUIRE_TOOLS=1 $(BIN)/python -m pytest
+	OCTAVO_REQUIRE_TOOLS=1 $(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests
