@@ -582,9 +582,7 @@ def _mark_spaced_runs(pdf: Any, page: Any, maps: dict[tuple[int, int], dict[byte
     pieces: list[bytes] = []
     done = 0
     for match in _TEXT_OPERATOR.finditer(data):
-        font, marked = match.group("font"), match.group("marked")
-        tj = "tj" if marked else "tj2"
-        array = match.group("array") if marked else match.group("array2")
+        font, marked, array = match.group("font"), match.group("marked"), match.group("array")
         if font is not None:
             found = fonts.get(font.decode("latin-1"))
             key = found.objgen if found is not None else (0, 0)
@@ -599,7 +597,7 @@ def _mark_spaced_runs(pdf: Any, page: Any, maps: dict[tuple[int, int], dict[byte
         if text is not None:
             actual = ("\ufeff" + text).encode("utf-16-be").hex().encode()
             pieces += [b"/Span <</ActualText <", actual, b">>> BDC "]
-        pieces.append(data[match.start(tj) : match.end(tj)])
+        pieces.append(match.group("tj"))
         if text is not None:
             pieces.append(b" EMC")
         done = match.end()
@@ -611,9 +609,8 @@ def _mark_spaced_runs(pdf: Any, page: Any, maps: dict[tuple[int, int], dict[byte
 #: array with the /ActualText span :func:`_mark_spaced_runs` puts around it, if any.
 _TEXT_OPERATOR = re.compile(
     rb"(?P<font>/[^\s/\[\]<>()]+)\s+[-0-9.]+\s+Tf\b"
-    rb"|(?P<marked>/Span <</ActualText <[0-9a-f]*>>> BDC )"
-    rb"(?P<tj>\[(?P<array>[^\]()]*)\]\s*TJ\b) EMC"
-    rb"|(?P<tj2>\[(?P<array2>[^\]()]*)\]\s*TJ\b)"
+    rb"|(?P<marked>/Span <</ActualText <[0-9a-f]*>>> BDC )?"
+    rb"(?P<tj>\[(?P<array>[^\]()]*)\]\s*TJ\b)(?(marked) EMC)"
 )
 _TJ_ITEM = re.compile(rb"<([0-9a-fA-F]*)>|(-?[0-9]*\.?[0-9]+)")
 _HEX_STRING = re.compile(rb"<([0-9a-fA-F]*)>")

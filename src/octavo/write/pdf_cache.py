@@ -92,27 +92,9 @@ class PdfCache:
                 temporary.write_bytes(content)
                 temporary.replace(self.folder / name)
 
-    def flag(self, name: str) -> bool:
-        """Whether the last build left the flag ``name`` (a hint, never a result: a
-        wrong one costs time, not pages)."""
-        if self.folder is None:
-            return False
-        self.used.add(name)
-        return (self.folder / name).is_file()
-
-    def set_flag(self, name: str, value: bool) -> None:
-        if self.folder is None:
-            return
-        self.used.add(name)
-        with contextlib.suppress(OSError):
-            if value:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                (self.folder / name).touch()
-            else:
-                (self.folder / name).unlink(missing_ok=True)
-
     def note(self, name: str) -> str | None:
-        """The short text the last build left under ``name`` (a hint, as a flag is)."""
+        """The short text the last build left under ``name`` (a hint, never a result: a
+        wrong one costs time, not pages)."""
         if self.folder is None:
             return None
         self.used.add(name)

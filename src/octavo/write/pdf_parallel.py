@@ -56,10 +56,8 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None]
 
-#: The cache's flag for a book whose first piece needs the front matter counted.
-FRONT_FIRST = "front-first"
 #: The cache's note of the front matter's pages and tail, as the last build laid it
-#: out with its page numbers: what such a first piece is placed after.
+#: out with its page numbers, for a book whose first piece is placed after them.
 FRONT_COUNT = "front-count"
 
 
@@ -146,7 +144,6 @@ class MainMatter:
             front = _cached_or_laid_out(pool, cache, job, "front matter", progress)
         _check_lead(pieces[0], front, placed, rtl)
         counted = pieces[0].front_pages >= 0
-        cache.set_flag(FRONT_FIRST, counted)
         cache.set_note(FRONT_COUNT, f"{len(front.records)} {front.tail}" if counted else None)
         order: list[tuple[LaidOut, int]] = [(front, 0)]
         order += [(piece, 0) for piece in pieces]
@@ -220,12 +217,10 @@ def lay_out_main(
         checks=checks,
         rtl=rtl,
         front_html=first.front_document(),
-        # the first piece needed the front matter counted last time: count it first
-        front_first=cache.flag(FRONT_FIRST),
     )
-    counted = front or _front_count(cache.note(FRONT_COUNT) if shared["front_first"] else None)
+    counted = front or _front_count(cache.note(FRONT_COUNT))
     if counted is not None:  # placed after the front matter with its page numbers
-        shared.update(front_first=True, front_pages=counted[0], front_tail=counted[1])
+        shared.update(front_pages=counted[0], front_tail=counted[1])
     started = time.monotonic()
     laid: dict[str, LaidOut] = {}
     with context.Pool(jobs) as pool:

@@ -131,8 +131,6 @@ def _lay_out(job: Job) -> LaidOut:
 
     document: PrintDocument = shared["document"]
     part = dataclasses.replace(document, html=job.html)
-    if job.index == 0 and shared.get("front_first") and "front_pages" not in shared:
-        _count_front()
     try:
         with Stamped(job) as stamped:
             rendered, data, warnings, low = render_pdf_pages(part, shared["resolver"])
