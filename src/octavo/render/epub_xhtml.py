@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
-from pathlib import Path
 
 from lxml import etree
 
@@ -22,7 +21,6 @@ from ..model import (
     AcknowledgmentsPage,
     Anthology,
     ContributorsPage,
-    Image,
     IndexPage,
     PageStart,
     TocNode,
@@ -34,7 +32,9 @@ from .cover import draw_cover
 from .credits import credit_lines
 from .direction import isolate, review_titles
 from .epub_fragments import for_epub
-from .ereader_images import ereader_cover, ereader_image
+from .epub_images import EpubImage, EpubImages
+from .epub_parallel import Job, render_documents
+from .ereader_images import ereader_cover
 from .page_list import PageLink, add_page_breaks
 from .pullquotes import place_pullquote
 
@@ -46,14 +46,6 @@ class EpubDocument:
     title: str
     xhtml: str
     properties: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class EpubImage:
-    id: str
-    file_name: str
-    media_type: str
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -94,34 +86,6 @@ class EpubPackage:
         return f"{target}.xhtml"
 
 
-class _Images:
-    """The images of the book, each packed once under a stable name, made for e-readers."""
-
-    def __init__(self) -> None:
-        self.by_path: dict[Path, EpubImage] = {}
-
-    def url(self, image: Image) -> str:
-        packed = self.by_path.get(image.path)
-        if packed is None:
-            number = len(self.by_path) + 1
-            stem = "".join(c if c.isalnum() else "-" for c in image.path.stem.lower())[:40]
-            data, media_type = ereader_image(image.path, image.media_type)
-            extension = {
-                "image/jpeg": ".jpg",
-                "image/png": ".png",
-                "image/gif": ".gif",
-                "image/svg+xml": ".svg",
-            }[media_type]
-            packed = EpubImage(
-                id=f"img-{number}",
-                file_name=f"images/{number:03d}-{stem}{extension}",
-                media_type=media_type,
-                data=data,
-            )
-            self.by_path[image.path] = packed
-        return packed.file_name
-
-
 def render_epub(
     anthology: Anthology, theme: Theme, page_starts: tuple[PageStart, ...] = ()
 ) -> EpubPackage:
@@ -134,7 +98,7 @@ def render_epub(
     # a title's language is set with xml:lang too, as XHTML wants
     environment.filters["isolate"] = partial(isolate, xhtml=True)
     wording = Wording(anthology.language, dict(anthology.labels))
-    images = _Images()
+    images = EpubImages()
     titles = review_titles(anthology, xhtml=True)
     credits = credit_lines(anthology, xhtml=True)
 
@@ -179,21 +143,17 @@ def render_epub(
         documents.append(
             page("epub/text.xhtml.jinja", text_page.id, text_page.title, page=text_page)
         )
+    main: list[Job] = []
     for number, section in enumerate(anthology.sections, start=1):
         if anthology.sectioned:
-            documents.append(
-                page(
-                    "epub/section.xhtml.jinja",
-                    section.id,
-                    section.title,
-                    section=section,
-                    number=number,
-                )
-            )
+            opener = {"section": section, "number": number}
+            main.append(Job("epub/section.xhtml.jinja", section.id, section.title, opener))
         for review in section.reviews:
-            documents.append(
-                page("epub/review.xhtml.jinja", review.anchor, review.toc_title, review=review)
-            )
+            title = review.toc_title
+            main.append(Job("epub/review.xhtml.jinja", review.anchor, title, {"review": review}))
+    documents += render_documents(
+        main, lambda job: page(job.template, job.doc_id, job.title, **job.context), images
+    )
     for back_page in anthology.back:
         if isinstance(back_page, IndexPage):
             template = "epub/index.xhtml.jinja"
@@ -222,7 +182,7 @@ def render_epub(
     documents.insert(nav_position, nav)
     contents = survey(
         [document.xhtml for document in documents[1:]],
-        animated=any(is_animated(image.data) for image in images.by_path.values()),
+        animated=any(is_animated(image.data) for image in images.packed()),
         has_page_list=bool(pages),
     )
     stylesheet = "\n".join(
@@ -245,7 +205,7 @@ def render_epub(
         toc=anthology.toc,
         stylesheet=stylesheet,
         cover=cover,
-        images=list(images.by_path.values()),
+        images=images.packed(),
         publisher=anthology.publisher,
         date=anthology.date.isoformat() if anthology.date else None,
         description=anthology.description,
