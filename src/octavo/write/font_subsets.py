@@ -1,10 +1,13 @@
 """The font subsets of a PDF WeasyPrint wrote, read for :mod:`.pdf_fonts` to merge.
 
 A subset is read by what its glyphs draw, not by their ids alone: each glyph as its
-bytes (a composite's component ids zeroed), its metrics and its components, read the
-same way; the tables a subset does not change, with the fields it does (counts,
-checksums, bounds, times) zeroed; its widths and its ToUnicode map. Anything this
-module does not know is not read (None), and its font is left as it is.
+bytes (a composite's component ids zeroed), its metrics (vertical ones too, where the
+font has them) and its components, read the same way; the tables a subset does not
+change, with the fields it does (counts, checksums, bounds, times) zeroed; its widths
+and its ToUnicode map. A subset may lack a cmap (HarfBuzz leaves it out when no
+character maps to a glyph it keeps, as for old-style figures reached only through
+shaping). TrueType programs are read here, CFF ones in :mod:`.cff_subsets`. Anything
+these modules do not know is not read (None), and its font is left as it is.
 """
 
 from __future__ import annotations
@@ -12,14 +15,15 @@ from __future__ import annotations
 import io
 import re
 import struct
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pikepdf
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-#: the keys of the dictionaries WeasyPrint writes for a TrueType font; a font with any
-#: other key (a /CIDSet, say) is left as it is
+#: the keys of the dictionaries WeasyPrint writes for a TrueType or an OpenType CFF
+#: font; a font with any other key (a /CIDSet, say) is left as it is
 TYPE0_KEYS = {"/Type", "/Subtype", "/BaseFont", "/Encoding", "/DescendantFonts", "/ToUnicode"}
 CID_KEYS = {
     "/Type", "/Subtype", "/BaseFont", "/CIDSystemInfo", "/CIDToGIDMap", "/W", "/DW",
@@ -29,24 +33,29 @@ DESCRIPTOR_KEYS = {
     "/Type", "/FontName", "/FontFamily", "/Flags", "/FontBBox", "/ItalicAngle", "/Ascent",
     "/Descent", "/CapHeight", "/StemV", "/StemH", "/FontFile2", "/FontWeight",
     "/FontStretch", "/XHeight", "/Leading", "/AvgWidth", "/MaxWidth", "/MissingWidth",
+    "/FontFile3",
 }  # fmt: skip
 FIXED_PITCH = 1  # the descriptor's flag, which WeasyPrint sets from the widths it wrote
 
-#: the tables merged glyph by glyph
-PER_GLYPH = {"glyf", "loca", "hmtx", "cmap"}
+#: the tables merged glyph by glyph (a subset may lack a cmap, and vmtx goes with vhea)
+PER_GLYPH = {"glyf", "loca", "hmtx", "cmap", "vmtx"}
 #: glyph classes for shaping, which the content streams have done: dropped
 SHAPING = {"GDEF"}
-#: the headers a merged program needs
-HEADERS = {"head", "hhea", "maxp", "OS/2", "post"}
+#: the tables a merged program needs
+HEADERS = {"head", "hhea", "maxp", "OS/2", "post", "hmtx"}
 #: the other tables a merged program may hold, each the same in every subset but for
 #: the fields below
-SHARED = {"head", "hhea", "maxp", "OS/2", "post", "name", "gasp", "STAT", "cvt ", "fpgm", "prep"}
+SHARED = {
+    "head", "hhea", "maxp", "OS/2", "post", "name", "gasp", "STAT", "cvt ", "fpgm", "prep",
+    "vhea",
+}  # fmt: skip
 #: header fields that count a subset's glyphs or check its bytes: (table, start, end)
 COUNTS = [
     ("head", 8, 12),  # checkSumAdjustment
     ("head", 50, 52),  # indexToLocFormat
     ("maxp", 4, 6),  # numGlyphs
     ("hhea", 34, 36),  # numberOfHMetrics
+    ("vhea", 34, 36),  # numOfLongVerMetrics
     ("OS/2", 42, 58),  # ulUnicodeRange1-4, merged
     ("OS/2", 64, 68),  # usFirstCharIndex, usLastCharIndex, from the merged cmap
 ]
@@ -56,7 +65,8 @@ MAXIMA = (
     "maxStackElements", "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth",
 )  # fmt: skip
 #: header fields a subset may take from its own glyphs: (table, offset, format, name,
-#: merge); the merged font takes the bounds of them all
+#: merge); the merged font takes the bounds of them all (of the tables it has: a CFF
+#: program's maxp is only a count)
 BOUNDS = [
     ("head", 36, ">h", "xMin", min),
     ("head", 38, ">h", "yMin", min),
@@ -66,6 +76,10 @@ BOUNDS = [
     ("hhea", 12, ">h", "minLeftSideBearing", min),
     ("hhea", 14, ">h", "minRightSideBearing", min),
     ("hhea", 16, ">h", "xMaxExtent", max),
+    ("vhea", 10, ">H", "advanceHeightMax", max),
+    ("vhea", 12, ">h", "minTopSideBearing", min),
+    ("vhea", 14, ">h", "minBottomSideBearing", min),
+    ("vhea", 16, ">h", "yMaxExtent", max),
     *(("maxp", 6 + 2 * index, ">H", name, max) for index, name in enumerate(MAXIMA)),
 ]
 #: the bytes compared as zeros: (table, start, end)
@@ -78,8 +92,8 @@ ZEROED = [
     *((tag, at, at + 2) for tag, at, *_ in BOUNDS),
     ("OS/2", 2, 4),  # xAvgCharWidth: worked out again if the subsets differ
 ]
-#: the cmap subtables' formats merged
-CMAP_FORMATS = {4, 12}
+#: the cmap subtables' formats merged (14: variation sequences, as emoji have)
+CMAP_FORMATS = {4, 12, 14}
 
 #: WeasyPrint's ToUnicode CMap around its ``beginbfchar`` blocks
 CMAP_HEAD = (
@@ -94,22 +108,33 @@ BFCHAR = re.compile(rb"(\d+) beginbfchar\n((?:<[0-9a-f]{4}> <(?:[0-9a-f]{4})*>\n
 ENTRY = re.compile(rb"<([0-9a-f]{4})> <([0-9a-f]*)>")
 TAG = re.compile(r"^[A-Z]{6}\+")
 
-#: a glyph as its bytes (a composite's component ids zeroed), its advance and left
-#: side bearing, and its components, each such a glyph: what it draws, whatever its
-#: id and its components' ids in one subset
-Outline = tuple[bytes, tuple[int, int], tuple[Any, ...]]
+#: a glyph as its bytes (a composite's component ids zeroed; a CFF glyph's charstring),
+#: its metrics (advance and left side bearing; then vertical advance and top side
+#: bearing, where the font has them; then a CFF glyph's vertical origin, or None) and
+#: its components, each such a glyph (a CFF glyph's: the index of its Font DICT): what
+#: it draws, whatever its id and its components' ids in one subset
+Outline = tuple[bytes, tuple[Any, ...], tuple[Any, ...]]
+#: a cmap's subtables by (platform, encoding, format, language): each character (a
+#: format 14 subtable's: (selector, character)) to its glyph (None: the default glyph)
+Cmap = dict[tuple[int, int, int, int], dict[Any, Outline | None]]
 
 
 @dataclass
 class Program:
-    """A TrueType subset, read by what its glyphs draw."""
+    """A TrueType or CFF subset, read by what its glyphs draw."""
 
     shared: dict[str, bytes]  #: its tables but the per-glyph ones, counts and bounds zeroed
-    bounds: list[int]  #: the fields of :data:`BOUNDS`
+    bounds: dict[int, int]  #: the fields of :data:`BOUNDS` (by index) its tables have
     ranges: tuple[int, ...]  #: the OS/2 table's ulUnicodeRange1-4
     average: int  #: the OS/2 table's xAvgCharWidth
     glyphs: dict[int, Outline]  #: the glyphs it kept, by id, up to the highest drawn
-    cmap: dict[tuple[int, int, int, int], dict[int, Outline]]  #: its cmap's subtables
+    cmap: Cmap  #: its cmap's subtables, none if it has no cmap
+    #: a CFF program's Font DICT by glyph id, up to the highest drawn; none for TrueType
+    fds: list[int] = field(default_factory=list)
+
+    @property
+    def cff(self) -> bool:
+        return "CFF " in self.shared
 
 
 @dataclass
@@ -137,15 +162,16 @@ def read_subset(font: Any, known: dict[Outline, Outline]) -> Subset | None:
     cid = font.DescendantFonts[0]
     descriptor = cid.get("/FontDescriptor")
     if (
-        cid.get("/Subtype") != pikepdf.Name.CIDFontType2
-        or cid.get("/CIDToGIDMap") != pikepdf.Name.Identity
+        cid.get("/CIDToGIDMap") != pikepdf.Name.Identity
         or not set(cid.keys()) <= CID_KEYS
         or not isinstance(descriptor, pikepdf.Dictionary)
         or not set(descriptor.keys()) <= DESCRIPTOR_KEYS
-        or not isinstance(descriptor.get("/FontFile2"), pikepdf.Stream)
         or not isinstance(font.get("/ToUnicode"), pikepdf.Stream)
         or len({str(font.BaseFont), str(cid.BaseFont), str(descriptor.FontName)}) != 1
     ):
+        return None
+    file = _font_file(cid, descriptor)
+    if file is None:
         return None
     widths = _widths(cid.get("/W", pikepdf.Array()))
     text = _to_unicode(font.ToUnicode.read_bytes())
@@ -153,13 +179,19 @@ def read_subset(font: Any, known: dict[Outline, Outline]) -> Subset | None:
         return None
     # HarfBuzz keeps the ids up to the highest drawn; past it, a subset's ids are its own
     last = max([*widths, *text], default=0)
-    program = _program(descriptor.FontFile2.read_bytes(), last, known)
+    if file.get("/Subtype") == pikepdf.Name.OpenType:
+        from .cff_subsets import read_cff_program
+
+        program = read_cff_program(file.read_bytes(), {*widths, *text}, known)
+    else:
+        program = _program(file.read_bytes(), last, known)
     if program is None:
         return None
-    apart = {"/FontName", "/FontBBox", "/Flags", "/FontFile2"}  # merged in _Merged.write
+    apart = {"/FontName", "/FontBBox", "/Flags", "/FontFile2", "/FontFile3"}  # merged apart
     rest = {k: v for k, v in descriptor.items() if k not in apart}
     key = (
         str(font.BaseFont),
+        str(cid.Subtype),
         _plain(cid.get("/CIDSystemInfo")),
         _plain(cid.get("/DW")),
         int(descriptor.get("/Flags", 0)) & ~FIXED_PITCH,
@@ -169,6 +201,23 @@ def read_subset(font: Any, known: dict[Outline, Outline]) -> Subset | None:
     return Subset(font, key, program, widths, text, box)
 
 
+def _font_file(cid: Any, descriptor: Any) -> Any:
+    """The stream of a CIDFontType2's TrueType program or of a CIDFontType0's OpenType
+    CFF program (a /FontFile3 of /Subtype /OpenType), which WeasyPrint writes; None
+    for any other."""
+    if "/FontFile2" in descriptor and "/FontFile3" in descriptor:
+        return None
+    if cid.get("/Subtype") == pikepdf.Name.CIDFontType2:
+        file = descriptor.get("/FontFile2")
+    elif cid.get("/Subtype") == pikepdf.Name.CIDFontType0:
+        file = descriptor.get("/FontFile3")
+        if not isinstance(file, pikepdf.Stream) or file.get("/Subtype") != "/OpenType":
+            return None
+    else:
+        return None
+    return file if isinstance(file, pikepdf.Stream) else None
+
+
 def _program(data: bytes, last: int, known: dict[Outline, Outline]) -> Program | None:
     """A TrueType subset read (see :class:`Program`); None for a program this module
     does not merge. The glyphs are read from the tables' bytes: fontTools' objects
@@ -176,28 +225,23 @@ def _program(data: bytes, last: int, known: dict[Outline, Outline]) -> Program |
     try:
         font = TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
         tags = set(font.reader.keys())
-        if not tags >= PER_GLYPH | HEADERS or not tags <= PER_GLYPH | SHAPING | SHARED:
+        if (
+            not tags >= HEADERS | {"glyf", "loca"}
+            or not tags <= PER_GLYPH | SHAPING | SHARED
+            or ("vhea" in tags) != ("vmtx" in tags)
+        ):
             return None
         raw = {tag: font.reader[tag] for tag in tags - SHAPING}  # each read (and checked) once
         if raw["post"][:4] != b"\x00\x03\x00\x00" or len(raw["maxp"]) < 32:
             return None  # glyph names, which would vary; not a TrueType maxp
-        shared = {tag: bytearray(raw[tag]) for tag in sorted(tags - PER_GLYPH - SHAPING)}
-        bounds = [struct.unpack_from(form, raw[tag], at)[0] for tag, at, form, _, _ in BOUNDS]
-        for tag, start, end in ZEROED:
-            shared[tag][start:end] = bytes(end - start)
+        shared = shared_tables(raw, tags - PER_GLYPH - SHAPING)
         count = struct.unpack_from(">H", raw["maxp"], 4)[0]
         if struct.unpack_from(">h", raw["head"], 50)[0]:  # long offsets
             starts = struct.unpack_from(f">{count + 1}L", raw["loca"])
         else:
             starts = tuple(2 * at for at in struct.unpack_from(f">{count + 1}H", raw["loca"]))
         glyf = raw["glyf"]
-        pairs = struct.unpack_from(">H", raw["hhea"], 34)[0]
-        metrics = struct.unpack_from(">" + "Hh" * pairs, raw["hmtx"])
-        advances = [*metrics[0::2], *[metrics[-2]] * (count - pairs)]
-        bearings = [
-            *metrics[1::2],
-            *struct.unpack_from(f">{count - pairs}h", raw["hmtx"], 4 * pairs),
-        ]
+        metrics = _glyph_metrics(raw, count)
         read: dict[int, Outline | None] = {}
 
         def outline(gid: int) -> Outline:
@@ -213,7 +257,7 @@ def _program(data: bytes, last: int, known: dict[Outline, Outline]) -> Program |
             for at in parts:
                 zeroed[at : at + 2] = b"\0\0"
             components = tuple(outline(struct.unpack_from(">H", data, at)[0]) for at in parts)
-            found = (bytes(zeroed), (advances[gid], bearings[gid]), components)
+            found = (bytes(zeroed), metrics[gid], components)
             read[gid] = found = known.setdefault(found, found)
             return found
 
@@ -221,22 +265,77 @@ def _program(data: bytes, last: int, known: dict[Outline, Outline]) -> Program |
             gid: outline(gid)
             for gid in range(min(last + 1, count))
             # kept: a glyph a subset leaves out is empty and 0 wide
-            if starts[gid + 1] > starts[gid] or advances[gid] or bearings[gid]
+            if starts[gid + 1] > starts[gid] or any(metrics[gid])
         }
-        # the ids as the cmap's glyph names (fontTools would make names from the cmap)
-        font.setGlyphOrder([str(gid) for gid in range(count)])
-        cmap = {}
-        for table in font["cmap"].tables:
-            if table.format not in CMAP_FORMATS:
-                return None
-            which = (table.platformID, table.platEncID, table.format, table.language)
-            cmap[which] = {code: outline(int(name)) for code, name in table.cmap.items()}
+        cmap: Cmap | None = {}
+        if "cmap" in tags:
+            # the ids as the cmap's glyph names (fontTools would make names from the cmap)
+            font.setGlyphOrder([str(gid) for gid in range(count)])
+            cmap = read_cmap(font, lambda name: outline(int(name)))
+        if cmap is None:
+            return None
         ranges = struct.unpack_from(">4L", raw["OS/2"], 42)
         average = struct.unpack_from(">h", raw["OS/2"], 2)[0]
     except Exception:  # a program fontTools or this reader cannot read is left as it is
         return None
-    shared_bytes = {tag: bytes(table) for tag, table in shared.items()}
-    return Program(shared_bytes, bounds, ranges, average, glyphs, cmap)
+    return Program(shared, read_bounds(raw), ranges, average, glyphs, cmap)
+
+
+def read_cmap(font: Any, glyph: Callable[[str], Outline | None]) -> Cmap | None:
+    """The cmap's subtables, each character (a format 14 subtable's: each selector and
+    character, None for the default glyph) mapped to what ``glyph`` reads for its glyph
+    name, left out where that is None; None for a format not known here."""
+    cmap: Cmap = {}
+    for table in font["cmap"].tables:
+        if table.format not in CMAP_FORMATS:
+            return None
+        entries: dict[Any, Outline | None] = {}
+        if table.format == 14:
+            for selector, pairs in table.uvsDict.items():
+                for code, name in pairs:
+                    found = None if name is None else glyph(name)
+                    if name is None or found is not None:
+                        entries[selector, code] = found
+        else:
+            for code, name in table.cmap.items():
+                if (found := glyph(name)) is not None:
+                    entries[code] = found
+        cmap[table.platformID, table.platEncID, table.format, table.language] = entries
+    return cmap
+
+
+def shared_tables(raw: dict[str, bytes], tags: set[str]) -> dict[str, bytes]:
+    """The tables of ``tags`` as :attr:`Program.shared` holds them: the fields of
+    :data:`ZEROED` zeroed."""
+    shared = {tag: bytearray(raw[tag]) for tag in sorted(tags)}
+    for tag, start, end in ZEROED:
+        if tag in shared and len(shared[tag]) >= end:
+            shared[tag][start:end] = bytes(end - start)
+    return {tag: bytes(table) for tag, table in shared.items()}
+
+
+def read_bounds(raw: dict[str, bytes]) -> dict[int, int]:
+    """The fields of :data:`BOUNDS` that the tables hold, by their index there."""
+    return {
+        index: struct.unpack_from(form, raw[tag], at)[0]
+        for index, (tag, at, form, _, _) in enumerate(BOUNDS)
+        if tag in raw and len(raw[tag]) >= at + 2
+    }
+
+
+def _glyph_metrics(raw: dict[str, bytes], count: int) -> list[tuple[int, ...]]:
+    """Each glyph's advance and side bearing from hmtx, then from vmtx if there is one."""
+    columns: list[list[int]] = []
+    for header, table in (("hhea", "hmtx"), ("vhea", "vmtx")):
+        if table not in raw:
+            continue
+        pairs = struct.unpack_from(">H", raw[header], 34)[0]
+        metrics = struct.unpack_from(">" + "Hh" * pairs, raw[table])
+        columns.append([*metrics[0::2], *[metrics[-2]] * (count - pairs)])
+        columns.append(
+            [*metrics[1::2], *struct.unpack_from(f">{count - pairs}h", raw[table], 4 * pairs)]
+        )
+    return list(zip(*columns, strict=True))
 
 
 def component_offsets(data: bytes) -> list[int]:

@@ -22,10 +22,14 @@ candidates; and only those whose programs agree are merged: every table a subset
 does not change is the same byte for byte (``name``, ``STAT``, ``post``, hinting...),
 the headers differ only in counts, checksums and the bounds a subset takes from its
 glyphs (which fontTools' instancer sets for a variable font), every glyph both kept
-has the same outline, components and advance, and both give a CID they both draw the
-same width. Each page then draws every glyph exactly as before. Anything else (Type3
-and bitmap fonts, CFF programs, WeasyPrint's encoding for missing glyphs, a table or
-key this module does not know) is left as it was; so are subsets that disagree.
+has the same outline, components and metrics, and both give a CID they both draw the
+same width. Each page then draws every glyph exactly as before. A subset without a
+cmap merges with those that have one; vertical metrics (vhea and vmtx, as in Noto
+Color Emoji, whose pictures WeasyPrint draws as images over empty glyphs) merge glyph
+by glyph. CID-keyed CFF programs (Noto Serif CJK) merge likewise, read and written by
+:mod:`.cff_subsets`. Anything else (Type3 and bitmap fonts, WeasyPrint's encoding for
+missing glyphs, a table or key these modules do not know) is left as it was; so are
+subsets that disagree.
 
 A merged font gets a new subset tag made from its program: the same book gives the
 same bytes.
@@ -46,6 +50,7 @@ import pikepdf
 from fontTools.ttLib import TTFont, newTable  # type: ignore[import-untyped]
 from fontTools.ttLib.tables._g_l_y_f import Glyph  # type: ignore[import-untyped]
 
+from .cff_subsets import write_cff_glyphs
 from .font_subsets import (
     BOUNDS,
     CMAP_HEAD,
@@ -53,6 +58,7 @@ from .font_subsets import (
     FIXED_PITCH,
     SHAPING,
     TAG,
+    Cmap,
     Outline,
     Subset,
     component_offsets,
@@ -141,14 +147,16 @@ class _Merged:
     first: Subset
     subsets: list[Subset] = field(default_factory=list)
     glyphs: dict[int, Outline] = field(default_factory=dict)
-    cmap: dict[tuple[int, int, int, int], dict[int, Outline]] = field(default_factory=dict)
+    cmap: Cmap = field(default_factory=dict)  #: the cmap of the subsets that have one
     widths: dict[int, float] = field(default_factory=dict)
     text: dict[int, bytes] = field(default_factory=dict)
+    #: a CFF program's Font DICT by glyph id, for the ids no subset drew (the longest
+    #: of the subsets')
+    fds: list[int] = field(default_factory=list)
     #: a glyph named differently by two subsets' ToUnicode maps
     renamed: bool = False
 
     def __post_init__(self) -> None:
-        self.cmap = {which: {} for which in self.first.program.cmap}
         self.take(self.first)
 
     def take(self, subset: Subset) -> bool:
@@ -156,17 +164,20 @@ class _Merged:
         program = subset.program
         if (
             program.shared != self.first.program.shared
-            or program.cmap.keys() != self.cmap.keys()
+            or (program.cmap and self.cmap and program.cmap.keys() != self.cmap.keys())
             or not _agree(self.glyphs, program.glyphs)
             or not _agree(self.widths, subset.widths)
-            or not all(_agree(self.cmap[which], program.cmap[which]) for which in self.cmap)
+            or not all(
+                _agree(self.cmap.get(which, {}), program.cmap[which]) for which in program.cmap
+            )
         ):
             return False
         self.subsets.append(subset)
         self.glyphs.update(program.glyphs)
         self.widths.update(subset.widths)
+        self.fds = max(self.fds, program.fds, key=len)
         for which, table in program.cmap.items():
-            self.cmap[which].update(table)
+            self.cmap.setdefault(which, {}).update(table)
         for code, text in subset.text.items():
             # a glyph drawn for two texts keeps the first, as one pass does
             if self.text.setdefault(code, text) != text:
@@ -191,9 +202,14 @@ class _Merged:
         if len(self.widths) > 1 and len(set(self.widths.values())) == 1:
             flags |= FIXED_PITCH  # as WeasyPrint sets it from the widths
         descriptor.Flags = flags
-        descriptor.FontFile2 = pikepdf.Stream(
-            pdf, zlib.compress(program), Filter=pikepdf.Name.FlateDecode, Length1=len(program)
-        )
+        if self.first.program.cff:
+            descriptor.FontFile3 = pikepdf.Stream(
+                pdf, zlib.compress(program), Filter=pikepdf.Name.FlateDecode, Subtype="/OpenType"
+            )
+        else:
+            descriptor.FontFile2 = pikepdf.Stream(
+                pdf, zlib.compress(program), Filter=pikepdf.Name.FlateDecode, Length1=len(program)
+            )
         cid = pikepdf.Dictionary(first_cid)
         cid.BaseFont = base_font
         cid.W = _width_array(self.widths)
@@ -207,56 +223,42 @@ class _Merged:
         return pdf.make_indirect(font)
 
     def _program(self) -> bytes:
-        """The TrueType program of the glyphs the subsets kept, each at its id.
+        """The program of the glyphs the subsets kept, each at its id.
 
-        The components a subset moved past its highest id go past the highest of
-        all, once each (or to a kept glyph that is the same), and the composites name
-        them there. The first subset's program takes the glyphs, the cmap of them
-        all and the bounds of their headers; shaping's GDEF goes.
+        One subset's program (the first with a cmap) takes the glyphs, the cmap of
+        them all and the bounds of their headers; shaping's GDEF goes.
         """
-        where: dict[Outline, int] = {}
-        for gid in sorted(self.glyphs):
-            where.setdefault(self.glyphs[gid], gid)
-        written: dict[int, tuple[bytes, tuple[int, int]]] = {}
-        free = [max(self.glyphs, default=0) + 1]
-
-        def place(outline: Outline) -> int:
-            if outline not in where:
-                where[outline] = free[0]
-                free[0] += 1
-                written[where[outline]] = write(outline)
-            return where[outline]
-
-        def write(outline: Outline) -> tuple[bytes, tuple[int, int]]:
-            zeroed, metric, components = outline
-            data = bytearray(zeroed)
-            for at, component in zip(component_offsets(zeroed), components, strict=True):
-                struct.pack_into(">H", data, at, place(component))
-            return bytes(data), metric
-
-        for gid in sorted(self.glyphs):
-            written[gid] = write(self.glyphs[gid])
-        cmap = {
-            which: {code: place(table[code]) for code in sorted(table)}
-            for which, table in sorted(self.cmap.items())
-        }
-        first = self.first.font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
-        base = TTFont(io.BytesIO(first), recalcBBoxes=False, recalcTimestamp=False)
-        order = [".notdef", *(f"glyph{gid:05d}" for gid in range(1, free[0]))]
-        base.setGlyphOrder(order)
-        outlines, metrics = newTable("glyf"), newTable("hmtx")
-        outlines.glyphOrder, outlines.glyphs, metrics.metrics = order, {}, {}
-        for gid, name in enumerate(order):
-            outline, metric = written.get(gid, (b"", (0, 0)))
-            outlines.glyphs[name] = Glyph(outline)
-            metrics.metrics[name] = metric
-        base["glyf"], base["hmtx"], base["loca"] = outlines, metrics, newTable("loca")
-        for table in base["cmap"].tables:
+        base_subset = next((subset for subset in self.subsets if subset.program.cmap), self.first)
+        descriptor = base_subset.font.DescendantFonts[0].FontDescriptor
+        file = descriptor.FontFile3 if self.first.program.cff else descriptor.FontFile2
+        base = TTFont(io.BytesIO(file.read_bytes()), recalcBBoxes=False, recalcTimestamp=False)
+        cmap: dict[Any, dict[Any, Any]]  # the subtables, as glyph ids
+        if self.first.program.cff:
+            order = write_cff_glyphs(base, self.glyphs, self.fds)
+            where: dict[Outline, int] = {}
+            for gid in sorted(self.glyphs):
+                where.setdefault(self.glyphs[gid], gid)
+            cmap = {
+                which: {
+                    code: None if glyph is None else where[glyph] for code, glyph in table.items()
+                }
+                for which, table in self.cmap.items()
+            }
+        else:
+            order, cmap = self._truetype_glyphs(base)
+        for table in base["cmap"].tables if self.cmap else ():
             which = (table.platformID, table.platEncID, table.format, table.language)
-            table.cmap = {code: order[gid] for code, gid in cmap[which].items()}
+            if table.format == 14:
+                table.uvsDict = {}
+                for (selector, code), gid in sorted(cmap[which].items()):
+                    glyph = None if gid is None else order[gid]
+                    table.uvsDict.setdefault(selector, []).append((code, glyph))
+            else:
+                table.cmap = {code: order[gid] for code, gid in sorted(cmap[which].items())}
         programs = [subset.program for subset in self.subsets]
         for index, (tag, _, _, name, merge) in enumerate(BOUNDS):
-            setattr(base[tag], name, merge(program.bounds[index] for program in programs))
+            if index in self.first.program.bounds:
+                setattr(base[tag], name, merge(program.bounds[index] for program in programs))
         for index in range(4):
             ranges = (program.ranges[index] for program in programs)
             setattr(
@@ -269,6 +271,54 @@ class _Merged:
         output = io.BytesIO()
         base.save(output)
         return output.getvalue()
+
+    def _truetype_glyphs(self, base: Any) -> tuple[list[str], dict[Any, dict[Any, Any]]]:
+        """Give ``base``, a TrueType program, the glyphs of the subsets; return its glyph
+        order and the cmap's subtables as glyph ids.
+
+        The components a subset moved past its highest id go past the highest of
+        all, once each (or to a kept glyph that is the same), and the composites name
+        them there.
+        """
+        where: dict[Outline, int] = {}
+        for gid in sorted(self.glyphs):
+            where.setdefault(self.glyphs[gid], gid)
+        written: dict[int, tuple[bytes, tuple[int, ...]]] = {}
+        free = [max(self.glyphs, default=0) + 1]
+
+        def place(outline: Outline) -> int:
+            if outline not in where:
+                where[outline] = free[0]
+                free[0] += 1
+                written[where[outline]] = write(outline)
+            return where[outline]
+
+        def write(outline: Outline) -> tuple[bytes, tuple[int, ...]]:
+            zeroed, metric, components = outline
+            data = bytearray(zeroed)
+            for at, component in zip(component_offsets(zeroed), components, strict=True):
+                struct.pack_into(">H", data, at, place(component))
+            return bytes(data), metric
+
+        for gid in sorted(self.glyphs):
+            written[gid] = write(self.glyphs[gid])
+        cmap = {
+            which: {code: None if glyph is None else place(glyph) for code, glyph in table.items()}
+            for which, table in sorted(self.cmap.items())
+        }
+        order = [".notdef", *(f"glyph{gid:05d}" for gid in range(1, free[0]))]
+        base.setGlyphOrder(order)
+        outlines, metrics, vertical = newTable("glyf"), newTable("hmtx"), newTable("vmtx")
+        outlines.glyphOrder, outlines.glyphs, metrics.metrics, vertical.metrics = order, {}, {}, {}
+        for gid, name in enumerate(order):
+            outline, metric = written.get(gid, (b"", (0, 0, 0, 0)))
+            outlines.glyphs[name] = Glyph(outline)
+            metrics.metrics[name] = metric[0:2]
+            vertical.metrics[name] = metric[2:4]
+        base["glyf"], base["hmtx"], base["loca"] = outlines, metrics, newTable("loca")
+        if "vmtx" in base:
+            base["vmtx"] = vertical
+        return order, cmap
 
 
 def _agree(taken: dict[int, Any], other: dict[int, Any]) -> bool:
