@@ -120,6 +120,11 @@ def test_cff_subsets_of_one_font_are_one_font() -> None:
     assert shared[0] == shared[1] == shared[2] != names[0]
     assert _fonts(before) == Counter({"Noto-Serif-CJK-JP": 3})
     assert _fonts(after) == Counter({"Noto-Serif-CJK-JP": 1})
+    with pikepdf.open(io.BytesIO(after)) as pdf:
+        font = next(iter(pdf.pages[0].Resources.Font.values())).DescendantFonts[0]
+        assert font.Subtype == pikepdf.Name.CIDFontType0
+        # a name, as WeasyPrint writes it (Poppler reads a string as another type)
+        assert repr(font.FontDescriptor.FontFile3.Subtype) == repr(pikepdf.Name.OpenType)
     _same_pages(before, after)
     assert _shared(documents)[3] == after  # reproducible
 

@@ -204,7 +204,10 @@ class _Merged:
         descriptor.Flags = flags
         if self.first.program.cff:
             descriptor.FontFile3 = pikepdf.Stream(
-                pdf, zlib.compress(program), Filter=pikepdf.Name.FlateDecode, Subtype="/OpenType"
+                pdf,
+                zlib.compress(program),
+                Filter=pikepdf.Name.FlateDecode,
+                Subtype=pikepdf.Name.OpenType,
             )
         else:
             descriptor.FontFile2 = pikepdf.Stream(
