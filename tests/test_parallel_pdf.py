@@ -420,8 +420,9 @@ def test_a_review_that_grows_moves_the_parts_after_it_and_gives_the_fresh_book(
     book: Path, tmp_path: Path
 ) -> None:
     """Two pages more in the first part: the parts after it begin two pages later, so
-    their page numbers change, and they are laid out again (their folios are part of
-    their pages); the book is the one a fresh build makes."""
+    their page numbers change; they are not laid out again but taken from the cache and
+    stamped again with their new folios (:mod:`octavo.write.pdf_stamps`); the book is
+    the one a fresh build makes."""
     out = tmp_path / "out"
     before, _ = _build(book, out)
     review = book / "reviews" / "one-1.md"
@@ -439,7 +440,8 @@ def test_a_review_that_grows_moves_the_parts_after_it_and_gives_the_fresh_book(
         before, "Review 1 of part three"
     )
     assert moved >= 2
-    assert _cached(steps) == 0  # every part laid out again: the second and third moved
+    assert sum("(from the cache, stamped again)" in step for step in steps) == 2
+    assert _cached(steps) == 2  # the second and third parts, stamped again
 
 
 def test_a_changed_theme_and_page_lay_out_everything(book: Path, tmp_path: Path) -> None:
@@ -460,8 +462,9 @@ def test_a_changed_theme_and_page_lay_out_everything(book: Path, tmp_path: Path)
 def test_a_corrupt_cache_is_laid_out_again_and_never_used(book: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     first, _ = _build(book, out)
-    entries = sorted((out / ".octavo-cache" / "pdf").glob("*.pdf"))
+    entries = sorted((out / ".octavo-cache" / "pdf").glob("*[0-9a-f].pdf"))
     assert len(entries) == 5  # three parts, the back and the front matter
+    assert len(list((out / ".octavo-cache" / "pdf").glob("*.body.pdf"))) == 3
     # the three parts' entries: a part's place in the book is in its data, not its key
     parts = [e for e in entries if '"name": "chunk-' in e.with_suffix(".json").read_text("utf-8")]
     assert len(parts) == 3
@@ -473,7 +476,19 @@ def test_a_corrupt_cache_is_laid_out_again_and_never_used(book: Path, tmp_path: 
     parts[2].with_suffix(".json").write_text("{not json", encoding="utf-8")
     again, steps = _build(book, out)
     assert again == first
-    assert _cached(steps) == 1  # the front matter only: every part is laid out again
+    # the front matter, and the part placed elsewhere, stamped again from its body;
+    # the truncated and the unreadable parts are laid out again
+    assert _cached(steps) == 2
+    assert sum("stamped again" in step for step in steps) == 1
+    body = parts[1].with_name(parts[1].name.replace(".pdf", ".body.pdf"))
+    body.write_bytes(body.read_bytes()[:-100])  # a body that does not read back
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace('"start": ', '"start": 1'), encoding="utf-8"
+    )
+    again, steps = _build(book, out)
+    assert again == first
+    assert _cached(steps) == 3  # the front matter and two parts: the third laid out again
+    assert not any("stamped again" in step for step in steps)
 
 
 def test_the_cache_holds_across_builds_at_different_times(

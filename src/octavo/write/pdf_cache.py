@@ -31,7 +31,7 @@ from .. import __version__
 #: The cache's folder inside the output folder.
 FOLDER = ".octavo-cache"
 #: Bumped when the entries' format changes: older entries are then misses.
-FORMAT = 6  # 6: a part's letterspaced runs are marked (/ActualText) in it
+FORMAT = 7  # 7: a piece's folios and running heads are stamped, its body kept apart
 
 _FILE_URL = re.compile(r"""(?:src|href)=["'](file://[^"']+)["']""")
 
@@ -71,8 +71,19 @@ class PdfCache:
             return None
         return data, meta
 
-    def store(self, key: str, data: bytes, meta: dict[str, Any]) -> None:
-        """Keep a part; a cache that cannot be written is no error (the book is made)."""
+    def load_body(self, key: str, meta: dict[str, Any]) -> bytes | None:
+        """The body (without its stamps) of the piece stored under ``key``, or None."""
+        if self.folder is None or not meta.get("body_sha256"):
+            return None
+        try:
+            data = (self.folder / f"{key}.body.pdf").read_bytes()
+        except OSError:
+            return None
+        return data if meta["body_sha256"] == hashlib.sha256(data).hexdigest() else None
+
+    def store(self, key: str, data: bytes, meta: dict[str, Any], body: bytes = b"") -> None:
+        """Keep a part (and the body of a stamped piece); a cache that cannot be written
+        is no error (the book is made)."""
         if self.folder is None:
             return
         self.used.add(key)
@@ -81,10 +92,13 @@ class PdfCache:
             "key": key,
             "format": FORMAT,
             "pdf_sha256": hashlib.sha256(data).hexdigest(),
+            "body_sha256": hashlib.sha256(body).hexdigest() if body else None,
         }
+        files = [(f"{key}.body.pdf", body)] if body else []
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
             for name, content in (
+                *files,
                 (f"{key}.pdf", data),
                 (f"{key}.json", json.dumps(record).encode()),
             ):

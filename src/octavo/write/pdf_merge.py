@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .pdf_pages import BLANK, PageRecord
+from .pdf_stamps import Stamps
 
 
 @dataclass
@@ -50,6 +51,11 @@ class LaidOut:
     front_pages: int = -1
     #: the names its ``target-*()`` functions looked up
     looked_up: list[str] = field(default_factory=list)
+    #: a piece whose folios and running heads were stamped (:mod:`.pdf_stamps`): its
+    #: pages' stamps, and its body without them (kept in the cache, to stamp it again)
+    stamps: Stamps | None = None
+    body: bytes = b""
+    restamped: bool = False  #: taken from the cache and stamped again where it falls
 
     @classmethod
     def failed(cls, name: str, message: str, hint: str | None, code: str | None) -> LaidOut:
@@ -75,6 +81,7 @@ class LaidOut:
             "low_resolution": [[str(path), dpi] for path, dpi in self.low_resolution],
             "outside_text_block": [[page, owner] for page, owner in self.outside],
             "audit_faults": [list(fault) for fault in self.faults],
+            "stamps": self.stamps.to_json() if self.stamps else None,
         }
 
     @classmethod
@@ -112,6 +119,7 @@ class LaidOut:
             start_index=int(meta["start_index"]),
             front_pages=int(meta["front_pages"]),
             looked_up=[str(name) for name in meta["looked_up"]],
+            stamps=Stamps.from_json(meta["stamps"]) if meta.get("stamps") else None,
         )
 
 

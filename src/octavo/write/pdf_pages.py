@@ -61,7 +61,7 @@ def page_records(pages: list[Any]) -> list[PageRecord]:
             if anchor:
                 seen[anchor] = seen.get(anchor, "") + text
         anchor, before = first if first else (None, "")
-        records.append(PageRecord(_printed_folio(page._page_box), anchor, before))
+        records.append(PageRecord(printed_folio(page._page_box), anchor, before))
     return records
 
 
@@ -110,7 +110,7 @@ def _walk(
 
 def _folios(page_boxes: list[Any]) -> list[str]:
     """The page number of every page, as printed (``iv``, ``17``)."""
-    return _labels([_printed_folio(page_box) for page_box in page_boxes])
+    return _labels([printed_folio(page_box) for page_box in page_boxes])
 
 
 def _labels(printed: list[tuple[int, bool] | None]) -> list[str]:
@@ -143,7 +143,7 @@ def _labels(printed: list[tuple[int, bool] | None]) -> list[str]:
     return labels
 
 
-def _printed_folio(page_box: Any) -> tuple[int, bool] | None:
+def printed_folio(page_box: Any) -> tuple[int, bool] | None:
     """The number in the page's margin boxes, bottom ones first, and whether roman."""
     from weasyprint.formatting_structure import boxes
 

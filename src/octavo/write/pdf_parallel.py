@@ -39,6 +39,7 @@ from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut, merge
 from .pdf_pages import BLANK, PageRecord, starts_from_records
 from .pdf_placing import shared
+from .pdf_stamps import stamped_theme
 from .pdf_starts import (
     FrontMoved,
     Lead,
@@ -217,6 +218,7 @@ def lay_out_main(
         checks=checks,
         rtl=rtl,
         front_html=first.front_document(),
+        stamping=stamped_theme(document),
     )
     counted = front or _front_count(cache.note(FRONT_COUNT))
     if counted is not None:  # placed after the front matter with its page numbers
@@ -233,6 +235,7 @@ def lay_out_main(
             elapsed = time.monotonic() - started
             remaining = elapsed / done * (len(chunks) - done)
             how = " (from the cache)" if result.cached else ""
+            how = " (from the cache, stamped again)" if result.restamped else how
             progress(
                 f"Laying out the PDF: part {done} of {len(chunks)} done{how}, {pages} pages,"
                 f" about {remaining:.0f} s left"
@@ -305,7 +308,7 @@ def _cached_or_laid_out(
 def _store(cache: PdfCache, job: Job, result: LaidOut) -> None:
     cache.used.add(job.key)
     if not result.cached and result.error is None:
-        cache.store(job.key, result.pdf, result.meta())
+        cache.store(job.key, result.pdf, result.meta(), result.body)
 
 
 def _raise_first(results: list[LaidOut]) -> None:

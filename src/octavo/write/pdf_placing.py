@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .pdf_sides import OtherSize, flip, movable
+from .pdf_sides import OtherSize, across, flip, movable
 from .pdf_starts import (
     Lead,
     NotCuttable,
@@ -28,6 +28,7 @@ from .pdf_starts import (
 )
 
 if TYPE_CHECKING:
+    from .pdf_stamps import PageStamp
     from .pdf_worker import Job
 
 #: The state the forked workers inherit (set just before the pool starts): the
@@ -109,9 +110,13 @@ class Stamped:
     number this document cannot know.
     """
 
-    def __init__(self, job: Job, flips: bool = True) -> None:
+    def __init__(self, job: Job, flips: bool = True, stamping: bool = False) -> None:
         self.job = job
         self.flips = flips
+        #: record each page's stamp (:mod:`.pdf_stamps`) instead of making its margin boxes
+        self.stamping = stamping
+        self.stamps: list[PageStamp] = []
+        self.sided = False  #: a page after the first opens on a given side
         self.head = self.tail = 0
         self.resets = False
         self.start = 1  #: the folio of the first page
@@ -150,21 +155,42 @@ class Stamped:
                 shift.append(self._first_page(context, page, state, html[0]))
             elif _touches_page_counter(page.style) and self.job.index is not None:
                 raise NotCuttable("a page inside the main matter sets the page number")
+            quote_depth, counter_values, counter_scopes, page_groups = state
+            values = dict(counter_values)
+            values["page"] = [value + shift[0] for value in values["page"]]
+            moved_state = (quote_depth, values, counter_scopes, page_groups)
             if self.job.index is not None:
                 recto = (self.start_index + index) % 2 == 0
                 recto_side = "left" if shared["rtl"] else "right"
                 side = recto_side if recto else ("right" if recto_side == "left" else "left")
+                if self.stamping:
+                    self._record(context, page, moved_state, side, html[0])
+                    return []
                 if self.flips and page.page_type.side != side:
                     flip(context, page, html[0])
-            quote_depth, counter_values, counter_scopes, page_groups = state
-            values = dict(counter_values)
-            values["page"] = [value + shift[0] for value in values["page"]]
-            return original(context, page, (quote_depth, values, counter_scopes, page_groups))
+            return original(context, page, moved_state)
 
         layout.make_margin_boxes = moved
         layout_page.set_page_type_computed_styles = noted
         targets.TargetCollector.lookup_target = noting
         return self
+
+    def _record(self, context: Any, page: Any, state: Any, side: str, html: Any) -> None:
+        """Note what the page's margin boxes print, for its stamp."""
+        from .pdf_stamps import record
+
+        index = page.page_type.index
+        opens = context.page_maker[index][1]["break"]
+        if index > 0 and (page.page_type.blank or opens in ("left", "right", "recto", "verso")):
+            self.sided = True
+        if not self.flips:  # laid out on its true side: its sides differ
+            self.stamps.append(record(context, page, state, page.page_type.side, None))
+            return
+        moves = across(context, page, html)
+        if page.page_type.side != side and moves is None:
+            other = "right" if side == "left" else "left"
+            raise OtherSize(side if index % 2 == 0 else other)  # the first page's side
+        self.stamps.append(record(context, page, state, side, moves))
 
     def _first_page(self, context: Any, page: Any, state: Any, html: Any) -> int:
         """At the first page: sum up the piece's edges, post what can be posted, await

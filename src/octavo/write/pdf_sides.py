@@ -34,6 +34,17 @@ def movable(context: Any, page: Any, html: Any) -> bool:
     return True
 
 
+def across(context: Any, page: Any, html: Any) -> tuple[float, float] | None:
+    """How far ``page``'s content moves (CSS pixels) to fall on the other side of the
+    spread, or None where the two sides' text areas differ."""
+    try:
+        other = _other_side(context, page, html)
+    except OtherSize:
+        return None
+    dx = other.content_box_x() - page.content_box_x()
+    return dx, other.content_box_y() - page.content_box_y()
+
+
 def flip(context: Any, page: Any, html: Any) -> None:
     """Move ``page`` (laid out, without margin boxes yet) to the other side."""
     other = _other_side(context, page, html)

@@ -28,10 +28,11 @@ The hooks into WeasyPrint's layout (``make_margin_boxes``, the page style cache,
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError
 from ..render.print_html import PrintDocument
@@ -39,7 +40,9 @@ from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut
 from .pdf_placing import NeedsFront, Stamped, await_place, post, post_lead, shared
 from .pdf_sides import OtherSize
+from .pdf_stamps import Stamps, marked_drawing, stamp_piece
 from .pdf_starts import (
+    Lead,
     NotCuttable,
     PieceStop,
     head_side,
@@ -121,36 +124,41 @@ def _reuse(job: Job, cached: LaidOut) -> LaidOut | None:
         return LaidOut.failed(job.name, "abandoned", None, "abandoned")
     first, lead = place
     if (lead.folio(first), first % 2) != (cached.start, cached.start_index % 2):
-        return None
+        restamped = _restamped(job, cached, first, lead)
+        if restamped is None:
+            return None
+        cached = restamped
     post(job, count, cached.head, cached.tail)
     return cached
 
 
 def _lay_out(job: Job) -> LaidOut:
-    from .pdf import Abandoned, render_pdf_pages
+    from .pdf import Abandoned, mark_spaced_runs, render_pdf_pages
+    from .pdf_pages import page_records
 
     document: PrintDocument = shared["document"]
     part = dataclasses.replace(document, html=job.html)
+    stamping = bool(shared.get("stamping")) and job.index is not None
+
+    def render(part: PrintDocument, flips: bool = True) -> tuple[Stamped, Any]:
+        drawing = marked_drawing() if stamping else contextlib.nullcontext()
+        with Stamped(job, flips=flips, stamping=stamping) as stamped, drawing:
+            return stamped, render_pdf_pages(part, shared["resolver"])
+
     try:
-        with Stamped(job) as stamped:
-            rendered, data, warnings, low = render_pdf_pages(part, shared["resolver"])
+        stamped, (rendered, data, warnings, low) = render(part)
     except NeedsFront:
         _count_front()
-        with Stamped(job) as stamped:
-            rendered, data, warnings, low = render_pdf_pages(part, shared["resolver"])
+        stamped, (rendered, data, warnings, low) = render(part)
     except OtherSize as other_size:
         # the theme's left and right text areas differ: lay the piece out again on
         # the side it falls on (the pages before it are counted by now)
         side = str(other_size.args[0])
         html = job.html.replace("<html", f'<html style="break-before: {side}"', 1)
         part = dataclasses.replace(part, html=html)
-        with Stamped(job, flips=False) as stamped:
-            rendered, data, warnings, low = render_pdf_pages(part, shared["resolver"])
+        stamped, (rendered, data, warnings, low) = render(part, flips=False)
     except Abandoned:
         raise _Abandoned from None
-    from .pdf import mark_spaced_runs
-    from .pdf_pages import page_records
-
     data = mark_spaced_runs(data)  # here, not in the merged book (see finish_pdf)
     from .text_block import outside_text_block
 
@@ -164,7 +172,7 @@ def _lay_out(job: Job) -> LaidOut:
         [(level, label, point[0], point[1], state) for level, label, point, state in page.bookmarks]
         for page in rendered.pages
     ]
-    return LaidOut(
+    laid = LaidOut(
         name=job.name,
         pdf=data,
         records=page_records(rendered.pages),
@@ -183,6 +191,53 @@ def _lay_out(job: Job) -> LaidOut:
         front_pages=stamped.front_pages,
         looked_up=sorted(stamped.looked_up),
     )
+    if not stamping:
+        return laid
+    stamps = Stamps(stamped.stamps, stamped.sided, anchors, bookmarks)
+    return _stamped(job, dataclasses.replace(laid, body=data), stamps)
+
+
+def _stamped(job: Job, laid: LaidOut, stamps: Stamps) -> LaidOut:
+    """The piece ``laid`` (its ``body`` laid out without margin boxes) with ``stamps``."""
+    document: PrintDocument = shared["document"]
+    pdf, printed = stamp_piece(document, shared["resolver"], job.html, laid.body, stamps)
+    return dataclasses.replace(
+        laid,
+        pdf=pdf,
+        records=[
+            dataclasses.replace(record, printed=folio)
+            for record, folio in zip(laid.records, printed, strict=True)
+        ],
+        anchors=stamps.drawn_anchors(),
+        bookmarks=stamps.drawn_bookmarks(),
+        stamps=stamps,
+    )
+
+
+def _restamped(job: Job, cached: LaidOut, first: int, lead: Lead) -> LaidOut | None:
+    """The cached piece stamped again where it falls now (``first``, the index of its
+    first page in the book), if its body can be drawn there; else None."""
+    cache: PdfCache = shared["cache"]
+    stamps = cached.stamps
+    if stamps is None:
+        return None
+    recto_side = "left" if shared["rtl"] else "right"
+    verso_side = "right" if recto_side == "left" else "left"
+    sides = [recto_side if (first + n) % 2 == 0 else verso_side for n in range(len(stamps.pages))]
+    if not stamps.can_move(sides):
+        return None
+    hit = cache.load(job.key)
+    body = cache.load_body(job.key, hit[1]) if hit else None
+    if body is None:
+        return None
+    printed = stamps.pages[0].counters.get("page") if stamps.pages else None
+    if not printed:
+        return None
+    moved = stamps.moved_to(lead.folio(first) - printed[-1], sides)  # as its stamps count
+    laid = dataclasses.replace(
+        cached, body=body, start=lead.folio(first), start_index=first, cached=False, restamped=True
+    )
+    return _stamped(job, laid, moved)
 
 
 class _Abandoned(PieceStop):

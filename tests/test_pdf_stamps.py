@@ -1,0 +1,72 @@
+"""Folios and running heads stamped after layout: a piece that moves is not laid out
+again.
+
+A book whose reviews open on any page is laid out in pieces and kept in the cache; a
+review then grows by a page, so every later review begins a page later, on the other
+side of the spread, with other folios. The later pieces are taken from the cache,
+their bodies moved across and stamped again (:mod:`octavo.write.pdf_stamps`); the book
+is the bytes a build without the cache makes, and the pages one pass lays out.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import octavo.render.print_split as print_split
+from octavo.api import load_anthology, make_pdf
+from tests.test_parallel_books import _assert_same, _flat
+
+pytestmark = pytest.mark.slow
+
+
+def _first_page(data: bytes, words: str) -> int:
+    pages = PdfReader(io.BytesIO(data)).pages
+    return next(n for n, page in enumerate(pages) if words in page.extract_text())
+
+
+def test_a_review_a_page_longer_moves_the_later_pieces_across_without_laying_them_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = _flat(tmp_path / "book", count=5, extra="[print]\nrecto_starts = false\n")
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    cache = tmp_path / "cache"
+    before = make_pdf(load_anthology(book), jobs=2, cache=cache)
+    review = book / "reviews" / "r2.md"
+    text = review.read_text(encoding="utf-8")
+    review.write_text(text + "\n\nA paragraph more. " + "It runs on. " * 300 + "\n", "utf-8")
+    steps: list[str] = []
+    rebuilt = make_pdf(load_anthology(book), steps.append, jobs=2, cache=cache)
+    moved = _first_page(rebuilt.data, "Review 5.") - _first_page(before.data, "Review 5.")
+    assert moved % 2 == 1  # the later reviews fall on the other side now
+    stamped = [step for step in steps if "(from the cache, stamped again)" in step]
+    assert len(stamped) == 3  # reviews 3, 4 and 5: none laid out again
+    fresh = make_pdf(load_anthology(book), jobs=2)
+    assert rebuilt.data == fresh.data
+    single = make_pdf(load_anthology(book), jobs=1)
+    _assert_same(single, rebuilt)
+
+
+def test_a_piece_stamped_again_is_stamped_again_where_it_falls_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moved across twice (a review grows, then shrinks back): the pages of the first
+    build again, from the cache, bytes for bytes."""
+    book = _flat(tmp_path / "book", count=4, extra="[print]\nrecto_starts = false\n")
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    cache = tmp_path / "cache"
+    first = make_pdf(load_anthology(book), jobs=2, cache=cache)
+    review = book / "reviews" / "r1.md"
+    text = review.read_text(encoding="utf-8")
+    review.write_text(text + "\n\nA paragraph more. " + "It runs on. " * 300 + "\n", "utf-8")
+    make_pdf(load_anthology(book), jobs=2, cache=cache)
+    review.write_text(text, "utf-8")
+    steps: list[str] = []
+    back = make_pdf(load_anthology(book), steps.append, jobs=2, cache=cache)
+    assert sum("stamped again" in step for step in steps) == 3
+    assert back.data == first.data
