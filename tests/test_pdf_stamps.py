@@ -70,3 +70,36 @@ def test_a_piece_stamped_again_is_stamped_again_where_it_falls_next(
     back = make_pdf(load_anthology(book), steps.append, jobs=2, cache=cache)
     assert sum("stamped again" in step for step in steps) == 3
     assert back.data == first.data
+
+
+def test_margin_boxes_that_cannot_be_stamped_are_laid_out_with_their_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A theme whose margin boxes print a running element (``element()``) is laid out
+    with its margin boxes, as before stamps; so is a piece whose stamps fail."""
+    from octavo.render.print_html import PrintDocument
+    from octavo.write import pdf_parallel, pdf_stamps, pdf_worker
+
+    sheet = tmp_path / "running.css"
+    sheet.write_text("@page { @top-center { content: element(head) } }", encoding="utf-8")
+    plain = tmp_path / "plain.css"
+    plain.write_text("@page { @top-center { content: string(running) } }", encoding="utf-8")
+    document = PrintDocument(html="", stylesheets=(plain,), page_css="", base_url="")
+    assert pdf_stamps.stamped_theme(document)
+    assert not pdf_stamps.stamped_theme(PrintDocument("", (plain, sheet), "", ""))
+
+    book = _flat(tmp_path / "book", count=3, extra="[print]\nrecto_starts = false\n")
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    single = make_pdf(load_anthology(book), jobs=1)
+    monkeypatch.setattr(pdf_parallel, "stamped_theme", lambda document: False)
+    _assert_same(single, make_pdf(load_anthology(book), jobs=2))
+    monkeypatch.undo()
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+
+    def fails(*args: object) -> None:
+        raise pdf_stamps.NotStamped("for the test")
+
+    monkeypatch.setattr(pdf_worker, "stamp_piece", fails)
+    _assert_same(single, make_pdf(load_anthology(book), jobs=2))

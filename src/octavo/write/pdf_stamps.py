@@ -363,7 +363,9 @@ def splice(body_pdf: bytes, stamp_pdf: bytes, stamps: Stamps) -> bytes:
             content = page.obj.Contents.read_bytes()
             stamp_content = stamp_page.obj.Contents.read_bytes()
             before, under, drawn, after = _cut(content)
-            _, stamp_under, stamp_over, _ = _cut(stamp_content)
+            stamp_before, stamp_under, stamp_over, _ = _cut(stamp_content)
+            if stamp_before != before:  # the stamp is drawn in the body's coordinates
+                raise NotStamped("a stamp's page is not the size of its body's")
             held = stamp_page.obj.get("/Resources")
             if held is not None and not held.is_indirect:
                 held = stamp.make_indirect(held)

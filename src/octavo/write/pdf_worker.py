@@ -40,7 +40,7 @@ from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut
 from .pdf_placing import NeedsFront, Stamped, await_place, post, post_lead, shared
 from .pdf_sides import OtherSize
-from .pdf_stamps import Stamps, marked_drawing, stamp_piece
+from .pdf_stamps import NotStamped, Stamps, marked_drawing, stamp_piece
 from .pdf_starts import (
     Lead,
     NotCuttable,
@@ -194,7 +194,11 @@ def _lay_out(job: Job) -> LaidOut:
     if not stamping:
         return laid
     stamps = Stamps(stamped.stamps, stamped.sided, anchors, bookmarks)
-    return _stamped(job, dataclasses.replace(laid, body=data), stamps)
+    try:
+        return _stamped(job, dataclasses.replace(laid, body=data), stamps)
+    except NotStamped:  # laid out with its margin boxes, as one pass does
+        shared["stamping"] = False
+        return _lay_out(job)
 
 
 def _stamped(job: Job, laid: LaidOut, stamps: Stamps) -> LaidOut:
@@ -237,7 +241,10 @@ def _restamped(job: Job, cached: LaidOut, first: int, lead: Lead) -> LaidOut | N
     laid = dataclasses.replace(
         cached, body=body, start=lead.folio(first), start_index=first, cached=False, restamped=True
     )
-    return _stamped(job, laid, moved)
+    try:
+        return _stamped(job, laid, moved)
+    except NotStamped:
+        return None
 
 
 class _Abandoned(PieceStop):
