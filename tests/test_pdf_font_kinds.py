@@ -157,14 +157,21 @@ def test_cff_subsets_whose_private_dictionaries_differ_stay_apart() -> None:
 
 def test_emoji_subsets_with_vertical_metrics_are_one_font() -> None:
     style = "p { font: 20pt 'Noto Color Emoji' }"
-    documents = [_page(style, "<p>🍜 ☕</p>"), _page(style, "<p>🎬 🍿 ☕</p>")]
+    # characters with variation sequences (coffee, a heart) give a subset a cmap format 14
+    documents = [_page(style, "<p>🍜 🍿</p>"), _page(style, "<p>🍿 🌸 ☕ \u2764\ufe0f</p>")]
     names, shared, before, after = _shared(documents)
+    assert [_formats(font) for _, font in _programs(before)] == [{12}, {12, 14}]
     assert names[0] == names[1]
     assert "Noto-Color-Emoji" in names[0]
     assert all("vmtx" in font for _, font in _programs(before))
     assert shared[0] == shared[1] != names[0]
     assert _fonts(after) == Counter({names[0].split("+")[-1]: 1})
+    assert [_formats(font) for _, font in _programs(after)] == [{12, 14}]
     _same_pages(before, after)
+
+
+def _formats(font: Any) -> set[int]:
+    return {table.format for table in font["cmap"].tables}
 
 
 def test_a_subset_without_cmap_joins_the_others() -> None:

@@ -164,7 +164,7 @@ class _Merged:
         program = subset.program
         if (
             program.shared != self.first.program.shared
-            or (program.cmap and self.cmap and program.cmap.keys() != self.cmap.keys())
+            or (program.cmap and self.cmap and _mapping(program.cmap) != _mapping(self.cmap))
             or not _agree(self.glyphs, program.glyphs)
             or not _agree(self.widths, subset.widths)
             or not all(
@@ -228,10 +228,11 @@ class _Merged:
     def _program(self) -> bytes:
         """The program of the glyphs the subsets kept, each at its id.
 
-        One subset's program (the first with a cmap) takes the glyphs, the cmap of
-        them all and the bounds of their headers; shaping's GDEF goes.
+        One subset's program (the first with the most cmap subtables) takes the
+        glyphs, the cmap of them all and the bounds of their headers; shaping's GDEF
+        goes.
         """
-        base_subset = next((subset for subset in self.subsets if subset.program.cmap), self.first)
+        base_subset = max(self.subsets, key=lambda subset: len(subset.program.cmap))
         descriptor = base_subset.font.DescendantFonts[0].FontDescriptor
         file = descriptor.FontFile3 if self.first.program.cff else descriptor.FontFile2
         base = TTFont(io.BytesIO(file.read_bytes()), recalcBBoxes=False, recalcTimestamp=False)
@@ -322,6 +323,12 @@ class _Merged:
         if "vmtx" in base:
             base["vmtx"] = vertical
         return order, cmap
+
+
+def _mapping(cmap: Cmap) -> set[tuple[int, int, int, int]]:
+    """A cmap's subtables but its variation sequences (format 14), which a subset has
+    only if it drew a character with a variation selector."""
+    return {which for which in cmap if which[2] != 14}
 
 
 def _agree(taken: dict[int, Any], other: dict[int, Any]) -> bool:
