@@ -5,10 +5,10 @@ its margin boxes. What they would show is recorded page by page instead
 (:class:`PageStamp`): the page's type (side, blank, name, ``:nth()`` groups), its
 counters (the folio), and the named strings a running head can print (``string()``,
 read where the body is). A second, empty document then lays out only the margin boxes
-of those pages (:func:`lay_out_stamps`), and :func:`splice` draws them over the body:
-the page's backgrounds under it, the margin boxes over it, each as a form XObject
-marked as an artifact, and the body moved across to the other side of the spread
-where the page falls there.
+of those pages (:func:`lay_out_stamps`), and :func:`splice` draws them into the
+body's content: the page's backgrounds under it, the margin boxes over it, each marked
+as an artifact (their resources join the body's under names of their own), and the
+body moved across to the other side of the spread where the page falls there.
 
 So the body of a piece does not depend on where the piece falls: a piece that moves
 (a review before it grew by a page) is stamped again from its cached body, in a small
@@ -354,65 +354,100 @@ def _with_body(html: str, body: str) -> str:
 
 def splice(body_pdf: bytes, stamp_pdf: bytes, stamps: Stamps) -> bytes:
     """The piece's pages: each body (moved across where ``stamps`` says) with its
-    stamp's backgrounds under it and its margin boxes over it."""
+    stamp's backgrounds under it and its margin boxes over it, drawn in its content as
+    artifacts; the stamps' resources join the body's under names of their own."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(body_pdf)) as body, pikepdf.open(io.BytesIO(stamp_pdf)) as stamp:
-        resources: dict[tuple[int, int], Any] = {}
+        plans: dict[tuple[int, int], _Resources] = {}
         for page, stamp_page, page_stamp in zip(body.pages, stamp.pages, stamps.pages, strict=True):
             content = page.obj.Contents.read_bytes()
-            stamp_content = stamp_page.obj.Contents.read_bytes()
-            before, under, drawn, after = _cut(content)
-            stamp_before, stamp_under, stamp_over, _ = _cut(stamp_content)
+            before, _, drawn, after = _cut(content)  # the body's own backgrounds go
+            stamp_before, under, over, _ = _cut(stamp_page.obj.Contents.read_bytes())
             if stamp_before != before:  # the stamp is drawn in the body's coordinates
                 raise NotStamped("a stamp's page is not the size of its body's")
             held = stamp_page.obj.get("/Resources")
             if held is not None and not held.is_indirect:
                 held = stamp.make_indirect(held)
-            if held is not None:
-                key = held.objgen
-                if key not in resources:
-                    resources[key] = body.copy_foreign(held)
-                held = resources[key]
-            forms: dict[str, Any] = {}
-            box = [float(v) for v in page.mediabox]
-            size = (box[2] - box[0]) / _SCALE, (box[3] - box[1]) / _SCALE
-            bbox = [-size[0], -size[1], 2 * size[0], 2 * size[1]]
+            if held is None:
+                plan = _Resources(body, None)
+            elif held.objgen in plans:
+                plan = plans[held.objgen]
+            else:
+                plan = plans[held.objgen] = _Resources(body, held)
+            plan.join(page)
             parts = [before]
-            if stamp_under.strip():
-                forms["/OctavoUnder"] = _form(body, stamp_under, held, bbox)
-                parts.append(b"/OctavoUnder Do")
+            if under.strip():
+                parts.append(b"q\n/Artifact BMC\n" + plan.renamed(under) + b"\nEMC\nQ")
             moved = page_stamp.moved
             if moved is None:
                 parts.append(drawn)
             else:
-                parts += [
-                    b"q 1 0 0 1 %s %s cm" % (_number(moved[0]), _number(moved[1])),
-                    drawn,
-                    b"Q",
-                ]
+                offset = b"q 1 0 0 1 %s %s cm" % (_number(moved[0]), _number(moved[1]))
+                parts += [offset, drawn, b"Q"]
                 _move_annotations(page, moved)
-            if stamp_over.strip():
-                forms["/OctavoOver"] = _form(body, stamp_over, held, bbox)
-                parts.append(b"/OctavoOver Do")
+            if over.strip():
+                parts.append(b"q\n/Artifact BMC\n" + plan.renamed(over) + b"\nEMC\nQ")
             parts.append(after)
-            del under  # the body's own backgrounds: the stamp's are drawn on its side
             page.obj.Contents = body.make_stream(b"\n".join(parts))
-            if forms:  # the page's own resources: WeasyPrint's pages share theirs
-                held_by_page = page.obj.get("/Resources", pikepdf.Dictionary())
-                own = pikepdf.Dictionary({key: value for key, value in held_by_page.items()})
-                xobjects = pikepdf.Dictionary(
-                    {key: value for key, value in held_by_page.get("/XObject", {}).items()}
-                )
-                for name, form in forms.items():
-                    xobjects[name] = form
-                own.XObject = xobjects
-                page.obj.Resources = own
         if any(page.moved for page in stamps.pages):
             _move_figures(body, stamps)
         output = io.BytesIO()
         body.save(output, fix_metadata_version=False, deterministic_id=True)
         return output.getvalue()
+
+
+class _Resources:
+    """A stamp document's resources, copied into the body's under new names (``/S_``
+    before each), and the stamps' content renamed to match."""
+
+    def __init__(self, body: Any, held: Any) -> None:
+        import pikepdf
+
+        self.copied: dict[str, dict[str, Any]] = {}
+        self.names: dict[bytes, bytes] = {}
+        if held is not None:
+            copied = body.copy_foreign(held)
+            for category, entries in copied.items():
+                if not isinstance(entries, pikepdf.Dictionary):
+                    continue  # /ProcSet
+                self.copied[category] = {}
+                for name, value in entries.items():
+                    new = "/S_" + name[1:]
+                    self.copied[category][new] = value
+                    self.names[name.encode("latin-1")] = new.encode("latin-1")
+        alternatives = b"|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
+        self.pattern = re.compile(b"(?:" + alternatives + rb")(?=[\s/\[\]<>(){}%]|$)")
+        self.joined: set[tuple[int, int]] = set()
+
+    def join(self, page: Any) -> None:
+        """Add the renamed resources to the page's (once for resources pages share)."""
+        import pikepdf
+
+        if not self.copied:
+            return
+        if "/Resources" not in page.obj:
+            page.obj.Resources = pikepdf.Dictionary()
+        resources: Any = page.obj.Resources
+        if resources.is_indirect:
+            if resources.objgen in self.joined:
+                return
+            self.joined.add(resources.objgen)
+        for category, entries in self.copied.items():
+            if category not in resources:
+                resources[category] = pikepdf.Dictionary()
+            held = resources[category]
+            for name, value in entries.items():
+                existing = held.get(name)
+                if existing is not None and not _same(existing, value):
+                    raise NotStamped(f"the body already names a resource {name}")
+                held[name] = value
+
+    def renamed(self, content: bytes) -> bytes:
+        """The stamp's content, with the resources' new names."""
+        if not self.names:
+            return content
+        return self.pattern.sub(lambda match: self.names[match.group(0)], content)
 
 
 def _cut(content: bytes) -> tuple[bytes, bytes, bytes, bytes]:
@@ -430,16 +465,10 @@ def _cut(content: bytes) -> tuple[bytes, bytes, bytes, bytes]:
     )
 
 
-def _form(pdf: Any, content: bytes, resources: Any, bbox: list[float]) -> Any:
-    import pikepdf
-
-    form = pdf.make_stream(b"/Artifact BMC\n" + content + b"\nEMC")
-    form.Type = pikepdf.Name.XObject
-    form.Subtype = pikepdf.Name.Form
-    form.BBox = pikepdf.Array(bbox)
-    if resources is not None:
-        form.Resources = resources
-    return form
+def _same(one: Any, other: Any) -> bool:
+    if one.is_indirect and other.is_indirect:
+        return bool(one.objgen == other.objgen)
+    return bool(one.unparse() == other.unparse())
 
 
 def _number(value: float) -> bytes:
