@@ -64,6 +64,8 @@ def _png(colour: tuple[int, int, int]) -> bytes:
 
 def _files(sections: bool = False) -> dict[str, str | bytes | None]:
     manifest = 'title = "Test Book"\neditors = ["Ed Itor"]\nlanguage = "en"\n'
+    manifest += '[[front]]\ntitle = "Foreword"\nfile = "foreword.md"\n'
+    manifest += '[[back]]\nindex = "works"\n[[back]]\nacknowledgments = true\nfile = "thanks.md"\n'
     if sections:
         manifest += (
             '[[sections]]\ntitle = "First"\nintro = "parts/first.md"\n'
@@ -76,6 +78,10 @@ def _files(sections: bool = False) -> dict[str, str | bytes | None]:
         "reviews/beta.md": None,
         "parts/first.md": "Seven films, one of them twice.\n\n![An orange square](orange.png)\n",
         "parts/orange.png": _png((240, 140, 20)),
+        "foreword.md": "Fourteen films, two goats.\n\n![A grey square](grey.png)\n",
+        "grey.png": _png((128, 128, 128)),
+        "thanks.md": "Thanks to the projectionist.\n\n![A black square](black.png)\n",
+        "black.png": _png((10, 10, 10)),
     }
     for name, colour in COLOURS.items():
         files[f"reviews/pictures/{name}.png"] = _png(colour)
@@ -132,9 +138,9 @@ def test_an_epub_rendered_by_workers_is_the_one_rendered_in_one_process(
         assert data == expected, name
     assert fallbacks == []  # the pictures were foreseen: the workers' documents were kept
     pictures = [name for name, _ in alone if name.startswith("EPUB/images/0")]
-    expected = ["red", "blue", "green", "yellow", "purple"]
+    expected = ["grey", "red", "blue", "green", "yellow", "purple", "black"]
     if sections:
-        expected.insert(0, "orange")
+        expected.insert(1, "orange")
     assert [name.split("-", 1)[1].removesuffix(".png") for name in pictures] == expected
     texts = dict(shared)
     assert b'dir="rtl"' in texts["EPUB/r-r13.xhtml"]
@@ -168,14 +174,14 @@ def test_pictures_shown_in_another_order_are_numbered_as_one_process_numbers_the
     theme = tmp_path / "book" / "theme"
     files["theme/theme.toml"] = 'name = "body-first"\nextends = "classic"\n'
     files["theme/templates/epub/review.xhtml.jinja"] = BODY_FIRST
-    files["anthology.toml"] = f'{files["anthology.toml"]}style = "{theme}"\n'
+    files["anthology.toml"] = f'style = "{theme}"\n{files["anthology.toml"]}'
     book = make_anthology(files)
     alone = _contents(_epub(book, tmp_path / "alone", False, monkeypatch))
     shared = _contents(_epub(book, tmp_path / "shared", True, monkeypatch))
     assert shared == alone
     assert fallbacks == [0]
     pictures = [name for name, _ in alone if name.startswith("EPUB/images/0")]
-    assert pictures[:2] == ["EPUB/images/001-blue.png", "EPUB/images/002-red.png"]
+    assert pictures[1:3] == ["EPUB/images/002-blue.png", "EPUB/images/003-red.png"]
 
 
 FAILING = """\
@@ -196,7 +202,7 @@ def test_a_template_error_in_a_worker_is_the_first_one_process_meets(
     theme = tmp_path / "book" / "theme"
     files["theme/theme.toml"] = 'name = "failing"\nextends = "classic"\n'
     files["theme/templates/epub/review.xhtml.jinja"] = FAILING
-    files["anthology.toml"] = f'{files["anthology.toml"]}style = "{theme}"\n'
+    files["anthology.toml"] = f'style = "{theme}"\n{files["anthology.toml"]}'
     book = make_anthology(files)
     found = []
     for parallel in (False, True):

@@ -1,19 +1,19 @@
-"""A big book's main matter rendered side by side: its EPUB documents in forked workers.
+"""A big book's EPUB documents rendered side by side, in forked workers.
 
-The reviews (and the parts' openers) are nearly all of a book's documents. From
-:data:`PARALLEL_FROM` of them on, they are shared among worker processes, one a core
+From :data:`PARALLEL_FROM` documents on, a book's documents (all but the navigation
+document, which is rendered last) are shared among worker processes, one a core
 (``octavo/fork_pool.py``), and come back in the book's order, the same to the byte as
 one process renders them.
 
 One thing passes from a document to the next: a picture's name carries its number in
 the order the documents first ask for it (``epub_images.py``). So the numbers are
 decided first, by a pass over the documents in order that asks for each one's
-pictures as the templates do: a review's own picture, then those of its body (a part
-opener's: of its introduction). Each worker notes the pictures its documents really
-asked for; when they were not the ones foreseen (a theme's own template shows them in
-another order, or not at all), the documents are rendered again in one process.
-Everything else the templates are given (the book, its words, the titles and credits
-of its reviews) is made before the fork and the same for every document.
+pictures as the templates do (:func:`foreseen_pictures`). Each worker notes the
+pictures its documents really asked for; when they were not the ones foreseen (a
+theme's own template shows them in another order, or not at all), the documents are
+rendered again in one process. Everything else the templates are given (the book, its
+words, the titles and credits of its reviews) is made before the fork and is the same
+for every document; each document's footnotes, ids and languages are its own.
 """
 
 from __future__ import annotations
@@ -27,7 +27,15 @@ from typing import Generic, TypeVar
 from ..diagnostics import Report
 from ..errors import ContentError, Refused
 from ..fork_pool import map_in_forks, worker_count
-from ..model import Body, Image, Review, Section
+from ..model import (
+    AcknowledgmentsPage,
+    Body,
+    ContributorsPage,
+    Image,
+    Review,
+    Section,
+    TextPage,
+)
 from . import body_html
 from .epub_images import EpubImages
 
@@ -103,13 +111,19 @@ def _workers(documents: int) -> int:
 
 
 def foreseen_pictures(job: Job) -> list[Image]:
-    """The pictures a document asks for, in order, as the themes' templates ask."""
-    review, section = job.context.get("review"), job.context.get("section")
+    """The pictures a document asks for, in order, as the themes' templates ask: a
+    review's own, then its body's; those of a part's introduction, of a page's text or
+    of each contributor's note."""
+    review, section, page = (job.context.get(key) for key in ("review", "section", "page"))
     if isinstance(review, Review):
         own = [review.image] if review.image is not None else []
         return own + _body_pictures(review.body)
     if isinstance(section, Section):
         return _body_pictures(section.intro)
+    if isinstance(page, ContributorsPage):
+        return [image for person in page.contributors for image in _body_pictures(person.bio)]
+    if isinstance(page, TextPage | AcknowledgmentsPage):
+        return _body_pictures(page.body)
     return []
 
 
