@@ -307,6 +307,30 @@ def lay_out_stamps(
         return pages[context.current_page - 1].strings.get((name, keyword), ())
 
     in_margins: list[bool] = []
+    original_styles = layout_page.set_page_type_computed_styles
+    alike: dict[tuple[Any, ...], Any] = {}
+
+    def styles(page_type: Any, html: Any, style_for: Any) -> None:
+        """The styles of a page type whose @page rules match alike another's (the same
+        side, blankness and selectors matched) are that type's: every page of a piece
+        has a type of its own (its index), and computing the same margin boxes' styles
+        again was most of a stamp's time."""
+        selectors = [
+            selector[2]
+            for sheet, _, _ in style_for._sheets
+            for _, selector_list, _ in sheet.page_rules
+            for selector in selector_list
+        ]
+        matched = tuple(style_for._page_type_match(selector, page_type) for selector in selectors)
+        key = (page_type.side, page_type.blank, page_type.name, matched)
+        same = alike.get(key)
+        if same is None:
+            alike[key] = page_type
+            original_styles(page_type, html, style_for)
+            return
+        for held in (style_for._cascaded_styles, style_for._computed_styles):
+            for element, pseudo_type in [k for k in held if k[0] == same]:
+                held[(page_type, pseudo_type)] = held[(element, pseudo_type)]
 
     def running(context: Any, page: Any, name: str, keyword: str = "first") -> Any:
         if in_margins:
@@ -314,6 +338,7 @@ def lay_out_stamps(
         return original_running(context, page, name, keyword)
 
     layout_page.PageType = page_type
+    layout_page.set_page_type_computed_styles = styles
     layout.make_margin_boxes = margins
     LayoutContext.get_string_set_for = strings
     LayoutContext.get_running_element_for = running
@@ -325,6 +350,7 @@ def lay_out_stamps(
             data = _write(rendered, document, "", tagged=False)
     finally:
         layout_page.PageType = original_type
+        layout_page.set_page_type_computed_styles = original_styles
         layout.make_margin_boxes = original_margins
         LayoutContext.get_string_set_for = original_strings
         LayoutContext.get_running_element_for = original_running
