@@ -531,3 +531,57 @@ def test_a_build_in_parallel_leaves_no_temporary_files(
     _build(book, tmp_path / "out", cache=False)
     assert list(system_temp.iterdir()) == []
     assert tempfile.gettempdir() == str(system_temp)
+
+
+def test_the_front_matter_is_laid_out_beside_the_back_matter_from_the_last_pages(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A changed title changes the index (the back matter) and the contents (the front
+    matter): the front matter is laid out beside the back matter with the pages the
+    last build gave the back matter's elements (the cache's note), and kept when the
+    back matter gives the same; a note that is wrong costs a second layout, never a
+    wrong page."""
+    import json
+
+    from octavo.write import pdf_parallel
+
+    started: list[bool] = []
+    beside = pdf_parallel._front_beside
+
+    def noted(*args: object) -> object:
+        result = beside(*args)  # type: ignore[arg-type]
+        started.append(result is not None)
+        return result
+
+    monkeypatch.setattr(pdf_parallel, "_front_beside", noted)
+    after: list[str] = []  # the documents laid out (or read) after the back matter
+    laid_out = pdf_parallel._cached_or_laid_out
+
+    def then(pool: object, cache: object, job: pdf_parallel.Job, *args: object) -> object:
+        after.append(job.name)
+        return laid_out(pool, cache, job, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf_parallel, "_cached_or_laid_out", then)
+    out = tmp_path / "out"
+    _build(book, out)
+    assert started == [False]  # no note yet
+    note = out / ".octavo-cache" / "pdf" / pdf_parallel.BACK_ANCHORS
+    assert json.loads(note.read_text(encoding="utf-8"))
+    review = book / "reviews" / "two-1.md"
+    text = review.read_text(encoding="utf-8")
+    review.write_text(text.replace("title: Work two 1", "title: Work two 1 Revisited"), "utf-8")
+    after.clear()
+    edited, _ = _build(book, out)
+    assert started == [False, True]
+    assert after == []  # the front matter laid out beside the back matter was kept
+    fresh, _ = _build(book, tmp_path / "fresh", cache=False)
+    assert edited == fresh
+    # a note that puts every element of the back matter a page later: laid out again
+    review.write_text(text.replace("title: Work two 1", "title: Work two 1 Again"), "utf-8")
+    pages = json.loads(note.read_text(encoding="utf-8"))
+    note.write_text(json.dumps({name: page + 1 for name, page in pages.items()}), "utf-8")
+    after.clear()
+    again, _ = _build(book, out)
+    assert after == ["front"]  # laid out again with the back matter's true pages
+    fresh, _ = _build(book, tmp_path / "fresh-again", cache=False)
+    assert again == fresh

@@ -23,6 +23,7 @@ break the page), :class:`NotCuttable` says why and the book is laid out in one p
 from __future__ import annotations
 
 import itertools
+import json
 import multiprocessing
 import os
 import time
@@ -60,6 +61,10 @@ Progress = Callable[[str], None]
 #: The cache's note of the front matter's pages and tail, as the last build laid it
 #: out with its page numbers, for a book whose first piece is placed after them.
 FRONT_COUNT = "front-count"
+#: The cache's note of the page of each element of the back matter, counted from its
+#: first page, as the last build laid it out: the front matter is laid out beside the
+#: back matter with them, and kept where the back matter gives the same pages.
+BACK_ANCHORS = "back-anchors"
 
 
 Laid = tuple[
@@ -129,20 +134,38 @@ class MainMatter:
         back_html = split_html(folios).back(starts_on_verso=back_verso)
         laid: dict[str, LaidOut] = {}
         context = multiprocessing.get_context("fork")
-        with context.Pool(1) as pool:
+        with context.Pool(2) as pool:
+            beside: tuple[Job, Any] | None = None  # the front matter laid out beside the back
             if back_html is not None:
                 shift = placed.folio(back_index) - 1 - (1 if back_verso else 0)
                 key = cache.key(back_html, f"back:{shift}")
                 job = Job("back", back_html, shift=shift, key=key)
-                back = _cached_or_laid_out(pool, cache, job, "back matter", progress)
+                back = from_cache(job)
+                if back is None:
+                    beside = _front_beside(pool, cache, split_html, folios, placed, back_index)
+                    progress("Laying out the back matter")
+                    back = pool.apply(lay_out, (job,))
+                else:
+                    progress("Back matter from the cache")
+                _raise_first([back])
+                _store(cache, job, back)
                 laid["back"] = back
                 skip = 1 if back_verso else 0
+                pages_of: dict[str, int] = {}
                 for page, names in enumerate(back.anchors[skip:]):
                     for name, _, _ in names:
+                        pages_of.setdefault(name, page)
                         folios.setdefault(name, str(placed.folio(back_index + page)))
+                cache.set_note(BACK_ANCHORS, json.dumps(pages_of, sort_keys=True))
             front_html = split_html(folios).front_document()
             job = Job("front", front_html, key=cache.key(front_html, "front"))
-            front = _cached_or_laid_out(pool, cache, job, "front matter", progress)
+            if beside is not None and beside[0].html == front_html:
+                progress("Laying out the front matter")  # since the back matter began
+                front = beside[1].get()
+                _raise_first([front])
+                _store(cache, job, front)
+            else:
+                front = _cached_or_laid_out(pool, cache, job, "front matter", progress)
         _check_lead(pieces[0], front, placed, rtl)
         counted = pieces[0].front_pages >= 0
         cache.set_note(FRONT_COUNT, f"{len(front.records)} {front.tail}" if counted else None)
@@ -257,6 +280,36 @@ def lay_out_main(
     for job, piece in zip(chunks, pieces, strict=True):
         _store(cache, job, piece)
     return MainMatter(first, document, cache, chunks, pieces, openings, indexes, placed, rtl)
+
+
+def _front_beside(
+    pool: Any,
+    cache: PdfCache,
+    split_html: Callable[[dict[str, str]], PrintSplit],
+    folios: dict[str, str],
+    placed: Lead,
+    back_index: int,
+) -> tuple[Job, Any] | None:
+    """Start laying out the front matter beside the back matter, with the pages of the
+    back matter's elements as the last build laid them out (the cache's note): the
+    front matter prints the pages its contents name, the back matter's sections among
+    them. None where there is no note, or the front matter so made is in the cache
+    already (it is then taken from there, once the back matter is known)."""
+    try:
+        noted = json.loads(cache.note(BACK_ANCHORS) or "null")
+    except ValueError:
+        return None
+    if not isinstance(noted, dict):
+        return None
+    guessed = dict(folios)
+    for name, page in noted.items():
+        if isinstance(name, str) and isinstance(page, int) and page >= 0:
+            guessed.setdefault(name, str(placed.folio(back_index + page)))
+    html = split_html(guessed).front_document()
+    job = Job("front", html, key=cache.key(html, "front"))
+    if from_cache(job) is not None:
+        return None
+    return job, pool.apply_async(lay_out, (job,))
 
 
 def _check_lookups(order: list[tuple[LaidOut, int]], outside: dict[str, set[str]]) -> None:
