@@ -141,7 +141,7 @@ def render_epub(
 
     done = render_documents(_jobs(anthology, wording, cover), rendered, images)
     documents = [document for document, _ in done]
-    # the cover is left out of the survey: its picture is the book's, described in the OPF
+    # every document but the cover page is read for the metadata
     surveys = {document.file_name: contents for document, contents in done[1:]}
     pages: list[PageLink] = []
     approximate: list[str] = []
