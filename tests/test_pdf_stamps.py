@@ -103,3 +103,67 @@ def test_margin_boxes_that_cannot_be_stamped_are_laid_out_with_their_pieces(
 
     monkeypatch.setattr(pdf_worker, "stamp_piece", fails)
     _assert_same(single, make_pdf(load_anthology(book), jobs=2))
+
+
+def _grown_and_rebuilt(
+    book: Path, review: Path, cache: Path, **options: object
+) -> tuple[bytes, bytes, list[str]]:
+    """The book built into ``cache``, then ``review`` made longer and the book built
+    again from the cache, and without it: (rebuilt, fresh, the rebuild's steps)."""
+    make_pdf(load_anthology(book), jobs=2, cache=cache, **options)  # type: ignore[arg-type]
+    text = review.read_text(encoding="utf-8")
+    review.write_text(text + "\n\n" + "Further words. " * 260 + "\n", "utf-8")
+    steps: list[str] = []
+    rebuilt = make_pdf(load_anthology(book), steps.append, jobs=2, cache=cache, **options)  # type: ignore[arg-type]
+    fresh = make_pdf(load_anthology(book), jobs=2, **options)  # type: ignore[arg-type]
+    return rebuilt.data, fresh.data, steps
+
+
+def test_a_right_to_left_book_is_stamped_again_on_its_sides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Hebrew example with reviews that open on any page: its spreads read right to
+    left, so a recto is a left page; the pieces after a review that grew move across."""
+    import shutil
+
+    from tests.conftest import ROOT
+
+    book = tmp_path / "or-vetzel"
+    shutil.copytree(ROOT / "anthologies" / "or-vetzel", book)
+    manifest = book / "anthology.toml"
+    text = manifest.read_text(encoding="utf-8").replace('style = "modern"', 'style = "classic"')
+    manifest.write_text(text.replace("recto_starts = true", "recto_starts = false"), "utf-8")
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    first = sorted((book / "reviews").glob("*.md"))[0]
+    rebuilt, fresh, steps = _grown_and_rebuilt(book, first, tmp_path / "cache")
+    assert any("stamped again" in step for step in steps)
+    assert rebuilt == fresh
+    single = make_pdf(load_anthology(book), jobs=1)
+    from octavo.write.pdf import PdfResult
+
+    assert isinstance(single, PdfResult)
+    one, again = PdfReader(io.BytesIO(single.data)), PdfReader(io.BytesIO(rebuilt))
+    assert [p.extract_text() for p in again.pages] == [p.extract_text() for p in one.pages]
+
+
+def test_the_printers_pdf_is_stamped_again_inside_its_bleed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The printer's PDF (PDF/X, with bleed): pieces that move are stamped again, or laid
+    out again where a side's page differs; either way the fresh book's bytes."""
+    book = _flat(tmp_path / "book", count=4, extra="[print]\nrecto_starts = false\n")
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    review = book / "reviews" / "r1.md"
+    rebuilt, fresh, _ = _grown_and_rebuilt(book, review, tmp_path / "cache", for_printer=True)
+    assert rebuilt == fresh
+    import pypdfium2
+
+    single = make_pdf(load_anthology(book), jobs=1, for_printer=True)
+    one, again = pypdfium2.PdfDocument(single.data), pypdfium2.PdfDocument(rebuilt)
+    assert len(one) == len(again)
+    for number in range(len(one)):
+        a = one[number].render(scale=40 / 72).to_pil()
+        b = again[number].render(scale=40 / 72).to_pil()
+        assert a.tobytes() == b.tobytes(), f"page {number + 1} differs"

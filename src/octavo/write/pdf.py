@@ -173,9 +173,11 @@ def stable_document_id(data: bytes, identifier: str) -> bytes:
     data = _DOCUMENT_ID.sub(stable, data)
     # The second half of the trailer's /ID is a digest of the file WeasyPrint wrote:
     # it is made again from the file as it now is (the same length, again).
+    # A merged book's /ID (qpdf's) is a digest of the file with the random id: made
+    # again too, or the same sources would give two files.
     blank = _FILE_DIGEST.sub(lambda m: m.group(1) + b"0" * 32 + m.group(3), data)
     digest = hashlib.md5(blank, usedforsecurity=False).hexdigest().encode()
-    return _FILE_DIGEST.sub(lambda m: m.group(1) + digest + m.group(3), data)
+    return _content_id(_FILE_DIGEST.sub(lambda m: m.group(1) + digest + m.group(3), data))
 
 
 #: Pictures want at least this many pixels per inch at the size they are printed.
@@ -483,6 +485,23 @@ def save_finished(pdf: Any) -> bytes:
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
     )
     return output.getvalue()
+
+
+#: The trailer's /ID as qpdf writes it (in the cross-reference stream's dictionary).
+_TRAILER_ID = re.compile(rb"(/ID \[<)([0-9a-f]{32})(><)([0-9a-f]{32})(>\])")
+
+
+def _content_id(data: bytes) -> bytes:
+    """The file with both halves of its /ID (as qpdf writes it, deterministic: a digest
+    of the file) a digest of the file as it now is."""
+    found = list(_TRAILER_ID.finditer(data))
+    if len(found) != 1:
+        return data
+    blank = _TRAILER_ID.sub(
+        lambda m: m.group(1) + b"0" * 32 + m.group(3) + b"0" * 32 + m.group(5), data
+    )
+    digest = hashlib.md5(blank, usedforsecurity=False).hexdigest().encode()
+    return _TRAILER_ID.sub(lambda m: m.group(1) + digest + m.group(3) + digest + m.group(5), data)
 
 
 def _trim_at_spine(page: Any, index: int, direction: str) -> None:
