@@ -17,11 +17,9 @@ import pytest
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from pypdf import PdfReader
 
-import octavo.render.print_split as print_split
-from octavo.api import load_anthology, make_pdf
 from octavo.write.pdf import PdfResult
 from tests.test_parallel_pdf import SMALL_REVIEW
-from tests.test_pdf_fonts import FONTS, _fonts, _shared
+from tests.test_pdf_fonts import FONTS, _fonts, _shared, one_pass_and_in_pieces
 
 pytestmark = pytest.mark.slow
 
@@ -84,17 +82,7 @@ def japanese(tmp_path_factory: pytest.TempPathFactory) -> tuple[PdfResult, PdfRe
                 encoding="utf-8",
             )  # fmt: skip
     (root / "anthology.toml").write_text(manifest, encoding="utf-8")
-    patch = pytest.MonkeyPatch()
-    patch.setattr(print_split, "CHUNK_REVIEWS", 2)
-    patch.setenv("SOURCE_DATE_EPOCH", "1764028800")
-    try:
-        single = make_pdf(load_anthology(root), jobs=1)
-        steps: list[str] = []
-        parallel = make_pdf(load_anthology(root), steps.append, jobs=2)
-    finally:
-        patch.undo()
-    assert "Merging the PDF" in steps
-    return single, parallel
+    return one_pass_and_in_pieces(root)
 
 
 def test_a_japanese_book_holds_one_cff_font_as_one_pass(

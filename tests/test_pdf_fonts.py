@@ -50,6 +50,12 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[PdfResult, PdfResult
                 encoding="utf-8",
             )  # fmt: skip
     (root / "anthology.toml").write_text(manifest, encoding="utf-8")
+    return one_pass_and_in_pieces(root)
+
+
+def one_pass_and_in_pieces(root: Path) -> tuple[PdfResult, PdfResult]:
+    """The book at ``root`` laid out in one pass, then in pieces of two reviews by two
+    workers (merged: the test fails if it fell back to one pass)."""
     patch = pytest.MonkeyPatch()
     patch.setattr(print_split, "CHUNK_REVIEWS", 2)
     patch.setenv("SOURCE_DATE_EPOCH", "1764028800")
