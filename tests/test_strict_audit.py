@@ -90,7 +90,9 @@ def test_strict_fails_on_an_audit_error_found_in_parts_cached_or_not(
     assert "Nothing was written" in output
     assert list(out.glob("*.pdf")) == []
     pieces = {path: path.stat().st_mtime_ns for path in (out / ".octavo-cache").rglob("*.pdf")}
-    assert len(pieces) == 4  # laid out in parts: three parts and the front matter
+    bodies = [path for path in pieces if path.name.endswith(".body.pdf")]
+    assert len(pieces) - len(bodies) == 4  # laid out in parts: three parts and the front matter
+    assert len(bodies) == 3  # the parts' bodies, stamped with their folios (pdf_stamps)
 
     status, again = _strict(runner, book, out, "--jobs", "2")  # from the cache of parts
     assert status == 1
