@@ -79,6 +79,7 @@ def test_margin_boxes_that_cannot_be_stamped_are_laid_out_with_their_pieces(
     with its margin boxes, as before stamps; so is a piece whose stamps fail."""
     from octavo.render.print_html import PrintDocument
     from octavo.write import pdf_parallel, pdf_stamps, pdf_worker
+    from octavo.write.pdf_stamp_pages import NotStamped
 
     sheet = tmp_path / "running.css"
     sheet.write_text("@page { @top-center { content: element(head) } }", encoding="utf-8")
@@ -99,7 +100,7 @@ def test_margin_boxes_that_cannot_be_stamped_are_laid_out_with_their_pieces(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
 
     def fails(*args: object) -> None:
-        raise pdf_stamps.NotStamped("for the test")
+        raise NotStamped("for the test")
 
     monkeypatch.setattr(pdf_worker, "stamp_piece", fails)
     _assert_same(single, make_pdf(load_anthology(book), jobs=2))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .pdf_pages import BLANK, PageRecord
-from .pdf_stamps import Stamps
+from .pdf_stamp_pages import Stamps
 
 
 @dataclass

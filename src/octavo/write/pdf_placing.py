@@ -28,7 +28,7 @@ from .pdf_starts import (
 )
 
 if TYPE_CHECKING:
-    from .pdf_stamps import PageStamp
+    from .pdf_stamp_pages import PageStamp
     from .pdf_worker import Job
 
 #: The state the forked workers inherit (set just before the pool starts): the
@@ -177,7 +177,7 @@ class Stamped:
 
     def _record(self, context: Any, page: Any, state: Any, side: str, html: Any) -> None:
         """Note what the page's margin boxes print, for its stamp."""
-        from .pdf_stamps import record
+        from .pdf_stamp_pages import record
 
         index = page.page_type.index
         opens = context.page_maker[index][1]["break"]

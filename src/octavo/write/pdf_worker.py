@@ -40,7 +40,8 @@ from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut
 from .pdf_placing import NeedsFront, Stamped, await_place, post, post_lead, shared
 from .pdf_sides import OtherSize
-from .pdf_stamps import NotStamped, Stamps, marked_drawing, stamp_piece
+from .pdf_stamp_pages import NotStamped, Stamps
+from .pdf_stamps import marked_drawing, stamp_piece
 from .pdf_starts import (
     Lead,
     NotCuttable,
