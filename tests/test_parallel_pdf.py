@@ -590,3 +590,21 @@ def test_the_front_matter_is_laid_out_beside_the_back_matter_from_the_last_pages
     assert after == ["front"]  # laid out again with the back matter's true pages
     fresh, _ = _build(book, tmp_path / "fresh-again", cache=False)
     assert again == fresh
+
+
+def test_a_files_digest_is_read_once_a_build(tmp_path: Path) -> None:
+    """The cache's digests of the theme's files and pictures are read once a PDF (two
+    environments ask for the fonts'), and again for the next one, changed or not."""
+    from octavo.write import pdf_cache
+
+    font = tmp_path / "font.otf"
+    font.write_bytes(b"one")
+    pdf_cache.forget_file_digests()
+    first = pdf_cache._file_digest(font)
+    reads = pdf_cache._digest.cache_info().misses
+    assert pdf_cache._file_digest(font) == first
+    assert pdf_cache._digest.cache_info().misses == reads  # not read again
+    font.write_bytes(b"two")  # the same size, maybe the same time on a coarse clock
+    pdf_cache.forget_file_digests()
+    assert pdf_cache._file_digest(font) != first
+    assert pdf_cache._file_digest(tmp_path / "gone.otf") == "missing"

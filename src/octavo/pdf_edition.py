@@ -46,8 +46,10 @@ def make_pdf(
     from .audit import in_build
     from .render.print_html import render_print
     from .write.pdf import render_pdf
+    from .write.pdf_cache import forget_file_digests
     from .write.pdf_parallel import worker_count
 
+    forget_file_digests()
     with theme_files_checked():
         checks = in_build.checks(loaded)
     workers = worker_count(jobs)

@@ -17,6 +17,7 @@ again; it can never put a wrong page in a book. ``--no-cache`` skips it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -161,8 +162,26 @@ def environment_digest(
     return digest.hexdigest()
 
 
+def forget_file_digests() -> None:
+    """Read every file again for its digest: called as a PDF is made, so that a long
+    process (``octavo serve``) never trusts a file's time across builds."""
+    _digest.cache_clear()
+
+
 def _file_digest(path: Path) -> str:
+    """The file's SHA-256, read once a build while its size, time and inode stay: a build
+    digests the theme's fonts twice (the balancing's and the parts' environment), and a
+    piece's pictures once a piece."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return _digest(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(path: str, size: int, modified: int, inode: int) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return "missing"
