@@ -8,11 +8,16 @@ page), then, before WeasyPrint makes the first page's margin boxes (folios, runn
 heads), it sums up the breaks at the piece's two ends and posts them
 (:mod:`octavo.write.pdf_starts`) and waits for the pieces before it to post their
 page counts. Then it knows where its first page falls: it moves the page counter on,
-and moves each page that falls on the other side of the spread across
-(:mod:`octavo.write.pdf_sides`), or, where the two sides' text areas differ, lays the
-piece out again on its true side. A piece whose first element opens on a given side
-(a part on a right-hand page) posts its page count at once; one that can fall on
-either side posts it once it knows its side, since laying it out again may change it.
+records what each page's margin boxes print instead of making them, and stamps them
+on the pages after the layout (:mod:`octavo.write.pdf_stamps`), moving each page that
+falls on the other side of the spread across; where the two sides' text areas differ,
+it lays the piece out again on its true side. A piece whose first element opens on a
+given side (a part on a right-hand page) posts its page count at once; one that can
+fall on either side posts it once it knows its side, since laying it out again may
+change it. A piece taken from the cache that now falls elsewhere is stamped again
+where it falls, from the body the cache keeps (``_restamped``). A theme whose margin
+boxes cannot be stamped (``element()``) has them laid out with the piece, the page
+moved across first (:mod:`octavo.write.pdf_sides`).
 
 The first piece also fixes where the main matter begins (:class:`.pdf_starts.Lead`). Where that
 depends on the front matter's length (its first page does not open on a given side,
