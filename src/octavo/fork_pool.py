@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
+from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -34,6 +37,41 @@ def worker_count(items: int, parallel_from: int) -> int:
     return min(os.cpu_count() or 1, MAX_WORKERS)
 
 
+#: How long a fork waits for a thread Python did not start (a native one) to end.
+NATIVE_THREAD_WAIT = 5.0
+#: Native threads that outlived a wait: not waited for again.
+_LASTING: set[int] = set()
+
+
+def fork_context() -> BaseContext:
+    """The fork context, once the threads Python did not start have ended.
+
+    Pango matches fonts in threads of its own (fontconfig's ``FcFontSetSort``, which
+    takes seconds over a system's thousands of fonts, holding fontconfig's lock). A
+    process forked while one runs inherits the lock held by a thread it does not have:
+    its first layout waits forever (seen in CI: the back matter's worker, forked after
+    the parent laid out a probe for the balancing). So a fork first waits, up to
+    :data:`NATIVE_THREAD_WAIT` seconds, for such threads to end; one that outlives the
+    wait is taken for a lasting thread of a library and not waited for again."""
+    deadline = time.monotonic() + NATIVE_THREAD_WAIT
+    waiting = _native_threads()
+    while waiting and time.monotonic() < deadline:
+        time.sleep(0.002)
+        waiting &= _native_threads()
+    _LASTING.update(waiting)
+    return multiprocessing.get_context("fork")
+
+
+def _native_threads() -> set[int]:
+    """The ids of this process's threads that Python did not start (none known off Linux)."""
+    try:
+        running = {int(name) for name in os.listdir("/proc/self/task")}
+    except (OSError, ValueError):
+        return set()
+    known = {thread.native_id for thread in threading.enumerate()}
+    return running - known - _LASTING
+
+
 def map_in_forks(
     function: Callable[[Item], Result], items: Sequence[Item], workers: int
 ) -> list[Result]:
@@ -43,8 +81,7 @@ def map_in_forks(
         return [function(item) for item in items]
     _FUNCTION[:] = [function]
     try:
-        fork = multiprocessing.get_context("fork")
-        with fork.Pool(workers) as pool:
+        with fork_context().Pool(workers) as pool:
             chunk = max(1, len(items) // (workers * 8))
             return pool.map(_call, items, chunksize=chunk)
     finally:

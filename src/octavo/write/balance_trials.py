@@ -12,7 +12,6 @@ every copy of a long book (one of 372 copies, some 1,100 pages, took 1.3 GB).
 from __future__ import annotations
 
 import copy
-import multiprocessing
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from ..fork_pool import fork_context
 from ..limits import RENDER_SECONDS
 from ..render.print_html import PrintDocument
 from ..resources import Resolver
@@ -84,7 +84,7 @@ def trial(
         return _trial_group(document, book, sides, tried, resolver, checks)
     _shared.update(document=document, book=book, sides=sides, resolver=resolver, checks=checks)
     try:
-        context = multiprocessing.get_context("fork")
+        context = fork_context()
         with context.Pool(min(jobs, len(groups))) as pool:
             results = pool.map(_trial_in_worker, groups, chunksize=1)
     finally:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import multiprocessing
 import os
 import time
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError
+from ..fork_pool import fork_context
 from ..render.print_html import PrintDocument
 from ..render.print_split import PrintSplit
 from ..resources import Resolver
@@ -133,7 +133,7 @@ class MainMatter:
         back_verso = back_index % 2 == 1
         back_html = split_html(folios).back(starts_on_verso=back_verso)
         laid: dict[str, LaidOut] = {}
-        context = multiprocessing.get_context("fork")
+        context = fork_context()
         with context.Pool(2) as pool:
             beside: tuple[Job, Any] | None = None  # the front matter laid out beside the back
             if back_html is not None:
@@ -219,7 +219,7 @@ def lay_out_main(
     places it, and keep them in the cache. Where the main matter's place depends on the
     front matter's length, it is placed after ``front`` (pages and tail), or after the
     front matter the last build laid out, or after one counted first."""
-    context = multiprocessing.get_context("fork")
+    context = fork_context()
     chunks = [
         Job(f"chunk-{n}", html, index=n, continued=continued, key=cache.key(html, "chunk"))
         for n, (html, continued) in enumerate(
