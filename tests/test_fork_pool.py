@@ -1,4 +1,4 @@
-"""Forks wait for the threads Python did not start: a thread of Pango's holding
+"""Forks wait for the busy threads Python did not start: a thread of Pango's holding
 fontconfig's lock at the fork left a worker waiting forever for it."""
 
 from __future__ import annotations
@@ -13,17 +13,33 @@ import pytest
 from octavo import fork_pool
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/task")
-def test_a_fork_waits_for_a_native_thread_to_end() -> None:
+def _native_thread(microseconds: int) -> tuple[ctypes.CDLL, ctypes.c_ulong]:
+    """A thread of C's own, as Pango starts one: it sleeps, then ends."""
     libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
     start = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)(("usleep", libc))
     thread = ctypes.c_ulong()
+    assert (
+        libc.pthread_create(ctypes.byref(thread), None, start, ctypes.c_void_p(microseconds)) == 0
+    )
+    return libc, thread
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/task")
+def test_a_fork_waits_for_a_busy_native_thread_and_not_for_a_sleeping_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    before = set(os.listdir("/proc/self/task"))
+    libc, thread = _native_thread(300_000)
     began = time.monotonic()
-    # a thread of C's own, as Pango starts one: it sleeps 0.3 s, then ends
-    assert libc.pthread_create(ctypes.byref(thread), None, start, ctypes.c_void_p(300_000)) == 0
-    assert fork_pool._native_threads()  # Python does not know it
-    context = fork_pool.fork_context()
-    assert time.monotonic() - began >= 0.25  # it waited for the thread to end
-    assert not fork_pool._native_threads()
-    assert context.get_start_method() == "fork"
+    ours = {int(tid) for tid in set(os.listdir("/proc/self/task")) - before}
+    assert ours  # the thread Python did not start
+    assert fork_pool.fork_context().get_start_method() == "fork"
+    assert time.monotonic() - began < 0.2  # asleep: not waited for
+    # the same thread seen as running (as a thread sorting fonts is): waited for
+    monkeypatch.setattr(fork_pool, "_state", lambda tid: "R" if tid in ours else "S")
+    fork_pool.fork_context()
+    assert time.monotonic() - began >= 0.25
+    assert not fork_pool._busy_native_threads()
     libc.pthread_join(thread, None)

@@ -37,39 +37,44 @@ def worker_count(items: int, parallel_from: int) -> int:
     return min(os.cpu_count() or 1, MAX_WORKERS)
 
 
-#: How long a fork waits for a thread Python did not start (a native one) to end.
+#: How long a fork waits for a busy thread Python did not start (a native one) to end.
 NATIVE_THREAD_WAIT = 5.0
-#: Native threads that outlived a wait: not waited for again.
-_LASTING: set[int] = set()
 
 
 def fork_context() -> BaseContext:
-    """The fork context, once the threads Python did not start have ended.
+    """The fork context, once the threads Python did not start are idle.
 
     Pango matches fonts in threads of its own (fontconfig's ``FcFontSetSort``, which
-    takes seconds over a system's thousands of fonts, holding fontconfig's lock). A
+    can take seconds over a system's thousands of fonts, holding fontconfig's lock). A
     process forked while one runs inherits the lock held by a thread it does not have:
-    its first layout waits forever (seen in CI: the back matter's worker, forked after
-    the parent laid out a probe for the balancing). So a fork first waits, up to
-    :data:`NATIVE_THREAD_WAIT` seconds, for such threads to end; one that outlives the
-    wait is taken for a lasting thread of a library and not waited for again."""
+    its first layout waits forever (seen once in CI: the back matter's worker, forked
+    after the parent laid out a probe for the balancing). So a fork first waits, up to
+    :data:`NATIVE_THREAD_WAIT` seconds, while such a thread is running (or waiting on
+    the disk); threads asleep (a library's idle pool) are not waited for."""
     deadline = time.monotonic() + NATIVE_THREAD_WAIT
-    waiting = _native_threads()
-    while waiting and time.monotonic() < deadline:
+    while _busy_native_threads() and time.monotonic() < deadline:
         time.sleep(0.002)
-        waiting &= _native_threads()
-    _LASTING.update(waiting)
     return multiprocessing.get_context("fork")
 
 
-def _native_threads() -> set[int]:
-    """The ids of this process's threads that Python did not start (none known off Linux)."""
+def _busy_native_threads() -> set[int]:
+    """The ids of this process's running threads that Python did not start (none known
+    off Linux)."""
     try:
         running = {int(name) for name in os.listdir("/proc/self/task")}
     except (OSError, ValueError):
         return set()
     known = {thread.native_id for thread in threading.enumerate()}
-    return running - known - _LASTING
+    return {tid for tid in running - known if _state(tid) in ("R", "D")}
+
+
+def _state(tid: int) -> str:
+    """A thread's state as the kernel gives it (R running, S asleep, D on the disk...)."""
+    try:
+        with open(f"/proc/self/task/{tid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return ""
 
 
 def map_in_forks(
