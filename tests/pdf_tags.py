@@ -95,10 +95,10 @@ def headings(pdf: pikepdf.Pdf) -> list[tuple[str, str]]:
 
 
 def structure_faults(pdf: pikepdf.Pdf) -> list[str]:
-    """What is wrong with the tags: a page with marked content and no key, a key
-    used twice or that finds no element, an element of a page not in the file, a link
-    with no element (its Link, or the Span WeasyPrint tags a link's box with, holding an
-    OBJR of it)."""
+    """What is wrong with the tags: a page with marked content and no key, an MCID
+    that marks two contents of a page, a key used twice or that finds no element, an
+    element of a page not in the file, a link with no element (its Link, or the Span
+    WeasyPrint tags a link's box with, holding an OBJR of it)."""
     faults: list[str] = []
     root = pdf.Root.get("/StructTreeRoot")
     if root is None:
@@ -121,6 +121,13 @@ def structure_faults(pdf: pikepdf.Pdf) -> list[str]:
         ids = marked_ids(page)
         if not ids:
             continue
+        marks = [
+            int(operands[1].MCID)
+            for operands, _ in pikepdf.parse_content_stream(page, "BDC")
+            if isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]
+        ]
+        if len(marks) != len(ids):
+            faults.append(f"page {number + 1}: an MCID marks two contents")
         if "/StructParents" not in page.obj:
             faults.append(f"page {number + 1}: marked content and no /StructParents")
             continue

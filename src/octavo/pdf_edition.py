@@ -176,17 +176,15 @@ def parallel_split(loaded: Loaded, document: PrintDocument) -> PrintSplit | None
     """The book cut for a parallel layout, or None when it must be laid out in one pass.
 
     Any book whose main matter is made of parts or reviews (the shipped templates', and
-    a theme's own that keeps them) is cut, whatever its direction and theme; the
-    layout checks as it goes that each piece is what one pass makes of it, and falls
-    back to one pass where it is not (:class:`octavo.write.pdf_starts.NotCuttable`).
-    Laid out in one pass: a PDF that claims PDF/UA or PDF/A (the claim is WeasyPrint's
-    to keep, and is not checked on a merged file), and a theme that prints the number
-    of pages (``counter(pages)``), which a piece cannot know.
+    a theme's own that keeps them) is cut, whatever its direction, theme and claim
+    (PDF/X, PDF/A, PDF/UA: the merge keeps the first piece's catalogue, metadata and
+    version, see :mod:`octavo.write.pdf_merge`); the layout checks as it goes that
+    each piece is what one pass makes of it, and falls back to one pass where it is
+    not (:class:`octavo.write.pdf_starts.NotCuttable`). Laid out in one pass: a theme
+    that prints the number of pages (``counter(pages)``), which a piece cannot know.
     """
     from .render.print_split import split_print
 
-    if document.variant not in (None, "pdf/x-4"):
-        return None
     if _counts_pages(document):
         return None
     return split_print(document.html, front_dates=document.variant is not None)

@@ -23,7 +23,7 @@ import pikepdf
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
 #: the keys of the dictionaries WeasyPrint writes for a TrueType or an OpenType CFF
-#: font; a font with any other key (a /CIDSet, say) is left as it is
+#: font (a /CIDSet in a PDF 1.4, PDF/A-1's); a font with any other key is left as it is
 TYPE0_KEYS = {"/Type", "/Subtype", "/BaseFont", "/Encoding", "/DescendantFonts", "/ToUnicode"}
 CID_KEYS = {
     "/Type", "/Subtype", "/BaseFont", "/CIDSystemInfo", "/CIDToGIDMap", "/W", "/DW",
@@ -33,7 +33,7 @@ DESCRIPTOR_KEYS = {
     "/Type", "/FontName", "/FontFamily", "/Flags", "/FontBBox", "/ItalicAngle", "/Ascent",
     "/Descent", "/CapHeight", "/StemV", "/StemH", "/FontFile2", "/FontWeight",
     "/FontStretch", "/XHeight", "/Leading", "/AvgWidth", "/MaxWidth", "/MissingWidth",
-    "/FontFile3",
+    "/FontFile3", "/CIDSet",
 }  # fmt: skip
 FIXED_PITCH = 1  # the descriptor's flag, which WeasyPrint sets from the widths it wrote
 
@@ -187,8 +187,10 @@ def read_subset(font: Any, known: dict[Outline, Outline]) -> Subset | None:
         program = _program(file.read_bytes(), last, known)
     if program is None:
         return None
-    apart = {"/FontName", "/FontBBox", "/Flags", "/FontFile2", "/FontFile3"}  # merged apart
-    rest = {k: v for k, v in descriptor.items() if k not in apart}
+    apart = {"/FontName", "/FontBBox", "/Flags", "/FontFile2", "/FontFile3", "/CIDSet"}
+    rest: dict[str, Any] = {k: v for k, v in descriptor.items() if k not in apart}
+    if "/CIDSet" in descriptor:  # merged apart too, but only with subsets that have one
+        rest["/CIDSet"] = True
     key = (
         str(font.BaseFont),
         str(cid.Subtype),

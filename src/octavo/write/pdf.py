@@ -348,6 +348,21 @@ def _write(rendered: Any, document: PrintDocument, identifier: str, tagged: bool
     return data
 
 
+def write_unclaimed(rendered: Any, document: PrintDocument) -> bytes:
+    """The PDF of a laid-out document, untagged and claiming nothing, in the PDF version
+    of the document's variant: its fonts written as the variant writes them (a PDF 1.4
+    subset has a /CIDSet), for content taken into a document that makes the claim."""
+    from weasyprint.pdf import VARIANTS
+
+    version = VARIANTS[document.variant][1].get("pdf_version") if document.variant else None
+    data = rendered.write_pdf(
+        uncompressed_pdf=False,
+        **({"pdf_version": version} if version else {}),
+    )
+    assert isinstance(data, bytes)
+    return data
+
+
 def render_pdf(
     document: PrintDocument, resolver: Resolver, *, identifier: str, checks: Checks | None = None
 ) -> PdfResult:
@@ -471,18 +486,28 @@ def finish_in_place(
                 _draw_crop_marks(pdf, page)
 
 
-def save_finished(pdf: Any) -> bytes:
-    """A finished PDF's bytes; its /ID's second half a digest of the content."""
+def save_finished(pdf: Any, version: str | None = None) -> bytes:
+    """A finished PDF's bytes; its /ID's second half a digest of the content.
+
+    The file keeps the PDF version WeasyPrint gave it (``version``, else the one it
+    was read in). From PDF 1.5 its objects are packed in object streams; a PDF 1.4
+    (PDF/A-1's version) has none and a cross-reference table, as PDF/A-1 requires
+    (veraPDF's rule 6.1.4-3: no cross-reference stream)."""
     import io
 
     import pikepdf
 
+    version = version or pdf.pdf_version
+    packed = version >= "1.5"
     output = io.BytesIO()
     pdf.save(
         output,
+        min_version=version,
         deterministic_id=True,
         fix_metadata_version=False,  # the XMP as WeasyPrint wrote it (PDF/X, PDF/A)
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        object_stream_mode=(
+            pikepdf.ObjectStreamMode.generate if packed else pikepdf.ObjectStreamMode.disable
+        ),
     )
     return output.getvalue()
 

@@ -213,6 +213,10 @@ class _Merged:
             descriptor.FontFile2 = pikepdf.Stream(
                 pdf, zlib.compress(program), Filter=pikepdf.Name.FlateDecode, Length1=len(program)
             )
+        if "/CIDSet" in descriptor:  # the CIDs drawn, a bit each, as WeasyPrint writes it
+            descriptor.CIDSet = pikepdf.Stream(
+                pdf, zlib.compress(_cid_set(self.widths)), Filter=pikepdf.Name.FlateDecode
+            )
         cid = pikepdf.Dictionary(first_cid)
         cid.BaseFont = base_font
         cid.W = _width_array(self.widths)
@@ -339,6 +343,14 @@ def _agree(taken: dict[int, Any], other: dict[int, Any]) -> bool:
 
 def _number(value: float) -> int | float:
     return int(value) if value.is_integer() else value
+
+
+def _cid_set(widths: dict[int, float]) -> bytes:
+    """A /CIDSet: a bit for each CID from 0 to the highest drawn, set for those drawn."""
+    bits = bytearray((max(widths, default=0) + 8) // 8)
+    for cid in widths:
+        bits[cid // 8] |= 0x80 >> (cid % 8)
+    return bytes(bits)
 
 
 def _width_array(widths: dict[int, float]) -> Any:

@@ -146,7 +146,7 @@ def merge(
     import pikepdf
 
     from .pdf_fonts import share_fonts
-    from .pdf_images import share_images
+    from .pdf_images import share_colour_profiles, share_images
 
     merged = pikepdf.new()
     records: list[PageRecord] = []
@@ -169,6 +169,8 @@ def merge(
             for name in ("/TrimBox", "/BleedBox", "/MediaBox"):
                 if name in template.obj:
                     blank.obj[name] = pikepdf.Array(list(template.obj[name]))
+            if "/Tabs" in template.obj:  # a tagged PDF's tab order, on every page
+                blank.obj.Tabs = template.obj.Tabs
             records.append(BLANK)
             heights.append(heights[-1])
         firsts.append(len(records) - skip)
@@ -229,12 +231,13 @@ def merge(
         merged.docinfo[name] = text
     renamed = share_fonts(merged)  # one subset of each font, not one a document
     share_images(merged)  # and one copy of each picture
+    share_colour_profiles(merged)  # and of each colour profile
     from .pdf import remark_spaced_runs, save_finished
 
     if renamed:
         remark_spaced_runs(merged, renamed)
     finish(merged, records)
-    data = save_finished(merged)  # the first document's XMP as it is
+    data = save_finished(merged, first.pdf_version)  # the first document's XMP as it is
     pages = len(merged.pages)
     for source in sources:
         source.close()
@@ -270,6 +273,7 @@ def _merge_structure(merged: Any, pieces: list[tuple[Any, range]]) -> bool:
     numbers: list[Any] = []
     role_map: dict[str, Any] = {}
     ids: dict[str, Any] = {}
+    namespaces: Any = None  # PDF 2.0's (the first document's)
     for source, kept in pieces:
         root = source.Root.StructTreeRoot
         # the containers, whose kids become the merged Document's: the root and the
@@ -278,7 +282,13 @@ def _merge_structure(merged: Any, pieces: list[tuple[Any, range]]) -> bool:
         containers = {root.objgen}
         while len(top) == 1 and top[0].get("/S") == pikepdf.Name.Document:
             containers.add(top[0].objgen)
+            if "/NS" in top[0] and "/NS" not in document:  # PDF 2.0's namespace
+                document.NS = merged.copy_foreign(top[0].NS)
             top = _kids(top[0])
+        if "/Namespaces" in root and namespaces is None:
+            held = root.Namespaces
+            held = held if held.is_indirect else source.make_indirect(held)
+            namespaces = pikepdf.Array(list(merged.copy_foreign(held)))
         pages = {source.pages[index].objgen for index in kept}
         top = [
             kid
@@ -343,6 +353,8 @@ def _merge_structure(merged: Any, pieces: list[tuple[Any, range]]) -> bool:
         ParentTree=merged.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(numbers))),
         ParentTreeNextKey=len(numbers) // 2,
     )
+    if namespaces is not None:
+        tree.Namespaces = namespaces
     if role_map:
         tree.RoleMap = pikepdf.Dictionary({name: role for name, role in role_map.items()})
     if ids:

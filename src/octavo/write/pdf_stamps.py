@@ -106,7 +106,7 @@ def lay_out_stamps(
     import weasyprint.layout.page as layout_page
     from weasyprint.layout import LayoutContext
 
-    from .pdf import _write, lay_out, mark_spaced_runs
+    from .pdf import lay_out, mark_spaced_runs, write_unclaimed
 
     pages = stamps.pages
     PageType = layout_page.PageType
@@ -181,7 +181,7 @@ def lay_out_stamps(
         if len(rendered.pages) != len(pages):
             raise NotStamped(f"{len(rendered.pages)} stamps for {len(pages)} pages")
         with marked_drawing(only_margins=True):
-            data = _write(rendered, document, "", tagged=False)
+            data = write_unclaimed(rendered, document)
     finally:
         layout_page.PageType = original_type
         layout_page.set_page_type_computed_styles = original_styles
