@@ -17,6 +17,7 @@ import pytest
 
 import octavo.render.print_split as print_split
 from octavo.api import load_anthology, make_pdf
+from octavo.write.font_dictionaries import read_widths
 from octavo.write.pdf import PdfResult
 from tests.conftest import require
 from tests.pdf_tags import elements, structure_faults
@@ -202,7 +203,7 @@ def test_a_pdf_a_1b_book_in_parts_is_the_one_pass_book(tmp_path: Path) -> None:
         for font in (o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)):
             if font.get("/Subtype") != "/CIDFontType2":
                 continue
-            drawn = _cids(font.W)
+            drawn = set(read_widths(font.W) or {})
             bits = font.FontDescriptor.CIDSet.read_bytes()
             marked = {i for i in range(len(bits) * 8) if bits[i // 8] & (0x80 >> i % 8)}
             assert marked == drawn, str(font.BaseFont)
@@ -211,19 +212,3 @@ def test_a_pdf_a_1b_book_in_parts_is_the_one_pass_book(tmp_path: Path) -> None:
     for data, name in ((single.data, "single"), (parallel.data, "parallel")):
         _checked(data, tmp_path, name)
     assert abs(len(parallel.data) - len(single.data)) <= 0.05 * len(single.data)
-
-
-def _cids(widths: Any) -> set[int]:
-    """The CIDs a /W array gives widths to."""
-    found: set[int] = set()
-    items = list(widths)
-    index = 0
-    while index < len(items):
-        first = int(items[index])
-        if isinstance(items[index + 1], pikepdf.Array):
-            found.update(range(first, first + len(items[index + 1])))
-            index += 2
-        else:
-            found.update(range(first, int(items[index + 1]) + 1))
-            index += 3
-    return found

@@ -6,14 +6,14 @@ font has them) and its components, read the same way; the tables a subset does n
 change, with the fields it does (counts, checksums, bounds, times) zeroed; its widths
 and its ToUnicode map. A subset may lack a cmap (HarfBuzz leaves it out when no
 character maps to a glyph it keeps, as for old-style figures reached only through
-shaping). TrueType programs are read here, CFF ones in :mod:`.cff_subsets`. Anything
-these modules do not know is not read (None), and its font is left as it is.
+shaping). TrueType programs are read here, CFF ones in :mod:`.cff_subsets`, the
+dictionaries around them in :mod:`.font_dictionaries`. Anything these modules do not
+know is not read (None), and its font is left as it is.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,20 +22,16 @@ from typing import Any
 import pikepdf
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-#: the keys of the dictionaries WeasyPrint writes for a TrueType or an OpenType CFF
-#: font (a /CIDSet in a PDF 1.4, PDF/A-1's); a font with any other key is left as it is
-TYPE0_KEYS = {"/Type", "/Subtype", "/BaseFont", "/Encoding", "/DescendantFonts", "/ToUnicode"}
-CID_KEYS = {
-    "/Type", "/Subtype", "/BaseFont", "/CIDSystemInfo", "/CIDToGIDMap", "/W", "/DW",
-    "/FontDescriptor",
-}  # fmt: skip
-DESCRIPTOR_KEYS = {
-    "/Type", "/FontName", "/FontFamily", "/Flags", "/FontBBox", "/ItalicAngle", "/Ascent",
-    "/Descent", "/CapHeight", "/StemV", "/StemH", "/FontFile2", "/FontWeight",
-    "/FontStretch", "/XHeight", "/Leading", "/AvgWidth", "/MaxWidth", "/MissingWidth",
-    "/FontFile3", "/CIDSet",
-}  # fmt: skip
-FIXED_PITCH = 1  # the descriptor's flag, which WeasyPrint sets from the widths it wrote
+from .font_dictionaries import (
+    CID_KEYS,
+    DESCRIPTOR_KEYS,
+    FIXED_PITCH,
+    TYPE0_KEYS,
+    font_file,
+    plain,
+    read_to_unicode,
+    read_widths,
+)
 
 #: the tables merged glyph by glyph (a subset may lack a cmap, and vmtx goes with vhea)
 PER_GLYPH = {"glyf", "loca", "hmtx", "cmap", "vmtx"}
@@ -94,19 +90,6 @@ ZEROED = [
 ]
 #: the cmap subtables' formats merged (14: variation sequences, as emoji have)
 CMAP_FORMATS = {4, 12, 14}
-
-#: WeasyPrint's ToUnicode CMap around its ``beginbfchar`` blocks
-CMAP_HEAD = (
-    b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n"
-    b"<< /Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n"
-    b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-    b"1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n"
-)
-CMAP_TAIL = b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
-#: (a glyph drawn for no text, such as a combining mark's alone, maps to "<>")
-BFCHAR = re.compile(rb"(\d+) beginbfchar\n((?:<[0-9a-f]{4}> <(?:[0-9a-f]{4})*>\n)*)endbfchar\n")
-ENTRY = re.compile(rb"<([0-9a-f]{4})> <([0-9a-f]*)>")
-TAG = re.compile(r"^[A-Z]{6}\+")
 
 #: a glyph as its bytes (a composite's component ids zeroed; a CFF glyph's charstring),
 #: its metrics (advance and left side bearing; then vertical advance and top side
@@ -170,11 +153,11 @@ def read_subset(font: Any, known: dict[Outline, Outline]) -> Subset | None:
         or len({str(font.BaseFont), str(cid.BaseFont), str(descriptor.FontName)}) != 1
     ):
         return None
-    file = _font_file(cid, descriptor)
+    file = font_file(cid, descriptor)
     if file is None:
         return None
-    widths = _widths(cid.get("/W", pikepdf.Array()))
-    text = _to_unicode(font.ToUnicode.read_bytes())
+    widths = read_widths(cid.get("/W", pikepdf.Array()))
+    text = read_to_unicode(font.ToUnicode.read_bytes())
     if widths is None or text is None:
         return None
     # HarfBuzz keeps the ids up to the highest drawn; past it, a subset's ids are its own
@@ -194,30 +177,13 @@ def read_subset(font: Any, known: dict[Outline, Outline]) -> Subset | None:
     key = (
         str(font.BaseFont),
         str(cid.Subtype),
-        _plain(cid.get("/CIDSystemInfo")),
-        _plain(cid.get("/DW")),
+        plain(cid.get("/CIDSystemInfo")),
+        plain(cid.get("/DW")),
         int(descriptor.get("/Flags", 0)) & ~FIXED_PITCH,
-        tuple(sorted((name, _plain(value)) for name, value in rest.items())),
+        tuple(sorted((name, plain(value)) for name, value in rest.items())),
     )
     box = [float(number) for number in descriptor.get("/FontBBox", [0, 0, 0, 0])]
     return Subset(font, key, program, widths, text, box)
-
-
-def _font_file(cid: Any, descriptor: Any) -> Any:
-    """The stream of a CIDFontType2's TrueType program or of a CIDFontType0's OpenType
-    CFF program (a /FontFile3 of /Subtype /OpenType), which WeasyPrint writes; None
-    for any other."""
-    if "/FontFile2" in descriptor and "/FontFile3" in descriptor:
-        return None
-    if cid.get("/Subtype") == pikepdf.Name.CIDFontType2:
-        file = descriptor.get("/FontFile2")
-    elif cid.get("/Subtype") == pikepdf.Name.CIDFontType0:
-        file = descriptor.get("/FontFile3")
-        if not isinstance(file, pikepdf.Stream) or file.get("/Subtype") != "/OpenType":
-            return None
-    else:
-        return None
-    return file if isinstance(file, pikepdf.Stream) else None
 
 
 def _program(data: bytes, last: int, known: dict[Outline, Outline]) -> Program | None:
@@ -360,59 +326,3 @@ def component_offsets(data: bytes) -> list[int]:
             at += 8
         if not flags & 0x0020:  # MORE_COMPONENTS
             return offsets
-
-
-def _widths(array: Any) -> dict[int, float] | None:
-    """A /W array as widths by CID; None if it is not one."""
-    widths: dict[int, float] = {}
-    items = list(array)
-    index = 0
-    try:
-        while index < len(items):
-            first = int(items[index])
-            if isinstance(items[index + 1], pikepdf.Array):
-                for offset, width in enumerate(items[index + 1]):
-                    widths[first + offset] = float(width)
-                index += 2
-            else:
-                for code in range(first, int(items[index + 1]) + 1):
-                    widths[code] = float(items[index + 2])
-                index += 3
-    except (IndexError, TypeError, ValueError):
-        return None
-    return widths
-
-
-def _to_unicode(data: bytes) -> dict[int, bytes] | None:
-    """The entries of a ToUnicode CMap as WeasyPrint writes it; None for any other."""
-    if not data.startswith(CMAP_HEAD) or not data.endswith(CMAP_TAIL):
-        return None
-    body = data[len(CMAP_HEAD) : len(data) - len(CMAP_TAIL)]
-    text: dict[int, bytes] = {}
-    at = 0
-    while at < len(body):
-        block = BFCHAR.match(body, at)
-        if block is None:
-            return None
-        entries = ENTRY.findall(block[2])
-        if len(entries) != int(block[1]):
-            return None
-        for code, unicode in entries:
-            text.setdefault(int(code, 16), unicode)
-        at = block.end()
-    return text
-
-
-def _plain(value: Any) -> Any:
-    """A PDF value as Python values that compare by content, not by object number."""
-    if isinstance(value, pikepdf.Dictionary):
-        return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
-    if isinstance(value, pikepdf.Array):
-        return tuple(_plain(v) for v in value)
-    if isinstance(value, pikepdf.Name):
-        return str(value)
-    if isinstance(value, pikepdf.String):
-        return bytes(value)
-    if isinstance(value, pikepdf.Stream):
-        return (_plain(value.stream_dict), value.read_bytes())
-    return value

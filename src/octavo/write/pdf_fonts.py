@@ -51,13 +51,10 @@ from fontTools.ttLib import TTFont, newTable  # type: ignore[import-untyped]
 from fontTools.ttLib.tables._g_l_y_f import Glyph  # type: ignore[import-untyped]
 
 from .cff_subsets import write_cff_glyphs
+from .font_dictionaries import CMAP_HEAD, CMAP_TAIL, FIXED_PITCH, TAG, cid_set
 from .font_subsets import (
     BOUNDS,
-    CMAP_HEAD,
-    CMAP_TAIL,
-    FIXED_PITCH,
     SHAPING,
-    TAG,
     Cmap,
     Outline,
     Subset,
@@ -215,7 +212,7 @@ class _Merged:
             )
         if "/CIDSet" in descriptor:  # the CIDs drawn, a bit each, as WeasyPrint writes it
             descriptor.CIDSet = pikepdf.Stream(
-                pdf, zlib.compress(_cid_set(self.widths)), Filter=pikepdf.Name.FlateDecode
+                pdf, zlib.compress(cid_set(self.widths)), Filter=pikepdf.Name.FlateDecode
             )
         cid = pikepdf.Dictionary(first_cid)
         cid.BaseFont = base_font
@@ -343,14 +340,6 @@ def _agree(taken: dict[int, Any], other: dict[int, Any]) -> bool:
 
 def _number(value: float) -> int | float:
     return int(value) if value.is_integer() else value
-
-
-def _cid_set(widths: dict[int, float]) -> bytes:
-    """A /CIDSet: a bit for each CID from 0 to the highest drawn, set for those drawn."""
-    bits = bytearray((max(widths, default=0) + 8) // 8)
-    for cid in widths:
-        bits[cid // 8] |= 0x80 >> (cid % 8)
-    return bytes(bits)
 
 
 def _width_array(widths: dict[int, float]) -> Any:
