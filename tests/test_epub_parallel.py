@@ -213,3 +213,49 @@ def test_a_template_error_in_a_worker_is_the_first_one_process_meets(
     ((code, message, _, line),) = found[1]
     assert (code, line) == ("S305", 5)
     assert "nor_this" in message
+
+
+@pytest.mark.slow
+def test_an_epub_rendered_beside_the_pdf_is_the_one_rendered_after_it(
+    make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built with the PDF by two processes, the EPUB's documents are rendered in a
+    process of their own while the PDF is laid out, and the PDF's page starts added
+    after: the EPUB is the one rendered after a one-pass PDF, every file to the byte
+    (its page list too). A child that fails leaves the work to the build's process,
+    which makes the same EPUB."""
+    import os
+
+    from octavo.render import epub_xhtml
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764979200")
+    book = make_anthology(_files(sections=True))
+
+    def epub_of(out: str, jobs: int) -> tuple[list[tuple[str, bytes]], list[str]]:
+        steps: list[str] = []
+        built = build(book, tmp_path / out, ("pdf", "epub"), steps.append, jobs=jobs, cache=False)
+        epub = next(output.path for output in built.outputs if output.format == "epub")
+        return _contents(epub), steps
+
+    after, steps = epub_of("after", 1)
+    assert "Rendering the EPUB documents" in steps
+    beside, steps = epub_of("beside", 2)
+    assert "Rendering the EPUB documents beside the PDF" in steps
+    assert "Rendering the EPUB documents" not in steps
+    assert [name for name, _ in beside] == [name for name, _ in after]
+    for (name, data), (_, expected) in zip(beside, after, strict=True):
+        assert data == expected, name
+    assert b'epub:type="page-list"' in dict(beside)["EPUB/nav.xhtml"]
+
+    parent = os.getpid()
+    render = epub_xhtml.render_epub_documents
+
+    def fails_in_a_child(*args: object) -> object:
+        if os.getpid() != parent:
+            raise RuntimeError("a child that fails")
+        return render(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(epub_xhtml, "render_epub_documents", fails_in_a_child)
+    again, steps = epub_of("again", 2)
+    assert "Rendering the EPUB documents" in steps  # by the build's process
+    assert again == after

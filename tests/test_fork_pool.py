@@ -43,3 +43,43 @@ def test_a_fork_waits_for_a_busy_native_thread_and_not_for_a_sleeping_one(
     assert time.monotonic() - began >= 0.25
     assert not fork_pool._busy_native_threads()
     libc.pthread_join(thread, None)
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    import os
+
+    return os.getpid(), value * 2
+
+
+def test_work_done_beside_comes_back_from_another_process() -> None:
+    import os
+
+    beside = fork_pool.Beside(lambda: _pid_and(21))
+    result = beside.result()
+    assert result is not None
+    pid, value = result
+    assert value == 42
+    assert pid != os.getpid()
+
+
+def test_work_that_fails_beside_comes_back_as_none() -> None:
+    def fails() -> int:
+        raise ValueError("no")
+
+    assert fork_pool.Beside(fails).result() is None
+    # a child that dies without a word (killed, or out of memory) too
+    assert fork_pool.Beside(lambda: os_exit(3)).result() is None
+
+
+def os_exit(status: int) -> int:
+    import os
+
+    os._exit(status)
+
+
+def test_work_beside_that_is_not_wanted_any_more_is_stopped() -> None:
+    beside = fork_pool.Beside(lambda: time.sleep(60))
+    began = time.monotonic()
+    beside.close()
+    assert time.monotonic() - began < 5
+    assert not beside._process.is_alive()

@@ -12,6 +12,7 @@ The build runs in steps, each reported through ``progress``:
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,8 +34,10 @@ from .write.pdf_cache import FOLDER as CACHE_FOLDER
 from .write.scratch import scratch_folder
 
 if TYPE_CHECKING:
+    from .fork_pool import Beside
     from .print_volumes import PrintVolume
     from .render.cover_sheet import Lines
+    from .render.epub_xhtml import EpubDocuments
     from .write.cover_pdf import CoverResult
 
 #: What the API offers; the PDF's layout lives in :mod:`octavo.pdf_edition` and the
@@ -159,9 +162,6 @@ def _build(
     jobs: int | None,
     cache: bool,
 ) -> Built:
-    from .audit import in_build
-    from .print_volumes import make_print_volumes
-
     unknown = [name for name in formats if name not in FORMATS]
     if unknown:
         raise UsageError(
@@ -177,6 +177,30 @@ def _build(
         up_to_date.forget(fingerprint)
     loaded = _load(sources)
     check_output_folder(out, loaded)
+    beside = _epub_beside(loaded, formats, jobs, progress)
+    try:
+        return _outputs(loaded, out, formats, progress, strict, jobs, cache, fingerprint, beside)
+    finally:
+        if beside is not None:
+            beside.close()
+
+
+def _outputs(
+    loaded: Loaded,
+    out: Path,
+    formats: tuple[str, ...],
+    progress: Progress,
+    strict: bool,
+    jobs: int | None,
+    cache: bool,
+    fingerprint: up_to_date.Fingerprint | None,
+    beside: Beside[EpubDocuments] | None,
+) -> Built:
+    """Make every format asked for, in memory, then write them all (the EPUB's
+    documents perhaps rendered ``beside`` the PDF)."""
+    from .audit import in_build
+    from .print_volumes import make_print_volumes
+
     slug = loaded.anthology.slug
     made: list[tuple[Output, bytes]] = []
     page_starts: tuple[PageStart, ...] = ()
@@ -203,7 +227,8 @@ def _build(
     if "cover" in formats:
         made += _covers(loaded, out, volumes, progress, jobs, cache)
     if {"epub", "kepub", "azw3"} & set(formats):
-        epub, documents = make_epub(loaded, progress, page_starts)
+        early = beside.result() if beside is not None else None
+        epub, documents = make_epub(loaded, progress, page_starts, early)
         flavours: list[tuple[str, str, Callable[[bytes], bytes]]] = [
             ("epub", f"{slug}.epub", _same),
             ("kepub", f"{slug}.kepub.epub", _kepub),
@@ -232,6 +257,27 @@ def _build(
         ]
         up_to_date.record(fingerprint, out, written, loaded.report, loaded.anthology.root, faults)
     return Built([output for output, _ in made], loaded.report, faults=faults)
+
+
+def _epub_beside(
+    loaded: Loaded, formats: tuple[str, ...], jobs: int | None, progress: Progress
+) -> Beside[EpubDocuments] | None:
+    """The EPUB's documents rendered in a process of their own while the PDF is laid
+    out, when both are built and more than one process may work: they do not need the
+    PDF's page starts, which are added to them after (:func:`make_epub`)."""
+    from .fork_pool import Beside
+    from .render.epub_xhtml import render_epub_documents
+
+    wanted = {"epub", "kepub", "azw3"} & set(formats) and {"pdf", "pdf-print"} & set(formats)
+    if not wanted or (jobs or os.cpu_count() or 1) < 2:
+        return None
+
+    def documents() -> EpubDocuments:
+        with theme_files_checked():
+            return render_epub_documents(loaded.anthology, loaded.theme)
+
+    progress("Rendering the EPUB documents beside the PDF")
+    return Beside(documents)
 
 
 def _fingerprint(
@@ -348,19 +394,25 @@ def _covers(
 
 
 def make_epub(
-    loaded: Loaded, progress: Progress = no_progress, page_starts: tuple[PageStart, ...] = ()
+    loaded: Loaded,
+    progress: Progress = no_progress,
+    page_starts: tuple[PageStart, ...] = (),
+    rendered: EpubDocuments | None = None,
 ) -> tuple[bytes, int]:
     """The EPUB edition, packed in memory, and the number of its content documents.
 
     ``page_starts`` come from the PDF built alongside: the EPUB then carries the
-    print edition's page numbers.
+    print edition's page numbers. Its documents are rendered here unless they were
+    already (``rendered``, beside the PDF).
     """
-    from .render.epub_xhtml import render_epub
+    from .render.epub_xhtml import finish_epub, render_epub_documents
     from .write.epub import pack_epub
 
-    progress("Rendering the EPUB documents")
     with theme_files_checked():
-        package = render_epub(loaded.anthology, loaded.theme, page_starts)
+        if rendered is None:
+            progress("Rendering the EPUB documents")
+            rendered = render_epub_documents(loaded.anthology, loaded.theme)
+        package = finish_epub(loaded.anthology, loaded.theme, rendered, page_starts)
     if package.approximate_pages:
         loaded.report.warning(
             "B408",

@@ -5,7 +5,8 @@ needs (a parser, the anthology, the theme's templates) reaches it without being
 pickled: the function and its closure are set aside before the fork, only the items go
 out and only the results come back. Used for loading a big library's reviews
 (``load/many_reviews.py``) and rendering a big book's EPUB documents
-(``render/epub_parallel.py``).
+(``render/epub_parallel.py``); and one piece of work done beside the rest
+(:class:`Beside`: the EPUB's documents while the PDF is laid out).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from multiprocessing.context import BaseContext
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -95,3 +96,48 @@ def map_in_forks(
 
 def _call(item: Any) -> Any:
     return _FUNCTION[0](item)
+
+
+class Beside(Generic[Result]):
+    """``function()`` computed in a forked process while this one goes on: its result,
+    or None when it failed in any way (the caller then does the work itself, and meets
+    the failure, if any, where it would have met it)."""
+
+    def __init__(self, function: Callable[[], Result]) -> None:
+        context = fork_context()
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_beside, args=(function, send))  # type: ignore[attr-defined]
+        self._process.start()
+        send.close()  # the child's end only: a child that dies is an end of file here
+        self._done = False
+
+    def result(self) -> Result | None:
+        """The result, once the child sent it (waiting for it)."""
+        try:
+            status, value = self._receive.recv()
+        except (EOFError, OSError):
+            status, value = "failed", None
+        self.close()
+        return value if status == "done" else None
+
+    def close(self) -> None:
+        """Stop the child if it still runs, and forget it."""
+        if self._done:
+            return
+        self._done = True
+        self._receive.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _beside(function: Callable[[], Any], connection: Any) -> None:
+    try:
+        outcome: tuple[str, Any] = ("done", function())
+    except BaseException:  # any failure: the parent does the work itself
+        outcome = ("failed", None)
+    try:
+        connection.send(outcome)
+    except Exception:  # a result that cannot be sent is a failure too
+        connection.send(("failed", None))
+    connection.close()

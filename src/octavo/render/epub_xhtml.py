@@ -7,6 +7,7 @@ as a template error and never reaches the reader.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -86,6 +87,18 @@ class EpubPackage:
         return f"{target}.xhtml"
 
 
+@dataclass
+class EpubDocuments:
+    """The EPUB's documents before the print edition's page breaks are added to them:
+    what can be rendered while the PDF is laid out (see ``octavo.api.build``)."""
+
+    documents: list[EpubDocument]
+    #: what each document but the cover page holds, for the accessibility metadata
+    surveys: dict[str, Contents]
+    images: EpubImages
+    cover: EpubImage
+
+
 def render_epub(
     anthology: Anthology, theme: Theme, page_starts: tuple[PageStart, ...] = ()
 ) -> EpubPackage:
@@ -94,11 +107,18 @@ def render_epub(
     With ``page_starts`` (from the PDF built alongside), the documents carry the print
     edition's page breaks and the navigation document a page list.
     """
+    return finish_epub(anthology, theme, render_epub_documents(anthology, theme), page_starts)
+
+
+def _page_maker(
+    anthology: Anthology, theme: Theme, images: EpubImages
+) -> Callable[..., EpubDocument]:
+    """What renders one document of the EPUB from a template (pictures numbered by
+    ``images``)."""
     environment = theme.environment()
     # a title's language is set with xml:lang too, as XHTML wants
     environment.filters["isolate"] = partial(isolate, xhtml=True)
     wording = Wording(anthology.language, dict(anthology.labels))
-    images = EpubImages()
     titles = review_titles(anthology, xhtml=True)
     credits = credit_lines(anthology, xhtml=True)
 
@@ -125,6 +145,15 @@ def render_epub(
         properties = ("svg",) if "<svg" in xhtml else ()
         return EpubDocument(doc_id, f"{doc_id}.xhtml", title, xhtml, properties)
 
+    return page
+
+
+def render_epub_documents(anthology: Anthology, theme: Theme) -> EpubDocuments:
+    """The cover and every document of the EPUB but the navigation document, rendered
+    and checked, without the print edition's page breaks."""
+    wording = Wording(anthology.language, dict(anthology.labels))
+    images = EpubImages()
+    page = _page_maker(anthology, theme, images)
     if anthology.cover is not None:
         source = anthology.cover
         # a cover of another shape is padded: the loader warned about it (M115)
@@ -140,9 +169,24 @@ def render_epub(
         return document, _survey(document.xhtml)
 
     done = render_documents(_jobs(anthology, wording, cover), rendered, images)
-    documents = [document for document, _ in done]
     # every document but the cover page is read for the metadata
     surveys = {document.file_name: contents for document, contents in done[1:]}
+    return EpubDocuments([document for document, _ in done], surveys, images, cover)
+
+
+def finish_epub(
+    anthology: Anthology,
+    theme: Theme,
+    rendered: EpubDocuments,
+    page_starts: tuple[PageStart, ...] = (),
+) -> EpubPackage:
+    """The EPUB from its ``rendered`` documents: the print edition's page breaks added
+    (with ``page_starts``), the navigation document, the metadata."""
+    wording = Wording(anthology.language, dict(anthology.labels))
+    images, cover = rendered.images, rendered.cover
+    page = _page_maker(anthology, theme, images)
+    documents = list(rendered.documents)
+    surveys = dict(rendered.surveys)
     pages: list[PageLink] = []
     approximate: list[str] = []
     if page_starts:
