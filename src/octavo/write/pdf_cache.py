@@ -32,7 +32,7 @@ from .. import __version__
 #: The cache's folder inside the output folder.
 FOLDER = ".octavo-cache"
 #: Bumped when the entries' format changes: older entries are then misses.
-FORMAT = 7  # 7: a piece's folios and running heads are stamped, its body kept apart
+FORMAT = 8  # 8: stamps written untagged and claiming nothing (a PDF/X-4 piece's were claimed)
 
 _FILE_URL = re.compile(r"""(?:src|href)=["'](file://[^"']+)["']""")
 
