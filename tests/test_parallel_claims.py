@@ -21,46 +21,23 @@ from octavo.write.font_dictionaries import read_widths
 from octavo.write.pdf import PdfResult
 from tests.conftest import require
 from tests.pdf_tags import elements, structure_faults
+from tests.test_parallel_pdf import small_book
 
 pytestmark = pytest.mark.slow
-
-REVIEW = """\
----
-title: Work {tag} {number}
-reviewer: Critic {number}
-year: {year}
-tags: [{tag}]
----
-
-Review {number} of part {tag}, [on the web](https://example.org/{tag}/{number}).[^1] {text}
-
-[^1]: A note of review {number}.
-"""
 
 
 def _book(root: Path, variant: str) -> Path:
     """Three parts of two reviews (parts open on a recto: blank pages between), links
     and notes, and a claim."""
-    (root / "reviews").mkdir(parents=True)
-    manifest = [
-        'title = "Three Parts"\neditors = ["E. D."]\nlanguage = "en"\nstyle = "classic"\n'
-        f'[print]\ntrim = "trade"\npdf_variant = "{variant}"\n'
-    ]
-    for part, tag in enumerate(["one", "two", "three"], start=1):
-        manifest.append(f'[[sections]]\ntitle = "Part {tag}"\nselect = {{ tags = ["{tag}"] }}\n')
-        for number in (1, 2):
-            (root / "reviews" / f"{tag}-{number}.md").write_text(
-                REVIEW.format(
-                    tag=tag,
-                    number=number,
-                    year=1920 + part,
-                    text="The film begins at dawn, and the town wakes. " * (30 + 25 * number),
-                ),
-                encoding="utf-8",
-            )
-    manifest.append('[[back]]\nindex = "works"\n')
-    (root / "anthology.toml").write_text("\n".join(manifest), encoding="utf-8")
-    return root
+
+    def text(tag: str, number: int) -> str:
+        return (
+            f"Review {number} of part {tag}, [on the web](https://example.org/{tag}/{number})."
+            f"[^1] {'The film begins at dawn, and the town wakes. ' * (30 + 25 * number)}"
+            f"\n\n[^1]: A note of review {number}.\n"
+        )
+
+    return small_book(root, text, 'language = "en"\n', f'pdf_variant = "{variant}"\n')
 
 
 def _both(tmp_path: Path, variant: str) -> tuple[PdfResult, PdfResult]:

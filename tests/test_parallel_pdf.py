@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -352,22 +353,35 @@ def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A small book of three parts of two reviews: three groups, fast to lay out."""
     monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 2)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
-    root = tmp_path / "book"
+    return small_book(tmp_path / "book")
+
+
+def small_book(
+    root: Path,
+    text: Callable[[str, int], str] = lambda tag, number: (
+        f"Review {number} of part {tag}. " + "The film begins at dawn. " * 60
+    ),
+    manifest_head: str = "",
+    print_table: str = "",
+) -> Path:
+    """Three parts of two reviews in ``root`` (each review's body ``text(part tag,
+    number)``), and an index of works; ``manifest_head`` and ``print_table`` add keys to
+    the manifest and its ``[print]`` table."""
     (root / "reviews").mkdir(parents=True)
     manifest = [
-        'title = "Three Parts"\neditors = ["E. D."]\nstyle = "classic"\n[print]\ntrim = "trade"\n'
+        f'title = "Three Parts"\neditors = ["E. D."]\nstyle = "classic"\n{manifest_head}'
+        f'[print]\ntrim = "trade"\n{print_table}'
     ]
     for part, tag in enumerate(["one", "two", "three"], start=1):
         manifest.append(f'[[sections]]\ntitle = "Part {tag}"\nselect = {{ tags = ["{tag}"] }}\n')
         for number in (1, 2):
-            text = f"Review {number} of part {tag}. " + "The film begins at dawn. " * 60
             (root / "reviews" / f"{tag}-{number}.md").write_text(
                 SMALL_REVIEW.format(
                     title=f"Work {tag} {number}",
                     reviewer=f"Critic {number}",
                     year=1920 + part,
                     tag=tag,
-                    text=text,
+                    text=text(tag, number),
                 ),
                 encoding="utf-8",
             )
