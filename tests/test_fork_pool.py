@@ -83,3 +83,9 @@ def test_work_beside_that_is_not_wanted_any_more_is_stopped() -> None:
     beside.close()
     assert time.monotonic() - began < 5
     assert not beside._process.is_alive()
+
+
+def test_work_beside_starts_no_workers_of_its_own() -> None:
+    """One process beside the build's: it shares its items among no workers."""
+    result = fork_pool.Beside(lambda: fork_pool.worker_count(1000, 10)).result()
+    assert result == 1

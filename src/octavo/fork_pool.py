@@ -101,12 +101,17 @@ def _call(item: Any) -> Any:
 class Beside(Generic[Result]):
     """``function()`` computed in a forked process while this one goes on: its result,
     or None when it failed in any way (the caller then does the work itself, and meets
-    the failure, if any, where it would have met it)."""
+    the failure, if any, where it would have met it). The process is a daemon: it
+    starts no workers of its own (:func:`worker_count` gives it one), so that the
+    work beside adds one process to those the build was allowed, and it ends with the
+    build's process."""
 
     def __init__(self, function: Callable[[], Result]) -> None:
         context = fork_context()
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_beside, args=(function, send))  # type: ignore[attr-defined]
+        self._process = context.Process(  # type: ignore[attr-defined]
+            target=_beside, args=(function, send), daemon=True
+        )
         self._process.start()
         send.close()  # the child's end only: a child that dies is an end of file here
         self._done = False
