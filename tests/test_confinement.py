@@ -92,3 +92,25 @@ def test_a_stylesheet_never_fetches_urls(
     result = runner.invoke(app, ["build", str(book), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert f"refused to fetch {url}" in result.output
+
+
+def test_a_theme_file_that_names_a_missing_picture_says_so(
+    runner: CliRunner, make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    """A picture inside the theme's folder that is not there is not "outside the
+    anthology": the error names the file and says it does not exist."""
+    theme = tmp_path / "typo"
+    theme.mkdir()
+    (theme / "theme.toml").write_text('extends = "classic"\n', encoding="utf-8")
+    (theme / "print.css").write_text(
+        '@page { @bottom-left { content: url("ornamnet.png"); } }\n', encoding="utf-8"
+    )
+    book = make_anthology({"anthology.toml": f'title = "T"\nstyle = "{theme}"\n'})
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(book), "--out", str(out), "--format", "pdf"])
+    assert result.exit_code == 1
+    assert f"{theme / 'ornamnet.png'} does not exist" in result.output
+    assert "correct the name" in result.output
+    assert "outside the anthology" not in result.output
+    assert "Traceback" not in result.output
+    assert files_in(out) == []

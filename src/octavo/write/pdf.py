@@ -115,6 +115,10 @@ def _fetcher(resolver: Resolver) -> object:
                 path = Path(url2pathname(urlsplit(url).path))
                 if resolver.allows(path) and path.is_file():
                     return URLFetcherResponse(url, body=path.read_bytes())
+                if resolver.allows(path):
+                    missing = FatalURLFetchingError(f"{path} does not exist")
+                    missing.octavo_missing = True  # see render_pdf_pages
+                    raise missing
                 raise FatalURLFetchingError(
                     f"refused to read {path}: it lies outside the anthology"
                 )
@@ -302,10 +306,14 @@ def render_pdf_pages(
                     data = _write(rendered, document, identifier, False)
         except FatalURLFetchingError as error:
             cause = error.__cause__ or error
+            hint = (
+                "a stylesheet or a template of the theme names this file: correct the name,"
+                " or put the file there"
+                if getattr(cause, "octavo_missing", False)
+                else "refer only to files inside the anthology or the theme, by relative paths"
+            )
             raise BuildError(
-                f"the PDF could not be made: {cause}",
-                hint="refer only to files inside the anthology or the theme, by relative paths",
-                code="B404",
+                f"the PDF could not be made: {cause}", hint=hint, code="B404"
             ) from error
         except PieceStop:
             raise  # the parallel layout's own signals (see pdf_worker.py)
