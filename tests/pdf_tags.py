@@ -8,7 +8,7 @@ from typing import Any
 
 import pikepdf
 
-from octavo.write.pdf import _to_unicode
+from octavo.write.spaced_runs import glyph_texts
 
 
 def marked_text(page: pikepdf.Page) -> dict[int, str]:
@@ -32,7 +32,7 @@ def marked_text(page: pikepdf.Page) -> dict[int, str]:
         elif name == "Tf":
             font = str(operands[0])
             if font not in maps:
-                maps[font] = _to_unicode(fonts.get(font))
+                maps[font] = glyph_texts(fonts.get(font))
             glyphs = maps[font]
         elif name in ("Tj", "TJ"):
             mcid = next((m for m in reversed(stack) if m is not None), None)

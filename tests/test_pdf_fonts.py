@@ -236,7 +236,7 @@ def test_a_glyph_drawn_for_two_texts_reads_as_one_pass_reads_it(tmp_path: Path) 
     from fontTools.ttLib import TTFont
     from weasyprint import HTML
 
-    from octavo.write.pdf import mark_spaced_runs, remark_spaced_runs
+    from octavo.write.spaced_runs import mark_spaced_runs, remark_spaced_runs
 
     font = TTFont(FONTS / "EBGaramond-Regular.ttf", recalcTimestamp=False)
     for table in font["cmap"].tables:

@@ -232,7 +232,8 @@ def merge(
     renamed = share_fonts(merged)  # one subset of each font, not one a document
     share_images(merged)  # and one copy of each picture
     share_colour_profiles(merged)  # and of each colour profile
-    from .pdf import remark_spaced_runs, save_finished
+    from .pdf import save_finished
+    from .spaced_runs import remark_spaced_runs
 
     if renamed:
         remark_spaced_runs(merged, renamed)

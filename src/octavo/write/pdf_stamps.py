@@ -106,7 +106,8 @@ def lay_out_stamps(
     import weasyprint.layout.page as layout_page
     from weasyprint.layout import LayoutContext
 
-    from .pdf import lay_out, mark_spaced_runs, write_unclaimed
+    from .pdf import lay_out, write_unclaimed
+    from .spaced_runs import mark_spaced_runs
 
     pages = stamps.pages
     PageType = layout_page.PageType

@@ -139,8 +139,9 @@ def _reuse(job: Job, cached: LaidOut) -> LaidOut | None:
 
 
 def _lay_out(job: Job) -> LaidOut:
-    from .pdf import Abandoned, mark_spaced_runs, render_pdf_pages
+    from .pdf import Abandoned, render_pdf_pages
     from .pdf_pages import page_records
+    from .spaced_runs import mark_spaced_runs
 
     document: PrintDocument = shared["document"]
     part = dataclasses.replace(document, html=job.html)
