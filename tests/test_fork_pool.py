@@ -89,3 +89,9 @@ def test_work_beside_starts_no_workers_of_its_own() -> None:
     """One process beside the build's: it shares its items among no workers."""
     result = fork_pool.Beside(lambda: fork_pool.worker_count(1000, 10)).result()
     assert result == 1
+
+
+def test_work_beside_whose_result_cannot_be_sent_comes_back_as_none() -> None:
+    import threading
+
+    assert fork_pool.Beside(lambda: threading.Lock()).result() is None  # not picklable

@@ -11,6 +11,7 @@ out and only the results come back. Used for loading a big library's reviews
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -120,7 +121,7 @@ class Beside(Generic[Result]):
         """The result, once the child sent it (waiting for it)."""
         try:
             status, value = self._receive.recv()
-        except (EOFError, OSError):
+        except Exception:  # the child died before it sent, or while it sent
             status, value = "failed", None
         self.close()
         return value if status == "done" else None
@@ -144,5 +145,6 @@ def _beside(function: Callable[[], Any], connection: Any) -> None:
     try:
         connection.send(outcome)
     except Exception:  # a result that cannot be sent is a failure too
-        connection.send(("failed", None))
+        with contextlib.suppress(Exception):  # unless the parent is gone
+            connection.send(("failed", None))
     connection.close()
