@@ -9,6 +9,7 @@ destinations, bookmarks, page boxes, blank pages, the tags and the EPUB's page l
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -249,6 +250,32 @@ def test_both_are_tagged_alike(both: tuple[PdfResult, PdfResult], tmp_path: Path
             tag == f"H{level}" and text and _squeeze(node.title).startswith(_squeeze(text))
             for tag, text in remaining
         ), f"no H{level} for {node.title!r} where the contents have it"
+
+
+def test_the_leaders_dots_are_artifacts(both: tuple[PdfResult, PdfResult]) -> None:
+    """The dots between a title and its page number in the contents are drawn as one
+    artifact a leader, not as a marked content for each ". " (which a screen reader
+    met thirty times a line), either way; the link over them keeps its element."""
+    import pikepdf
+
+    from tests.pdf_tags import marked_text, structure_faults
+
+    for result in both:
+        with pikepdf.open(io.BytesIO(result.data)) as pdf:
+            assert structure_faults(pdf) == []
+
+            def artifacts(page: pikepdf.Page) -> int:
+                streams = page.obj.Contents
+                streams = streams if isinstance(streams, pikepdf.Array) else [streams]
+                return len(
+                    re.findall(rb"/Artifact\s+BMC", b"".join(s.read_bytes() for s in streams))
+                )
+
+            contents = max(pdf.pages, key=artifacts)  # a page of the contents
+            assert artifacts(contents) >= 10
+            texts = list(marked_text(contents).values())
+            assert any("Nosferatu" in text for text in texts)
+            assert not [text for text in texts if text.strip(". \u00a0") == ""]
 
 
 def test_the_parts_are_reproducible(book: Path) -> None:

@@ -32,6 +32,7 @@ from ..resources import Resolver
 from .dotted_borders import count_dots_alike
 from .footnote_area import notes_stay_with_calls
 from .hyphenation import keep_names_whole
+from .leaders import leaders_as_artifacts
 from .pdf_pages import label_ranges, page_starts
 from .pdf_starts import PieceStop
 from .right_to_left import indent_right_to_left
@@ -231,6 +232,7 @@ def lay_out(document: PrintDocument, resolver: Resolver) -> Any:
     notes_stay_with_calls()
     indent_right_to_left()
     count_dots_alike()
+    leaders_as_artifacts()
     fetcher = _fetcher(resolver)
     # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.
     # The theme's stylesheets are parsed, and their fonts loaded, once per process and
