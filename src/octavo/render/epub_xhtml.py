@@ -111,14 +111,13 @@ def render_epub(
 
 
 def _page_maker(
-    anthology: Anthology, theme: Theme, images: EpubImages
+    anthology: Anthology, theme: Theme, images: EpubImages, wording: Wording
 ) -> Callable[..., EpubDocument]:
     """What renders one document of the EPUB from a template (pictures numbered by
     ``images``)."""
     environment = theme.environment()
     # a title's language is set with xml:lang too, as XHTML wants
     environment.filters["isolate"] = partial(isolate, xhtml=True)
-    wording = Wording(anthology.language, dict(anthology.labels))
     titles = review_titles(anthology, xhtml=True)
     credits = credit_lines(anthology, xhtml=True)
 
@@ -153,7 +152,7 @@ def render_epub_documents(anthology: Anthology, theme: Theme) -> EpubDocuments:
     and checked, without the print edition's page breaks."""
     wording = Wording(anthology.language, dict(anthology.labels))
     images = EpubImages()
-    page = _page_maker(anthology, theme, images)
+    page = _page_maker(anthology, theme, images, wording)
     if anthology.cover is not None:
         source = anthology.cover
         # a cover of another shape is padded: the loader warned about it (M115)
@@ -184,7 +183,7 @@ def finish_epub(
     (with ``page_starts``), the navigation document, the metadata."""
     wording = Wording(anthology.language, dict(anthology.labels))
     images, cover = rendered.images, rendered.cover
-    page = _page_maker(anthology, theme, images)
+    page = _page_maker(anthology, theme, images, wording)
     documents = list(rendered.documents)
     surveys = dict(rendered.surveys)
     pages: list[PageLink] = []
