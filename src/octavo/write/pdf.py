@@ -499,8 +499,9 @@ _TRAILER_ID = re.compile(rb"(/ID \[<)([0-9a-f]{32})(><)([0-9a-f]{32})(>\])")
 
 def _content_id(data: bytes) -> bytes:
     """The file with both halves of its /ID (as qpdf writes it, deterministic: a digest
-    of the file) a digest of the file as it now is."""
-    found = list(_TRAILER_ID.finditer(data))
+    of the file) a digest of the file as it now is. A file with an update (a merged
+    book's tags, :mod:`.merged_tags`) repeats its /ID in each trailer: all are made so."""
+    found = {match.group(0) for match in _TRAILER_ID.finditer(data)}
     if len(found) != 1:
         return data
     blank = _TRAILER_ID.sub(

@@ -32,7 +32,7 @@ from .. import __version__
 #: The cache's folder inside the output folder.
 FOLDER = ".octavo-cache"
 #: Bumped when the entries' format changes: older entries are then misses.
-FORMAT = 8  # 8: stamps written untagged and claiming nothing (a PDF/X-4 piece's were claimed)
+FORMAT = 9  # 9: a piece's structure tree kept apart from its PDF, as text
 
 _FILE_URL = re.compile(r"""(?:src|href)=["'](file://[^"']+)["']""")
 

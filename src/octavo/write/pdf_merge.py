@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .detached_tags import DetachedTags
+from .merged_tags import MergedTags
 from .pdf_pages import BLANK, PageRecord
 from .pdf_stamp_pages import Stamps
 
@@ -56,6 +58,8 @@ class LaidOut:
     stamps: Stamps | None = None
     body: bytes = b""
     restamped: bool = False  #: taken from the cache and stamped again where it falls
+    #: its structure tree, taken out of ``pdf`` (:mod:`.detached_tags`); None: untagged
+    tags: DetachedTags | None = None
 
     @classmethod
     def failed(cls, name: str, message: str, hint: str | None, code: str | None) -> LaidOut:
@@ -82,6 +86,7 @@ class LaidOut:
             "outside_text_block": [[page, owner] for page, owner in self.outside],
             "audit_faults": [list(fault) for fault in self.faults],
             "stamps": self.stamps.to_json() if self.stamps else None,
+            "tags": self.tags.to_json() if self.tags else None,
         }
 
     @classmethod
@@ -120,6 +125,7 @@ class LaidOut:
             front_pages=int(meta["front_pages"]),
             looked_up=[str(name) for name in meta["looked_up"]],
             stamps=Stamps.from_json(meta["stamps"]) if meta.get("stamps") else None,
+            tags=DetachedTags.from_json(meta["tags"]) if meta.get("tags") else None,
         )
 
 
@@ -132,14 +138,15 @@ def merge(
 ) -> tuple[bytes, int, list[PageRecord], list[int]]:
     """One PDF from the laid-out documents, with blank pages where one pass has them
     (before a document that ``openings`` says opens on a recto or a verso: see
-    :mod:`octavo.write.pdf_starts`) and one structure tree of their tags
-    (:func:`_merge_structure`), finished by ``finish`` (given the merged PDF open in
-    pikepdf and its pages' records) and written once; its page count, its pages'
+    :mod:`octavo.write.pdf_starts`), finished by ``finish`` (given the merged PDF open
+    in pikepdf and its pages' records) and written once, then one structure tree of
+    the documents' tags appended (:mod:`.merged_tags`); its page count, its pages'
     records, and where each document's page 0 falls in it (skipped or not).
 
     qpdf (through pikepdf) copies the pages, each document's fonts and images once,
     and writes object streams: about 0.6 s for 2,900 pages, where pypdf took 4 s. The
-    tags add about 0.3 s for 350 pages (0.13 s became 0.45 s), a sixtieth of the build.
+    tags are never objects in this process: each worker took its piece's out of its
+    PDF, as text.
     """
     import warnings
 
@@ -155,7 +162,8 @@ def merge(
     heights: list[float] = []
     sources: list[pikepdf.Pdf] = []  # open until the merged file is written
     firsts: list[int] = []
-    pieces: list[tuple[pikepdf.Pdf, range]] = []  # each document and the pages it keeps
+    tagged = all(result.tags is not None for result, _ in order)
+    tags = MergedTags()
     for number, (result, skip) in enumerate(order):
         source = pikepdf.open(io.BytesIO(result.pdf))
         sources.append(source)
@@ -174,7 +182,13 @@ def merge(
             records.append(BLANK)
             heights.append(heights[-1])
         firsts.append(len(records) - skip)
-        pieces.append((source, range(skip, len(source.pages))))
+        kept = range(skip, len(source.pages))
+        if tagged and result.tags is not None:
+            tags.add(result.tags, source, kept, len(records))
+        else:  # keys into trees that are not merged
+            for index in kept:
+                if "/StructParents" in source.pages[index].obj:
+                    del source.pages[index].obj["/StructParents"]
         with warnings.catch_warnings():
             # the documents' own named destinations are not wanted: they are made
             # below from the anchors, without the stand-ins
@@ -211,7 +225,6 @@ def merge(
                 item.is_closed = state == "closed"
                 (parents[-1][1].children if parents else outline.root).append(item)
                 parents.append((level, item))
-    tagged = _merge_structure(merged, pieces)
     first = sources[0]
     for key in ("/Lang", "/OutputIntents", "/Metadata", "/MarkInfo", "/ViewerPreferences"):
         if key in first.Root:
@@ -242,162 +255,9 @@ def merge(
     pages = len(merged.pages)
     for source in sources:
         source.close()
+    if tagged:
+        data = tags.append_to(data)
     return data, pages, records, firsts
-
-
-def _merge_structure(merged: Any, pieces: list[tuple[Any, range]]) -> bool:
-    """One structure tree (the tags) for the merged PDF from its documents' trees, after
-    their pages are copied; False (and no tags) unless every document is tagged.
-
-    WeasyPrint gives a tagged document a StructTreeRoot holding one Document element,
-    whose kids are the elements of each page in turn, and a ParentTree that maps each
-    page's ``/StructParents`` key to its marked contents' elements, and each link's
-    ``/StructParent`` key to its Link element. Here the kept pages' elements go under one
-    Document, in the documents' order; the keys are numbered again from 0 in the merged
-    pages' order (a page's key, then its links'). An element's ``/Pg`` and an OBJR's
-    ``/Obj`` are the pages and annotations already copied: qpdf maps a document's objects
-    once, so copying its elements after its pages points them at the merged pages.
-    Elements of a page the merge leaves out (a stand-in, ``skip``) are not copied.
-    The pages the merge inserts (blank versos) have no marked content and no key.
-    """
-    import pikepdf
-
-    if not pieces or any("/StructTreeRoot" not in source.Root for source, _ in pieces):
-        for page in merged.pages:  # keys into trees that were not merged
-            if "/StructParents" in page.obj:
-                del page.obj["/StructParents"]
-        return False
-    document = merged.make_indirect(
-        pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document)
-    )
-    kids: list[Any] = []
-    numbers: list[Any] = []
-    role_map: dict[str, Any] = {}
-    ids: dict[str, Any] = {}
-    namespaces: Any = None  # PDF 2.0's (the first document's)
-    for source, kept in pieces:
-        root = source.Root.StructTreeRoot
-        # the containers, whose kids become the merged Document's: the root and the
-        # Document elements at its top
-        top = _kids(root)
-        containers = {root.objgen}
-        while len(top) == 1 and top[0].get("/S") == pikepdf.Name.Document:
-            containers.add(top[0].objgen)
-            if "/NS" in top[0] and "/NS" not in document:  # PDF 2.0's namespace
-                document.NS = merged.copy_foreign(top[0].NS)
-            top = _kids(top[0])
-        if "/Namespaces" in root and namespaces is None:
-            held = root.Namespaces
-            held = held if held.is_indirect else source.make_indirect(held)
-            namespaces = pikepdf.Array(list(merged.copy_foreign(held)))
-        pages = {source.pages[index].objgen for index in kept}
-        top = [
-            kid
-            for kid in top
-            if ("/Pg" not in kid or kid.Pg.objgen in pages) and not _holds_nothing(kid)
-        ]
-        entries = pikepdf.NumberTree(root.ParentTree) if "/ParentTree" in root else {}
-        keyed: list[tuple[Any, str, int]] = []  # (a page or annotation, its key's name, key)
-        for index in kept:
-            page = source.pages[index].obj
-            if "/StructParents" in page:
-                keyed.append((page, "/StructParents", int(page.StructParents)))
-            for annotation in page.get("/Annots", []):
-                if "/StructParent" in annotation:
-                    keyed.append((annotation, "/StructParent", int(annotation.StructParent)))
-        values = [entries.get(key) for _, _, key in keyed]
-        # elements whose parent is a container: the top ones, and those WeasyPrint
-        # makes for the margin boxes (running heads, folios), kept out of the tree but
-        # in the ParentTree; their /P is cut here and set to the merged Document after
-        orphans = [*top]
-        for value in values:
-            for element in value if isinstance(value, pikepdf.Array) else [value]:
-                if not isinstance(element, pikepdf.Dictionary) or "/P" not in element:
-                    continue
-                parent = element.P
-                if parent.objgen in containers:
-                    orphans.append(element)
-                elif "/P" in parent and parent.P.objgen in containers:
-                    orphans.append(parent)
-        for element in orphans:
-            if "/P" in element:
-                del element["/P"]
-        holder = source.make_indirect(
-            pikepdf.Array(
-                [
-                    pikepdf.Array(top),
-                    pikepdf.Array(orphans),
-                    pikepdf.Array(values),
-                ]
-            )
-        )
-        copied_top, copied_orphans, copied_values = merged.copy_foreign(holder)
-        for element in copied_orphans:
-            element.P = document
-        kids.extend(copied_top)
-        for (owner, name, _), value in zip(keyed, copied_values, strict=True):
-            copy = merged.copy_foreign(owner)  # the page or annotation copied before
-            if value is None:
-                del copy[name]
-                continue
-            copy[name] = len(numbers) // 2
-            numbers += [len(numbers) // 2, value]
-        for name, role in root.get("/RoleMap", {}).items():
-            role_map.setdefault(str(name), role)
-        if "/IDTree" in root:
-            for name, element in pikepdf.NameTree(root.IDTree).items():
-                ids.setdefault(name, merged.copy_foreign(element))
-    document.K = pikepdf.Array(kids)
-    tree = pikepdf.Dictionary(
-        Type=pikepdf.Name.StructTreeRoot,
-        K=pikepdf.Array([document]),
-        ParentTree=merged.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(numbers))),
-        ParentTreeNextKey=len(numbers) // 2,
-    )
-    if namespaces is not None:
-        tree.Namespaces = namespaces
-    if role_map:
-        tree.RoleMap = pikepdf.Dictionary({name: role for name, role in role_map.items()})
-    if ids:
-        id_tree = pikepdf.NameTree.new(merged)
-        for name in sorted(ids):
-            id_tree[name] = ids[name]
-        tree.IDTree = id_tree.obj
-    merged.Root.StructTreeRoot = merged.make_indirect(tree)
-    document.P = merged.Root.StructTreeRoot
-    return True
-
-
-def _kids(element: Any) -> list[Any]:
-    """A structure element's kids that are elements (not marked contents, not OBJRs)."""
-    import pikepdf
-
-    kids = element.get("/K")
-    if kids is None:
-        return []
-    items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-    return [
-        kid for kid in items
-        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR")
-    ]  # fmt: skip
-
-
-def _holds_nothing(element: Any) -> bool:
-    """An element with no content, or only kids with none: the hidden holder of the
-    stand-ins for anchors another document holds (see :mod:`octavo.render.print_split`),
-    which one pass does not have."""
-    import pikepdf
-
-    kids = element.get("/K")
-    if kids is None:
-        return True
-    items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-    return all(
-        isinstance(kid, pikepdf.Dictionary)
-        and kid.get("/Type") == "/StructElem"
-        and not kid.get("/K")
-        for kid in items
-    )
 
 
 def _pdf_date(w3c: str) -> str:

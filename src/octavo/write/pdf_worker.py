@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError
 from ..render.print_html import PrintDocument
+from .detached_tags import NotDetachable, detach_tags
 from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut
 from .pdf_placing import NeedsFront, Stamped, await_place, post, post_lead, shared
@@ -83,9 +84,9 @@ def lay_out(job: Job) -> LaidOut:
         if cached is not None:
             reused = _reuse(job, cached)
             if reused is not None:
-                return reused
+                return _detached(reused)
     try:
-        return _lay_out(job)
+        return _detached(_lay_out(job))
     except NotCuttable as reason:
         post(job, -2)
         return LaidOut.failed(job.name, str(reason), None, UNCUT)
@@ -100,6 +101,19 @@ def lay_out(job: Job) -> LaidOut:
         # (Turning the cyclic collector off while laying out was about 10 % faster and
         # took a worker from about 330 to about 400 MiB on 1,000 reviews.)
         gc.collect()
+
+
+def _detached(laid: LaidOut) -> LaidOut:
+    """The piece with its structure tree taken out of its PDF, as text, so that the
+    merge never holds the trees as objects (:mod:`.detached_tags`); the one in the
+    cache has it so already."""
+    if laid.error is not None or laid.cached:
+        return laid
+    try:
+        pdf, tags = detach_tags(laid.pdf)
+    except NotDetachable as reason:
+        raise NotCuttable(str(reason)) from None
+    return dataclasses.replace(laid, pdf=pdf, tags=tags)
 
 
 def from_cache(job: Job) -> LaidOut | None:
@@ -246,7 +260,13 @@ def _restamped(job: Job, cached: LaidOut, first: int, lead: Lead) -> LaidOut | N
         return None
     moved = stamps.moved_to(lead.folio(first) - printed[-1], sides)  # as its stamps count
     laid = dataclasses.replace(
-        cached, body=body, start=lead.folio(first), start_index=first, cached=False, restamped=True
+        cached,
+        body=body,
+        start=lead.folio(first),
+        start_index=first,
+        cached=False,
+        restamped=True,
+        tags=None,  # the tree is the body's, moved with its pages
     )
     try:
         return _stamped(job, laid, moved)
