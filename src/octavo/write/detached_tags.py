@@ -29,8 +29,8 @@ from typing import Any
 #: A reference in the PDF syntax qpdf writes (``unparse``), or a string to skip over:
 #: a literal string (qpdf escapes its parentheses) or a hexadecimal one.
 _REFERENCE = re.compile(rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f]*>|(?<![\w.#/+-])(\d+) (\d+) R\b")
-#: A token of :class:`DetachedTags`' objects.
-TOKEN = re.compile(rb"\{([opkD])(\d*)\}")
+#: A token of :class:`DetachedTags`' objects, or a string to skip over.
+TOKEN = re.compile(rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f]*>|\{([opkD])(\d*)\}")
 
 
 class NotDetachable(Exception):

@@ -24,8 +24,6 @@ from typing import Any
 from .detached_tags import TOKEN, DetachedTags
 from .pdf_update import Trailer, append_objects
 
-_OWN = re.compile(rb"\{o(\d+)\}")
-
 
 class MergedTags:
     """The tags of the pieces merged so far, and the keys of their pages and links."""
@@ -141,6 +139,8 @@ class MergedTags:
 
             def replace(match: re.Match[bytes]) -> bytes:
                 kind, value = match.group(1), match.group(2)
+                if kind is None:
+                    return match.group(0)  # a string
                 if kind == b"o":
                     return b"%d 0 R" % numbers[int(value)]  # noqa: B023
                 if kind == b"p":
@@ -189,10 +189,15 @@ class MergedTags:
 def _reachable(lines: list[bytes], roots: list[bytes]) -> list[int]:
     """The tree's own objects that ``roots`` refer to, directly or not, in order."""
     seen: set[int] = set()
-    waiting = [int(n) for root in roots for n in _OWN.findall(root)]
+    waiting = [number for root in roots for number in _own(root)]
     while waiting:
         number = waiting.pop()
         if number not in seen:
             seen.add(number)
-            waiting += [int(n) for n in _OWN.findall(lines[number])]
+            waiting += _own(lines[number])
     return sorted(seen)
+
+
+def _own(syntax: bytes) -> list[int]:
+    """The tree's own objects that ``syntax`` refers to."""
+    return [int(number) for kind, number in TOKEN.findall(syntax) if kind == b"o"]
