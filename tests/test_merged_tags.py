@@ -213,7 +213,7 @@ def test_an_update_appends_and_replaces_objects(tmp_path: Path, packed: bool) ->
     count = PER_STREAM + 20  # two object streams
     objects = [(size + n, b"<< /Number %d /Text (a %d 0 R) >>" % (n, n)) for n in range(count)]
     objects.append((trailer.root, catalog[:-2] + b" /Added %d 0 R >>" % size))
-    updated = append_objects(data, objects, trailer, packed)
+    updated = append_objects(data, objects, trailer, packed, free=size + count)
     assert updated.startswith(data)
     _checked(updated, tmp_path)
     with pikepdf.open(io.BytesIO(updated)) as pdf:
@@ -239,7 +239,7 @@ def test_the_appended_object_streams_read_back() -> None:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         trailer = Trailer(int(pdf.trailer.Size), pdf.Root.objgen[0], None, None)
     objects = [(trailer.size, b"[ 1 2 3 ]"), (trailer.size + 1, b"(x)")]
-    updated = append_objects(data, objects, trailer, packed=True)
+    updated = append_objects(data, objects, trailer, packed=True, free=trailer.size + 2)
     start = updated.index(b"stream\n", len(data)) + len(b"stream\n")
     content = zlib.decompressobj().decompress(updated[start:])
     header, _, body = content.partition(b"[")

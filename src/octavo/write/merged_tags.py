@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .detached_tags import TOKEN, DetachedTags
@@ -88,102 +89,136 @@ class MergedTags:
                 ids=(bytes(ids[0]).hex(), bytes(ids[1]).hex()) if ids is not None else None,
             )
             packed = pdf.pdf_version >= "1.5"
-        objects = self._objects(pages, annotations, catalog, trailer)
-        return append_objects(data, objects, trailer, packed)
+        return _Book(self, pages, annotations, trailer).appended(data, catalog, packed)
 
-    def _objects(
-        self,
-        pages: list[bytes],
-        annotations: dict[int, bytes],
-        catalog: bytes,
-        trailer: Trailer,
-    ) -> list[tuple[int, bytes]]:
+
+class _Book:
+    """The book's tree, numbered: its Document, root and ParentTree first, then each
+    piece's objects that its kept elements reach."""
+
+    def __init__(
+        self, tags: MergedTags, pages: list[bytes], annotations: dict[int, bytes], trailer: Trailer
+    ) -> None:
+        self.tags = tags
+        self.pages = pages
+        self.annotations = annotations
+        self.trailer = trailer
+        self.document, self.tree, self.parent_tree = range(trailer.size, trailer.size + 3)
+        pieces = tags.pieces
+        #: each element id's piece and value: the first piece's, as a one-pass tree has one
+        self.ids: dict[str, tuple[int, bytes]] = {}
+        for piece, (detached, _) in enumerate(pieces):
+            for name, value in detached.ids:
+                self.ids.setdefault(name, (piece, value))
+        # PDF 2.0's namespaces: the first piece's, as the Document element's
+        self.namespaces = next(
+            ((n, found.namespaces) for n, (found, _) in enumerate(pieces) if found.namespaces),
+            None,
+        )
+        self.document_ns = next(
+            ((n, found.document_ns) for n, (found, _) in enumerate(pieces) if found.document_ns),
+            None,
+        )
+        #: each piece's roots: what the book's own objects refer to
+        self.roots = [self._roots(piece) for piece in range(len(pieces))]
+        #: each piece's objects the book keeps, and the number each takes
+        self.numbers: list[dict[int, int]] = []
+        following = trailer.size + 3
+        for (detached, _), roots in zip(pieces, self.roots, strict=True):
+            kept = _reachable(detached.lines(), roots)
+            self.numbers.append({number: following + n for n, number in enumerate(kept)})
+            following += len(kept)
+        self.free = following
+        #: each root's syntax in the book, by piece
+        self.written: dict[tuple[int, bytes], bytes] = {}
+
+    def _roots(self, piece: int) -> list[bytes]:
+        detached, kept = self.tags.pieces[piece]
+        roots = [b"{o%d}" % obj for obj in self._top(detached, kept)]
+        roots += [value for _, owner, value in self.tags.nums if owner == piece]
+        roots += [value for owner, value in self.ids.values() if owner == piece]
+        for found in (self.namespaces, self.document_ns):
+            if found is not None and found[0] == piece:
+                roots.append(found[1])
+        return roots
+
+    @staticmethod
+    def _top(detached: DetachedTags, kept: dict[int, int]) -> list[int]:
+        """The piece's elements that are the book's Document's kids: those of the pages
+        kept (or of none), but the hidden holder of stand-ins."""
+        return [
+            obj for obj, page, empty in detached.top if (page == -1 or page in kept) and not empty
+        ]
+
+    def appended(self, data: bytes, catalog: bytes, packed: bool) -> bytes:
+        return append_objects(data, self.objects(catalog), self.trailer, packed, self.free)
+
+    def objects(self, catalog: bytes) -> Iterator[tuple[int, bytes]]:
+        """Every object of the book's tree, and the catalog that names it."""
         import pikepdf
 
-        document, tree, parent_tree = trailer.size, trailer.size + 1, trailer.size + 2
-        following = trailer.size + 3
-        ids: dict[str, tuple[int, bytes]] = {}
-        for piece, (tags, _) in enumerate(self.pieces):
-            for name, value in tags.ids:
-                ids.setdefault(name, (piece, value))
-        # PDF 2.0's namespaces: the first piece's, as the Document element's
-        namespaces = next(
-            ((n, tags.namespaces) for n, (tags, _) in enumerate(self.pieces) if tags.namespaces),
-            None,
-        )
-        document_ns = next(
-            ((n, tags.document_ns) for n, (tags, _) in enumerate(self.pieces) if tags.document_ns),
-            None,
-        )
-        objects: list[tuple[int, bytes]] = []
         kids: list[bytes] = []
-        written: dict[tuple[int, bytes], bytes] = {}  # (piece, a value's syntax): in the book
-        for piece, (tags, kept) in enumerate(self.pieces):
-            lines = tags.lines()
-            top = [
-                b"{o%d}" % obj
-                for obj, page, empty in tags.top
-                if (page == -1 or page in kept) and not empty
-            ]
-            roots = [*top]
-            roots += [value for _, owner, value in self.nums if owner == piece]
-            roots += [value for owner, value in ids.values() if owner == piece]
-            for found in (namespaces, document_ns):
-                if found is not None and found[0] == piece:
-                    roots.append(found[1])
-            numbers: dict[int, int] = {}
-            for number in _reachable(lines, roots):
-                numbers[number] = following
-                following += 1
-            links = self.links[piece]
-
-            def replace(match: re.Match[bytes]) -> bytes:
-                kind, value = match.group(1), match.group(2)
-                if kind is None:
-                    return match.group(0)  # a string
-                if kind == b"o":
-                    return b"%d 0 R" % numbers[int(value)]  # noqa: B023
-                if kind == b"p":
-                    page = kept.get(int(value))  # noqa: B023
-                    return pages[page] if page is not None else b"null"
-                if kind == b"k":
-                    key = links.get(int(value))  # noqa: B023
-                    return annotations.get(key, b"null") if key is not None else b"null"
-                return b"%d 0 R" % document
-
-            for number, at in numbers.items():
-                objects.append((at, TOKEN.sub(replace, lines[number])))
-            for syntax in roots:
-                written[(piece, syntax)] = TOKEN.sub(replace, syntax)
-            kids += [written[(piece, syntax)] for syntax in top]
+        for piece, (detached, kept) in enumerate(self.tags.pieces):
+            replace = self._replacer(piece, kept)
+            lines = detached.lines()
+            for number, at in self.numbers[piece].items():
+                yield at, TOKEN.sub(replace, lines[number])
+            for syntax in self.roots[piece]:
+                self.written[(piece, syntax)] = TOKEN.sub(replace, syntax)
+            kids += [self.written[(piece, b"{o%d}" % obj)] for obj in self._top(detached, kept)]
         head = b"<< /Type /StructElem /S /Document"
-        if document_ns is not None:
-            head += b" /NS " + written[document_ns]
-        objects.append((document, head + b" /K [ %s ] /P %d 0 R >>" % (b" ".join(kids), tree)))
-        nums = b" ".join(b"%d %s" % (key, written[(n, value)]) for key, n, value in self.nums)
-        objects.append((parent_tree, b"<< /Nums [ %s ] >>" % nums))
-        root = b"<< /Type /StructTreeRoot /K [ %d 0 R ]" % document
-        root += b" /ParentTree %d 0 R /ParentTreeNextKey %d" % (parent_tree, len(self.nums))
-        if namespaces is not None:
-            root += b" /Namespaces " + written[namespaces]
+        if self.document_ns is not None:
+            head += b" /NS " + self.written[self.document_ns]
+        yield self.document, head + b" /K [ %s ] /P %d 0 R >>" % (b" ".join(kids), self.tree)
+        nums = b" ".join(
+            b"%d %s" % (key, self.written[(piece, value)]) for key, piece, value in self.tags.nums
+        )
+        yield self.parent_tree, b"<< /Nums [ %s ] >>" % nums
+        root = b"<< /Type /StructTreeRoot /K [ %d 0 R ]" % self.document
+        keys = len(self.tags.nums)
+        root += b" /ParentTree %d 0 R /ParentTreeNextKey %d" % (self.parent_tree, keys)
+        if self.namespaces is not None:
+            root += b" /Namespaces " + self.written[self.namespaces]
         roles: dict[str, bytes] = {}
-        for tags, _ in self.pieces:
-            for name, role in tags.role_map.items():
+        for detached, _ in self.tags.pieces:
+            for name, role in detached.role_map.items():
                 roles.setdefault(name, role)
         if roles:
             root += b" /RoleMap << %s >>" % b" ".join(
                 pikepdf.Name(name).unparse() + b" " + role for name, role in roles.items()
             )
-        if ids:
+        if self.ids:
             root += b" /IDTree << /Names [ %s ] >>" % b" ".join(
-                pikepdf.String(name).unparse() + b" " + written[ids[name]] for name in sorted(ids)
+                pikepdf.String(name).unparse() + b" " + self.written[self.ids[name]]
+                for name in sorted(self.ids)
             )
-        objects.append((tree, root + b" >>"))
+        yield self.tree, root + b" >>"
         catalog = catalog.rstrip()
         if not catalog.endswith(b">>"):
             raise ValueError("the catalog is not a dictionary")
-        objects.append((trailer.root, catalog[:-2] + b" /StructTreeRoot %d 0 R >>" % tree))
-        return objects
+        yield self.trailer.root, catalog[:-2] + b" /StructTreeRoot %d 0 R >>" % self.tree
+
+    def _replacer(self, piece: int, kept: dict[int, int]) -> Callable[[re.Match[bytes]], bytes]:
+        """The tokens of a piece's syntax replaced with the book's references."""
+        numbers = self.numbers[piece]
+        links = self.tags.links[piece]
+        document = b"%d 0 R" % self.document
+
+        def replace(match: re.Match[bytes]) -> bytes:
+            kind, value = match.group(1), match.group(2)
+            if kind is None:
+                return match.group(0)  # a string
+            if kind == b"o":
+                return b"%d 0 R" % numbers[int(value)]
+            if kind == b"p":
+                page = kept.get(int(value))
+                return self.pages[page] if page is not None else b"null"
+            if kind == b"k":
+                key = links.get(int(value))
+                return self.annotations.get(key, b"null") if key is not None else b"null"
+            return document
+
+        return replace
 
 
 def _reachable(lines: list[bytes], roots: list[bytes]) -> list[int]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..memory import release_memory
 from .detached_tags import DetachedTags
 from .merged_tags import MergedTags
 from .pdf_pages import BLANK, PageRecord
@@ -253,8 +254,11 @@ def merge(
     finish(merged, records)
     data = save_finished(merged, first.pdf_version)  # the first document's XMP as it is
     pages = len(merged.pages)
+    merged.close()
     for source in sources:
         source.close()
+    del merged, sources, source, first
+    release_memory()  # what qpdf held, before the tree is appended
     if tagged:
         data = tags.append_to(data)
     return data, pages, records, firsts

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError
 from ..fork_pool import fork_context
+from ..memory import release_memory
 from ..render.print_html import PrintDocument
 from ..render.print_split import PrintSplit
 from ..resources import Resolver
@@ -177,6 +178,7 @@ class MainMatter:
         _check_lookups(order, outside)
         cache.prune()
         progress("Merging the PDF")
+        release_memory()  # what the renderings of the book's HTML left behind
         opening_of = {job.name: opens for job, opens in zip(chunks, self.openings, strict=True)}
         opening_of["chunk-0"] = opening(front.tail, pieces[0].head, rtl)
         dates = {} if first.front_dates else first.dates

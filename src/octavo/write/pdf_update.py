@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 #: Objects in one object stream, as qpdf packs them.
@@ -31,98 +32,121 @@ class Trailer:
 
 
 def append_objects(
-    data: bytes, objects: list[tuple[int, bytes]], trailer: Trailer, packed: bool
+    data: bytes,
+    objects: Iterable[tuple[int, bytes]],
+    trailer: Trailer,
+    packed: bool,
+    free: int,
 ) -> bytes:
-    """``data`` with ``objects`` (number and PDF syntax, no streams) appended: new ones
-    numbered from ``trailer.size`` on, or ones the file has, replaced."""
+    """``data`` with ``objects`` (number and PDF syntax, no streams) appended: new ones,
+    numbered from ``trailer.size`` up to ``free`` (the first number none of them
+    takes), or ones the file has, replaced. They are written as they come."""
     found = _STARTXREF.search(data[-64:])
     if found is None:
         raise ValueError("the PDF does not end with startxref and %%EOF")
-    previous = int(found.group(1))
-    output = bytearray(data)
-    if not output.endswith(b"\n"):
-        output += b"\n"
-    objects = sorted(objects)
-    size = max([trailer.size, *(number + 1 for number, _ in objects)])
+    writer = _Writer(len(data), int(found.group(1)), trailer, free)
+    if not data.endswith(b"\n"):
+        writer.write(b"\n")
     if packed:
-        return bytes(_packed(output, objects, trailer, size, previous))
-    return bytes(_plain(output, objects, trailer, size, previous))
+        writer.packed(objects)
+    else:
+        writer.plain(objects)
+    return b"".join([data, *writer.chunks])
 
 
-def _trailer_keys(trailer: Trailer, size: int, previous: int) -> bytes:
-    keys = b"/Root %d 0 R /Size %d /Prev %d" % (trailer.root, size, previous)
-    if trailer.info is not None:
-        keys += b" /Info %d 0 R" % trailer.info
-    if trailer.ids is not None:
-        keys += b" /ID [<%s><%s>]" % (trailer.ids[0].encode(), trailer.ids[1].encode())
-    return keys
+class _Writer:
+    """The update's bytes, in chunks, and where each object went."""
 
+    def __init__(self, start: int, previous: int, trailer: Trailer, free: int) -> None:
+        self.chunks: list[bytes] = []
+        self.at = start  #: the offset in the file of the next byte written
+        self.previous = previous  #: the file's last cross-reference section
+        self.trailer = trailer
+        self.free = free
+        #: each object's entry: (1, offset, 0), or (2, its object stream, its index there)
+        self.entries: dict[int, tuple[int, int, int]] = {}
 
-def _plain(
-    output: bytearray, objects: list[tuple[int, bytes]], trailer: Trailer, size: int, previous: int
-) -> bytearray:
-    offsets: dict[int, int] = {}
-    for number, syntax in objects:
-        offsets[number] = len(output)
-        output += b"%d 0 obj\n%s\nendobj\n" % (number, syntax)
-    start = len(output)
-    output += b"xref\n"
-    for first, numbers in _runs(sorted(offsets)):
-        output += b"%d %d\n" % (first, len(numbers))
-        for number in numbers:
-            output += b"%010d 00000 n \n" % offsets[number]
-    output += b"trailer << %s >>\nstartxref\n%d\n%%%%EOF\n" % (
-        _trailer_keys(trailer, size, previous),
-        start,
-    )
-    return output
+    def write(self, chunk: bytes) -> None:
+        self.chunks.append(chunk)
+        self.at += len(chunk)
 
+    def trailer_keys(self) -> bytes:
+        trailer = self.trailer
+        keys = b"/Root %d 0 R /Size %d /Prev %d" % (trailer.root, self.free, self.previous)
+        if trailer.info is not None:
+            keys += b" /Info %d 0 R" % trailer.info
+        if trailer.ids is not None:
+            keys += b" /ID [<%s><%s>]" % (trailer.ids[0].encode(), trailer.ids[1].encode())
+        return keys
 
-def _packed(
-    output: bytearray, objects: list[tuple[int, bytes]], trailer: Trailer, size: int, previous: int
-) -> bytearray:
-    entries: dict[int, tuple[int, int, int]] = {}  # number: (type, field 2, field 3)
-    for at in range(0, len(objects), PER_STREAM):
-        group = objects[at : at + PER_STREAM]
-        stream_number, size = size, size + 1
-        header = bytearray()
-        body = bytearray()
-        for index, (number, syntax) in enumerate(group):
-            header += b"%d %d " % (number, len(body))
-            body += syntax + b"\n"
-            entries[number] = (2, stream_number, index)
-        content = zlib.compress(bytes(header + body))
-        entries[stream_number] = (1, len(output), 0)
-        output += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d" % (
-            stream_number,
-            len(group),
-            len(header),
+    def plain(self, objects: Iterable[tuple[int, bytes]]) -> None:
+        """Plain objects and a cross-reference table (PDF 1.4)."""
+        for number, syntax in objects:
+            self.entries[number] = (1, self.at, 0)
+            self.write(b"%d 0 obj\n%s\nendobj\n" % (number, syntax))
+        start = self.at
+        table = [b"xref\n"]
+        for first, numbers in _runs(sorted(self.entries)):
+            table.append(b"%d %d\n" % (first, len(numbers)))
+            table += [b"%010d 00000 n \n" % self.entries[number][1] for number in numbers]
+        self.write(b"".join(table))
+        self.write(b"trailer << %s >>\nstartxref\n%d\n%%%%EOF\n" % (self.trailer_keys(), start))
+
+    def packed(self, objects: Iterable[tuple[int, bytes]]) -> None:
+        """Object streams and a cross-reference stream (PDF 1.5 and later)."""
+        group: list[tuple[int, bytes]] = []
+        for item in objects:
+            group.append(item)
+            if len(group) == PER_STREAM:
+                self.object_stream(group)
+                group = []
+        if group:
+            self.object_stream(group)
+        number = self.allocate()
+        start = self.at
+        self.entries[number] = (1, start, 0)
+        width = max(4, (max(entry[1] for entry in self.entries.values()).bit_length() + 7) // 8)
+        rows = bytearray()
+        subsections: list[int] = []
+        for first, numbers in _runs(sorted(self.entries)):
+            subsections += [first, len(numbers)]
+            for each in numbers:
+                kind, field, index = self.entries[each]
+                rows += bytes([kind]) + field.to_bytes(width, "big") + index.to_bytes(2, "big")
+        content = zlib.compress(bytes(rows))
+        self.write(
+            b"%d 0 obj\n<< /Type /XRef /Length %d /Filter /FlateDecode /W [ 1 %d 2 ]"
+            % (number, len(content), width)
         )
-        output += b" /Filter /FlateDecode /Length %d >>\nstream\n" % len(content)
-        output += content + b"\nendstream\nendobj\n"
-    xref_number, size = size, size + 1
-    start = len(output)
-    entries[xref_number] = (1, start, 0)
-    width = max(4, (max(max(e[1] for e in entries.values()), 1).bit_length() + 7) // 8)
-    rows = bytearray()
-    subsections: list[int] = []
-    for first, numbers in _runs(sorted(entries)):
-        subsections += [first, len(numbers)]
-        for number in numbers:
-            kind, field, position = entries[number]
-            rows += bytes([kind]) + field.to_bytes(width, "big") + position.to_bytes(2, "big")
-    content = zlib.compress(bytes(rows))
-    output += b"%d 0 obj\n<< /Type /XRef /Length %d /Filter /FlateDecode" % (
-        xref_number,
-        len(content),
-    )
-    output += b" /W [ 1 %d 2 ] /Index [ %s ] %s >>\n" % (
-        width,
-        b" ".join(b"%d" % value for value in subsections),
-        _trailer_keys(trailer, size, previous),
-    )
-    output += b"stream\n" + content + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start
-    return output
+        self.write(
+            b" /Index [ %s ] %s >>\nstream\n"
+            % (b" ".join(b"%d" % value for value in subsections), self.trailer_keys())
+        )
+        self.write(content + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
+
+    def object_stream(self, group: list[tuple[int, bytes]]) -> None:
+        number = self.allocate()
+        header: list[bytes] = []
+        body: list[bytes] = []
+        offset = 0
+        for index, (each, syntax) in enumerate(group):
+            header.append(b"%d %d" % (each, offset))
+            body.append(syntax)
+            offset += len(syntax) + 1
+            self.entries[each] = (2, number, index)
+        first = b" ".join(header) + b"\n"
+        content = zlib.compress(first + b"\n".join(body) + b"\n")
+        self.entries[number] = (1, self.at, 0)
+        self.write(
+            b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
+            % (number, len(group), len(first), len(content))
+        )
+        self.write(b"stream\n" + content + b"\nendstream\nendobj\n")
+
+    def allocate(self) -> int:
+        """A number for an object of the update's own (an object or xref stream)."""
+        number, self.free = self.free, self.free + 1
+        return number
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, list[int]]]:
