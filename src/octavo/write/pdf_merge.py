@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..memory import release_memory
+from ..render.print_html import PrintDocument
 from .detached_tags import DetachedTags
 from .merged_tags import MergedTags
 from .pdf_pages import BLANK, PageRecord
@@ -128,6 +129,26 @@ class LaidOut:
             stamps=Stamps.from_json(meta["stamps"]) if meta.get("stamps") else None,
             tags=DetachedTags.from_json(meta["tags"]) if meta.get("tags") else None,
         )
+
+
+def merge_finished(
+    order: list[tuple[LaidOut, int]],
+    outside: dict[str, set[str]],
+    openings: dict[str, str],
+    dates: dict[str, str],
+    document: PrintDocument,
+) -> tuple[bytes, int, list[PageRecord], list[int]]:
+    """:func:`merge`, finished as :func:`octavo.write.pdf.finish_pdf` finishes a book
+    laid out in one pass: page labels that match the folios, and the printer's blank
+    pages and crop marks (the letterspaced runs are marked by the workers)."""
+    from .pdf import finish_in_place
+    from .pdf_pages import starts_from_records
+
+    def finish(pdf: Any, records: list[PageRecord]) -> None:
+        labels = [start.label for start in starts_from_records(records)]
+        finish_in_place(pdf, labels, document, spaced_runs_marked=True)
+
+    return merge(order, outside, openings, dates, finish)
 
 
 def merge(

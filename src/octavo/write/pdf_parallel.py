@@ -37,8 +37,9 @@ from ..memory import release_memory
 from ..render.print_html import PrintDocument
 from ..render.print_split import PrintSplit
 from ..resources import Resolver
+from .merge_process import MergeProcess
 from .pdf_cache import PdfCache
-from .pdf_merge import LaidOut, merge
+from .pdf_merge import LaidOut
 from .pdf_pages import BLANK, PageRecord, starts_from_records
 from .pdf_placing import shared
 from .pdf_stamps import stamped_theme
@@ -121,7 +122,21 @@ class MainMatter:
         split_html: Callable[[dict[str, str]], PrintSplit],
         progress: Progress,
     ) -> Laid:
-        """Lay out the back and front matter, check the placing, and merge the book."""
+        """Lay out the back and front matter, check the placing, and merge the book (in
+        a process of its own, :class:`.merge_process.MergeProcess`)."""
+        merging = MergeProcess()
+        merging.start()  # it loads what it needs while the front and back matter are laid out
+        try:
+            return self._finish(split_html, progress, merging)
+        finally:
+            merging.close()
+
+    def _finish(
+        self,
+        split_html: Callable[[dict[str, str]], PrintSplit],
+        progress: Progress,
+        merging: MergeProcess,
+    ) -> Laid:
         first, cache, pieces, chunks = self.first, self.cache, self.pieces, self.chunks
         placed, indexes, rtl = self.placed, self.indexes, self.rtl
         counts = [len(piece.records) for piece in pieces]
@@ -182,13 +197,9 @@ class MainMatter:
         opening_of = {job.name: opens for job, opens in zip(chunks, self.openings, strict=True)}
         opening_of["chunk-0"] = opening(front.tail, pieces[0].head, rtl)
         dates = {} if first.front_dates else first.dates
-        from .pdf import finish_in_place
-
-        def finish(pdf: Any, records: list[PageRecord]) -> None:
-            labels = [start.label for start in starts_from_records(records)]
-            finish_in_place(pdf, labels, self.document, spaced_runs_marked=True)
-
-        data, pages, records, firsts = merge(order, outside, opening_of, dates, finish)
+        data, pages, records, firsts = merging.merge(
+            order, outside, opening_of, dates, self.document
+        )
         page_starts = starts_from_records(records)
         warnings = [w for result, _ in order for w in result.warnings]
         low = [item for result, _ in order for item in result.low_resolution]
