@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from multiprocessing.context import BaseContext
 from typing import Any, Generic, TypeVar
 
+from .memory import release_memory
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -52,10 +54,14 @@ def fork_context() -> BaseContext:
     its first layout waits forever (seen once in CI: the back matter's worker, forked
     after the parent laid out a probe for the balancing). So a fork first waits, up to
     :data:`NATIVE_THREAD_WAIT` seconds, while such a thread is running (or waiting on
-    the disk); threads asleep (a library's idle pool) are not waited for."""
+    the disk); threads asleep (a library's idle pool) are not waited for. Then the
+    garbage is collected and free memory handed back (:func:`.memory.release_memory`)."""
     deadline = time.monotonic() + NATIVE_THREAD_WAIT
     while _busy_native_threads() and time.monotonic() < deadline:
         time.sleep(0.002)
+    # Memory freed but kept by the C library would be resident in every child too
+    # (counted in each one's RSS): handed back first.
+    release_memory()
     return multiprocessing.get_context("fork")
 
 

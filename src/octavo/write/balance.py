@@ -132,6 +132,7 @@ def balanced(
             break
         applied = wanted
         progress("Laying out the balanced book")
+        del laid  # not held while the balanced book is laid out (its pieces are cached)
         laid = lay_out(render(applied))
     cache.save()
     return laid, applied
