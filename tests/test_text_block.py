@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -19,7 +21,7 @@ from pypdf import PdfReader
 from octavo.api import Built, build, load_anthology, make_pdf
 from octavo.diagnostics import Diagnostic
 from octavo.render import print_split
-from octavo.write import text_block
+from octavo.write import pdf_parallel, text_block
 
 from .conftest import MINIMAL_REVIEW, MakeAnthology, require
 
@@ -172,6 +174,25 @@ def test_what_still_runs_outside_is_a_warning_with_file_and_page(
     assert warning.hint
 
 
+class _InThisProcess:
+    """:class:`octavo.fresh_process.FreshProcess`'s calls, made in this process."""
+
+    def __init__(self, preload: tuple[str, ...] = ()) -> None:
+        self.results: list[Any] = []
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> None:
+        self.results.append(function(*args))
+
+    def result(self) -> Any:
+        return self.results.pop(0)
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        return function(*args)
+
+    def close(self) -> None:
+        self.results.clear()
+
+
 def test_the_parallel_layout_finds_the_same_pages_cached_or_not(
     make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -189,6 +210,9 @@ def test_the_parallel_layout_finds_the_same_pages_cached_or_not(
     book = make_anthology(files=files)
     monkeypatch.setattr(text_block, "TOLERANCE", -10_000.0)
     monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    # the front and back matter laid out here, where the tolerance is patched, not in a
+    # process started afresh (the forked workers of the main matter inherit the patch)
+    monkeypatch.setattr(pdf_parallel, "FreshProcess", _InThisProcess)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     single = make_pdf(load_anthology(book), jobs=1)
     cache = tmp_path / "cache"

@@ -63,6 +63,18 @@ class LaidOut:
     #: its structure tree, taken out of ``pdf`` (:mod:`.detached_tags`); None: untagged
     tags: DetachedTags | None = None
 
+    def to_merge(self) -> LaidOut:
+        """What the merge reads of it (sent to the process that merges the book)."""
+        return LaidOut(
+            self.name,
+            self.pdf,
+            self.records,
+            self.anchors,
+            self.bookmarks,
+            self.heights,
+            tags=self.tags,
+        )
+
     @classmethod
     def failed(cls, name: str, message: str, hint: str | None, code: str | None) -> LaidOut:
         """A document that could not be laid out: the error, and no pages."""

@@ -22,6 +22,7 @@ break the page), :class:`NotCuttable` says why and the book is laid out in one p
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -33,11 +34,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError
 from ..fork_pool import fork_context
+from ..fresh_process import FreshProcess
 from ..memory import release_memory
 from ..render.print_html import PrintDocument
 from ..render.print_split import PrintSplit
 from ..resources import Resolver
-from .merge_process import MergeProcess
 from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut
 from .pdf_pages import BLANK, PageRecord, starts_from_records
@@ -53,7 +54,7 @@ from .pdf_starts import (
     opening,
     piece_indexes,
 )
-from .pdf_worker import UNCUT, Job, from_cache, lay_out
+from .pdf_worker import UNCUT, Job, board_for_afresh, from_cache, lay_out, lay_out_afresh
 
 if TYPE_CHECKING:
     from ..audit.checks import Checks, Found
@@ -122,20 +123,22 @@ class MainMatter:
         split_html: Callable[[dict[str, str]], PrintSplit],
         progress: Progress,
     ) -> Laid:
-        """Lay out the back and front matter, check the placing, and merge the book (in
-        a process of its own, :class:`.merge_process.MergeProcess`)."""
-        merging = MergeProcess()
-        merging.start()  # it loads what it needs while the front and back matter are laid out
+        """Lay out the back and front matter, check the placing, and merge the book.
+        Each of these is done by a process started afresh (:mod:`..fresh_process`), so
+        that its memory is not added to what this process holds (a forked one would
+        count it): the back matter's is started first, to load WeasyPrint while the
+        back matter's HTML is made."""
+        processes = _Processes()
         try:
-            return self._finish(split_html, progress, merging)
+            return self._finish(split_html, progress, processes)
         finally:
-            merging.close()
+            processes.close()
 
     def _finish(
         self,
         split_html: Callable[[dict[str, str]], PrintSplit],
         progress: Progress,
-        merging: MergeProcess,
+        processes: _Processes,
     ) -> Laid:
         first, cache, pieces, chunks = self.first, self.cache, self.pieces, self.chunks
         placed, indexes, rtl = self.placed, self.indexes, self.rtl
@@ -147,41 +150,40 @@ class MainMatter:
                     folios.setdefault(name, str(placed.folio(index + page)))
         back_index = indexes[-1] + counts[-1]
         back_verso = back_index % 2 == 1
+        processes.start()  # it loads WeasyPrint while the back matter's HTML is made
         back_html = split_html(folios).back(starts_on_verso=back_verso)
         laid: dict[str, LaidOut] = {}
-        context = fork_context()
-        with context.Pool(2) as pool:
-            beside: tuple[Job, Any] | None = None  # the front matter laid out beside the back
-            if back_html is not None:
-                shift = placed.folio(back_index) - 1 - (1 if back_verso else 0)
-                key = cache.key(back_html, f"back:{shift}")
-                job = Job("back", back_html, shift=shift, key=key)
-                back = from_cache(job)
-                if back is None:
-                    beside = _front_beside(pool, cache, split_html, folios, placed, back_index)
-                    progress("Laying out the back matter")
-                    back = pool.apply(lay_out, (job,))
-                else:
-                    progress("Back matter from the cache")
-                _raise_first([back])
-                _store(cache, job, back)
-                laid["back"] = back
-                skip = 1 if back_verso else 0
-                pages_of: dict[str, int] = {}
-                for page, names in enumerate(back.anchors[skip:]):
-                    for name, _, _ in names:
-                        pages_of.setdefault(name, page)
-                        folios.setdefault(name, str(placed.folio(back_index + page)))
-                cache.set_note(BACK_ANCHORS, json.dumps(pages_of, sort_keys=True))
-            front_html = split_html(folios).front_document()
-            job = Job("front", front_html, key=cache.key(front_html, "front"))
-            if beside is not None and beside[0].html == front_html:
-                progress("Laying out the front matter")  # since the back matter began
-                front = beside[1].get()
-                _raise_first([front])
-                _store(cache, job, front)
+        beside: Job | None = None  # the front matter laid out beside the back
+        if back_html is not None:
+            shift = placed.folio(back_index) - 1 - (1 if back_verso else 0)
+            key = cache.key(back_html, f"back:{shift}")
+            job = Job("back", back_html, shift=shift, key=key)
+            back = from_cache(job)
+            if back is None:
+                beside = _front_beside(processes, cache, split_html, folios, placed, back_index)
+                progress("Laying out the back matter")
+                back = processes.lay_out(job)
             else:
-                front = _cached_or_laid_out(pool, cache, job, "front matter", progress)
+                progress("Back matter from the cache")
+            _raise_first([back])
+            _store(cache, job, back)
+            laid["back"] = back
+            skip = 1 if back_verso else 0
+            pages_of: dict[str, int] = {}
+            for page, names in enumerate(back.anchors[skip:]):
+                for name, _, _ in names:
+                    pages_of.setdefault(name, page)
+                    folios.setdefault(name, str(placed.folio(back_index + page)))
+            cache.set_note(BACK_ANCHORS, json.dumps(pages_of, sort_keys=True))
+        front_html = split_html(folios).front_document()
+        job = Job("front", front_html, key=cache.key(front_html, "front"))
+        if beside is not None and beside.html == front_html:
+            progress("Laying out the front matter")  # since the back matter began
+            front = processes.beside_result()
+            _raise_first([front])
+            _store(cache, job, front)
+        else:
+            front = _cached_or_laid_out(processes, cache, job, "front matter", progress)
         _check_lead(pieces[0], front, placed, rtl)
         counted = pieces[0].front_pages >= 0
         cache.set_note(FRONT_COUNT, f"{len(front.records)} {front.tail}" if counted else None)
@@ -197,8 +199,12 @@ class MainMatter:
         opening_of = {job.name: opens for job, opens in zip(chunks, self.openings, strict=True)}
         opening_of["chunk-0"] = opening(front.tail, pieces[0].head, rtl)
         dates = {} if first.front_dates else first.dates
-        data, pages, records, firsts = merging.merge(
-            order, outside, opening_of, dates, self.document
+        data, pages, records, firsts = processes.merge(
+            [(result.to_merge(), skip) for result, skip in order],
+            outside,
+            opening_of,
+            dates,
+            dataclasses.replace(self.document, html=""),  # its options, not its text
         )
         page_starts = starts_from_records(records)
         warnings = [w for result, _ in order for w in result.warnings]
@@ -296,13 +302,13 @@ def lay_out_main(
 
 
 def _front_beside(
-    pool: Any,
+    processes: _Processes,
     cache: PdfCache,
     split_html: Callable[[dict[str, str]], PrintSplit],
     folios: dict[str, str],
     placed: Lead,
     back_index: int,
-) -> tuple[Job, Any] | None:
+) -> Job | None:
     """Start laying out the front matter beside the back matter, with the pages of the
     back matter's elements as the last build laid them out (the cache's note): the
     front matter prints the pages its contents name, the back matter's sections among
@@ -322,7 +328,8 @@ def _front_beside(
     job = Job("front", html, key=cache.key(html, "front"))
     if from_cache(job) is not None:
         return None
-    return job, pool.apply_async(lay_out, (job,))
+    processes.lay_out_beside(job)
+    return job
 
 
 def _check_lookups(order: list[tuple[LaidOut, int]], outside: dict[str, set[str]]) -> None:
@@ -357,13 +364,13 @@ def _check_lead(piece: LaidOut, front: LaidOut, placed: Lead, rtl: bool) -> None
 
 
 def _cached_or_laid_out(
-    pool: Any, cache: PdfCache, job: Job, what: str, progress: Progress
+    processes: _Processes, cache: PdfCache, job: Job, what: str, progress: Progress
 ) -> LaidOut:
-    """The back or front matter from the cache, or laid out by the pool (and kept)."""
+    """The front matter from the cache, or laid out (and kept)."""
     result = from_cache(job)
     if result is None:
         progress(f"Laying out the {what}")
-        result = pool.apply(lay_out, (job,))
+        result = processes.lay_out(job)
     else:
         progress(f"{what[0].upper()}{what[1:]} from the cache")
     _raise_first([result])
@@ -392,3 +399,58 @@ def _raise_first(results: list[LaidOut]) -> None:
 def worker_count(jobs: int | None) -> int:
     """How many processes lay out the book: ``jobs``, or one per core."""
     return jobs if jobs else max(1, os.cpu_count() or 1)
+
+
+class _Processes:
+    """The processes started afresh that finish the book (see :meth:`MainMatter.finish`):
+    one lays out the back matter, then the front matter if it was not laid out beside
+    it (by a second), and one merges the book."""
+
+    #: What a process that lays out a document loads first.
+    LAYOUT = ("weasyprint", "octavo.write.pdf_worker")
+    #: What the process that merges loads first.
+    MERGE = ("pikepdf", "fontTools.ttLib", "octavo.write.pdf_merge")
+
+    def __init__(self) -> None:
+        self.layout: FreshProcess | None = None
+        self.beside: FreshProcess | None = None
+        self.merging: FreshProcess | None = None
+
+    def start(self) -> None:
+        """Start the processes that lay out the back matter and merge: each loads what
+        it needs meanwhile."""
+        if self.layout is None:
+            self.layout = FreshProcess(self.LAYOUT)
+        if self.merging is None:
+            self.merging = FreshProcess(self.MERGE)
+
+    def lay_out(self, job: Job) -> LaidOut:
+        self.start()
+        assert self.layout is not None
+        return self.layout.call(lay_out_afresh, board_for_afresh(), job)  # type: ignore[no-any-return]
+
+    def lay_out_beside(self, job: Job) -> None:
+        """Start laying out ``job`` in a second process: :meth:`beside_result`."""
+        self.beside = FreshProcess(self.LAYOUT)
+        self.beside.submit(lay_out_afresh, board_for_afresh(), job)
+
+    def beside_result(self) -> LaidOut:
+        assert self.beside is not None
+        return self.beside.result()  # type: ignore[no-any-return]
+
+    def merge(self, *args: Any) -> tuple[bytes, int, list[PageRecord], list[int]]:
+        """:func:`.pdf_merge.merge_finished`, once the layouts are done (their
+        processes ended first: the merge's is the only one left)."""
+        from .pdf_merge import merge_finished
+
+        for process in (self.layout, self.beside):
+            if process is not None:
+                process.close()
+        self.start()
+        assert self.merging is not None
+        return self.merging.call(merge_finished, *args)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        for process in (self.layout, self.beside, self.merging):
+            if process is not None:
+                process.close()

@@ -103,6 +103,28 @@ def lay_out(job: Job) -> LaidOut:
         gc.collect()
 
 
+def lay_out_afresh(board: dict[str, Any], job: Job) -> LaidOut:
+    """In a process started afresh (:mod:`octavo.fresh_process`): lay out a document
+    outside the main matter (the front or back matter, which waits for no other piece)
+    with ``board``, what :data:`.pdf_placing.shared` holds but the arrays the pieces
+    post their places on."""
+    shared.update(board)
+    return lay_out(job)
+
+
+def board_for_afresh() -> dict[str, Any]:
+    """What :func:`lay_out_afresh` needs of :data:`.pdf_placing.shared`: not the
+    pieces' arrays (only the main matter's pieces use them), not the HTML (a job brings
+    its own)."""
+    board = {
+        key: value
+        for key, value in shared.items()
+        if key not in ("counts", "edges", "lead", "condition", "front_html")
+    }
+    board["document"] = dataclasses.replace(board["document"], html="")
+    return board
+
+
 def _detached(laid: LaidOut) -> LaidOut:
     """The piece with its structure tree taken out of its PDF, as text, so that the
     merge never holds the trees as objects (:mod:`.detached_tags`); the one in the

@@ -1,0 +1,86 @@
+"""A process started afresh (octavo.fresh_process): the calls it is sent made in turn,
+their errors raised again in the caller, and none of the caller's memory in it; a
+script without a main guard can use it (multiprocessing's spawn would run the script
+again)."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from octavo.fresh_process import FreshProcess
+
+
+def _resident_mib(status: str) -> int:
+    line = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
+    return int(line.split()[1]) // 1024
+
+
+def test_calls_are_made_in_turn_in_another_process() -> None:
+    process = FreshProcess(("math",))
+    try:
+        assert process.call(os.getpid) != os.getpid()
+        process.submit(math.factorial, 5)
+        process.submit(math.gcd, 12, 18)
+        assert process.result() == 120
+        assert process.result() == 6
+        with pytest.raises(ValueError, match="not defined for negative"):
+            process.call(math.factorial, -1)
+        assert process.call(math.sqrt, 16.0) == 4.0  # an error does not end it
+    finally:
+        process.close()
+
+
+def test_the_callers_memory_is_not_in_it() -> None:
+    held = bytearray(os.urandom(1 << 20) * 200)  # 200 MiB, resident here
+    process = FreshProcess()
+    try:
+        status = Path("/proc/self/status")
+        if not status.exists():
+            pytest.skip("no /proc here")
+        child = _resident_mib(process.call(Path.read_text, status))
+        assert _resident_mib(status.read_text()) >= 200
+        assert child < 100, child
+    finally:
+        process.close()
+        del held
+
+
+def test_a_process_that_ends_is_an_error() -> None:
+    process = FreshProcess()
+    try:
+        with pytest.raises(RuntimeError, match="a process of the build ended"):
+            process.call(os._exit, 3)
+    finally:
+        process.close()
+
+
+def test_closing_ends_a_call_still_running() -> None:
+    import time
+
+    process = FreshProcess()
+    child = process.child
+    assert child is not None
+    process.submit(time.sleep, 60)
+    process.close()
+    assert child.poll() is not None
+
+
+def test_a_script_without_a_main_guard_uses_it(tmp_path: Path) -> None:
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import os\nfrom octavo.fresh_process import FreshProcess\n"
+        "process = FreshProcess()\nprint(process.call(os.getpid) != os.getpid())\n"
+        "process.close()\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "True\n"
