@@ -17,11 +17,14 @@ versos) have no marked content and no key.
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
+from array import array
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..memory import release_memory
 from .detached_tags import TOKEN, DetachedTags
 from .pdf_update import Trailer, append_objects
 
@@ -89,6 +92,7 @@ class MergedTags:
                 ids=(bytes(ids[0]).hex(), bytes(ids[1]).hex()) if ids is not None else None,
             )
             packed = pdf.pdf_version >= "1.5"
+        release_memory()  # what qpdf read, before the tree is written
         return _Book(self, pages, annotations, trailer).appended(data, catalog, packed)
 
 
@@ -121,13 +125,15 @@ class _Book:
         )
         #: each piece's roots: what the book's own objects refer to
         self.roots = [self._roots(piece) for piece in range(len(pieces))]
-        #: each piece's objects the book keeps, and the number each takes
-        self.numbers: list[dict[int, int]] = []
+        #: each piece's objects the book keeps (in order; they take numbers in turn
+        #: from the piece's first) and the number of its first
+        self.kept: list[array[int]] = []
+        self.firsts: list[int] = []
         following = trailer.size + 3
         for (detached, _), roots in zip(pieces, self.roots, strict=True):
-            kept = _reachable(detached.lines(), roots)
-            self.numbers.append({number: following + n for n, number in enumerate(kept)})
-            following += len(kept)
+            self.kept.append(array("l", _reachable(detached.lines(), roots)))
+            self.firsts.append(following)
+            following += len(self.kept[-1])
         self.free = following
         #: each root's syntax in the book, by piece
         self.written: dict[tuple[int, bytes], bytes] = {}
@@ -161,7 +167,7 @@ class _Book:
         for piece, (detached, kept) in enumerate(self.tags.pieces):
             replace = self._replacer(piece, kept)
             lines = detached.lines()
-            for number, at in self.numbers[piece].items():
+            for at, number in enumerate(self.kept[piece], start=self.firsts[piece]):
                 yield at, TOKEN.sub(replace, lines[number])
             for syntax in self.roots[piece]:
                 self.written[(piece, syntax)] = TOKEN.sub(replace, syntax)
@@ -200,7 +206,7 @@ class _Book:
 
     def _replacer(self, piece: int, kept: dict[int, int]) -> Callable[[re.Match[bytes]], bytes]:
         """The tokens of a piece's syntax replaced with the book's references."""
-        numbers = self.numbers[piece]
+        kept_objects, first = self.kept[piece], self.firsts[piece]
         links = self.tags.links[piece]
         document = b"%d 0 R" % self.document
 
@@ -209,7 +215,7 @@ class _Book:
             if kind is None:
                 return match.group(0)  # a string
             if kind == b"o":
-                return b"%d 0 R" % numbers[int(value)]
+                return b"%d 0 R" % (first + bisect.bisect_left(kept_objects, int(value)))
             if kind == b"p":
                 page = kept.get(int(value))
                 return self.pages[page] if page is not None else b"null"

@@ -175,7 +175,9 @@ def merge(
     :mod:`octavo.write.pdf_starts`), finished by ``finish`` (given the merged PDF open
     in pikepdf and its pages' records) and written once, then one structure tree of
     the documents' tags appended (:mod:`.merged_tags`); its page count, its pages'
-    records, and where each document's page 0 falls in it (skipped or not).
+    records, and where each document's page 0 falls in it (skipped or not). The
+    documents' anchors and bookmarks are let go as they are read (the merge is the
+    last to need them: it runs in a process of its own, :mod:`octavo.fresh_process`).
 
     qpdf (through pikepdf) copies the pages, each document's fonts and images once,
     and writes object streams: about 0.6 s for 2,900 pages, where pypdf took 4 s. The
@@ -238,6 +240,7 @@ def merge(
                     destinations.setdefault(name, (page, x, y))
                 for level, label, x, y, state in result.bookmarks[index]:
                     bookmarks.append((level, label, page, x, y, state))
+        result.anchors, result.bookmarks = [], []  # read: let go while qpdf's work grows
     scale = 0.75  # CSS pixels to PDF points
     if destinations:
         tree = pikepdf.NameTree.new(merged)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -63,8 +64,22 @@ class _Writer:
         self.previous = previous  #: the file's last cross-reference section
         self.trailer = trailer
         self.free = free
-        #: each object's entry: (1, offset, 0), or (2, its object stream, its index there)
-        self.entries: dict[int, tuple[int, int, int]] = {}
+        #: each object's entry: (1, offset, 0), or (2, its object stream, its index
+        #: there), as an array each (a 1,000-review book's tree is 174,000 objects)
+        self.numbers = array("q")
+        self.kinds = array("b")
+        self.fields = array("q")
+        self.indexes = array("l")
+
+    def enter(self, number: int, kind: int, field: int, index: int) -> None:
+        self.numbers.append(number)
+        self.kinds.append(kind)
+        self.fields.append(field)
+        self.indexes.append(index)
+
+    def in_order(self) -> list[int]:
+        """The entries' places, by their objects' numbers."""
+        return sorted(range(len(self.numbers)), key=self.numbers.__getitem__)
 
     def write(self, chunk: bytes) -> None:
         self.chunks.append(chunk)
@@ -82,13 +97,13 @@ class _Writer:
     def plain(self, objects: Iterable[tuple[int, bytes]]) -> None:
         """Plain objects and a cross-reference table (PDF 1.4)."""
         for number, syntax in objects:
-            self.entries[number] = (1, self.at, 0)
+            self.enter(number, 1, self.at, 0)
             self.write(b"%d 0 obj\n%s\nendobj\n" % (number, syntax))
         start = self.at
         table = [b"xref\n"]
-        for first, numbers in _runs(sorted(self.entries)):
-            table.append(b"%d %d\n" % (first, len(numbers)))
-            table += [b"%010d 00000 n \n" % self.entries[number][1] for number in numbers]
+        for first, places in _runs(self.in_order(), self.numbers):
+            table.append(b"%d %d\n" % (first, len(places)))
+            table += [b"%010d 00000 n \n" % self.fields[place] for place in places]
         self.write(b"".join(table))
         self.write(b"trailer << %s >>\nstartxref\n%d\n%%%%EOF\n" % (self.trailer_keys(), start))
 
@@ -104,15 +119,16 @@ class _Writer:
             self.object_stream(group)
         number = self.allocate()
         start = self.at
-        self.entries[number] = (1, start, 0)
-        width = max(4, (max(entry[1] for entry in self.entries.values()).bit_length() + 7) // 8)
+        self.enter(number, 1, start, 0)
+        width = max(4, (max(self.fields).bit_length() + 7) // 8)
         rows = bytearray()
         subsections: list[int] = []
-        for first, numbers in _runs(sorted(self.entries)):
-            subsections += [first, len(numbers)]
-            for each in numbers:
-                kind, field, index = self.entries[each]
-                rows += bytes([kind]) + field.to_bytes(width, "big") + index.to_bytes(2, "big")
+        for first, places in _runs(self.in_order(), self.numbers):
+            subsections += [first, len(places)]
+            for place in places:
+                rows += bytes([self.kinds[place]])
+                rows += self.fields[place].to_bytes(width, "big")
+                rows += self.indexes[place].to_bytes(2, "big")
         content = zlib.compress(bytes(rows))
         self.write(
             b"%d 0 obj\n<< /Type /XRef /Length %d /Filter /FlateDecode /W [ 1 %d 2 ]"
@@ -133,10 +149,10 @@ class _Writer:
             header.append(b"%d %d" % (each, offset))
             body.append(syntax)
             offset += len(syntax) + 1
-            self.entries[each] = (2, number, index)
+            self.enter(each, 2, number, index)
         first = b" ".join(header) + b"\n"
         content = zlib.compress(first + b"\n".join(body) + b"\n")
-        self.entries[number] = (1, self.at, 0)
+        self.enter(number, 1, self.at, 0)
         self.write(
             b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
             % (number, len(group), len(first), len(content))
@@ -149,12 +165,16 @@ class _Writer:
         return number
 
 
-def _runs(numbers: list[int]) -> list[tuple[int, list[int]]]:
-    """Sorted numbers as runs of consecutive ones: (first, the run)."""
+def _runs(places: list[int], numbers: array[int]) -> list[tuple[int, list[int]]]:
+    """Entries' places (in their numbers' order) as runs of consecutive numbers: the
+    first number of each run, and the run's places."""
     runs: list[tuple[int, list[int]]] = []
-    for number in numbers:
-        if runs and runs[-1][1][-1] == number - 1:
-            runs[-1][1].append(number)
+    previous = -2
+    for place in places:
+        number = numbers[place]
+        if number == previous + 1:
+            runs[-1][1].append(place)
         else:
-            runs.append((number, [number]))
+            runs.append((number, [place]))
+        previous = number
     return runs
