@@ -84,3 +84,30 @@ def test_a_script_without_a_main_guard_uses_it(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "True\n"
+
+
+def test_its_temporary_files_go_where_the_callers_go(tmp_path: Path) -> None:
+    """WeasyPrint writes fonts to the temporary folder: the build's scratch folder,
+    removed with it (write/scratch.py), not the system's."""
+    import tempfile
+
+    previous = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path)
+    try:
+        process = FreshProcess()
+    finally:
+        tempfile.tempdir = previous
+    try:
+        assert process.call(tempfile.gettempdir) == str(tmp_path)
+    finally:
+        process.close()
+
+
+def test_a_call_sent_to_warm_it_up_gives_nothing_back() -> None:
+    process = FreshProcess()
+    try:
+        process.submit(math.factorial, -1, reply=False)  # its error, too, is dropped
+        process.submit(math.factorial, 4, reply=False)
+        assert process.call(math.factorial, 3) == 6
+    finally:
+        process.close()

@@ -180,8 +180,10 @@ class _InThisProcess:
     def __init__(self, preload: tuple[str, ...] = ()) -> None:
         self.results: list[Any] = []
 
-    def submit(self, function: Callable[..., Any], *args: Any) -> None:
-        self.results.append(function(*args))
+    def submit(self, function: Callable[..., Any], *args: Any, reply: bool = True) -> None:
+        result = function(*args)
+        if reply:
+            self.results.append(result)
 
     def result(self) -> Any:
         return self.results.pop(0)

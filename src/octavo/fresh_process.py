@@ -23,8 +23,10 @@ import importlib
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from typing import IO, Any
@@ -43,16 +45,24 @@ class FreshProcess:
             [sys.executable, "-c", _CHILD],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": path, PRELOAD: ",".join(preload)},
+            env={
+                **os.environ,
+                "PYTHONPATH": path,
+                PRELOAD: ",".join(preload),
+                # its temporary files (WeasyPrint's fonts) in the build's scratch folder,
+                # removed with it (see write/scratch.py)
+                "TMPDIR": tempfile.gettempdir(),
+            },
         )
         self.waiting = 0  #: calls sent whose results are not read yet
 
-    def submit(self, function: Callable[..., Any], *args: Any) -> None:
-        """Send a call (``function`` is sent by name: a module's own function)."""
+    def submit(self, function: Callable[..., Any], *args: Any, reply: bool = True) -> None:
+        """Send a call (``function`` is sent by name: a module's own function). A call
+        sent without ``reply`` (to warm the process up) gives no result, nor error."""
         assert self.child is not None
         assert self.child.stdin is not None
-        _send(self.child.stdin, pickle.dumps((function, args), protocol=5))
-        self.waiting += 1
+        _send(self.child.stdin, pickle.dumps((function, args, reply), protocol=5))
+        self.waiting += 1 if reply else 0
 
     def result(self) -> Any:
         """The result of the first call sent and not read; its error raised again."""
@@ -73,20 +83,17 @@ class FreshProcess:
         return self.result()
 
     def close(self) -> None:
-        """End the process: at once if a call is still running."""
+        """End the process, at once: it holds nothing to keep (its temporary files are
+        in the build's scratch folder), and a WeasyPrint process takes a second to end
+        of its own accord."""
         child, self.child = self.child, None
         if child is None:
             return
-        if self.waiting or child.poll() is not None:
-            child.kill()
+        child.kill()
+        child.wait()
         for stream in (child.stdin, child.stdout):
             if stream is not None:
-                stream.close()  # a process with no more calls ends
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+                stream.close()
 
 
 def _send(stream: IO[bytes], message: bytes) -> None:
@@ -121,6 +128,7 @@ def serve() -> None:
     build's process closes the input."""
     output = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but the results on the standard output
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a ^C is the build's: it ends this one
     calls: queue.Queue[bytes | None] = queue.Queue()
 
     def take_in() -> None:
@@ -134,12 +142,14 @@ def serve() -> None:
     for name in filter(None, os.environ.get(PRELOAD, "").split(",")):
         importlib.import_module(name)
     while (message := calls.get()) is not None:
-        function, args = pickle.loads(message)
+        function, args, reply = pickle.loads(message)
         result: tuple[bool, Any]
         try:
             result = (True, function(*args))
         except Exception as error:  # raised again in the build's process
             result = (False, error)
+        if not reply:
+            continue
         try:
             data = pickle.dumps(result, protocol=5)
         except Exception:  # an error that cannot be pickled

@@ -54,7 +54,15 @@ from .pdf_starts import (
     opening,
     piece_indexes,
 )
-from .pdf_worker import UNCUT, Job, board_for_afresh, from_cache, lay_out, lay_out_afresh
+from .pdf_worker import (
+    UNCUT,
+    Job,
+    board_for_afresh,
+    from_cache,
+    lay_out,
+    lay_out_afresh,
+    warm_up_afresh,
+)
 
 if TYPE_CHECKING:
     from ..audit.checks import Checks, Found
@@ -417,10 +425,14 @@ class _Processes:
         self.merging: FreshProcess | None = None
 
     def start(self) -> None:
-        """Start the processes that lay out the back matter and merge: each loads what
-        it needs meanwhile."""
+        """Start the processes: each loads what it needs meanwhile, and the two that lay
+        out parse the theme's stylesheets and load its fonts."""
         if self.layout is None:
+            board = board_for_afresh()
             self.layout = FreshProcess(self.LAYOUT)
+            self.layout.submit(warm_up_afresh, board, reply=False)
+            self.beside = FreshProcess(self.LAYOUT)
+            self.beside.submit(warm_up_afresh, board, reply=False)
         if self.merging is None:
             self.merging = FreshProcess(self.MERGE)
 
@@ -430,8 +442,9 @@ class _Processes:
         return self.layout.call(lay_out_afresh, board_for_afresh(), job)  # type: ignore[no-any-return]
 
     def lay_out_beside(self, job: Job) -> None:
-        """Start laying out ``job`` in a second process: :meth:`beside_result`."""
-        self.beside = FreshProcess(self.LAYOUT)
+        """Start laying out ``job`` in the second process: :meth:`beside_result`."""
+        self.start()
+        assert self.beside is not None
         self.beside.submit(lay_out_afresh, board_for_afresh(), job)
 
     def beside_result(self) -> LaidOut:

@@ -108,8 +108,28 @@ def lay_out_afresh(board: dict[str, Any], job: Job) -> LaidOut:
     outside the main matter (the front or back matter, which waits for no other piece)
     with ``board``, what :data:`.pdf_placing.shared` holds but the arrays the pieces
     post their places on."""
-    shared.update(board)
+    _take_board(board)
     return lay_out(job)
+
+
+def _take_board(board: dict[str, Any]) -> None:
+    """Put ``board`` on :data:`.pdf_placing.shared`, keeping the values already there
+    that are equal (the resolver the stylesheets were parsed for: see ``pdf.lay_out``)."""
+    for key, value in board.items():
+        if key not in shared or shared[key] != value:
+            shared[key] = value
+
+
+def warm_up_afresh(board: dict[str, Any]) -> None:
+    """In a process started afresh, before its first document comes: parse the theme's
+    stylesheets and load its fonts (an empty document laid out), as a forked worker
+    has them from its parent."""
+    from .pdf import lay_out as lay_out_document
+
+    _take_board(board)
+    document: PrintDocument = shared["document"]
+    empty = dataclasses.replace(document, html="<html><body></body></html>")
+    lay_out_document(empty, shared["resolver"])
 
 
 def board_for_afresh() -> dict[str, Any]:
