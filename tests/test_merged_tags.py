@@ -187,6 +187,19 @@ def test_a_tree_that_holds_a_stream_is_not_detached() -> None:
         detach_tags(output.getvalue())
 
 
+def test_a_tree_that_holds_a_link_without_a_key_is_not_detached() -> None:
+    """Written as the tree's own object, the link would be a copy on no page."""
+    with pikepdf.open(io.BytesIO(_tagged())) as pdf:
+        links = [a for page in pdf.pages for a in page.obj.get("/Annots", [])]
+        assert links
+        for link in links:
+            del link["/StructParent"]
+        output = io.BytesIO()
+        pdf.save(output)
+    with pytest.raises(NotDetachable, match="/Annot"):
+        detach_tags(output.getvalue())
+
+
 def test_an_untagged_pdf_is_left_as_it_is() -> None:
     from weasyprint import HTML
 

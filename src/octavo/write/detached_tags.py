@@ -34,7 +34,8 @@ TOKEN = re.compile(rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f]*>|\{([opkD])(\d*)\}")
 
 
 class NotDetachable(Exception):
-    """The tree holds what its text cannot: a stream, or an annotation without a key."""
+    """The tree holds what its text cannot: a stream, or an annotation (or page) that
+    is not the piece's with a key."""
 
 
 @dataclass
@@ -190,9 +191,16 @@ class _Detaching:
             return found
         number = self.numbers.get(objgen)
         if number is None:
+            import pikepdf
+
+            obj = self.pdf.get_object(objgen)
+            kind = obj.get("/Type") if isinstance(obj, pikepdf.Dictionary) else None
+            if kind in ("/Annot", "/Page", "/Pages", "/Catalog"):
+                # written as the tree's own, it would be a copy, on no page
+                raise NotDetachable(f"the structure tree refers to a {kind} it cannot place")
             number = self.numbers[objgen] = len(self.written)
             self.written.append(b"")
-            self.waiting.append(self.pdf.get_object(objgen))
+            self.waiting.append(obj)
         return b"{o%d}" % number
 
 
