@@ -258,3 +258,23 @@ def test_the_appended_object_streams_read_back() -> None:
     header, _, body = content.partition(b"[")
     assert header.split() == [b"%d" % trailer.size, b"0", b"%d" % (trailer.size + 1), b"10"]
     assert (b"[" + body).startswith(b"[ 1 2 3 ]\n(x)\n")
+
+
+def test_the_cross_reference_rows_are_up_predicted_as_png_does() -> None:
+    """The whole table subtracted at once (no byte borrowing from the next) gives what
+    subtracting each byte from the one above gives."""
+    import random
+
+    from octavo.write.pdf_update import _up_predicted
+
+    rng = random.Random(20261206)
+    for _ in range(200):
+        columns, count = rng.randint(1, 7), rng.randint(1, 40)
+        table = bytes(rng.randrange(256) for _ in range(columns * count))
+        expected = b""
+        above = bytes(columns)
+        for start in range(0, len(table), columns):
+            row = table[start : start + columns]
+            expected += b"\x02" + bytes((a - b) & 0xFF for a, b in zip(row, above, strict=True))
+            above = row
+        assert _up_predicted(table, columns) == expected
