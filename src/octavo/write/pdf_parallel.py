@@ -6,10 +6,13 @@ the front matter. Worker processes (:mod:`octavo.write.pdf_worker`, forked, so t
 WeasyPrint and the fonts are loaded once) lay out the pieces of the main matter side
 by side, each placed where one pass places it once the pieces before it are counted
 (:mod:`octavo.write.pdf_starts`). The back matter follows, and the front matter last,
-when the page of every entry of the contents is known. The merge puts in the blank
+when the page of every entry of the contents is known, each laid out by a process
+started afresh (:mod:`octavo.fresh_process`: a forked one would count this process's
+memory as its own). The merge, in a process started afresh too, puts in the blank
 pages one pass would have made before a piece that opens on a given side, points
 every link, named destination and bookmark at its page, merges the documents' tags
-into one structure tree, and keeps the first document's metadata. A worker also runs
+into one structure tree (each worker hands its piece's over as text:
+:mod:`.detached_tags`), and keeps the first document's metadata. A worker also runs
 the audit's checks (:mod:`octavo.audit.checks`) on its own pages, the only place they
 are laid out, and returns the faults as plain data (cached with its PDF); their pages
 are then moved to the merged book's.
