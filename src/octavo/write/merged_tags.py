@@ -124,7 +124,10 @@ class _Book:
             None,
         )
         #: each piece's roots: what the book's own objects refer to
-        self.roots = [self._roots(piece) for piece in range(len(pieces))]
+        values: list[list[bytes]] = [[] for _ in pieces]  # each piece's ParentTree values
+        for _, owner, value in tags.nums:
+            values[owner].append(value)
+        self.roots = [self._roots(piece, values[piece]) for piece in range(len(pieces))]
         #: each piece's objects the book keeps (in order; they take numbers in turn
         #: from the piece's first) and the number of its first
         self.kept: list[array[int]] = []
@@ -138,10 +141,10 @@ class _Book:
         #: each root's syntax in the book, by piece
         self.written: dict[tuple[int, bytes], bytes] = {}
 
-    def _roots(self, piece: int) -> list[bytes]:
+    def _roots(self, piece: int, values: list[bytes]) -> list[bytes]:
         detached, kept = self.tags.pieces[piece]
         roots = [b"{o%d}" % obj for obj in self._top(detached, kept)]
-        roots += [value for _, owner, value in self.tags.nums if owner == piece]
+        roots += values
         roots += [value for owner, value in self.ids.values() if owner == piece]
         for found in (self.namespaces, self.document_ns):
             if found is not None and found[0] == piece:
