@@ -13,7 +13,7 @@ from PIL import Image
 
 from octavo.api import build
 from octavo.errors import ContentError
-from octavo.render import epub_parallel
+from octavo.render import epub_parallel, print_split
 from octavo.render.epub_images import EpubImages
 from tests.conftest import MakeAnthology
 
@@ -246,6 +246,16 @@ def test_an_epub_rendered_beside_the_pdf_is_the_one_rendered_after_it(
     for (name, data), (_, expected) in zip(beside, after, strict=True):
         assert data == expected, name
     assert b'epub:type="page-list"' in dict(beside)["EPUB/nav.xhtml"]
+
+    # the PDF laid out in parts: the EPUB is finished and packed while the book is
+    # merged in a process of its own (which the build says again after)
+    with monkeypatch.context() as patch:
+        patch.setattr(print_split, "CHUNK_REVIEWS", 2)
+        merged, steps = epub_of("merged", 2)
+    merging = [n for n, step in enumerate(steps) if step == "Merging the PDF"]
+    assert len(merging) == 2
+    assert merging[0] < steps.index("Packing the EPUB") < merging[1]
+    assert merged == after
 
     parent = os.getpid()
     render = epub_xhtml.render_epub_documents

@@ -4,10 +4,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from octavo.html_fragment import parse_html_fragment, serialise_children
-from octavo.render.paragraph_ends import keep_paragraph_ends
+from octavo.render.paragraph_ends import ending, keep_paragraph_ends
 
 
 def marked(html: str) -> str:
@@ -69,3 +73,24 @@ def test_the_marked_word_is_not_hyphenated_in_the_pdf_writer() -> None:
     dictionary = NamesKeptWhole(lang="en_US")
     assert list(dictionary.iterate("wonderful"))
     assert list(dictionary.iterate(f"wonderful{WJ}")) == []
+
+
+#: What ``ending`` reads from the end of a text: the pattern it replaced, searched.
+_END = re.compile(r"(?:(?P<before>\S+)\s+)?(?P<last>\S+)\s*$")
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(_SPACES + "ab.,-é中\u2060\u00ad")), max_size=14))
+def test_the_ending_is_what_the_pattern_finds(text: str) -> None:
+    """Every Unicode space (the pattern's ``\\s`` is ``str.isspace``), words of one
+    character, texts of spaces alone or of one word."""
+    found, read = _END.search(text), ending(text)
+    if found is None:
+        assert read is None
+        return
+    assert read is not None
+    assert (read.last, read.last_start) == (found["last"], found.start("last"))
+    assert read.before == (found["before"] or "")
+    if found["before"]:
+        assert read.before_start == found.start("before")

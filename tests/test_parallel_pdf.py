@@ -20,10 +20,15 @@ from pypdf import PdfReader
 import octavo.render.print_split as print_split
 from octavo.api import load_anthology, make_pdf
 from octavo.errors import BuildError
+from octavo.model import PageStart
 from octavo.write.pdf import PdfResult
 from tests.conftest import EXAMPLE, MakeAnthology, require
 
 pytestmark = pytest.mark.slow
+
+
+#: The page starts the build was given while the parallel PDF of ``both`` was merged.
+GIVEN_WHILE_MERGING: list[tuple[PageStart, ...]] = []
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +38,30 @@ def both() -> tuple[PdfResult, PdfResult]:
     patch.setattr(print_split, "CHUNK_REVIEWS", 2)
     patch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     try:
-        single = make_pdf(load_anthology(EXAMPLE), jobs=1)
+        single = make_pdf(load_anthology(EXAMPLE), jobs=1, while_merging=GIVEN_WHILE_MERGING.append)
+        assert not GIVEN_WHILE_MERGING  # one pass: nothing is merged
         steps: list[str] = []
-        parallel = make_pdf(load_anthology(EXAMPLE), steps.append, jobs=2)
+        parallel = make_pdf(
+            load_anthology(EXAMPLE),
+            steps.append,
+            jobs=2,
+            while_merging=GIVEN_WHILE_MERGING.append,
+        )
     finally:
         patch.undo()
     assert "Laying out the PDF: part 8 of 8 done" in " ".join(steps)
     return single, parallel
+
+
+def test_the_page_starts_are_known_while_the_book_is_merged(
+    both: tuple[PdfResult, PdfResult],
+) -> None:
+    """The build makes the EPUB while the merge runs in its own process: the page starts
+    it is given then, the blank versos the merge puts in counted, are the book's."""
+    single, parallel = both
+    assert [parallel.page_starts] == GIVEN_WHILE_MERGING
+    assert parallel.page_starts == single.page_starts
+    assert any(start.anchor is None for start in parallel.page_starts)  # blank pages too
 
 
 def readers(both: tuple[PdfResult, PdfResult]) -> tuple[PdfReader, PdfReader]:

@@ -206,10 +206,30 @@ def _outputs(
     page_starts: tuple[PageStart, ...] = ()
     faults: list[Diagnostic] = []
     volumes: list[PrintVolume] = []  # the printer's PDFs, for their covers
+    wants_epub = bool({"epub", "kepub", "azw3"} & set(formats))
+    received: list[EpubDocuments | None] = []
+    epubs: list[_PackedEpub] = []  # the EPUB, made while the screen PDF was merged
+
+    def rendered_beside() -> EpubDocuments | None:
+        if not received:
+            received.append(beside.result() if beside is not None else None)
+        return received[0]
+
+    def epub_while_merging(starts: tuple[PageStart, ...]) -> None:
+        epubs.append(_packed_epub(loaded, progress, starts, rendered_beside()))
+
     for name, printer in (("pdf", False), ("pdf-print", True)):
         if name in formats:
             cache_folder = out / CACHE_FOLDER / name if cache else None
-            pdf = make_pdf(loaded, progress, for_printer=printer, jobs=jobs, cache=cache_folder)
+            while_merging = epub_while_merging if wants_epub and not printer else None
+            pdf = make_pdf(
+                loaded,
+                progress,
+                for_printer=printer,
+                jobs=jobs,
+                cache=cache_folder,
+                while_merging=while_merging,
+            )
             page_starts = page_starts or pdf.page_starts
             if printer:
                 volumes = make_print_volumes(loaded, pdf, progress, jobs, cache_folder)
@@ -226,9 +246,11 @@ def _outputs(
             faults += [f for f in in_build.faults(loaded, pdf) if f not in faults]
     if "cover" in formats:
         made += _covers(loaded, out, volumes, progress, jobs, cache)
-    if {"epub", "kepub", "azw3"} & set(formats):
-        early = beside.result() if beside is not None else None
-        epub, documents = make_epub(loaded, progress, page_starts, early)
+    if wants_epub:
+        if epubs and epubs[-1].page_starts == page_starts:
+            epub, documents = _reported(loaded, epubs[-1])
+        else:
+            epub, documents = make_epub(loaded, progress, page_starts, rendered_beside())
         flavours: list[tuple[str, str, Callable[[bytes], bytes]]] = [
             ("epub", f"{slug}.epub", _same),
             ("kepub", f"{slug}.kepub.epub", _kepub),
@@ -405,6 +427,24 @@ def make_epub(
     print edition's page numbers. Its documents are rendered here unless they were
     already (``rendered``, beside the PDF).
     """
+    return _reported(loaded, _packed_epub(loaded, progress, page_starts, rendered))
+
+
+@dataclass(frozen=True)
+class _PackedEpub:
+    data: bytes
+    documents: int
+    page_starts: tuple[PageStart, ...]  #: the print edition's, whose page numbers it has
+    approximate_pages: tuple[str, ...]  #: pages marked where their section begins
+
+
+def _packed_epub(
+    loaded: Loaded,
+    progress: Progress,
+    page_starts: tuple[PageStart, ...],
+    rendered: EpubDocuments | None,
+) -> _PackedEpub:
+    """The EPUB packed, its diagnostics not yet reported (:func:`_reported`)."""
     from .render.epub_xhtml import finish_epub, render_epub_documents
     from .write.epub import pack_epub
 
@@ -413,15 +453,20 @@ def make_epub(
             progress("Rendering the EPUB documents")
             rendered = render_epub_documents(loaded.anthology, loaded.theme)
         package = finish_epub(loaded.anthology, loaded.theme, rendered, page_starts)
-    if package.approximate_pages:
+    progress("Packing the EPUB")
+    data = pack_epub(package)
+    return _PackedEpub(data, len(package.documents), page_starts, tuple(package.approximate_pages))
+
+
+def _reported(loaded: Loaded, epub: _PackedEpub) -> tuple[bytes, int]:
+    if epub.approximate_pages:
         loaded.report.warning(
             "B408",
             "the EPUB's text differs from the print edition's, so these printed pages are"
-            f" marked where their section begins: {', '.join(package.approximate_pages)}",
+            f" marked where their section begins: {', '.join(epub.approximate_pages)}",
             hint="a theme's templates should give the print and EPUB editions the same text",
         )
-    progress("Packing the EPUB")
-    return pack_epub(package), len(package.documents)
+    return epub.data, epub.documents
 
 
 def make_html(

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .render.print_html import PrintDocument
     from .render.print_split import PrintSplit
     from .write.pdf import PdfResult
-    from .write.pdf_parallel import MainMatter
+    from .write.pdf_parallel import MainMatter, WhileMerging
 
 
 def make_pdf(
@@ -32,6 +32,7 @@ def make_pdf(
     jobs: int | None = None,
     cache: Path | None = None,
     balance: Mapping[str, str] | None = None,
+    while_merging: WhileMerging | None = None,
 ) -> PdfResult:
     """The print edition, laid out in memory; WeasyPrint's warnings join the report.
 
@@ -41,7 +42,10 @@ def make_pdf(
     two give the same PDF. Parts laid out before are taken from ``cache`` (a folder),
     when given. The reviews are balanced (``[print] balance``), or set with the
     classes ``balance`` gives (review id → class): a volume is set as its whole book
-    was (see :mod:`octavo.print_volumes`).
+    was (see :mod:`octavo.print_volumes`). A book laid out in parts is merged in a
+    process of its own: ``while_merging`` is then called meanwhile, given the book's
+    page starts (which the result's are; it is not called for a book laid out in one
+    pass).
     """
     from .audit import in_build
     from .render.print_html import render_print
@@ -87,14 +91,14 @@ def make_pdf(
 
     def finished(document: PrintDocument, parts: Path | None) -> PdfResult:
         laid = lay_out(document, parts)
-        return laid.finish() if isinstance(laid, Unfinished) else laid
+        return laid.finish(while_merging) if isinstance(laid, Unfinished) else laid
 
     if balance is not None:  # balanced as another layout was (a volume, as its book)
         result = replace(finished(render(balance), cache), balance=tuple(balance.items()))
     elif not loaded.anthology.print.balance:
         result = finished(render({}), cache)
     else:
-        result = _balanced(loaded, render, lay_out, cache, checks, progress, workers)
+        result = _balanced(loaded, render, lay_out, cache, checks, progress, workers, while_merging)
     for warning in result.warnings:
         loaded.report.warning("B401", f"WeasyPrint: {warning}")
     for image, dpi in result.low_resolution:
@@ -116,6 +120,7 @@ def _balanced(
     checks: Checks,
     progress: Progress,
     workers: int,
+    while_merging: WhileMerging | None,
 ) -> PdfResult:
     """The book laid out with the short last pages of its reviews balanced
     (:mod:`octavo.write.balance`); the decisions are kept beside the cache of parts.
@@ -144,7 +149,7 @@ def _balanced(
             workers,
         )
         if isinstance(result, Unfinished):
-            result = result.finish()
+            result = result.finish(while_merging)
     return replace(result, balance=tuple(applied.items()))
 
 
@@ -230,7 +235,7 @@ class Unfinished:
     def faults(self) -> list[Found]:
         return self.main.faults
 
-    def finish(self) -> PdfResult:
+    def finish(self, while_merging: WhileMerging | None = None) -> PdfResult:
         from .render.print_html import render_print
         from .render.print_split import split_print
         from .write.pdf import PdfResult, stable_document_id
@@ -247,14 +252,14 @@ class Unfinished:
         try:
             with theme_files_checked():
                 try:
-                    laid = self.main.finish(again, self.progress)
+                    laid = self.main.finish(again, self.progress, while_merging)
                 except FrontMoved as moved:
                     # placed after a count of the front matter without its page numbers:
                     # placed again after the front matter as it is (the cache keeps its
                     # count for the next build)
                     self.progress("Laying out the main matter again after the front matter")
                     main = self.main_matter((moved.pages, moved.tail))
-                    laid = main.finish(again, self.progress)
+                    laid = main.finish(again, self.progress, while_merging)
         except NotCuttable as reason:
             self.progress(f"The book cannot be laid out in parts ({reason}): one pass")
             return self.one_pass()

@@ -13,6 +13,7 @@ runs the other way).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter
 
@@ -94,8 +95,10 @@ def text_script(text: str) -> str | None:
     return counts.most_common(1)[0][0]
 
 
+@functools.lru_cache(maxsize=16384)
 def title_language(title: str, book_language: str) -> str | None:
-    """The language a title's script names, when that is not the book's; else None."""
+    """The language a title's script names, when that is not the book's; else None.
+    Kept: each review's title is asked for by every rendering of the book."""
     script = text_script(title)
     if script is None:
         return None

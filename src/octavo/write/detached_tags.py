@@ -26,11 +26,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-#: A reference in the PDF syntax qpdf writes (``unparse``), or a string to skip over:
-#: a literal string (qpdf escapes its parentheses) or a hexadecimal one.
-_REFERENCE = re.compile(rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f]*>|(?<![\w.#/+-])(\d+) (\d+) R\b")
-#: A token of :class:`DetachedTags`' objects, or a string to skip over.
-TOKEN = re.compile(rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f]*>|\{([opkD])(\d*)\}")
+#: A string in the PDF syntax qpdf writes (``unparse``), to skip over: a literal string
+#: (qpdf escapes its parentheses) or a hexadecimal one.
+_STRING = rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f]*>"
+#: A reference in that syntax, or a string to skip over.
+_REFERENCE = re.compile(_STRING + rb"|(?<![\w.#/+-])(\d+) (\d+) R\b")
+#: A token of :class:`DetachedTags`' objects (its kind and number), or a string to skip
+#: over.
+TOKEN = re.compile(_STRING + rb"|\{([opkD])(\d*)\}")
+#: The same, for ``split``: each token or string whole.
+TOKEN_SPLIT = re.compile(rb"(" + _STRING + rb"|\{[opkD]\d*\})")
 
 
 class NotDetachable(Exception):

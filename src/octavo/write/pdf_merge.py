@@ -163,6 +163,21 @@ def merge_finished(
     return merge(order, outside, openings, dates, finish)
 
 
+def blanks_before(documents: list[tuple[str, int, int]], openings: dict[str, str]) -> list[bool]:
+    """Whether the merge puts a blank page before each of the ``documents`` (name, page
+    count, pages skipped), as one pass leaves the page before a document that opens on a
+    recto (or a verso) blank when it would fall on the other side."""
+    blanks: list[bool] = []
+    pages = 0
+    for number, (name, count, skip) in enumerate(documents):
+        opens = openings.get(name, "page")
+        wrong_side = pages % 2 == (1 if opens == "recto" else 0)
+        blank = number > 0 and not skip and opens != "page" and wrong_side
+        blanks.append(blank)
+        pages += blank + count - skip
+    return blanks
+
+
 def merge(
     order: list[tuple[LaidOut, int]],
     outside: dict[str, set[str]],
@@ -175,7 +190,8 @@ def merge(
     :mod:`octavo.write.pdf_starts`), finished by ``finish`` (given the merged PDF open
     in pikepdf and its pages' records) and written once, then one structure tree of
     the documents' tags appended (:mod:`.merged_tags`); its page count, its pages'
-    records, and where each document's page 0 falls in it (skipped or not). The
+    records, and where each document's page 0 falls in it (skipped or not). ``dates``
+    ("created", "modified") are the build's, as PDF dates, for the information. The
     documents' anchors and bookmarks are let go as they are read (the merge is the
     last to need them: it runs in a process of its own, :mod:`octavo.fresh_process`).
 
@@ -200,12 +216,13 @@ def merge(
     firsts: list[int] = []
     tagged = all(result.tags is not None for result, _ in order)
     tags = MergedTags()
-    for number, (result, skip) in enumerate(order):
+    blanks = blanks_before(
+        [(result.name, len(result.records), skip) for result, skip in order], openings
+    )
+    for (result, skip), blank_before in zip(order, blanks, strict=True):
         source = pikepdf.open(io.BytesIO(result.pdf))
         sources.append(source)
-        opens = openings.get(result.name, "page")
-        wrong_side = len(records) % 2 == (1 if opens == "recto" else 0)
-        if number > 0 and not skip and opens != "page" and wrong_side:
+        if blank_before:
             # a part opens on a recto (or a verso): one pass leaves the page before blank
             template = merged.pages[-1]
             box = template.mediabox
@@ -275,8 +292,8 @@ def merge(
                 merged.Root[key] = merged.copy_foreign(indirect)
     information = {str(key): str(value) for key, value in first.docinfo.items()}
     for field_name, key in (("created", "/CreationDate"), ("modified", "/ModDate")):
-        if field_name in dates:  # the build's dates, written as WeasyPrint writes them
-            information[key] = _pdf_date(dates[field_name])
+        if field_name in dates:  # the build's dates, as PDF dates
+            information[key] = dates[field_name]
     for name, text in information.items():
         merged.docinfo[name] = text
     renamed = share_fonts(merged)  # one subset of each font, not one a document
@@ -298,9 +315,3 @@ def merge(
     if tagged:
         data = tags.append_to(data)
     return data, pages, records, firsts
-
-
-def _pdf_date(w3c: str) -> str:
-    from weasyprint.pdf import _w3c_date_to_pdf
-
-    return str(_w3c_date_to_pdf(w3c, "date"))

@@ -43,7 +43,7 @@ from ..render.print_html import PrintDocument
 from ..render.print_split import PrintSplit
 from ..resources import Resolver
 from .pdf_cache import PdfCache
-from .pdf_merge import LaidOut
+from .pdf_merge import LaidOut, blanks_before
 from .pdf_pages import BLANK, PageRecord, starts_from_records
 from .pdf_placing import shared
 from .pdf_stamps import stamped_theme
@@ -69,8 +69,11 @@ from .pdf_worker import (
 
 if TYPE_CHECKING:
     from ..audit.checks import Checks, Found
+    from ..model import PageStart
 
 Progress = Callable[[str], None]
+#: What a build does while the book is merged, given its page starts.
+WhileMerging = Callable[[tuple["PageStart", ...]], None]
 
 #: The cache's note of the front matter's pages and tail, as the last build laid it
 #: out with its page numbers, for a book whose first piece is placed after them.
@@ -133,15 +136,17 @@ class MainMatter:
         self,
         split_html: Callable[[dict[str, str]], PrintSplit],
         progress: Progress,
+        meanwhile: WhileMerging | None = None,
     ) -> Laid:
-        """Lay out the back and front matter, check the placing, and merge the book.
+        """Lay out the back and front matter, check the placing, and merge the book;
+        ``meanwhile`` is given the book's page starts, and called while it is merged.
         Each of these is done by a process started afresh (:mod:`..fresh_process`), so
         that its memory is not added to what this process holds (a forked one would
         count it): the back matter's is started first, to load WeasyPrint while the
         back matter's HTML is made."""
         processes = _Processes()
         try:
-            return self._finish(split_html, progress, processes)
+            return self._finish(split_html, progress, processes, meanwhile)
         finally:
             processes.close()
 
@@ -150,6 +155,7 @@ class MainMatter:
         split_html: Callable[[dict[str, str]], PrintSplit],
         progress: Progress,
         processes: _Processes,
+        meanwhile: WhileMerging | None,
     ) -> Laid:
         first, cache, pieces, chunks = self.first, self.cache, self.pieces, self.chunks
         placed, indexes, rtl = self.placed, self.indexes, self.rtl
@@ -209,8 +215,15 @@ class MainMatter:
         release_memory()  # what the renderings of the book's HTML left behind
         opening_of = {job.name: opens for job, opens in zip(chunks, self.openings, strict=True)}
         opening_of["chunk-0"] = opening(front.tail, pieces[0].head, rtl)
-        dates = {} if first.front_dates else first.dates
+        dates = {} if first.front_dates else _pdf_dates(first.dates)
+
+        def while_merging() -> None:  # the merge places the pages so
+            if meanwhile is not None:
+                meanwhile(starts_from_records(_merged_records(order, opening_of)))
+                progress("Merging the PDF")
+
         data, pages, records, firsts = processes.merge(
+            while_merging,
             [(result.to_merge(), skip) for result, skip in order],
             outside,
             opening_of,
@@ -407,6 +420,23 @@ def _raise_first(results: list[LaidOut]) -> None:
         raise BuildError(message, hint=hint, code=code)
 
 
+def _merged_records(order: list[tuple[LaidOut, int]], openings: dict[str, str]) -> list[PageRecord]:
+    """The records of the merged book's pages, as the merge places them."""
+    documents = [(result.name, len(result.records), skip) for result, skip in order]
+    records: list[PageRecord] = []
+    for (result, skip), blank in zip(order, blanks_before(documents, openings), strict=True):
+        records += [BLANK] * blank + result.records[skip:]
+    return records
+
+
+def _pdf_dates(dates: dict[str, str]) -> dict[str, str]:
+    """The build's dates (W3C) as WeasyPrint writes them in a PDF's information, for
+    the merge (converted here: its process does not load WeasyPrint, 0.5 s)."""
+    from weasyprint.pdf import _w3c_date_to_pdf
+
+    return {name: str(_w3c_date_to_pdf(value, "date")) for name, value in dates.items()}
+
+
 def worker_count(jobs: int | None) -> int:
     """How many processes lay out the book: ``jobs``, or one per core."""
     return jobs if jobs else max(1, os.cpu_count() or 1)
@@ -454,9 +484,12 @@ class _Processes:
         assert self.beside is not None
         return self.beside.result()  # type: ignore[no-any-return]
 
-    def merge(self, *args: Any) -> tuple[bytes, int, list[PageRecord], list[int]]:
+    def merge(
+        self, meanwhile: Callable[[], None], *args: Any
+    ) -> tuple[bytes, int, list[PageRecord], list[int]]:
         """:func:`.pdf_merge.merge_finished`, once the layouts are done (their
-        processes ended first: the merge's is the only one left)."""
+        processes ended first: the merge's is the only one left); ``meanwhile`` is
+        called in this process while it runs."""
         from .pdf_merge import merge_finished
 
         for process in (self.layout, self.beside):
@@ -464,7 +497,9 @@ class _Processes:
                 process.close()
         self.start()
         assert self.merging is not None
-        return self.merging.call(merge_finished, *args)  # type: ignore[no-any-return]
+        self.merging.submit(merge_finished, *args)
+        meanwhile()
+        return self.merging.result()  # type: ignore[no-any-return]
 
     def close(self) -> None:
         for process in (self.layout, self.beside, self.merging):
