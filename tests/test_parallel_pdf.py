@@ -13,6 +13,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -463,6 +464,58 @@ def test_an_edited_review_lays_out_its_part_only_and_gives_the_fresh_book(
     assert _cached(steps) == 0
     assert edited == fresh
     assert any("dusk" in page.extract_text() for page in PdfReader(io.BytesIO(edited)).pages)
+
+
+def test_a_rebuild_that_moves_no_page_renders_its_html_with_page_numbers_ahead(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the workers lay out the main matter, the build renders the book's HTML with
+    the page numbers the last build printed (the cache's note), for its back and front
+    matter: a rebuild that moves no page makes every such rendering then, none after.
+    The note is a hint: a wrong one costs a rendering, never a page."""
+    from octavo.api import build
+    from octavo.render import print_html
+
+    events: list[str] = []
+    render = print_html.render_print
+
+    def spied(*args: Any, folios: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        if folios:
+            events.append("rendered with page numbers")
+        return render(*args, folios=folios, **kwargs)
+
+    monkeypatch.setattr(print_html, "render_print", spied)
+    review = book / "reviews" / "two-1.md"
+
+    def edited_build(out: Path, old: str, new: str) -> bytes:
+        review.write_text(review.read_text(encoding="utf-8").replace(old, new, 1), "utf-8")
+        shutil.rmtree(out / ".octavo-cache" / "builds", ignore_errors=True)
+        events.clear()
+        built = build(book, out, ("pdf",), progress=events.append, jobs=2)
+        return built.outputs[0].path.read_bytes()
+
+    out = tmp_path / "out"
+    edited_build(out, "", "")
+    parts = next(n for n, event in enumerate(events) if event.startswith("Laying out the PDF"))
+    assert events.index("rendered with page numbers") > parts  # no note yet: after
+    note = out / ".octavo-cache" / "pdf" / "folios"
+    assert note.is_file()
+
+    edited = edited_build(out, "begins at dawn", "begins at dusk")
+    renderings = [n for n, event in enumerate(events) if event == "rendered with page numbers"]
+    assert len(renderings) == 2  # for the back matter, then for the front matter
+    assert max(renderings) < next(
+        n for n, event in enumerate(events) if event.startswith("Laying out the PDF")
+    )
+    fresh, _ = _build(book, tmp_path / "fresh", cache=False)
+    assert edited == fresh
+
+    note.write_text('[{"r-nowhere": "99"}]', encoding="utf-8")  # wrong
+    edited = edited_build(out, "begins at dusk", "begins at noon")
+    renderings = [n for n, event in enumerate(events) if event == "rendered with page numbers"]
+    assert len(renderings) == 3  # the wrong one ahead, then the two the book needs
+    fresh, _ = _build(book, tmp_path / "fresh-again", cache=False)
+    assert edited == fresh
 
 
 def test_a_changed_title_lays_out_its_part_the_contents_and_the_index_only(

@@ -68,6 +68,8 @@ def make_pdf(
         identifier = loaded.anthology.identifier
         return render_pdf(document, loaded.resolver, identifier=identifier, checks=checks)
 
+    renderings = Renderings(loaded, for_printer)
+
     def lay_out(document: PrintDocument, parts: Path | None) -> PdfResult | Unfinished:
         """The book laid out; in parts, its main matter only (:class:`Unfinished`)."""
         from .write.pdf_starts import NotCuttable
@@ -77,13 +79,13 @@ def make_pdf(
 
             def main_matter(front: tuple[int, int] | None = None) -> MainMatter:
                 return _lay_out_main(
-                    loaded, document, split, workers, progress, parts, checks, front
+                    loaded, document, split, workers, progress, parts, checks, front, renderings
                 )
 
             try:
                 main = main_matter()
                 return Unfinished(
-                    main, loaded, for_printer, progress, lambda: one_pass(document), main_matter
+                    main, renderings, progress, lambda: one_pass(document), main_matter
                 )
             except NotCuttable as reason:
                 progress(f"The book cannot be laid out in parts ({reason}): one pass")
@@ -214,15 +216,13 @@ class Unfinished:
     def __init__(
         self,
         main: MainMatter,
-        loaded: Loaded,
-        for_printer: bool,
+        renderings: Renderings,
         progress: Progress,
         one_pass: Callable[[], PdfResult],
         main_matter: Callable[[tuple[int, int]], MainMatter],
     ) -> None:
         self.main = main
-        self.loaded = loaded
-        self.for_printer = for_printer
+        self.renderings = renderings
         self.progress = progress
         self.one_pass = one_pass
         self.main_matter = main_matter
@@ -236,19 +236,10 @@ class Unfinished:
         return self.main.faults
 
     def finish(self, while_merging: WhileMerging | None = None) -> PdfResult:
-        from .render.print_html import render_print
-        from .render.print_split import split_print
         from .write.pdf import PdfResult, stable_document_id
         from .write.pdf_starts import FrontMoved, NotCuttable
 
-        anthology, document = self.loaded.anthology, self.main.document
-
-        def again(folios: dict[str, str]) -> PrintSplit:
-            html = render_print(anthology, self.loaded.theme, self.for_printer, folios=folios)
-            cut = split_print(html.html, front_dates=document.variant is not None)
-            assert cut is not None  # the same book, cut the same way
-            return cut
-
+        again = self.renderings
         try:
             with theme_files_checked():
                 try:
@@ -265,7 +256,7 @@ class Unfinished:
             return self.one_pass()
         data, pages, starts, warnings, low, outside, faults = laid
         return PdfResult(
-            data=stable_document_id(data, anthology.identifier),
+            data=stable_document_id(data, self.renderings.loaded.anthology.identifier),
             pages=pages,
             anchors={},
             warnings=tuple(dict.fromkeys(warnings)),
@@ -284,7 +275,8 @@ def _lay_out_main(
     progress: Progress,
     cache_folder: Path | None,
     checks: Checks,
-    front: tuple[int, int] | None = None,
+    front: tuple[int, int] | None,
+    renderings: Renderings,
 ) -> MainMatter:
     from .write.pdf_cache import PdfCache, environment_digest
     from .write.pdf_parallel import lay_out_main
@@ -295,5 +287,48 @@ def _lay_out_main(
     cache = PdfCache(cache_folder, environment)
     with theme_files_checked():
         return lay_out_main(
-            split, document, loaded.resolver, workers, progress, cache, checks, front
+            split,
+            document,
+            loaded.resolver,
+            workers,
+            progress,
+            cache,
+            checks,
+            front,
+            ahead=renderings.ahead,
         )
+
+
+class Renderings:
+    """The book's HTML rendered again with page numbers (``folios``: element id →
+    printed page) and cut (:func:`parallel_split`), for its back and front matter once
+    the main matter is laid out (:meth:`MainMatter.finish`). Each rendering is kept for
+    the build, its front and back matter only, and given again for the same page
+    numbers: some are made :meth:`ahead`, while the main matter is laid out."""
+
+    def __init__(self, loaded: Loaded, for_printer: bool) -> None:
+        self.loaded = loaded
+        self.for_printer = for_printer
+        self.kept: list[tuple[dict[str, str], PrintSplit]] = []
+
+    def __call__(self, folios: dict[str, str]) -> PrintSplit:
+        from .render.print_html import render_print
+        from .render.print_split import split_print
+
+        for known, cut in self.kept:
+            if known == folios:
+                return cut
+        anthology, theme = self.loaded.anthology, self.loaded.theme
+        document = render_print(anthology, theme, self.for_printer, folios=folios)
+        split = split_print(document.html, front_dates=document.variant is not None)
+        assert split is not None  # the same book, cut the same way
+        cut = replace(split, chunks=(), continued=())  # its main matter is not needed
+        self.kept.append((dict(folios), cut))
+        return cut
+
+    def ahead(self, noted: list[dict[str, str]]) -> None:
+        """Render with the page numbers the last build rendered with (the cache's
+        note), while this process would wait: a rebuild that moves no page (one word
+        changed, or a title) needs the same."""
+        for folios in noted:
+            self(folios)

@@ -72,6 +72,10 @@ class PdfCache:
             return None
         return data, meta
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under ``key`` (it may still not read back)."""
+        return self.folder is not None and bool(key) and (self.folder / f"{key}.json").is_file()
+
     def load_body(self, key: str, meta: dict[str, Any]) -> bytes | None:
         """The body (without its stamps) of the piece stored under ``key``, or None."""
         if self.folder is None or not meta.get("body_sha256"):

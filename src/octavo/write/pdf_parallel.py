@@ -82,6 +82,10 @@ FRONT_COUNT = "front-count"
 #: first page, as the last build laid it out: the front matter is laid out beside the
 #: back matter with them, and kept where the back matter gives the same pages.
 BACK_ANCHORS = "back-anchors"
+#: The cache's note of the page numbers the last build rendered its HTML with: for the
+#: back matter (the main matter's elements), then for the front matter (the back
+#: matter's too). A rebuild that moves no page renders with the same, ahead.
+FOLIOS = "folios"
 
 
 Laid = tuple[
@@ -165,6 +169,7 @@ class MainMatter:
             for page, names in enumerate(piece.anchors):
                 for name, _, _ in names:
                     folios.setdefault(name, str(placed.folio(index + page)))
+        main_folios = dict(folios)
         back_index = indexes[-1] + counts[-1]
         back_verso = back_index % 2 == 1
         processes.start()  # it loads WeasyPrint while the back matter's HTML is made
@@ -192,6 +197,7 @@ class MainMatter:
                     pages_of.setdefault(name, page)
                     folios.setdefault(name, str(placed.folio(back_index + page)))
             cache.set_note(BACK_ANCHORS, json.dumps(pages_of, sort_keys=True))
+        cache.set_note(FOLIOS, json.dumps([main_folios, folios]))
         front_html = split_html(folios).front_document()
         job = Job("front", front_html, key=cache.key(front_html, "front"))
         if beside is not None and beside.html == front_html:
@@ -257,11 +263,15 @@ def lay_out_main(
     cache: PdfCache,
     checks: Checks | None = None,
     front: tuple[int, int] | None = None,
+    ahead: Callable[[list[dict[str, str]]], None] | None = None,
 ) -> MainMatter:
     """Lay out the pieces of the main matter side by side, each placed where one pass
     places it, and keep them in the cache. Where the main matter's place depends on the
     front matter's length, it is placed after ``front`` (pages and tail), or after the
-    front matter the last build laid out, or after one counted first."""
+    front matter the last build laid out, or after one counted first. Meanwhile, when
+    at most one piece is not in the cache, ``ahead`` is given the page numbers the last
+    build rendered the book's HTML with (:data:`FOLIOS`), to render it so while this
+    process waits: a rebuild that moves no page needs the same."""
     context = fork_context()
     chunks = [
         Job(f"chunk-{n}", html, index=n, continued=continued, key=cache.key(html, "chunk"))
@@ -293,7 +303,10 @@ def lay_out_main(
     laid: dict[str, LaidOut] = {}
     with context.Pool(jobs) as pool:
         pages = 0
-        for done, result in enumerate(pool.imap_unordered(lay_out, chunks), start=1):
+        results = pool.imap_unordered(lay_out, chunks)
+        if ahead is not None and sum(not cache.has(job.key) for job in chunks) <= 1:
+            ahead(_noted_folios(cache))
+        for done, result in enumerate(results, start=1):
             laid[result.name] = result
             if result.error is not None:
                 continue
@@ -354,6 +367,22 @@ def _front_beside(
         return None
     processes.lay_out_beside(job)
     return job
+
+
+def _noted_folios(cache: PdfCache) -> list[dict[str, str]]:
+    """The page numbers the last build rendered the book's HTML with (:data:`FOLIOS`)."""
+    try:
+        noted = json.loads(cache.note(FOLIOS) or "[]")
+    except ValueError:
+        return []
+    if not isinstance(noted, list):
+        return []
+    return [
+        folios
+        for folios in noted
+        if isinstance(folios, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in folios.items())
+    ]
 
 
 def _check_lookups(order: list[tuple[LaidOut, int]], outside: dict[str, set[str]]) -> None:
