@@ -75,6 +75,12 @@ class LaidOut:
             tags=self.tags,
         )
 
+    def let_go(self) -> None:
+        """Drop its pages, tags, anchors and bookmarks (sent to the merge, which is the
+        last to need them): what the build reads after the merge stays."""
+        self.pdf, self.body, self.tags, self.stamps = b"", b"", None, None
+        self.anchors, self.bookmarks = [], []
+
     @classmethod
     def failed(cls, name: str, message: str, hint: str | None, code: str | None) -> LaidOut:
         """A document that could not be laid out: the error, and no pages."""

@@ -226,11 +226,15 @@ class MainMatter:
         def while_merging() -> None:  # the merge places the pages so
             if meanwhile is not None:
                 meanwhile(starts_from_records(_merged_records(order, opening_of)))
+                release_memory()  # what it left behind, before the merged book comes
                 progress("Merging the PDF")
 
+        documents = [(result.to_merge(), skip) for result, skip in order]
+        for result, _ in order:
+            result.let_go()  # in ``documents`` only, let go once sent
         data, pages, records, firsts = processes.merge(
             while_merging,
-            [(result.to_merge(), skip) for result, skip in order],
+            documents,
             outside,
             opening_of,
             dates,
@@ -306,6 +310,7 @@ def lay_out_main(
         results = pool.imap_unordered(lay_out, chunks)
         if ahead is not None and sum(not cache.has(job.key) for job in chunks) <= 1:
             ahead(_noted_folios(cache))
+            release_memory()  # what the renderings left behind
         for done, result in enumerate(results, start=1):
             laid[result.name] = result
             if result.error is not None:
@@ -514,11 +519,15 @@ class _Processes:
         return self.beside.result()  # type: ignore[no-any-return]
 
     def merge(
-        self, meanwhile: Callable[[], None], *args: Any
+        self,
+        meanwhile: Callable[[], None],
+        documents: list[tuple[LaidOut, int]],
+        *args: Any,
     ) -> tuple[bytes, int, list[PageRecord], list[int]]:
-        """:func:`.pdf_merge.merge_finished`, once the layouts are done (their
-        processes ended first: the merge's is the only one left); ``meanwhile`` is
-        called in this process while it runs."""
+        """:func:`.pdf_merge.merge_finished` of ``documents`` (emptied once sent: this
+        process holds them no longer), once the layouts are done (their processes
+        ended first: the merge's is the only one left); ``meanwhile`` is called in
+        this process while it runs."""
         from .pdf_merge import merge_finished
 
         for process in (self.layout, self.beside):
@@ -526,7 +535,9 @@ class _Processes:
                 process.close()
         self.start()
         assert self.merging is not None
-        self.merging.submit(merge_finished, *args)
+        self.merging.submit(merge_finished, list(documents), *args)
+        documents.clear()
+        release_memory()  # the pages sent
         meanwhile()
         return self.merging.result()  # type: ignore[no-any-return]
 
