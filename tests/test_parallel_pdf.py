@@ -501,20 +501,19 @@ def test_a_rebuild_that_moves_no_page_renders_its_html_with_page_numbers_ahead(
     note = out / ".octavo-cache" / "pdf" / "folios"
     assert note.is_file()
 
-    edited = edited_build(out, "begins at dawn", "begins at dusk")
+    edited_build(out, "begins at dawn", "begins at dusk")  # the same book as a fresh
+    # build's (test_an_edited_review_lays_out_its_part_only_and_gives_the_fresh_book)
     renderings = [n for n, event in enumerate(events) if event == "rendered with page numbers"]
     assert len(renderings) == 2  # for the back matter, then for the front matter
     assert max(renderings) < next(
         n for n, event in enumerate(events) if event.startswith("Laying out the PDF")
     )
-    fresh, _ = _build(book, tmp_path / "fresh", cache=False)
-    assert edited == fresh
 
     note.write_text('[{"r-nowhere": "99"}]', encoding="utf-8")  # wrong
     edited = edited_build(out, "begins at dusk", "begins at noon")
     renderings = [n for n, event in enumerate(events) if event == "rendered with page numbers"]
     assert len(renderings) == 3  # the wrong one ahead, then the two the book needs
-    fresh, _ = _build(book, tmp_path / "fresh-again", cache=False)
+    fresh, _ = _build(book, tmp_path / "fresh", cache=False)
     assert edited == fresh
 
 
@@ -664,29 +663,29 @@ def test_the_front_matter_is_laid_out_beside_the_back_matter_from_the_last_pages
     wrong page."""
     import json
 
-    from octavo.write import pdf_parallel
+    from octavo.write import pdf_finish
 
     started: list[bool] = []
-    beside = pdf_parallel._front_beside
+    beside = pdf_finish._front_beside
 
     def noted(*args: object) -> object:
         result = beside(*args)  # type: ignore[arg-type]
         started.append(result is not None)
         return result
 
-    monkeypatch.setattr(pdf_parallel, "_front_beside", noted)
+    monkeypatch.setattr(pdf_finish, "_front_beside", noted)
     after: list[str] = []  # the documents laid out (or read) after the back matter
-    laid_out = pdf_parallel._cached_or_laid_out
+    laid_out = pdf_finish._cached_or_laid_out
 
-    def then(pool: object, cache: object, job: pdf_parallel.Job, *args: object) -> object:
+    def then(pool: object, cache: object, job: pdf_finish.Job, *args: object) -> object:
         after.append(job.name)
         return laid_out(pool, cache, job, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pdf_parallel, "_cached_or_laid_out", then)
+    monkeypatch.setattr(pdf_finish, "_cached_or_laid_out", then)
     out = tmp_path / "out"
     _build(book, out)
     assert started == [False]  # no note yet
-    note = out / ".octavo-cache" / "pdf" / pdf_parallel.BACK_ANCHORS
+    note = out / ".octavo-cache" / "pdf" / pdf_finish.BACK_ANCHORS
     assert json.loads(note.read_text(encoding="utf-8"))
     review = book / "reviews" / "two-1.md"
     text = review.read_text(encoding="utf-8")

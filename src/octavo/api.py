@@ -12,7 +12,6 @@ The build runs in steps, each reported through ``progress``:
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,16 @@ from typing import TYPE_CHECKING
 from . import up_to_date
 from .collect import Inputs, collect
 from .diagnostics import Diagnostic, Report
+from .epub_edition import (
+    PackedEpub,
+    azw3,
+    epub_beside,
+    kepub,
+    make_epub,
+    packed_epub,
+    reported,
+    same,
+)
 from .errors import ContentError, UsageError
 from .load.manifest import KeyLines, Manifest, load_manifest
 from .load.markdown import MarkdownContext, make_parser
@@ -40,8 +49,9 @@ if TYPE_CHECKING:
     from .render.epub_xhtml import EpubDocuments
     from .write.cover_pdf import CoverResult
 
-#: What the API offers; the PDF's layout lives in :mod:`octavo.pdf_edition` and the
-#: loaded book's type in :mod:`octavo.loaded`, offered here with the rest.
+#: What the API offers; the PDF's layout lives in :mod:`octavo.pdf_edition`, the EPUB's
+#: making in :mod:`octavo.epub_edition` and the loaded book's type in
+#: :mod:`octavo.loaded`, offered here with the rest.
 __all__ = [
     "DEFAULT_FORMATS", "FORMATS", "MANIFEST", "Built", "Loaded", "Output", "Progress",
     "build", "check_output_folder", "load_anthology", "make_cover", "make_epub",
@@ -177,7 +187,7 @@ def _build(
         up_to_date.forget(fingerprint)
     loaded = _load(sources)
     check_output_folder(out, loaded)
-    beside = _epub_beside(loaded, formats, jobs, progress)
+    beside = epub_beside(loaded, formats, jobs, progress)
     try:
         return _outputs(loaded, out, formats, progress, strict, jobs, cache, fingerprint, beside)
     finally:
@@ -208,7 +218,7 @@ def _outputs(
     volumes: list[PrintVolume] = []  # the printer's PDFs, for their covers
     wants_epub = bool({"epub", "kepub", "azw3"} & set(formats))
     received: list[EpubDocuments | None] = []
-    epubs: list[_PackedEpub] = []  # the EPUB, made while the screen PDF was merged
+    epubs: list[PackedEpub] = []  # the EPUB, made while the screen PDF was merged
 
     def rendered_beside() -> EpubDocuments | None:
         if not received:
@@ -216,7 +226,7 @@ def _outputs(
         return received[0]
 
     def epub_while_merging(starts: tuple[PageStart, ...]) -> None:
-        epubs.append(_packed_epub(loaded, progress, starts, rendered_beside()))
+        epubs.append(packed_epub(loaded, progress, starts, rendered_beside()))
 
     for name, printer in (("pdf", False), ("pdf-print", True)):
         if name in formats:
@@ -248,13 +258,13 @@ def _outputs(
         made += _covers(loaded, out, volumes, progress, jobs, cache)
     if wants_epub:
         if epubs and epubs[-1].page_starts == page_starts:
-            epub, documents = _reported(loaded, epubs[-1])
+            epub, documents = reported(loaded, epubs[-1])
         else:
             epub, documents = make_epub(loaded, progress, page_starts, rendered_beside())
         flavours: list[tuple[str, str, Callable[[bytes], bytes]]] = [
-            ("epub", f"{slug}.epub", _same),
-            ("kepub", f"{slug}.kepub.epub", _kepub),
-            ("azw3", f"{slug}.azw3", _azw3),
+            ("epub", f"{slug}.epub", same),
+            ("kepub", f"{slug}.kepub.epub", kepub),
+            ("azw3", f"{slug}.azw3", azw3),
         ]
         for name, file_name, make in flavours:
             if name in formats:
@@ -279,27 +289,6 @@ def _outputs(
         ]
         up_to_date.record(fingerprint, out, written, loaded.report, loaded.anthology.root, faults)
     return Built([output for output, _ in made], loaded.report, faults=faults)
-
-
-def _epub_beside(
-    loaded: Loaded, formats: tuple[str, ...], jobs: int | None, progress: Progress
-) -> Beside[EpubDocuments] | None:
-    """The EPUB's documents rendered in a process of their own while the PDF is laid
-    out, when both are built and more than one process may work: they do not need the
-    PDF's page starts, which are added to them after (:func:`make_epub`)."""
-    from .fork_pool import Beside
-    from .render.epub_xhtml import render_epub_documents
-
-    wanted = {"epub", "kepub", "azw3"} & set(formats) and {"pdf", "pdf-print"} & set(formats)
-    if not wanted or (jobs or os.cpu_count() or 1) < 2:
-        return None
-
-    def documents() -> EpubDocuments:
-        with theme_files_checked():
-            return render_epub_documents(loaded.anthology, loaded.theme)
-
-    progress("Rendering the EPUB documents beside the PDF")
-    return Beside(documents)
 
 
 def _fingerprint(
@@ -329,22 +318,6 @@ def _unchanged(
         for item in written
     ]
     return Built(outputs, report, up_to_date=True, faults=faults)
-
-
-def _same(epub: bytes) -> bytes:
-    return epub
-
-
-def _kepub(epub: bytes) -> bytes:
-    from .write.kepub import kepub_from_epub
-
-    return kepub_from_epub(epub)
-
-
-def _azw3(epub: bytes) -> bytes:
-    from .write.azw3 import azw3_from_epub
-
-    return azw3_from_epub(epub)
 
 
 def check_output_folder(out: Path, loaded: Loaded) -> None:
@@ -413,60 +386,6 @@ def _covers(
         path = out / f"{anthology.slug}{numbered}-cover.pdf"
         covers.append((Output(path, "cover", len(cover.data), pages=1), cover.data))
     return covers
-
-
-def make_epub(
-    loaded: Loaded,
-    progress: Progress = no_progress,
-    page_starts: tuple[PageStart, ...] = (),
-    rendered: EpubDocuments | None = None,
-) -> tuple[bytes, int]:
-    """The EPUB edition, packed in memory, and the number of its content documents.
-
-    ``page_starts`` come from the PDF built alongside: the EPUB then carries the
-    print edition's page numbers. Its documents are rendered here unless they were
-    already (``rendered``, beside the PDF).
-    """
-    return _reported(loaded, _packed_epub(loaded, progress, page_starts, rendered))
-
-
-@dataclass(frozen=True)
-class _PackedEpub:
-    data: bytes
-    documents: int
-    page_starts: tuple[PageStart, ...]  #: the print edition's, whose page numbers it has
-    approximate_pages: tuple[str, ...]  #: pages marked where their section begins
-
-
-def _packed_epub(
-    loaded: Loaded,
-    progress: Progress,
-    page_starts: tuple[PageStart, ...],
-    rendered: EpubDocuments | None,
-) -> _PackedEpub:
-    """The EPUB packed, its diagnostics not yet reported (:func:`_reported`)."""
-    from .render.epub_xhtml import finish_epub, render_epub_documents
-    from .write.epub import pack_epub
-
-    with theme_files_checked():
-        if rendered is None:
-            progress("Rendering the EPUB documents")
-            rendered = render_epub_documents(loaded.anthology, loaded.theme)
-        package = finish_epub(loaded.anthology, loaded.theme, rendered, page_starts)
-    progress("Packing the EPUB")
-    data = pack_epub(package)
-    return _PackedEpub(data, len(package.documents), page_starts, tuple(package.approximate_pages))
-
-
-def _reported(loaded: Loaded, epub: _PackedEpub) -> tuple[bytes, int]:
-    if epub.approximate_pages:
-        loaded.report.warning(
-            "B408",
-            "the EPUB's text differs from the print edition's, so these printed pages are"
-            f" marked where their section begins: {', '.join(epub.approximate_pages)}",
-            hint="a theme's templates should give the print and EPUB editions the same text",
-        )
-    return epub.data, epub.documents
 
 
 def make_html(

@@ -1,21 +1,16 @@
-"""Lay out a long print edition in pieces, in parallel, and merge them into one PDF.
+"""Lay out a long print edition in pieces, in parallel, before it is finished and merged.
 
 The book is cut by :mod:`octavo.render.print_split` into groups of whole parts (or
 runs of reviews, in a book without parts), pieces of long parts, the back matter and
 the front matter. Worker processes (:mod:`octavo.write.pdf_worker`, forked, so that
 WeasyPrint and the fonts are loaded once) lay out the pieces of the main matter side
 by side, each placed where one pass places it once the pieces before it are counted
-(:mod:`octavo.write.pdf_starts`). The back matter follows, and the front matter last,
-when the page of every entry of the contents is known, each laid out by a process
-started afresh (:mod:`octavo.fresh_process`: a forked one would count this process's
-memory as its own). The merge, in a process started afresh too, puts in the blank
-pages one pass would have made before a piece that opens on a given side, points
-every link, named destination and bookmark at its page, merges the documents' tags
-into one structure tree (each worker hands its piece's over as text:
-:mod:`.detached_tags`), and keeps the first document's metadata. A worker also runs
-the audit's checks (:mod:`octavo.audit.checks`) on its own pages, the only place they
-are laid out, and returns the faults as plain data (cached with its PDF); their pages
-are then moved to the merged book's.
+(:mod:`octavo.write.pdf_starts`), and kept in the cache (:mod:`.pdf_cache`, with the
+notes a rebuild reads first). A worker also runs the audit's checks
+(:mod:`octavo.audit.checks`) on its own pages, the only place they are laid out, and
+returns the faults as plain data (cached with its PDF); their pages are then moved to
+the merged book's. :meth:`MainMatter.finish` then lays out the back and front matter
+and merges the book (:mod:`.pdf_finish`).
 
 The result is the PDF a single pass gives (tests compare them page by page). Where a
 book turns out not to be cuttable as one pass lays it out (a page number that a piece
@@ -25,7 +20,6 @@ break the page), :class:`NotCuttable` says why and the book is laid out in one p
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import os
@@ -37,34 +31,25 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError
 from ..fork_pool import fork_context
-from ..fresh_process import FreshProcess
 from ..memory import release_memory
 from ..render.print_html import PrintDocument
 from ..render.print_split import PrintSplit
 from ..resources import Resolver
 from .pdf_cache import PdfCache
-from .pdf_merge import LaidOut, blanks_before
+from .pdf_merge import LaidOut
 from .pdf_pages import BLANK, PageRecord, starts_from_records
 from .pdf_placing import shared
 from .pdf_stamps import stamped_theme
 from .pdf_starts import (
-    FrontMoved,
     Lead,
     NotCuttable,
-    head_side,
-    lead_after_front,
-    lead_without_front,
     opening,
     piece_indexes,
 )
 from .pdf_worker import (
     UNCUT,
     Job,
-    board_for_afresh,
-    from_cache,
     lay_out,
-    lay_out_afresh,
-    warm_up_afresh,
 )
 
 if TYPE_CHECKING:
@@ -78,10 +63,6 @@ WhileMerging = Callable[[tuple["PageStart", ...]], None]
 #: The cache's note of the front matter's pages and tail, as the last build laid it
 #: out with its page numbers, for a book whose first piece is placed after them.
 FRONT_COUNT = "front-count"
-#: The cache's note of the page of each element of the back matter, counted from its
-#: first page, as the last build laid it out: the front matter is laid out beside the
-#: back matter with them, and kept where the back matter gives the same pages.
-BACK_ANCHORS = "back-anchors"
 #: The cache's note of the page numbers the last build rendered its HTML with: for the
 #: back matter (the main matter's elements), then for the front matter (the back
 #: matter's too). A rebuild that moves no page renders with the same, ahead.
@@ -142,120 +123,14 @@ class MainMatter:
         progress: Progress,
         meanwhile: WhileMerging | None = None,
     ) -> Laid:
-        """Lay out the back and front matter, check the placing, and merge the book;
-        ``meanwhile`` is given the book's page starts, and called while it is merged.
-        Each of these is done by a process started afresh (:mod:`..fresh_process`), so
-        that its memory is not added to what this process holds (a forked one would
-        count it): the back matter's is started first, to load WeasyPrint while the
-        back matter's HTML is made."""
-        processes = _Processes()
-        try:
-            return self._finish(split_html, progress, processes, meanwhile)
-        finally:
-            processes.close()
+        """Lay out the back and front matter, check the placing, and merge the book
+        (:func:`.pdf_finish.finish_book`); ``meanwhile`` is given the book's page
+        starts, and called while it is merged. Each of these is done by a process
+        started afresh (:mod:`..fresh_process`), so that its memory is not added to
+        what this process holds (a forked one would count it)."""
+        from .pdf_finish import finish_book
 
-    def _finish(
-        self,
-        split_html: Callable[[dict[str, str]], PrintSplit],
-        progress: Progress,
-        processes: _Processes,
-        meanwhile: WhileMerging | None,
-    ) -> Laid:
-        first, cache, pieces, chunks = self.first, self.cache, self.pieces, self.chunks
-        placed, indexes, rtl = self.placed, self.indexes, self.rtl
-        counts = [len(piece.records) for piece in pieces]
-        folios: dict[str, str] = {}  # each element's first page, as one pass counts
-        for piece, index in zip(pieces, indexes, strict=True):
-            for page, names in enumerate(piece.anchors):
-                for name, _, _ in names:
-                    folios.setdefault(name, str(placed.folio(index + page)))
-        main_folios = dict(folios)
-        back_index = indexes[-1] + counts[-1]
-        back_verso = back_index % 2 == 1
-        processes.start()  # it loads WeasyPrint while the back matter's HTML is made
-        back_html = split_html(folios).back(starts_on_verso=back_verso)
-        laid: dict[str, LaidOut] = {}
-        beside: Job | None = None  # the front matter laid out beside the back
-        if back_html is not None:
-            shift = placed.folio(back_index) - 1 - (1 if back_verso else 0)
-            key = cache.key(back_html, f"back:{shift}")
-            job = Job("back", back_html, shift=shift, key=key)
-            back = from_cache(job)
-            if back is None:
-                beside = _front_beside(processes, cache, split_html, folios, placed, back_index)
-                progress("Laying out the back matter")
-                back = processes.lay_out(job)
-            else:
-                progress("Back matter from the cache")
-            _raise_first([back])
-            _store(cache, job, back)
-            laid["back"] = back
-            skip = 1 if back_verso else 0
-            pages_of: dict[str, int] = {}
-            for page, names in enumerate(back.anchors[skip:]):
-                for name, _, _ in names:
-                    pages_of.setdefault(name, page)
-                    folios.setdefault(name, str(placed.folio(back_index + page)))
-            cache.set_note(BACK_ANCHORS, json.dumps(pages_of, sort_keys=True))
-        cache.set_note(FOLIOS, json.dumps([main_folios, folios]))
-        front_html = split_html(folios).front_document()
-        job = Job("front", front_html, key=cache.key(front_html, "front"))
-        if beside is not None and beside.html == front_html:
-            progress("Laying out the front matter")  # since the back matter began
-            front = processes.beside_result()
-            _raise_first([front])
-            _store(cache, job, front)
-        else:
-            front = _cached_or_laid_out(processes, cache, job, "front matter", progress)
-        _check_lead(pieces[0], front, placed, rtl)
-        counted = pieces[0].front_pages >= 0
-        cache.set_note(FRONT_COUNT, f"{len(front.records)} {front.tail}" if counted else None)
-        order: list[tuple[LaidOut, int]] = [(front, 0)]
-        order += [(piece, 0) for piece in pieces]
-        if "back" in laid:
-            order.append((laid["back"], 1 if back_verso else 0))
-        outside = {name: set(names) for name, names in first.outside.items()}
-        _check_lookups(order, outside)
-        cache.prune()
-        progress("Merging the PDF")
-        release_memory()  # what the renderings of the book's HTML left behind
-        opening_of = {job.name: opens for job, opens in zip(chunks, self.openings, strict=True)}
-        opening_of["chunk-0"] = opening(front.tail, pieces[0].head, rtl)
-        dates = {} if first.front_dates else _pdf_dates(first.dates)
-
-        def while_merging() -> None:  # the merge places the pages so
-            if meanwhile is not None:
-                meanwhile(starts_from_records(_merged_records(order, opening_of)))
-                release_memory()  # what it left behind, before the merged book comes
-                progress("Merging the PDF")
-
-        documents = [(result.to_merge(), skip) for result, skip in order]
-        for result, _ in order:
-            result.let_go()  # in ``documents`` only, let go once sent
-        data, pages, records, firsts = processes.merge(
-            while_merging,
-            documents,
-            outside,
-            opening_of,
-            dates,
-            dataclasses.replace(self.document, html=""),  # its options, not its text
-        )
-        page_starts = starts_from_records(records)
-        warnings = [w for result, _ in order for w in result.warnings]
-        low = [item for result, _ in order for item in result.low_resolution]
-        overflows = [
-            (first_page + page, owner)
-            for (result, skip), first_page in zip(order, firsts, strict=True)
-            for page, owner in result.outside
-            if page >= skip
-        ]
-        faults: list[Found] = [
-            (code, first_page + page, owner, message, hint)
-            for (result, skip), first_page in zip(order, firsts, strict=True)
-            for code, page, owner, message, hint in result.faults
-            if page >= skip
-        ]
-        return data, pages, page_starts, warnings, low, overflows, faults
+        return finish_book(self, split_html, progress, meanwhile)
 
 
 def lay_out_main(
@@ -309,7 +184,7 @@ def lay_out_main(
         pages = 0
         results = pool.imap_unordered(lay_out, chunks)
         if ahead is not None and sum(not cache.has(job.key) for job in chunks) <= 1:
-            ahead(_noted_folios(cache))
+            ahead(noted_folios(cache))
             release_memory()  # what the renderings left behind
         for done, result in enumerate(results, start=1):
             laid[result.name] = result
@@ -324,7 +199,7 @@ def lay_out_main(
                 f"Laying out the PDF: part {done} of {len(chunks)} done{how}, {pages} pages,"
                 f" about {remaining:.0f} s left"
             )
-    _raise_first([laid[job.name] for job in chunks])
+    raise_first([laid[job.name] for job in chunks])
     pieces = [laid[job.name] for job in chunks]
     counts = [len(piece.records) for piece in pieces]
     openings = ["recto"] + [
@@ -337,44 +212,13 @@ def lay_out_main(
         if (piece.start, piece.start_index % 2) != (placed.folio(index), index % 2):
             raise NotCuttable(f"{job.name} was not placed where one pass places it")
     outside = {name: set(names) for name, names in first.outside.items()}
-    _check_lookups([(piece, 0) for piece in pieces], outside)
+    check_lookups([(piece, 0) for piece in pieces], outside)
     for job, piece in zip(chunks, pieces, strict=True):
-        _store(cache, job, piece)
+        store(cache, job, piece)
     return MainMatter(first, document, cache, chunks, pieces, openings, indexes, placed, rtl)
 
 
-def _front_beside(
-    processes: _Processes,
-    cache: PdfCache,
-    split_html: Callable[[dict[str, str]], PrintSplit],
-    folios: dict[str, str],
-    placed: Lead,
-    back_index: int,
-) -> Job | None:
-    """Start laying out the front matter beside the back matter, with the pages of the
-    back matter's elements as the last build laid them out (the cache's note): the
-    front matter prints the pages its contents name, the back matter's sections among
-    them. None where there is no note, or the front matter so made is in the cache
-    already (it is then taken from there, once the back matter is known)."""
-    try:
-        noted = json.loads(cache.note(BACK_ANCHORS) or "null")
-    except ValueError:
-        return None
-    if not isinstance(noted, dict):
-        return None
-    guessed = dict(folios)
-    for name, page in noted.items():
-        if isinstance(name, str) and isinstance(page, int) and page >= 0:
-            guessed.setdefault(name, str(placed.folio(back_index + page)))
-    html = split_html(guessed).front_document()
-    job = Job("front", html, key=cache.key(html, "front"))
-    if from_cache(job) is not None:
-        return None
-    processes.lay_out_beside(job)
-    return job
-
-
-def _noted_folios(cache: PdfCache) -> list[dict[str, str]]:
+def noted_folios(cache: PdfCache) -> list[dict[str, str]]:
     """The page numbers the last build rendered the book's HTML with (:data:`FOLIOS`)."""
     try:
         noted = json.loads(cache.note(FOLIOS) or "[]")
@@ -390,7 +234,7 @@ def _noted_folios(cache: PdfCache) -> list[dict[str, str]]:
     ]
 
 
-def _check_lookups(order: list[tuple[LaidOut, int]], outside: dict[str, set[str]]) -> None:
+def check_lookups(order: list[tuple[LaidOut, int]], outside: dict[str, set[str]]) -> None:
     """No document printed the page of an element another document holds (a
     ``target-counter()`` the shipped templates replace with ``data-folio``)."""
     for result, _ in order:
@@ -411,38 +255,13 @@ def _front_count(note: str | None) -> tuple[int, int] | None:
     return (pages, tail) if pages >= 0 else None
 
 
-def _check_lead(piece: LaidOut, front: LaidOut, placed: Lead, rtl: bool) -> None:
-    """The first piece was placed where the front matter, laid out now, puts it."""
-    opens = opening(front.tail, piece.head, rtl)
-    lead = lead_without_front(head_side(piece.head, rtl), piece.resets)
-    if lead is None:
-        lead = lead_after_front(len(front.records), opens, piece.resets)
-    if (lead.first % 2, lead.folio(lead.first)) != (placed.first % 2, placed.folio(placed.first)):
-        raise FrontMoved(len(front.records), front.tail)
-
-
-def _cached_or_laid_out(
-    processes: _Processes, cache: PdfCache, job: Job, what: str, progress: Progress
-) -> LaidOut:
-    """The front matter from the cache, or laid out (and kept)."""
-    result = from_cache(job)
-    if result is None:
-        progress(f"Laying out the {what}")
-        result = processes.lay_out(job)
-    else:
-        progress(f"{what[0].upper()}{what[1:]} from the cache")
-    _raise_first([result])
-    _store(cache, job, result)
-    return result
-
-
-def _store(cache: PdfCache, job: Job, result: LaidOut) -> None:
+def store(cache: PdfCache, job: Job, result: LaidOut) -> None:
     cache.used.add(job.key)
     if not result.cached and result.error is None:
         cache.store(job.key, result.pdf, result.meta(), result.body)
 
 
-def _raise_first(results: list[LaidOut]) -> None:
+def raise_first(results: list[LaidOut]) -> None:
     """The first error among the results: a real one before a piece that gave up, and
     NotCuttable when the book cannot be cut."""
     failed = [r for r in results if r.error is not None]
@@ -454,94 +273,6 @@ def _raise_first(results: list[LaidOut]) -> None:
         raise BuildError(message, hint=hint, code=code)
 
 
-def _merged_records(order: list[tuple[LaidOut, int]], openings: dict[str, str]) -> list[PageRecord]:
-    """The records of the merged book's pages, as the merge places them."""
-    documents = [(result.name, len(result.records), skip) for result, skip in order]
-    records: list[PageRecord] = []
-    for (result, skip), blank in zip(order, blanks_before(documents, openings), strict=True):
-        records += [BLANK] * blank + result.records[skip:]
-    return records
-
-
-def _pdf_dates(dates: dict[str, str]) -> dict[str, str]:
-    """The build's dates (W3C) as WeasyPrint writes them in a PDF's information, for
-    the merge (converted here: its process does not load WeasyPrint, 0.5 s)."""
-    from weasyprint.pdf import _w3c_date_to_pdf
-
-    return {name: str(_w3c_date_to_pdf(value, "date")) for name, value in dates.items()}
-
-
 def worker_count(jobs: int | None) -> int:
     """How many processes lay out the book: ``jobs``, or one per core."""
     return jobs if jobs else max(1, os.cpu_count() or 1)
-
-
-class _Processes:
-    """The processes started afresh that finish the book (see :meth:`MainMatter.finish`):
-    one lays out the back matter, then the front matter if it was not laid out beside
-    it (by a second), and one merges the book."""
-
-    #: What a process that lays out a document loads first.
-    LAYOUT = ("weasyprint", "octavo.write.pdf_worker")
-    #: What the process that merges loads first.
-    MERGE = ("pikepdf", "fontTools.ttLib", "octavo.write.pdf_merge")
-
-    def __init__(self) -> None:
-        self.layout: FreshProcess | None = None
-        self.beside: FreshProcess | None = None
-        self.merging: FreshProcess | None = None
-
-    def start(self) -> None:
-        """Start the processes: each loads what it needs meanwhile, and the two that lay
-        out parse the theme's stylesheets and load its fonts."""
-        if self.layout is None:
-            board = board_for_afresh()
-            self.layout = FreshProcess(self.LAYOUT)
-            self.layout.submit(warm_up_afresh, board, reply=False)
-            self.beside = FreshProcess(self.LAYOUT)
-            self.beside.submit(warm_up_afresh, board, reply=False)
-        if self.merging is None:
-            self.merging = FreshProcess(self.MERGE)
-
-    def lay_out(self, job: Job) -> LaidOut:
-        self.start()
-        assert self.layout is not None
-        return self.layout.call(lay_out_afresh, board_for_afresh(), job)  # type: ignore[no-any-return]
-
-    def lay_out_beside(self, job: Job) -> None:
-        """Start laying out ``job`` in the second process: :meth:`beside_result`."""
-        self.start()
-        assert self.beside is not None
-        self.beside.submit(lay_out_afresh, board_for_afresh(), job)
-
-    def beside_result(self) -> LaidOut:
-        assert self.beside is not None
-        return self.beside.result()  # type: ignore[no-any-return]
-
-    def merge(
-        self,
-        meanwhile: Callable[[], None],
-        documents: list[tuple[LaidOut, int]],
-        *args: Any,
-    ) -> tuple[bytes, int, list[PageRecord], list[int]]:
-        """:func:`.pdf_merge.merge_finished` of ``documents`` (emptied once sent: this
-        process holds them no longer), once the layouts are done (their processes
-        ended first: the merge's is the only one left); ``meanwhile`` is called in
-        this process while it runs."""
-        from .pdf_merge import merge_finished
-
-        for process in (self.layout, self.beside):
-            if process is not None:
-                process.close()
-        self.start()
-        assert self.merging is not None
-        self.merging.submit(merge_finished, list(documents), *args)
-        documents.clear()
-        release_memory()  # the pages sent
-        meanwhile()
-        return self.merging.result()  # type: ignore[no-any-return]
-
-    def close(self) -> None:
-        for process in (self.layout, self.beside, self.merging):
-            if process is not None:
-                process.close()

@@ -1,0 +1,318 @@
+"""The book finished: its back and front matter laid out, and every piece merged.
+
+Once the main matter is laid out (:mod:`.pdf_parallel`), the page of every element it
+holds is known: the back matter (indexes, contributors...) is rendered with them and
+laid out, then the front matter, whose contents print the back matter's pages too
+(laid out beside the back matter, with the pages the last build gave it, where those
+still hold). Each is laid out by a process started afresh
+(:mod:`octavo.fresh_process`): a forked one would count the build's process's memory
+as its own. The merge, in a process started afresh too (:mod:`.pdf_merge`), puts in
+the blank pages one pass would have made before a piece that opens on a given side,
+points every link, named destination and bookmark at its page, merges the documents'
+tags into one structure tree (:mod:`.merged_tags`), and keeps the first document's
+metadata; the build's process does its own work meanwhile (the EPUB).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..fresh_process import FreshProcess
+from ..memory import release_memory
+from ..render.print_split import PrintSplit
+from .pdf_cache import PdfCache
+from .pdf_merge import LaidOut, blanks_before
+from .pdf_pages import BLANK, PageRecord, starts_from_records
+from .pdf_parallel import (
+    FOLIOS,
+    FRONT_COUNT,
+    Laid,
+    MainMatter,
+    Progress,
+    WhileMerging,
+    check_lookups,
+    noted_folios,
+    raise_first,
+    store,
+)
+from .pdf_starts import FrontMoved, Lead, head_side, lead_after_front, lead_without_front, opening
+from .pdf_worker import Job, board_for_afresh, from_cache, lay_out_afresh, warm_up_afresh
+
+if TYPE_CHECKING:
+    from ..audit.checks import Found
+
+#: The cache's note of the page of each element of the back matter, counted from its
+#: first page, as the last build laid it out: the front matter is laid out beside the
+#: back matter with them, and kept where the back matter gives the same pages.
+BACK_ANCHORS = "back-anchors"
+
+
+def finish_book(
+    main: MainMatter,
+    split_html: Callable[[dict[str, str]], PrintSplit],
+    progress: Progress,
+    meanwhile: WhileMerging | None = None,
+) -> Laid:
+    """Lay out the back and front matter of ``main``, check the placing, and merge the
+    book; ``meanwhile`` is given the book's page starts, and called while it is merged
+    (see :meth:`MainMatter.finish`)."""
+    processes = _Processes()
+    try:
+        return _finish(main, split_html, progress, processes, meanwhile)
+    finally:
+        processes.close()
+
+
+def _finish(
+    main: MainMatter,
+    split_html: Callable[[dict[str, str]], PrintSplit],
+    progress: Progress,
+    processes: _Processes,
+    meanwhile: WhileMerging | None,
+) -> Laid:
+    first, cache, pieces, chunks = main.first, main.cache, main.pieces, main.chunks
+    placed, indexes, rtl = main.placed, main.indexes, main.rtl
+    counts = [len(piece.records) for piece in pieces]
+    folios: dict[str, str] = {}  # each element's first page, as one pass counts
+    for piece, index in zip(pieces, indexes, strict=True):
+        for page, names in enumerate(piece.anchors):
+            for name, _, _ in names:
+                folios.setdefault(name, str(placed.folio(index + page)))
+    main_folios = dict(folios)
+    back_index = indexes[-1] + counts[-1]
+    back_verso = back_index % 2 == 1
+    # the processes load WeasyPrint while the back matter's HTML is made; where it
+    # was rendered ahead with these page numbers, only those that lay out what the
+    # cache does not hold are started, when it turns out not to
+    processes.start(layout=main_folios not in noted_folios(cache))
+    back_html = split_html(folios).back(starts_on_verso=back_verso)
+    laid: dict[str, LaidOut] = {}
+    beside: Job | None = None  # the front matter laid out beside the back
+    if back_html is not None:
+        shift = placed.folio(back_index) - 1 - (1 if back_verso else 0)
+        key = cache.key(back_html, f"back:{shift}")
+        job = Job("back", back_html, shift=shift, key=key)
+        back = from_cache(job)
+        if back is None:
+            beside = _front_beside(processes, cache, split_html, folios, placed, back_index)
+            progress("Laying out the back matter")
+            back = processes.lay_out(job)
+        else:
+            progress("Back matter from the cache")
+        raise_first([back])
+        store(cache, job, back)
+        laid["back"] = back
+        skip = 1 if back_verso else 0
+        pages_of: dict[str, int] = {}
+        for page, names in enumerate(back.anchors[skip:]):
+            for name, _, _ in names:
+                pages_of.setdefault(name, page)
+                folios.setdefault(name, str(placed.folio(back_index + page)))
+        cache.set_note(BACK_ANCHORS, json.dumps(pages_of, sort_keys=True))
+    cache.set_note(FOLIOS, json.dumps([main_folios, folios]))
+    front_html = split_html(folios).front_document()
+    job = Job("front", front_html, key=cache.key(front_html, "front"))
+    if beside is not None and beside.html == front_html:
+        progress("Laying out the front matter")  # since the back matter began
+        front = processes.beside_result()
+        raise_first([front])
+        store(cache, job, front)
+    else:
+        front = _cached_or_laid_out(processes, cache, job, "front matter", progress)
+    _check_lead(pieces[0], front, placed, rtl)
+    counted = pieces[0].front_pages >= 0
+    cache.set_note(FRONT_COUNT, f"{len(front.records)} {front.tail}" if counted else None)
+    order: list[tuple[LaidOut, int]] = [(front, 0)]
+    order += [(piece, 0) for piece in pieces]
+    if "back" in laid:
+        order.append((laid["back"], 1 if back_verso else 0))
+    outside = {name: set(names) for name, names in first.outside.items()}
+    check_lookups(order, outside)
+    cache.prune()
+    progress("Merging the PDF")
+    release_memory()  # what the renderings of the book's HTML left behind
+    opening_of = {job.name: opens for job, opens in zip(chunks, main.openings, strict=True)}
+    opening_of["chunk-0"] = opening(front.tail, pieces[0].head, rtl)
+    dates = {} if first.front_dates else _pdf_dates(first.dates)
+
+    def while_merging() -> None:  # the merge places the pages so
+        if meanwhile is not None:
+            meanwhile(starts_from_records(_merged_records(order, opening_of)))
+            release_memory()  # what it left behind, before the merged book comes
+            progress("Merging the PDF")
+
+    documents = [(result.to_merge(), skip) for result, skip in order]
+    for result, _ in order:
+        result.let_go()  # in ``documents`` only, let go once sent
+    data, pages, records, firsts = processes.merge(
+        while_merging,
+        documents,
+        outside,
+        opening_of,
+        dates,
+        dataclasses.replace(main.document, html=""),  # its options, not its text
+    )
+    page_starts = starts_from_records(records)
+    warnings = [w for result, _ in order for w in result.warnings]
+    low = [item for result, _ in order for item in result.low_resolution]
+    overflows = [
+        (first_page + page, owner)
+        for (result, skip), first_page in zip(order, firsts, strict=True)
+        for page, owner in result.outside
+        if page >= skip
+    ]
+    faults: list[Found] = [
+        (code, first_page + page, owner, message, hint)
+        for (result, skip), first_page in zip(order, firsts, strict=True)
+        for code, page, owner, message, hint in result.faults
+        if page >= skip
+    ]
+    return data, pages, page_starts, warnings, low, overflows, faults
+
+
+def _front_beside(
+    processes: _Processes,
+    cache: PdfCache,
+    split_html: Callable[[dict[str, str]], PrintSplit],
+    folios: dict[str, str],
+    placed: Lead,
+    back_index: int,
+) -> Job | None:
+    """Start laying out the front matter beside the back matter, with the pages of the
+    back matter's elements as the last build laid them out (the cache's note): the
+    front matter prints the pages its contents name, the back matter's sections among
+    them. None where there is no note, or the front matter so made is in the cache
+    already (it is then taken from there, once the back matter is known)."""
+    try:
+        noted = json.loads(cache.note(BACK_ANCHORS) or "null")
+    except ValueError:
+        return None
+    if not isinstance(noted, dict):
+        return None
+    guessed = dict(folios)
+    for name, page in noted.items():
+        if isinstance(name, str) and isinstance(page, int) and page >= 0:
+            guessed.setdefault(name, str(placed.folio(back_index + page)))
+    html = split_html(guessed).front_document()
+    job = Job("front", html, key=cache.key(html, "front"))
+    if from_cache(job) is not None:
+        return None
+    processes.lay_out_beside(job)
+    return job
+
+
+def _check_lead(piece: LaidOut, front: LaidOut, placed: Lead, rtl: bool) -> None:
+    """The first piece was placed where the front matter, laid out now, puts it."""
+    opens = opening(front.tail, piece.head, rtl)
+    lead = lead_without_front(head_side(piece.head, rtl), piece.resets)
+    if lead is None:
+        lead = lead_after_front(len(front.records), opens, piece.resets)
+    if (lead.first % 2, lead.folio(lead.first)) != (placed.first % 2, placed.folio(placed.first)):
+        raise FrontMoved(len(front.records), front.tail)
+
+
+def _cached_or_laid_out(
+    processes: _Processes, cache: PdfCache, job: Job, what: str, progress: Progress
+) -> LaidOut:
+    """The front matter from the cache, or laid out (and kept)."""
+    result = from_cache(job)
+    if result is None:
+        progress(f"Laying out the {what}")
+        result = processes.lay_out(job)
+    else:
+        progress(f"{what[0].upper()}{what[1:]} from the cache")
+    raise_first([result])
+    store(cache, job, result)
+    return result
+
+
+def _merged_records(order: list[tuple[LaidOut, int]], openings: dict[str, str]) -> list[PageRecord]:
+    """The records of the merged book's pages, as the merge places them."""
+    documents = [(result.name, len(result.records), skip) for result, skip in order]
+    records: list[PageRecord] = []
+    for (result, skip), blank in zip(order, blanks_before(documents, openings), strict=True):
+        records += [BLANK] * blank + result.records[skip:]
+    return records
+
+
+def _pdf_dates(dates: dict[str, str]) -> dict[str, str]:
+    """The build's dates (W3C) as WeasyPrint writes them in a PDF's information, for
+    the merge (converted here: its process does not load WeasyPrint, 0.5 s)."""
+    from weasyprint.pdf import _w3c_date_to_pdf
+
+    return {name: str(_w3c_date_to_pdf(value, "date")) for name, value in dates.items()}
+
+
+class _Processes:
+    """The processes started afresh that finish the book (see :meth:`MainMatter.finish`):
+    one lays out the back matter, then the front matter if it was not laid out beside
+    it (by a second), and one merges the book."""
+
+    #: What a process that lays out a document loads first.
+    LAYOUT = ("weasyprint", "octavo.write.pdf_worker")
+    #: What the process that merges loads first.
+    MERGE = ("pikepdf", "fontTools.ttLib", "octavo.write.pdf_merge")
+
+    def __init__(self) -> None:
+        self.layout: FreshProcess | None = None
+        self.beside: FreshProcess | None = None
+        self.merging: FreshProcess | None = None
+
+    def start(self, layout: bool = True) -> None:
+        """Start the processes (the merge's alone, without ``layout``): each loads what
+        it needs meanwhile, and the two that lay out parse the theme's stylesheets and
+        load its fonts."""
+        if self.layout is None and layout:
+            board = board_for_afresh()
+            self.layout = FreshProcess(self.LAYOUT)
+            self.layout.submit(warm_up_afresh, board, reply=False)
+            self.beside = FreshProcess(self.LAYOUT)
+            self.beside.submit(warm_up_afresh, board, reply=False)
+        if self.merging is None:
+            self.merging = FreshProcess(self.MERGE)
+
+    def lay_out(self, job: Job) -> LaidOut:
+        self.start()
+        assert self.layout is not None
+        return self.layout.call(lay_out_afresh, board_for_afresh(), job)  # type: ignore[no-any-return]
+
+    def lay_out_beside(self, job: Job) -> None:
+        """Start laying out ``job`` in the second process: :meth:`beside_result`."""
+        self.start()
+        assert self.beside is not None
+        self.beside.submit(lay_out_afresh, board_for_afresh(), job)
+
+    def beside_result(self) -> LaidOut:
+        assert self.beside is not None
+        return self.beside.result()  # type: ignore[no-any-return]
+
+    def merge(
+        self,
+        meanwhile: Callable[[], None],
+        documents: list[tuple[LaidOut, int]],
+        *args: Any,
+    ) -> tuple[bytes, int, list[PageRecord], list[int]]:
+        """:func:`.pdf_merge.merge_finished` of ``documents`` (emptied once sent: this
+        process holds them no longer), once the layouts are done (their processes
+        ended first: the merge's is the only one left); ``meanwhile`` is called in
+        this process while it runs."""
+        from .pdf_merge import merge_finished
+
+        for process in (self.layout, self.beside):
+            if process is not None:
+                process.close()
+        self.start(layout=False)
+        assert self.merging is not None
+        self.merging.submit(merge_finished, list(documents), *args)
+        documents.clear()
+        release_memory()  # the pages sent
+        meanwhile()
+        return self.merging.result()  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        for process in (self.layout, self.beside, self.merging):
+            if process is not None:
+                process.close()
