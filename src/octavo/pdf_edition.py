@@ -239,7 +239,7 @@ class Unfinished:
         from .write.pdf import PdfResult, stable_document_id
         from .write.pdf_starts import FrontMoved, NotCuttable
 
-        again = self.renderings
+        again = self.renderings  # the book's HTML rendered with page numbers
         try:
             with theme_files_checked():
                 try:

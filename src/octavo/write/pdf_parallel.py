@@ -40,17 +40,8 @@ from .pdf_merge import LaidOut
 from .pdf_pages import BLANK, PageRecord, starts_from_records
 from .pdf_placing import shared
 from .pdf_stamps import stamped_theme
-from .pdf_starts import (
-    Lead,
-    NotCuttable,
-    opening,
-    piece_indexes,
-)
-from .pdf_worker import (
-    UNCUT,
-    Job,
-    lay_out,
-)
+from .pdf_starts import Lead, NotCuttable, opening, piece_indexes
+from .pdf_worker import UNCUT, Job, lay_out
 
 if TYPE_CHECKING:
     from ..audit.checks import Checks, Found
