@@ -68,7 +68,7 @@ def test_closing_ends_a_call_still_running() -> None:
     assert child is not None
     process.submit(time.sleep, 60)
     process.close()
-    assert child.poll() is not None
+    assert child.ended()
 
 
 def test_a_script_without_a_main_guard_uses_it(tmp_path: Path) -> None:
@@ -109,5 +109,56 @@ def test_a_call_sent_to_warm_it_up_gives_nothing_back() -> None:
         process.submit(math.factorial, -1, reply=False)  # its error, too, is dropped
         process.submit(math.factorial, 4, reply=False)
         assert process.call(math.factorial, 3) == 6
+    finally:
+        process.close()
+
+
+def test_processes_are_forked_by_one_server_that_loaded_their_modules_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each process is forked by the fork server of its modules (loaded there, once),
+    and takes on the environment and folders of the moment it is asked for."""
+    from octavo import fresh_process
+
+    preload = ("json", "decimal")
+    first = FreshProcess(preload)
+    try:
+        server = fresh_process._SERVERS[preload].process.pid
+        assert first.call(os.getppid) == server
+        assert first.call(eval, "'decimal' in __import__('sys').modules")  # loaded
+    finally:
+        first.close()
+    monkeypatch.setenv("OCTAVO_TEST_ASKED", "later")
+    monkeypatch.chdir(tmp_path)
+    second = FreshProcess(preload)
+    try:
+        assert second.call(os.getppid) == server
+        assert second.call(os.getenv, "OCTAVO_TEST_ASKED") == "later"
+        assert second.call(os.getcwd) == str(tmp_path)
+        assert second.call(os.getenv, fresh_process.PRELOAD) is None
+    finally:
+        second.close()
+
+
+def test_a_server_that_ended_is_started_again() -> None:
+    from octavo import fresh_process
+
+    preload = ("fractions",)
+    FreshProcess(preload).close()
+    server = fresh_process._SERVERS[preload].process
+    server.kill()
+    server.wait()
+    process = FreshProcess(preload)
+    try:
+        assert process.call(os.getppid) not in (server.pid, os.getpid())
+    finally:
+        process.close()
+
+
+def test_modules_that_do_not_load_end_the_process_with_an_error() -> None:
+    process = FreshProcess(("octavo_no_such_module",))
+    try:
+        with pytest.raises(RuntimeError, match="a process of the build ended"):
+            process.call(math.factorial, 3)
     finally:
         process.close()

@@ -15,45 +15,48 @@ the build's process and the processes it started. The process loads the modules 
 is given (``preload``) as soon as it starts, while its first call is on its way: a
 reader thread takes the calls in as they come, so that the build's process never
 waits to send one.
+
+Loading WeasyPrint takes about a second of CPU, and a build starts three such
+processes (two lay out, one merges). So a process is not started afresh for each:
+the first one asked for with a given ``preload`` starts a *fork server*, a process
+started afresh that loads those modules once and then forks a process for each one
+asked for, for as long as the process that started it lives (the next build of
+``octavo serve``, or of a test run, asks it again). What it forks holds what a process
+started afresh would, and none of the build's memory: the server holds nothing else.
+Each process is given its pipes (passed over a Unix socket), the environment, the
+working folder and the temporary folder of the build that asks for it, and sends its
+process id first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import pickle
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from typing import IO, Any
 
-_CHILD = "from octavo.fresh_process import serve; serve()"
-#: The environment variable that names the modules a process loads first.
+_SERVER = "from octavo.fresh_process import serve_forks; serve_forks()"
+#: The environment variables that name the modules a fork server loads first, and the
+#: socket it is asked on.
 PRELOAD = "OCTAVO_PRELOAD"
+CONTROL = "OCTAVO_FORK_CONTROL"
 
 
 class FreshProcess:
     """One process started afresh (see the module's docstring)."""
 
     def __init__(self, preload: tuple[str, ...] = ()) -> None:
-        path = os.pathsep.join(entry for entry in sys.path if entry)
-        self.child: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [sys.executable, "-c", _CHILD],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env={
-                **os.environ,
-                "PYTHONPATH": path,
-                PRELOAD: ",".join(preload),
-                # its temporary files (WeasyPrint's fonts) in the build's scratch folder,
-                # removed with it (see write/scratch.py)
-                "TMPDIR": tempfile.gettempdir(),
-            },
-        )
+        self.child: _Child | None = _server(preload).fork()
         self.waiting = 0  #: calls sent whose results are not read yet
 
     def submit(self, function: Callable[..., Any], *args: Any, reply: bool = True) -> None:
@@ -70,9 +73,9 @@ class FreshProcess:
         assert self.child.stdout is not None
         assert self.waiting
         self.waiting -= 1
-        message = _receive(self.child.stdout)
+        message = self.child.receive()
         if message is None:
-            raise RuntimeError(f"a process of the build ended ({self.child.poll()})")
+            raise RuntimeError("a process of the build ended before it gave its result")
         done, value = pickle.loads(message)
         if not done:
             raise value
@@ -90,10 +93,6 @@ class FreshProcess:
         if child is None:
             return
         child.kill()
-        child.wait()
-        for stream in (child.stdin, child.stdout):
-            if stream is not None:
-                stream.close()
 
 
 def _send(stream: IO[bytes], message: bytes) -> None:
@@ -123,24 +122,19 @@ def _read(stream: IO[bytes], size: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def serve() -> None:
-    """In the process: load the modules, then make each call sent, in turn, until the
+def serve(calls_in: IO[bytes], output: IO[bytes]) -> None:
+    """In a process forked by the server: make each call sent, in turn, until the
     build's process closes the input."""
-    output = sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing but the results on the standard output
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a ^C is the build's: it ends this one
     calls: queue.Queue[bytes | None] = queue.Queue()
 
     def take_in() -> None:
         while True:
-            message = _receive(sys.stdin.buffer)
+            message = _receive(calls_in)
             calls.put(message)
             if message is None:
                 return
 
     threading.Thread(target=take_in, daemon=True).start()
-    for name in filter(None, os.environ.get(PRELOAD, "").split(",")):
-        importlib.import_module(name)
     while (message := calls.get()) is not None:
         function, args, reply = pickle.loads(message)
         result: tuple[bool, Any]
@@ -155,3 +149,170 @@ def serve() -> None:
         except Exception:  # an error that cannot be pickled
             data = pickle.dumps((False, RuntimeError(repr(result[1]))), protocol=5)
         _send(output, data)
+
+
+class _Child:
+    """A process forked by a server: its pipes, and its id once it has sent it."""
+
+    def __init__(self, stdin: IO[bytes], stdout: IO[bytes]) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+        self.pid: int | None = None
+
+    def receive(self) -> bytes | None:
+        """Its next message, after its id (the first it sends), or None once it ended."""
+        if self.receive_id() is None:
+            return None
+        return _receive(self.stdout)
+
+    def ended(self) -> bool:
+        """Whether it ended (the server takes its exit status: it leaves no zombie)."""
+        if self.pid is None:
+            return self.receive_id() is None
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    def receive_id(self) -> int | None:
+        """Its process id, the first thing it sends (None if it ended first)."""
+        if self.pid is None:
+            head = _read(self.stdout, 8)
+            self.pid = None if head is None else int.from_bytes(head, "big")
+        return self.pid
+
+    def kill(self) -> None:
+        """End it at once and wait until it has ended (a second at most); its pipes
+        closed."""
+        self.stdin.close()
+        pid = self.receive_id()
+        self.stdout.close()
+        if pid is None:
+            return
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + 1
+        while not self.ended() and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+
+class _Server:
+    """A fork server (see the module's docstring), started afresh with ``preload``."""
+
+    def __init__(self, preload: tuple[str, ...]) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.socket = ours
+        self.owner = os.getpid()
+        self.lock = threading.Lock()
+        path = os.pathsep.join(entry for entry in sys.path if entry)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _SERVER],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),),
+            env={
+                **os.environ,
+                "PYTHONPATH": path,
+                PRELOAD: ",".join(preload),
+                CONTROL: str(theirs.fileno()),
+            },
+        )
+        theirs.close()
+
+    def alive(self) -> bool:
+        return self.owner == os.getpid() and self.process.poll() is None
+
+    def fork(self) -> _Child:
+        """Ask for a process; it starts once the server has loaded its modules, and
+        reads the calls sent meanwhile from its pipe."""
+        calls_read, calls_write = os.pipe()
+        results_read, results_write = os.pipe()
+        try:
+            cwd: str | None = os.getcwd()
+        except OSError:  # a working folder removed since
+            cwd = None
+        # its temporary files (WeasyPrint's fonts) in the build's scratch folder,
+        # removed with it (see write/scratch.py)
+        request = pickle.dumps(({**os.environ, "TMPDIR": tempfile.gettempdir()}, cwd))
+        try:
+            with self.lock:
+                socket.send_fds(self.socket, [request], [calls_read, results_write])
+        except OSError:
+            for fd in (calls_write, results_read):
+                os.close(fd)
+            raise RuntimeError("the process that starts the build's processes ended") from None
+        finally:
+            for fd in (calls_read, results_write):
+                os.close(fd)
+        return _Child(os.fdopen(calls_write, "wb"), os.fdopen(results_read, "rb"))
+
+
+_SERVERS: dict[tuple[str, ...], _Server] = {}
+
+
+def _server(preload: tuple[str, ...]) -> _Server:
+    """The fork server of this process that has loaded ``preload``: started the first
+    time, and again when it ended (or in a process forked from this one)."""
+    server = _SERVERS.get(preload)
+    if server is None or not server.alive():
+        server = _SERVERS[preload] = _Server(preload)
+    return server
+
+
+def start_server(preload: tuple[str, ...]) -> None:
+    """Start the fork server that loads ``preload`` now, if it is not running, so that
+    it has loaded them when a process is first asked of it."""
+    _server(preload)
+
+
+def serve_forks() -> None:
+    """In the fork server: load the modules, then fork a process for each request,
+    until the process that started it closes the socket (or ends)."""
+    control = socket.socket(fileno=int(os.environ.pop(CONTROL)))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a ^C is the build's: it ends this one
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # what it forks leaves no zombie
+    sys.stdout = sys.stderr  # its standard output is nobody's
+    for name in filter(None, os.environ.pop(PRELOAD, "").split(",")):
+        importlib.import_module(name)
+    while True:
+        try:
+            request, fds, _flags, _address = socket.recv_fds(control, 1 << 20, 2)
+        except OSError:
+            return
+        if not request or len(fds) != 2:
+            return
+        if os.fork() == 0:
+            control.close()
+            _forked(request, fds[0], fds[1])  # never returns
+        for fd in fds:
+            os.close(fd)
+
+
+def _forked(request: bytes, calls_fd: int, results_fd: int) -> None:
+    """In a process the server forked: take on the build's environment and folders,
+    send the process id, then serve the calls; end there."""
+    status = 0
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        environment, cwd = pickle.loads(request)
+        os.environ.clear()
+        os.environ.update(environment)
+        tempfile.tempdir = None  # read again, from TMPDIR
+        if cwd is not None:
+            with contextlib.suppress(OSError):  # removed since: it stays in the server's
+                os.chdir(cwd)
+        output = os.fdopen(results_fd, "wb")
+        output.write(os.getpid().to_bytes(8, "big"))
+        output.flush()
+        serve(os.fdopen(calls_fd, "rb"), output)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        status = 1
+    finally:
+        sys.stderr.flush()
+        os._exit(status)

@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..fresh_process import FreshProcess
+from ..fresh_process import FreshProcess, start_server
 from ..memory import release_memory
 from ..render.print_split import PrintSplit
 from .pdf_cache import PdfCache
@@ -244,6 +244,14 @@ def _pdf_dates(dates: dict[str, str]) -> dict[str, str]:
     from weasyprint.pdf import _w3c_date_to_pdf
 
     return {name: str(_w3c_date_to_pdf(value, "date")) for name, value in dates.items()}
+
+
+def start_servers() -> None:
+    """Start the fork servers of the processes that finish the book (if they are not
+    running): they load WeasyPrint, pikepdf and fontTools while the main matter is
+    laid out (:mod:`..fresh_process`)."""
+    start_server(_Processes.LAYOUT)
+    start_server(_Processes.MERGE)
 
 
 class _Processes:

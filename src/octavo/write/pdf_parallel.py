@@ -174,6 +174,9 @@ def lay_out_main(
     with context.Pool(jobs) as pool:
         pages = 0
         results = pool.imap_unordered(lay_out, chunks)
+        from .pdf_finish import start_servers
+
+        start_servers()  # the processes that finish the book, ready when they are asked
         if ahead is not None and sum(not cache.has(job.key) for job in chunks) <= 1:
             ahead(noted_folios(cache))
             release_memory()  # what the renderings left behind
