@@ -406,6 +406,29 @@ def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return small_book(tmp_path / "book")
 
 
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    """The small book below built once, with its cache (in ``out``), for the tests
+    whose first build only fills the cache: each copies it (:func:`built`)."""
+    root = tmp_path_factory.mktemp("first-build")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(print_split, "CHUNK_REVIEWS", 2)
+        patch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+        data, steps = _build(small_book(root / "book"), root / "out")
+    assert _cached(steps) == 0
+    return root, data
+
+
+@pytest.fixture
+def built(book: Path, tmp_path: Path, first_build: tuple[Path, bytes]) -> bytes:
+    """``book`` built into ``tmp_path / "out"`` (its cache copied from the one build of
+    :func:`first_build`: a cache is read wherever its folder is); the PDF's bytes."""
+    root, data = first_build
+    shutil.copytree(root / "out", tmp_path / "out")
+    assert (book / "anthology.toml").read_bytes() == (root / "book" / "anthology.toml").read_bytes()
+    return data
+
+
 def small_book(
     root: Path,
     text: Callable[[str, int], str] = lambda tag, number: (
@@ -451,10 +474,9 @@ def test_a_rebuild_with_nothing_changed_lays_out_nothing(book: Path, tmp_path: P
 
 
 def test_an_edited_review_lays_out_its_part_only_and_gives_the_fresh_book(
-    book: Path, tmp_path: Path
+    book: Path, tmp_path: Path, built: bytes
 ) -> None:
     out = tmp_path / "out"
-    _build(book, out)
     review = book / "reviews" / "two-1.md"  # in the second part
     text = review.read_text(encoding="utf-8")
     review.write_text(text.replace("begins at dawn", "begins at dusk", 1), encoding="utf-8")
@@ -518,12 +540,11 @@ def test_a_rebuild_that_moves_no_page_renders_its_html_with_page_numbers_ahead(
 
 
 def test_a_changed_title_lays_out_its_part_the_contents_and_the_index_only(
-    book: Path, tmp_path: Path
+    book: Path, tmp_path: Path, built: bytes
 ) -> None:
     """A title is printed in its review, its running heads, the contents and the index
     of works: those are laid out again, the two other parts come from the cache."""
     out = tmp_path / "out"
-    _build(book, out)
     review = book / "reviews" / "two-1.md"
     text = review.read_text(encoding="utf-8")
     review.write_text(text.replace("title: Work two 1", "title: Work two 1 Revisited"), "utf-8")
@@ -537,14 +558,13 @@ def test_a_changed_title_lays_out_its_part_the_contents_and_the_index_only(
 
 
 def test_a_review_that_grows_moves_the_parts_after_it_and_gives_the_fresh_book(
-    book: Path, tmp_path: Path
+    book: Path, tmp_path: Path, built: bytes
 ) -> None:
     """Two pages more in the first part: the parts after it begin two pages later, so
     their page numbers change; they are not laid out again but taken from the cache and
     stamped again with their new folios (:mod:`octavo.write.pdf_stamps`); the book is
     the one a fresh build makes."""
-    out = tmp_path / "out"
-    before, _ = _build(book, out)
+    out, before = tmp_path / "out", built
     review = book / "reviews" / "one-1.md"
     text = review.read_text(encoding="utf-8")
     review.write_text(text + "\n\n" + "The film ends at night. " * 200 + "\n", "utf-8")
@@ -564,12 +584,13 @@ def test_a_review_that_grows_moves_the_parts_after_it_and_gives_the_fresh_book(
     assert _cached(steps) == 2  # the second and third parts, stamped again
 
 
-def test_a_changed_theme_and_page_lay_out_everything(book: Path, tmp_path: Path) -> None:
+def test_a_changed_theme_and_page_lay_out_everything(
+    book: Path, tmp_path: Path, built: bytes
+) -> None:
     """The theme (classic to modern, both shipped) and the page size are in every
     part's key: changed, nothing comes from the cache. (Each alone is in the key by the
     same digest, :func:`octavo.write.pdf_cache.environment_digest`.)"""
     out = tmp_path / "out"
-    _build(book, out)
     manifest = book / "anthology.toml"
     text = manifest.read_text(encoding="utf-8").replace('style = "classic"', 'style = "modern"')
     manifest.write_text(text.replace('trim = "trade"', 'trim = "digest"'), encoding="utf-8")
@@ -579,9 +600,10 @@ def test_a_changed_theme_and_page_lay_out_everything(book: Path, tmp_path: Path)
     assert changed == fresh
 
 
-def test_a_corrupt_cache_is_laid_out_again_and_never_used(book: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    first, _ = _build(book, out)
+def test_a_corrupt_cache_is_laid_out_again_and_never_used(
+    book: Path, tmp_path: Path, built: bytes
+) -> None:
+    out, first = tmp_path / "out", built
     entries = sorted((out / ".octavo-cache" / "pdf").glob("*[0-9a-f].pdf"))
     assert len(entries) == 5  # three parts, the back and the front matter
     assert len(list((out / ".octavo-cache" / "pdf").glob("*.body.pdf"))) == 3
