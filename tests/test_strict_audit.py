@@ -4,7 +4,8 @@ The audit's checks run where the pages are laid out: in the worker processes of 
 parallel layout, whose faults come back with their pieces, are cached with them and
 are moved to the merged book's pages. A paragraph that cannot wrap (T701, an error)
 is planted in the second part of a book of three parts; the strict build must name
-its file, page and folio as ``octavo audit`` (one pass) does, and write nothing.
+its file, page and folio as ``octavo audit --jobs 1`` (one pass) does, and write
+nothing; ``octavo audit`` itself lays the book out in parts, and finds the same.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def _strict(runner: CliRunner, book: Path, out: Path, *more: str) -> tuple[int, 
 def test_strict_fails_on_an_audit_error_found_in_parts_cached_or_not(
     book: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
-    (fault,) = audit(book).errors  # one pass: the page and folio to expect
+    (fault,) = audit(book, jobs=1).errors  # one pass: the page and folio to expect
     assert fault.code == "T701"
     expected = fault_line(fault, book)
     assert expected.startswith("error[T701] reviews/two-1.md: page ")
@@ -133,8 +134,15 @@ def test_strict_prints_the_audits_warnings_and_builds(
     theme = book / "theme" / "theme.toml"
     # every justified line is loose for this theme: T707 warnings on every piece's pages
     theme.write_text(theme.read_text() + "[audit]\nword_space = 1.0\n", encoding="utf-8")
-    expected = [fault_line(fault, book) for fault in audit(book).faults]
+    one_pass = audit(book, jobs=1)
+    expected = [fault_line(fault, book) for fault in one_pass.faults]
     assert len({line.split(":")[0] for line in expected}) == 6  # on every review
+    # ``octavo audit`` lays the book out as a build does, in parts: the same faults
+    steps: list[str] = []
+    in_parts = audit(book, progress=steps.append, jobs=2)
+    assert "Merging the PDF" in steps
+    assert [fault_line(fault, book) for fault in in_parts.faults] == expected
+    assert in_parts.pages == one_pass.pages
     out = tmp_path / "out"
     status, output = _strict(runner, book, out, "--jobs", "2")
     assert status == 0, output

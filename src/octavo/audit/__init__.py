@@ -1,8 +1,8 @@
 """``octavo audit``: read the laid-out print edition page by page for typographic faults.
 
-The book is laid out in memory exactly as ``build`` lays it out (one WeasyPrint pass,
-which gives the same pages as the parallel layout), nothing is written, and then
-WeasyPrint's laid-out boxes are read: every line, where it stands, what it holds.
+The book is laid out in memory exactly as ``build`` lays it out (in parts, side by
+side, for a long book), nothing is written, and WeasyPrint's laid-out boxes are read
+where they are laid out: every line, where it stands, what it holds.
 Each fault is named with its page (its place in the PDF and its printed folio), the
 review file, a code and a hint. The thresholds are theme settings, ``[audit]`` in
 ``theme.toml`` (see :class:`AuditSettings`).
@@ -32,9 +32,8 @@ the boxes (``page._page_box``) is not public API; it was written against WeasyPr
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..api import _load, _open
 from ..loaded import Loaded, Progress, no_progress
@@ -43,9 +42,6 @@ from ..themes import find_theme, shipped_styles
 from .checks import find
 from .report import Audit, Fault, faults_of, owner_files
 from .settings import CODES, AuditSettings, audit_settings
-
-if TYPE_CHECKING:
-    from ..render.print_html import PrintDocument
 
 __all__ = [
     "CODES",
@@ -81,60 +77,29 @@ def load_with_theme(folder: Path, theme_name: str | None) -> Loaded:
     return _load(sources)
 
 
-def audit(folder: Path, theme: str | None = None, progress: Progress = no_progress) -> Audit:
-    """Lay out the anthology in ``folder`` in memory and read every page for faults.
+def audit(
+    folder: Path,
+    theme: str | None = None,
+    progress: Progress = no_progress,
+    jobs: int | None = None,
+) -> Audit:
+    """Lay out the anthology in ``folder`` in memory, as a build does, and read every
+    page for faults.
 
+    The checks run where the pages are laid out (:mod:`.in_build`): a long book is laid
+    out in parts by ``jobs`` processes (default: one per core), each reading its own
+    pages, with the memory of a build, not of one pass over the whole book; the
+    reviews' short last pages are balanced as a build balances them, decided afresh.
     Raises ContentError when the anthology does not load, BuildError when it cannot
     be laid out, Refused (S302) when the theme's ``[audit]`` settings are wrong.
     """
-    from ..render.print_html import render_print
-    from ..write.pdf import render_pdf_pages
+    from ..pdf_edition import make_pdf
 
     progress("Loading and checking the anthology")
     loaded = load_with_theme(folder, theme)
     settings = audit_settings(loaded.theme)
-    progress("Laying out the print edition")
-    anthology = loaded.anthology
-
-    def render(balance: Mapping[str, str]) -> PrintDocument:
-        return render_print(anthology, loaded.theme, False, balance=balance)
-
-    def lay_out(document: PrintDocument) -> list[Any]:
-        rendered, _, _, _ = render_pdf_pages(document, loaded.resolver, anthology.identifier)
-        return list(rendered.pages)
-
-    if anthology.print.balance:
-        pages = _balanced(loaded, render, lay_out, settings, progress)
-    else:
-        pages = lay_out(render({}))
+    result = make_pdf(loaded, progress, jobs=jobs)
     progress("Reading the pages")
-    faults = audit_pages(pages, loaded, settings)
-    return Audit(loaded, len(pages), faults, settings)
-
-
-def _balanced(
-    loaded: Loaded,
-    render: Callable[[Mapping[str, str]], PrintDocument],
-    lay_out: Callable[[PrintDocument], list[Any]],
-    settings: AuditSettings,
-    progress: Progress,
-) -> list[Any]:
-    """The pages a build prints: the reviews' short last pages balanced as a build
-    balances them (:mod:`octavo.write.balance`), decided afresh (nothing is kept)."""
-    from ..write.balance import balanced, environment
-    from ..write.balance_cache import BalanceCache
-    from ..write.pdf_pages import page_starts
-    from .in_build import checks
-
-    book_checks = checks(loaded)
-    pages, _ = balanced(
-        render,
-        lay_out,
-        lambda pages: (page_starts(pages), book_checks(pages)),
-        loaded.resolver,
-        book_checks,
-        environment(loaded.anthology, loaded.theme),
-        BalanceCache(None),
-        progress,
-    )
-    return pages
+    folios = [start.label for start in result.page_starts]
+    faults = faults_of(result.faults, folios, owner_files(loaded.anthology), settings)
+    return Audit(loaded, len(folios), faults, settings)

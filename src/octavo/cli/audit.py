@@ -44,6 +44,17 @@ def audit_command(
             help="Lay the book out in this theme (a name or a folder) instead of its own.",
         ),
     ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Processes that lay out the book side by side, part by part, as a build"
+            " does (0: one per core). 1 lays it out in one WeasyPrint pass; both find the"
+            " same faults on the same pages.",
+        ),
+    ] = 0,
     debug: Debug = False,
 ) -> None:
     """Lay the print edition out in memory and report its typographic faults; write nothing.
@@ -67,7 +78,9 @@ def audit_command(
         root = anthology if anthology.is_dir() else anthology.parent
         try:
             with console.status("Starting") as progress:
-                found = audit(anthology, theme, lambda step: progress.update(step))
+                found = audit(
+                    anthology, theme, lambda step: progress.update(step), jobs=jobs or None
+                )
         except Refused as refused:
             raise OctavoError(refused.message, hint=refused.hint, code=refused.code) from refused
         if format is OutputFormat.JSON:
