@@ -203,7 +203,7 @@ class _Server:
     """A fork server (see the module's docstring), started afresh with ``preload``."""
 
     def __init__(self, preload: tuple[str, ...]) -> None:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.socket = ours
         self.owner = os.getpid()
         self.lock = threading.Lock()
@@ -239,7 +239,10 @@ class _Server:
         request = pickle.dumps(({**os.environ, "TMPDIR": tempfile.gettempdir()}, cwd))
         try:
             with self.lock:
-                socket.send_fds(self.socket, [request], [calls_read, results_write])
+                # its length in eight bytes, the pipes with them; then the request
+                head = len(request).to_bytes(8, "big")
+                socket.send_fds(self.socket, [head], [calls_read, results_write])
+                self.socket.sendall(request)
         except OSError:
             for fd in (calls_write, results_read):
                 os.close(fd)
@@ -279,7 +282,9 @@ def serve_forks() -> None:
         importlib.import_module(name)
     while True:
         try:
-            request, fds, _flags, _address = socket.recv_fds(control, 1 << 20, 2)
+            head, fds, _flags, _address = socket.recv_fds(control, 8, 2)
+            head += _received(control, 8 - len(head)) if head else b""
+            request = _received(control, int.from_bytes(head, "big")) if len(head) == 8 else b""
         except OSError:
             return
         if not request or len(fds) != 2:
@@ -289,6 +294,18 @@ def serve_forks() -> None:
             _forked(request, fds[0], fds[1])  # never returns
         for fd in fds:
             os.close(fd)
+
+
+def _received(control: socket.socket, size: int) -> bytes:
+    """Exactly ``size`` bytes from the socket, or fewer where it closes first."""
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk = control.recv(size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def _forked(request: bytes, calls_fd: int, results_fd: int) -> None:
