@@ -1,31 +1,32 @@
-"""A Python process started afresh, that calls the functions it is sent, one at a time.
+"""A Python process that holds none of the build's memory, that calls the functions it is
+sent, one at a time.
 
 A forked worker starts with its parent's memory, and counts it: a worker forked from a
 build's process that holds 300 MiB weighs 300 MiB before it lays out a page. The two
-steps that need the most memory of their own run in processes started afresh instead
-(``python -c``), which hold only what they load: the merge of a book laid out in
-parallel (qpdf and fontTools: :func:`octavo.write.pdf_merge.merge_finished`) and the
-layout of its front and back matter (:func:`octavo.write.pdf_worker.lay_out_afresh`).
+steps that need the most memory of their own run in processes that hold only what
+they load instead: the merge of a book laid out in parallel (qpdf and fontTools:
+:func:`octavo.write.pdf_merge.merge_finished`) and the layout of its front and back
+matter (:func:`octavo.write.pdf_worker.lay_out_afresh`).
 
-Not :mod:`multiprocessing`'s spawn, which runs the caller's main script again: a
-script that builds a book without an ``if __name__ == "__main__"`` guard would start
-builds without end. A call and its result pass as pickles, each after its length in
-eight bytes, on the process's standard input and output; pickles pass only between
-the build's process and the processes it started. The process loads the modules it
-is given (``preload``) as soon as it starts, while its first call is on its way: a
-reader thread takes the calls in as they come, so that the build's process never
-waits to send one.
+Loading WeasyPrint takes about a second of CPU, and a build needs three such
+processes (two lay out, one merges). So the first one asked for with a given
+``preload`` starts a *fork server*: a process started afresh (``python -c``) that
+loads those modules once, then forks a process for each one asked for, as long as
+the process that started it lives (the next build of ``octavo serve``, or of a test
+run, asks it again). What it forks holds what a process started afresh would, and
+none of the build's memory: the server holds nothing else, and runs one thread. Each
+process is given its pipes (passed over a Unix socket), and the environment, the
+working folder and the temporary folder of the build that asks for it; it sends its
+process id first. A server forks once it has loaded its modules, so the build's
+process starts it early (:func:`start_server`): it loads them while the main matter
+is laid out.
 
-Loading WeasyPrint takes about a second of CPU, and a build starts three such
-processes (two lay out, one merges). So a process is not started afresh for each:
-the first one asked for with a given ``preload`` starts a *fork server*, a process
-started afresh that loads those modules once and then forks a process for each one
-asked for, for as long as the process that started it lives (the next build of
-``octavo serve``, or of a test run, asks it again). What it forks holds what a process
-started afresh would, and none of the build's memory: the server holds nothing else.
-Each process is given its pipes (passed over a Unix socket), the environment, the
-working folder and the temporary folder of the build that asks for it, and sends its
-process id first.
+Not :mod:`multiprocessing`'s spawn or forkserver, which run the caller's main script
+again: a script that builds a book without an ``if __name__ == "__main__"`` guard
+would start builds without end. A call and its result pass as pickles, each after
+its length in eight bytes, on the process's pipes; pickles pass only between the
+build's process and the processes it asked for. A reader thread takes the calls in
+as they come, so that the build's process never waits to send one.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ CONTROL = "OCTAVO_FORK_CONTROL"
 
 
 class FreshProcess:
-    """One process started afresh (see the module's docstring)."""
+    """One process forked by the fork server of ``preload`` (see the module's
+    docstring)."""
 
     def __init__(self, preload: tuple[str, ...] = ()) -> None:
         self.child: _Child | None = _server(preload).fork()

@@ -246,11 +246,12 @@ def _pdf_dates(dates: dict[str, str]) -> dict[str, str]:
     return {name: str(_w3c_date_to_pdf(value, "date")) for name, value in dates.items()}
 
 
-def start_servers() -> None:
+def start_servers(layout: bool = True) -> None:
     """Start the fork servers of the processes that finish the book (if they are not
-    running): they load WeasyPrint, pikepdf and fontTools while the main matter is
-    laid out (:mod:`..fresh_process`)."""
-    start_server(_Processes.LAYOUT)
+    running): they load WeasyPrint (``layout``), pikepdf and fontTools while the main
+    matter is laid out (:mod:`..fresh_process`)."""
+    if layout:
+        start_server(_Processes.LAYOUT)
     start_server(_Processes.MERGE)
 
 

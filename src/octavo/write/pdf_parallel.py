@@ -142,6 +142,8 @@ def lay_out_main(
     at most one piece is not in the cache, ``ahead`` is given the page numbers the last
     build rendered the book's HTML with (:data:`FOLIOS`), to render it so while this
     process waits: a rebuild that moves no page needs the same."""
+    from .pdf_finish import start_servers  # which imports this module
+
     context = fork_context()
     chunks = [
         Job(f"chunk-{n}", html, index=n, continued=continued, key=cache.key(html, "chunk"))
@@ -174,12 +176,15 @@ def lay_out_main(
     with context.Pool(jobs) as pool:
         pages = 0
         results = pool.imap_unordered(lay_out, chunks)
-        from .pdf_finish import start_servers
-
-        start_servers()  # the processes that finish the book, ready when they are asked
+        # the fork servers of the processes that finish the book, loading meanwhile; a
+        # rebuild that renders ahead is likely to lay out nothing more: the merge's only,
+        # once the renderings are made
         if ahead is not None and sum(not cache.has(job.key) for job in chunks) <= 1:
             ahead(noted_folios(cache))
             release_memory()  # what the renderings left behind
+            start_servers(layout=False)
+        else:
+            start_servers()
         for done, result in enumerate(results, start=1):
             laid[result.name] = result
             if result.error is not None:
