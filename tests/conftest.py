@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import fcntl
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -113,7 +115,8 @@ BuildIn = Callable[[Path, str | None], tuple[Built, Path]]
 
 @pytest.fixture(scope="session")
 def build_in_theme(tmp_path_factory: pytest.TempPathFactory) -> BuildIn:
-    """Build an anthology (PDF and EPUB) in a theme, once a session for every test.
+    """Build an anthology (PDF and EPUB) in a theme, once a test run for every test (in
+    every worker process of pytest-xdist: :func:`_once_for_all_workers`).
 
     ``build_in_theme(folder, theme)`` returns the build and its output folder. With
     ``theme`` None, or the theme the manifest already names, the anthology is built
@@ -122,33 +125,68 @@ def build_in_theme(tmp_path_factory: pytest.TempPathFactory) -> BuildIn:
     reproducible.
     """
     built: dict[tuple[Path, str | None], tuple[Built, Path]] = {}
+    shared = _shared_folder(tmp_path_factory)
 
     def build_pair(folder: Path, theme: str | None) -> tuple[Built, Path]:
         manifest = (folder / "anthology.toml").read_text(encoding="utf-8")
         styled = manifest if theme is None else with_style(manifest, theme)
         key = (folder, None if styled == manifest else theme)
         if key not in built:
-            root = tmp_path_factory.mktemp(f"{theme or 'own'}-{folder.name}")
-            book = folder
-            if styled != manifest:
-                book = root / folder.name
-                shutil.copytree(folder, book)
-                library = folder.parent / "library"
-                if library.is_dir():  # the shared library some anthologies draw on
-                    shutil.copytree(library, root / "library")
-                (book / "anthology.toml").write_text(styled, encoding="utf-8")
-            previous = os.environ.get("SOURCE_DATE_EPOCH")
-            os.environ["SOURCE_DATE_EPOCH"] = "1764028800"
-            try:
-                built[key] = build(book, root / "out"), root / "out"
-            finally:
-                if previous is None:
-                    del os.environ["SOURCE_DATE_EPOCH"]
-                else:
-                    os.environ["SOURCE_DATE_EPOCH"] = previous
+            where = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
+            name = f"{key[1] or 'own'}-{folder.name}-{where}"
+            built[key] = _once_for_all_workers(
+                shared, name, lambda root: build_into(root, folder, styled, manifest)
+            )
         return built[key]
 
+    def build_into(root: Path, folder: Path, styled: str, manifest: str) -> tuple[Built, Path]:
+        book = folder
+        if styled != manifest:
+            book = root / folder.name
+            shutil.copytree(folder, book)
+            library = folder.parent / "library"
+            if library.is_dir():  # the shared library some anthologies draw on
+                shutil.copytree(library, root / "library")
+            (book / "anthology.toml").write_text(styled, encoding="utf-8")
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = "1764028800"
+        try:
+            return build(book, root / "out"), root / "out"
+        finally:
+            if previous is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
+
     return build_pair
+
+
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this run that every worker process of pytest-xdist shares (the
+    parent of their own temporary folders), or this process's own without xdist."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _once_for_all_workers(
+    shared: Path, name: str, make: Callable[[Path], tuple[Built, Path]]
+) -> tuple[Built, Path]:
+    """``make(root)`` run once a test run into ``shared / name``, whichever worker asks
+    first (the others wait for it, then read what it made): a build of the example
+    read by tests in both workers is made once. What it returns is kept as a pickle."""
+    root = shared / name
+    done = shared / f"{name}.pickle"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.is_file():
+            return pickle.loads(done.read_bytes())  # type: ignore[no-any-return]
+        shutil.rmtree(root, ignore_errors=True)  # what a worker that failed left
+        root.mkdir()
+        result = make(root)
+        done.write_bytes(pickle.dumps(result))
+        return result
 
 
 @pytest.fixture(scope="session")
