@@ -18,7 +18,7 @@ from rich.console import Console
 from ..errors import OctavoError, Refused
 from . import app
 from .check import OutputFormat, make_stdout_console, relative_file
-from .support import AnthologyFolder, Debug, default_folder, run
+from .support import AnthologyFolder, Debug, Jobs, default_folder, run
 
 if TYPE_CHECKING:  # audit imports WeasyPrint: only when the command runs
     from ..audit import Audit, Fault
@@ -44,17 +44,7 @@ def audit_command(
             help="Lay the book out in this theme (a name or a folder) instead of its own.",
         ),
     ] = None,
-    jobs: Annotated[
-        int,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=0,
-            help="Processes that lay out the book side by side, part by part, as a build"
-            " does (0: one per core). 1 lays it out in one WeasyPrint pass; both find the"
-            " same faults on the same pages.",
-        ),
-    ] = 0,
+    jobs: Jobs = 0,
     debug: Debug = False,
 ) -> None:
     """Lay the print edition out in memory and report its typographic faults; write nothing.

@@ -12,7 +12,15 @@ from ..api import build
 from ..diagnostics import Report
 from ..errors import ContentError
 from . import app
-from .support import AnthologyFolder, default_folder, parse_formats, print_report, run, summary
+from .support import (
+    AnthologyFolder,
+    Jobs,
+    default_folder,
+    parse_formats,
+    print_report,
+    run,
+    summary,
+)
 
 
 @app.command("build")
@@ -40,16 +48,7 @@ def build_command(
             " the audit's warnings.",
         ),
     ] = False,
-    jobs: Annotated[
-        int,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=0,
-            help="Processes that lay out the PDF side by side, part by part (0: one per"
-            " core). 1 lays the book out in one WeasyPrint pass; both give the same PDF.",
-        ),
-    ] = 0,
+    jobs: Jobs = 0,
     no_cache: Annotated[
         bool,
         typer.Option(

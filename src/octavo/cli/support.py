@@ -35,6 +35,16 @@ AnthologyFolder = Annotated[
 
 #: The --debug option every command has.
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+Jobs = Annotated[
+    int,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=0,
+        help="Processes that lay out the book side by side, part by part (0: one per"
+        " core). 1 lays it out in one WeasyPrint pass; both give the same pages.",
+    ),
+]
 
 
 def make_console() -> Console:
