@@ -74,16 +74,19 @@ def test_closing_ends_a_call_still_running() -> None:
 def test_a_script_without_a_main_guard_uses_it(tmp_path: Path) -> None:
     script = tmp_path / "unguarded.py"
     script.write_text(
-        "import os\nfrom octavo.fresh_process import FreshProcess\n"
-        "process = FreshProcess()\nprint(process.call(os.getpid) != os.getpid())\n"
-        "process.close()\n",
+        "import os\nfrom octavo import fresh_process\n"
+        "process = fresh_process.FreshProcess()\nprint(process.call(os.getpid) != os.getpid())\n"
+        "process.close()\nprint(fresh_process._SERVERS[()].process.pid)\n",
         encoding="utf-8",
     )
     done = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "True\n"
+    answer, server = done.stdout.splitlines()
+    assert answer == "True"
+    with pytest.raises(ProcessLookupError):  # its fork server ended with it
+        os.kill(int(server), 0)
 
 
 def test_its_temporary_files_go_where_the_callers_go(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ as they come, so that the build's process never waits to send one.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import os
@@ -227,6 +228,16 @@ class _Server:
     def alive(self) -> bool:
         return self.owner == os.getpid() and self.process.poll() is None
 
+    def close(self) -> None:
+        """End it: it ends when its socket closes (what it forked goes on to the end
+        of its calls), and is waited for, a second at most."""
+        self.socket.close()
+        try:
+            self.process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
     def fork(self) -> _Child:
         """Ask for a process; it starts once the server has loaded its modules, and
         reads the calls sent meanwhile from its pipe."""
@@ -256,6 +267,15 @@ class _Server:
 
 
 _SERVERS: dict[tuple[str, ...], _Server] = {}
+
+
+@atexit.register
+def _close_servers() -> None:
+    """At the end of the process that started them, the servers end too."""
+    for server in _SERVERS.values():
+        if server.owner == os.getpid():
+            server.close()
+    _SERVERS.clear()
 
 
 def _server(preload: tuple[str, ...]) -> _Server:
