@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import up_to_date
-from .collect import Inputs, collect
 from .diagnostics import Diagnostic, Report
 from .epub_edition import (
     PackedEpub,
@@ -32,7 +31,6 @@ from .epub_edition import (
 )
 from .errors import ContentError, UsageError
 from .load.manifest import KeyLines, Manifest, load_manifest
-from .load.markdown import MarkdownContext, make_parser
 from .loaded import Loaded, Progress, no_progress, theme_files_checked
 from .model import PageStart
 from .pdf_edition import make_pdf
@@ -129,6 +127,11 @@ def _open(folder: Path) -> _Sources:
 
 
 def _load(sources: _Sources) -> Loaded:
+    # the reviews' loading (markdown-it, the renderers of pictures...) is imported here,
+    # not with this module: a build with nothing changed does not need it
+    from .collect import Inputs, collect
+    from .load.markdown import MarkdownContext, make_parser
+
     manifest, report, resolver = sources.manifest, sources.report, sources.resolver
     context = MarkdownContext(make_parser(manifest.language), resolver, report)
     anthology = collect(

@@ -18,22 +18,23 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slugify import slugify
 
 from .api import MANIFEST, Built, build
-from .collect import Inputs, collect
 from .diagnostics import Report
 from .errors import OctavoError, UsageError
 from .indexes import name_sort_key, title_sort_key
 from .load.manifest import load_manifest
-from .load.markdown import MarkdownContext, make_parser
 from .load.rating import parse_rating
-from .load.review import load_review
 from .loaded import Progress, no_progress
 from .model import Review
 from .resources import Resolver
 from .themes import shipped_styles
+
+if TYPE_CHECKING:  # the reviews' loading is imported when a library is read: see _context
+    from .load.markdown import MarkdownContext
 
 # --- reading a library ---------------------------------------------------------------
 
@@ -102,6 +103,8 @@ def read_library(folder: Path) -> Listing:
     # listing shows anyway.
     book_report = Report(root=folder)
     book_context = _context(book_report, manifest.language, folder, reviews_folder)
+    from .collect import Inputs, collect
+
     book = collect(Inputs(manifest, manifest_path, lines, reviews_folder, book_context))
     seen = {(d.code, d.path, d.line, d.message) for d in report.diagnostics}
     for diagnostic in book_report.errors:
@@ -142,12 +145,18 @@ def read_library(folder: Path) -> Listing:
 
 
 def _context(report: Report, language: str, *folders: Path) -> MarkdownContext:
+    """How the reviews are read (markdown-it and the rest of the reviews' loading, loaded
+    here, not with this module: ``octavo`` loads it for every command's options)."""
+    from .load.markdown import MarkdownContext, make_parser
+
     return MarkdownContext(
         make_parser(language), Resolver.for_folders(*folders, shipped_styles()), report
     )
 
 
 def _load_reviews(folder: Path, context: MarkdownContext) -> list[Review]:
+    from .load.review import load_review
+
     reviews = []
     for path in sorted(folder.rglob("*.md")):
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
