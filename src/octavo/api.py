@@ -312,9 +312,9 @@ def _unchanged(
     strict: bool,
 ) -> Built:
     """What the last build wrote, when nothing changed since: its warnings come again."""
-    from .audit import in_build
-
     if strict:
+        from .audit import in_build
+
         in_build.stop_if_strict(report, faults)
     outputs = [
         Output(out / item.name, item.format, item.size, item.pages, item.documents)

@@ -12,6 +12,7 @@ forks goes into one folder, removed on the way out, whatever happened.
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +23,6 @@ from pathlib import Path
 def scratch_folder() -> Iterator[Path]:
     """Send this process's temporary files (and its forked workers') into a new
     folder for the time of the ``with`` block; remove the folder afterwards."""
-    from .pdf import forget_styles_in
-
     previous = tempfile.tempdir
     folder = Path(tempfile.mkdtemp(prefix="octavo-"))
     tempfile.tempdir = str(folder)
@@ -31,5 +30,9 @@ def scratch_folder() -> Iterator[Path]:
         yield folder
     finally:
         tempfile.tempdir = previous
-        forget_styles_in(folder)
+        # the stylesheets parsed with fonts in the folder, if this process laid out a
+        # PDF (a build with nothing changed did not: it need not load the module)
+        pdf = sys.modules.get(f"{__package__}.pdf")
+        if pdf is not None:
+            pdf.forget_styles_in(folder)
         shutil.rmtree(folder, ignore_errors=True)
