@@ -106,18 +106,18 @@ def _send(stream: IO[bytes], message: bytes) -> None:
 
 def _receive(stream: IO[bytes]) -> bytes | None:
     """One message, or None at the end of the stream."""
-    head = _read(stream, 8)
+    head = _read(stream.read, 8)
     if head is None:
         return None
-    return _read(stream, int.from_bytes(head, "big"))
+    return _read(stream.read, int.from_bytes(head, "big"))
 
 
-def _read(stream: IO[bytes], size: int) -> bytes | None:
-    """Exactly ``size`` bytes (read whole: unpickled from a pipe, 3x slower), or None
-    where the stream ends first."""
+def _read(read: Callable[[int], bytes], size: int) -> bytes | None:
+    """Exactly ``size`` bytes from ``read`` (a pipe's, read whole: unpickled from a pipe,
+    3x slower; or a socket's), or None where it ends first."""
     chunks: list[bytes] = []
     while size > 0:
-        chunk = stream.read(size)
+        chunk = read(size)
         if not chunk:
             return None
         chunks.append(chunk)
@@ -181,7 +181,7 @@ class _Child:
     def receive_id(self) -> int | None:
         """Its process id, the first thing it sends (None if it ended first)."""
         if self.pid is None:
-            head = _read(self.stdout, 8)
+            head = _read(self.stdout.read, 8)
             self.pid = None if head is None else int.from_bytes(head, "big")
         return self.pid
 
@@ -305,8 +305,9 @@ def serve_forks() -> None:
     while True:
         try:
             head, fds, _flags, _address = socket.recv_fds(control, 8, 2)
-            head += _received(control, 8 - len(head)) if head else b""
-            request = _received(control, int.from_bytes(head, "big")) if len(head) == 8 else b""
+            rest = _read(control.recv, 8 - len(head)) if head else None
+            size = None if rest is None else int.from_bytes(head + rest, "big")
+            request = None if size is None else _read(control.recv, size)
         except OSError:
             return
         if not request or len(fds) != 2:
@@ -316,18 +317,6 @@ def serve_forks() -> None:
             _forked(request, fds[0], fds[1])  # never returns
         for fd in fds:
             os.close(fd)
-
-
-def _received(control: socket.socket, size: int) -> bytes:
-    """Exactly ``size`` bytes from the socket, or fewer where it closes first."""
-    chunks: list[bytes] = []
-    while size > 0:
-        chunk = control.recv(size)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
 
 
 def _forked(request: bytes, calls_fd: int, results_fd: int) -> None:
