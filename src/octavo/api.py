@@ -126,17 +126,23 @@ def _open(folder: Path) -> _Sources:
     return _Sources(manifest_path, manifest, lines, theme, reviews_folder, resolver, report)
 
 
-def _load(sources: _Sources) -> Loaded:
+def _load(sources: _Sources, bodies: Path | None = None) -> Loaded:
+    """The anthology, its reviews read; with ``bodies`` (a folder), the Markdown bodies
+    an earlier build rendered are read back from there, and this build's kept."""
     # the reviews' loading (markdown-it, the renderers of pictures...) is imported here,
     # not with this module: a build with nothing changed does not need it
     from .collect import Inputs, collect
+    from .load.body_cache import BodyCache
     from .load.markdown import MarkdownContext, make_parser
 
     manifest, report, resolver = sources.manifest, sources.report, sources.resolver
-    context = MarkdownContext(make_parser(manifest.language), resolver, report)
+    kept = BodyCache(bodies) if bodies is not None else None
+    context = MarkdownContext(make_parser(manifest.language), resolver, report, kept)
     anthology = collect(
         Inputs(manifest, sources.manifest_path, sources.lines, sources.reviews_folder, context)
     )
+    if kept is not None:
+        kept.prune()
     if anthology is None or sources.theme is None or report.has_errors():
         raise ContentError(report)
     return Loaded(anthology, sources.theme, resolver, report, sources.reviews_folder)
@@ -188,7 +194,7 @@ def _build(
         if done is not None:
             return _unchanged(out, *done, strict)
         up_to_date.forget(fingerprint)
-    loaded = _load(sources)
+    loaded = _load(sources, _bodies_folder(sources, out) if cache else None)
     check_output_folder(out, loaded)
     beside = epub_beside(loaded, formats, jobs, progress)
     try:
@@ -325,17 +331,38 @@ def _unchanged(
 
 def check_output_folder(out: Path, loaded: Loaded) -> None:
     """Outputs never go among the sources: not beside the manifest, the reviews or a theme."""
-    target = out.resolve()
     anthology = loaded.anthology
-    inside = [(anthology.root.resolve(), False), (loaded.reviews_folder, True)]
-    inside += [(folder, True) for folder in loaded.theme.folders]
+    folder = _among_sources(out, anthology.root, loaded.reviews_folder, loaded.theme.folders)
+    if folder is not None:
+        raise UsageError(
+            f"the output folder {out} is inside the sources ({folder})",
+            hint="write the book somewhere else, e.g. --out dist",
+            code="B402",
+        )
+
+
+def _among_sources(
+    out: Path, root: Path, reviews_folder: Path, theme_folders: tuple[Path, ...]
+) -> Path | None:
+    """The source folder ``out`` would write into (the anthology's own, the reviews' or a
+    theme's, or a folder inside the last two), or None."""
+    target = out.resolve()
+    inside = [(root.resolve(), False), (reviews_folder, True)]
+    inside += [(folder, True) for folder in theme_folders]
     for folder, with_subfolders in inside:
         if target == folder or (with_subfolders and target.is_relative_to(folder)):
-            raise UsageError(
-                f"the output folder {out} is inside the sources ({folder})",
-                hint="write the book somewhere else, e.g. --out dist",
-                code="B402",
-            )
+            return folder
+    return None
+
+
+def _bodies_folder(sources: _Sources, out: Path) -> Path | None:
+    """Where a build into ``out`` keeps the Markdown bodies it rendered (never among the
+    sources, which :func:`check_output_folder` refuses once they are read)."""
+    themes = sources.theme.folders if sources.theme is not None else ()
+    root = sources.manifest_path.parent
+    if _among_sources(out, root, sources.reviews_folder, themes) is not None:
+        return None
+    return out / CACHE_FOLDER / "markdown"
 
 
 def make_cover(

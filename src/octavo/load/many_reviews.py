@@ -17,6 +17,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, Report
 from ..fork_pool import map_in_forks, worker_count
 from ..model import Review
+from .body_cache import BodyCache
 from .markdown import MarkdownContext
 from .review import load_review
 
@@ -29,15 +30,23 @@ def load_reviews(
     paths: Sequence[Path], context: MarkdownContext
 ) -> list[tuple[Review | None, list[Diagnostic]]]:
     """Each file's review (None where it could not be read) and the problems found in
-    it, in the order of ``paths``; the caller adds them to its report."""
-    return map_in_forks(partial(_load, context=context), paths, _workers(len(paths)))
+    it, in the order of ``paths``; the caller adds them to its report. The bodies kept
+    by an earlier build that were read or kept now count as used
+    (``context.bodies``)."""
+    loaded = map_in_forks(partial(_load, context=context), paths, _workers(len(paths)))
+    if context.bodies is not None:
+        for _, _, used in loaded:
+            context.bodies.used.update(used)
+    return [(review, diagnostics) for review, diagnostics, _ in loaded]
 
 
 def _workers(files: int) -> int:
     return worker_count(files, PARALLEL_FROM)
 
 
-def _load(path: Path, context: MarkdownContext) -> tuple[Review | None, list[Diagnostic]]:
+def _load(path: Path, context: MarkdownContext) -> tuple[Review | None, list[Diagnostic], set[str]]:
+    """The review, its problems, and the kept bodies it used (a worker's are sent back)."""
     report = Report(root=context.report.root)
-    review = load_review(path, replace(context, report=report))
-    return review, report.diagnostics
+    bodies = BodyCache(context.bodies.folder) if context.bodies is not None else None
+    review = load_review(path, replace(context, report=report, bodies=bodies))
+    return review, report.diagnostics, bodies.used if bodies is not None else set()

@@ -33,6 +33,7 @@ from ..limits import MAX_NESTING
 from ..localisation import quotation_marks
 from ..model import Body, Image
 from ..resources import Resolver
+from .body_cache import BodyCache
 from .html_policy import inline_within_phrasing, sanitise
 from .markdown_checks import (
     check_anchors,
@@ -127,6 +128,8 @@ class MarkdownContext:
     parser: MarkdownIt
     resolver: Resolver
     report: Report
+    #: the bodies an earlier build rendered (:mod:`.body_cache`), or None
+    bodies: BodyCache | None = None
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"""([!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~])""")
@@ -152,7 +155,24 @@ def typographic(text: str, parser: MarkdownIt) -> str:
 def render_markdown(
     text: str, doc_id: str, path: Path, first_line: int, context: MarkdownContext
 ) -> Body:
-    """Render ``text`` (the body of ``path``, starting on ``first_line``) to a Body."""
+    """Render ``text`` (the body of ``path``, starting on ``first_line``) to a Body, or
+    take it from the bodies an earlier build rendered (``context.bodies``)."""
+    bodies = context.bodies
+    if bodies is None:
+        return _rendered(text, doc_id, path, first_line, context)
+    key = bodies.key(text, doc_id, list(context.parser.options["quotes"]))
+    body = bodies.get(key)
+    if body is None:
+        before = len(context.report.diagnostics)
+        body = _rendered(text, doc_id, path, first_line, context)
+        if len(context.report.diagnostics) == before:  # nothing to report again
+            bodies.put(key, body)
+    return body
+
+
+def _rendered(
+    text: str, doc_id: str, path: Path, first_line: int, context: MarkdownContext
+) -> Body:
     parsed = parse(context.parser, text)
     tokens = parsed.tokens
     check_footnotes(parsed, path, first_line, context.report)

@@ -1,0 +1,207 @@
+"""A rebuild reads back the Markdown bodies an earlier build rendered (load/body_cache.py):
+the same reviews, and a body rendered again whenever anything it depends on changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from octavo import api
+from octavo.load import body_cache, many_reviews
+from octavo.load.body_cache import BodyCache
+from octavo.loaded import Loaded
+from tests.conftest import MakeAnthology
+from tests.markdown_corpus import png_bytes
+
+REVIEW = """\
+---
+title: {title}
+reviewer: Ann Critic
+---
+
+"{title}" -- a review with *emphasis*, a [link](#notes) and a note.[^1]
+
+{{#notes}}
+It's the notes' paragraph.
+
+[^1]: The note's text.
+"""
+
+PICTURE = """\
+---
+title: Pictured
+reviewer: Ann Critic
+---
+
+A still: ![A frame of the film](still.png)
+"""
+
+
+def _book(make_anthology: MakeAnthology) -> Path:
+    files: dict[str, str | bytes | None] = {"reviews/alpha.md": None, "reviews/beta.md": None}
+    for number in range(3):
+        files[f"reviews/r{number}.md"] = REVIEW.format(title=f"Work {number}")
+    return make_anthology(files)
+
+
+def _load(book: Path, folder: Path | None) -> Loaded:
+    return api._load(api._open(book), folder)
+
+
+def _reviews(loaded: Loaded) -> list[object]:
+    return [review for section in loaded.anthology.sections for review in section.reviews]
+
+
+def _rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the bodies rendered (not read back) from now on."""
+    import octavo.load.markdown as markdown
+
+    rendered: list[str] = []
+    original = markdown._rendered
+
+    def counting(text: str, doc_id: str, *args: object, **kwargs: object) -> object:
+        rendered.append(doc_id)
+        return original(text, doc_id, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(markdown, "_rendered", counting)
+    return rendered
+
+
+def test_a_rebuild_reads_every_body_back_and_gets_the_same_reviews(
+    make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = _book(make_anthology)
+    folder = tmp_path / "out" / ".octavo-cache" / "markdown"
+    fresh = _load(book, None)
+    first = _load(book, folder)
+    assert len(list(folder.glob("*.json"))) == 3
+    rendered = _rendered(monkeypatch)
+    again = _load(book, folder)
+    assert rendered == []
+    assert _reviews(again) == _reviews(first) == _reviews(fresh)
+    assert [d.code for d in again.report.diagnostics] == [d.code for d in fresh.report.diagnostics]
+
+
+def test_workers_read_the_bodies_back_and_keep_them_used(
+    make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read by forked workers, the bodies are used (not pruned) and the same."""
+    book = _book(make_anthology)
+    folder = tmp_path / "markdown"
+    alone = _load(book, folder)
+    monkeypatch.setattr(many_reviews, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(many_reviews, "_workers", lambda files: 2)
+    shared = _load(book, folder)
+    assert _reviews(shared) == _reviews(alone)
+    assert len(list(folder.glob("*.json"))) == 3
+
+
+def test_a_changed_text_is_rendered_again_and_its_old_body_removed(
+    make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = _book(make_anthology)
+    folder = tmp_path / "markdown"
+    _load(book, folder)
+    before = {path.name for path in folder.glob("*.json")}
+    changed = book / "reviews" / "r1.md"
+    changed.write_text(REVIEW.format(title="Work 1 revised"), encoding="utf-8")
+    rendered = _rendered(monkeypatch)
+    loaded = _load(book, folder)
+    assert rendered == ["r-r1"]
+    after = {path.name for path in folder.glob("*.json")}
+    assert len(after) == 3
+    assert len(after - before) == 1  # the old body pruned
+    (review,) = [r for r in _reviews(loaded) if r.id == "r1"]  # type: ignore[attr-defined]
+    assert "Work 1 revised" in review.body.html
+
+
+def test_the_language_and_the_code_are_in_the_key(
+    make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = _book(make_anthology)
+    folder = tmp_path / "markdown"
+    english = _load(book, folder)
+    manifest = book / "anthology.toml"
+    manifest.write_text(manifest.read_text().replace('"en"', '"de"'), encoding="utf-8")
+    rendered = _rendered(monkeypatch)
+    german = _load(book, folder)
+    assert len(rendered) == 3
+    html = [r.body.html for r in _reviews(german)]  # type: ignore[attr-defined]
+    assert all("\u201e" in text for text in html)  # German quotes, not English ones
+    assert html != [r.body.html for r in _reviews(english)]  # type: ignore[attr-defined]
+    monkeypatch.setattr(body_cache, "code_digest", lambda: "another version of Octavo")
+    rendered.clear()
+    _load(book, folder)
+    assert len(rendered) == 3
+
+
+def test_bodies_with_pictures_or_problems_are_not_kept(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    book = make_anthology(
+        {
+            "reviews/beta.md": None,
+            "reviews/pictured.md": PICTURE,
+            "reviews/still.png": png_bytes(),
+            "reviews/unnamed.md": PICTURE.replace("A frame of the film", ""),  # R208
+        }
+    )
+    folder = tmp_path / "markdown"
+    loaded = _load(book, folder)
+    assert any(d.code == "R208" for d in loaded.report.diagnostics)
+    kept = [json.loads(path.read_text())["html"] for path in folder.glob("*.json")]
+    assert len(kept) == 1  # alpha, the review without a picture
+    assert not any("asset:" in html for html in kept)
+    again = _load(book, folder)
+    assert [d.code for d in again.report.diagnostics] == [d.code for d in loaded.report.diagnostics]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda entry: entry.update(html=7),
+        lambda entry: entry.update(key="0" * 64),
+        lambda entry: entry.update(format=0),
+        lambda entry: entry.pop("words"),
+    ],
+)
+def test_an_entry_that_does_not_read_back_is_rendered_again(
+    make_anthology: MakeAnthology, tmp_path: Path, spoil: object
+) -> None:
+    book = _book(make_anthology)
+    folder = tmp_path / "markdown"
+    first = _load(book, folder)
+    for path in folder.glob("*.json"):
+        entry = json.loads(path.read_text())
+        spoil(entry)  # type: ignore[operator]
+        path.write_text(json.dumps(entry))
+    (folder / "truncated.json").write_text('{"format": 1, "ke')
+    assert _reviews(_load(book, folder)) == _reviews(first)
+    assert not (folder / "truncated.json").exists()  # not used: pruned
+    assert len(list(folder.glob("*.json"))) == 3  # written again
+
+
+def test_a_build_keeps_its_bodies_in_its_cache_and_none_among_the_sources(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    book = _book(make_anthology)
+    out = tmp_path / "dist"
+    api.build(book, out, formats=("html",))
+    assert len(list((out / ".octavo-cache" / "markdown").glob("*.json"))) == 3
+    assert api._bodies_folder(api._open(book), book / "reviews" / "out") is None
+    assert api._bodies_folder(api._open(book), book) is None
+    api.build(book, tmp_path / "plain", formats=("html",), cache=False)
+    assert not (tmp_path / "plain" / ".octavo-cache").exists()
+
+
+def test_a_kept_body_outside_a_cache_is_never_written(tmp_path: Path) -> None:
+    from octavo.model import Body
+
+    nowhere = BodyCache(None)
+    nowhere.put("k", Body(html="<p>x</p>", words=1))
+    assert nowhere.get("k") is None
+    kept = BodyCache(tmp_path / "m")
+    kept.put("k", Body(html="<p>x</p>", words=1))
+    assert kept.get("k") == Body(html="<p>x</p>", words=1)
