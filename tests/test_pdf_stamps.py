@@ -11,6 +11,7 @@ is the bytes a build without the cache makes, and the pages one pass lays out.
 from __future__ import annotations
 
 import io
+import itertools
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,43 @@ def test_the_printers_pdf_is_stamped_again_inside_its_bleed(
         a = one[number].render(scale=40 / 72).to_pil()
         b = again[number].render(scale=40 / 72).to_pil()
         assert a.tobytes() == b.tobytes(), f"page {number + 1} differs"
+
+
+def test_the_pieces_that_move_are_stamped_again_side_by_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A piece drawn as it is on either side posts its page count from the cache before
+    it is stamped again: the piece after it is placed, and stamped, meanwhile (not once
+    the one before is done), and the book is still the one a build without the cache
+    makes."""
+    import time
+
+    from octavo.write import pdf_worker
+
+    book = _flat(tmp_path / "book", count=5, extra="[print]\nrecto_starts = false\n")
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    cache = tmp_path / "cache"
+    make_pdf(load_anthology(book), jobs=2, cache=cache)
+    review = book / "reviews" / "r1.md"
+    text = review.read_text(encoding="utf-8")
+    review.write_text(text + "\n\nA paragraph more. " + "It runs on. " * 300 + "\n", "utf-8")
+    spans = tmp_path / "spans"
+    original = pdf_worker._restamped
+
+    def slowly(job: pdf_worker.Job, *args: object) -> object:  # in the forked workers
+        started = time.monotonic()
+        time.sleep(0.5)
+        result = original(job, *args)  # type: ignore[arg-type]
+        with spans.open("a") as out:
+            out.write(f"{job.index} {started} {time.monotonic()}\n")
+        return result
+
+    monkeypatch.setattr(pdf_worker, "_restamped", slowly)
+    rebuilt = make_pdf(load_anthology(book), jobs=2, cache=cache)
+    times = sorted(tuple(map(float, line.split()[1:])) for line in spans.read_text().splitlines())
+    assert len(times) == 4  # reviews 2 to 5
+    overlapping = [a_end > b_start for (_, a_end), (b_start, _) in itertools.pairwise(times)]
+    assert any(overlapping), times
+    monkeypatch.setattr(pdf_worker, "_restamped", original)
+    assert rebuilt.data == make_pdf(load_anthology(book), jobs=2).data

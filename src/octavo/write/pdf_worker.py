@@ -178,7 +178,9 @@ def _reuse(job: Job, cached: LaidOut) -> LaidOut | None:
         if lead is None:
             return None  # the front matter must be counted: laid out again with it
         post_lead(lead)
-    if head_side(cached.head, rtl) == "recto":
+    if head_side(cached.head, rtl) == "recto" or _falls_anywhere(cached):
+        # its count holds wherever it falls: the pieces after it are placed now, and
+        # stamped again side by side with it, not one after the other
         post(job, count, cached.head, cached.tail)
     place = await_place(job, cached.head)
     if place is None:
@@ -192,6 +194,20 @@ def _reuse(job: Job, cached: LaidOut) -> LaidOut | None:
         cached = restamped
     post(job, count, cached.head, cached.tail)
     return cached
+
+
+def _falls_anywhere(cached: LaidOut) -> bool:
+    """Whether the cached piece is drawn as it is on whichever side it falls (no page
+    inside it opens on a given side, and each page's text area is the same size on
+    both): its page count is then the same wherever it falls. (Should it be laid out
+    again after all, and count otherwise, the main matter's placing is found wrong once
+    every piece is back, and the book laid out in one pass.)"""
+    stamps = cached.stamps
+    return (
+        stamps is not None
+        and not stamps.sided
+        and all(page.across is not None for page in stamps.pages)
+    )
 
 
 def _lay_out(job: Job) -> LaidOut:
