@@ -307,28 +307,53 @@ class Renderings:
     numbers: some are made :meth:`ahead`, while the main matter is laid out."""
 
     def __init__(self, loaded: Loaded, for_printer: bool) -> None:
+        from .render.print_folios import marks_hold
+
         self.loaded = loaded
         self.for_printer = for_printer
         self.kept: list[tuple[dict[str, str], PrintSplit]] = []
+        #: with the shipped templates, the book rendered and cut once, its page numbers
+        #: marks (:mod:`.render.print_folios`), for every set of numbers
+        self.marks = marks_hold(loaded.theme)
+        self.marked: PrintSplit | None = None
 
     def __call__(self, folios: dict[str, str]) -> PrintSplit:
-        from .render.print_html import render_print
-        from .render.print_split import split_print
+        from .render.print_folios import MARKED, with_folios
 
         for known, cut in self.kept:
             if known == folios:
                 return cut
+        if self.marks:
+            marked = self.marked = self.marked or self._cut(MARKED)
+            cut = replace(
+                marked,
+                front=with_folios(marked.front, folios),
+                back_parts=tuple(with_folios(part, folios) for part in marked.back_parts),
+            )
+        else:
+            cut = self._cut(folios)
+        self.kept.append((dict(folios), cut))
+        return cut
+
+    def _cut(self, folios: Mapping[str, str]) -> PrintSplit:
+        """The book rendered with ``folios`` and cut, its main matter left out."""
+        from .render.print_html import render_print
+        from .render.print_split import split_print
+
         anthology, theme = self.loaded.anthology, self.loaded.theme
         document = render_print(anthology, theme, self.for_printer, folios=folios)
         split = split_print(document.html, front_dates=document.variant is not None)
         assert split is not None  # the same book, cut the same way
-        cut = replace(split, chunks=(), continued=())  # its main matter is not needed
-        self.kept.append((dict(folios), cut))
-        return cut
+        return replace(split, chunks=(), continued=())  # its main matter is not needed
 
     def ahead(self, noted: list[dict[str, str]]) -> None:
-        """Render with the page numbers the last build rendered with (the cache's
-        note), while this process would wait: a rebuild that moves no page (one word
-        changed, or a title) needs the same."""
+        """Render while this process would wait: once with marks for the page numbers,
+        where the templates allow (every later rendering is then made from it), and
+        with the page numbers the last build rendered with (the cache's note): a
+        rebuild that moves no page (one word changed, or a title) needs the same."""
+        from .render.print_folios import MARKED
+
+        if self.marks and self.marked is None:
+            self.marked = self._cut(MARKED)
         for folios in noted:
             self(folios)

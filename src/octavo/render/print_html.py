@@ -104,7 +104,7 @@ def render_print(
     anthology: Anthology,
     theme: Theme,
     for_printer: bool = False,
-    folios: dict[str, str] | None = None,
+    folios: Mapping[str, str] | None = None,
     balance: Mapping[str, str] | None = None,
 ) -> PrintDocument:
     """The book as one HTML document, for WeasyPrint.
@@ -143,7 +143,7 @@ def render_print(
         fonts=theme.fonts_for(anthology.language),
         generator=f"Octavo {__version__}",
         modified=build_time(),
-        folios=folios or {},
+        folios=folios if folios is not None else {},
         balance=balance or {},
     )
     return PrintDocument(

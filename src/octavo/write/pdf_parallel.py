@@ -141,7 +141,8 @@ def lay_out_main(
     front matter the last build laid out, or after one counted first. Meanwhile, when
     at most one piece is not in the cache, ``ahead`` is given the page numbers the last
     build rendered the book's HTML with (:data:`FOLIOS`), to render it so while this
-    process waits: a rebuild that moves no page needs the same."""
+    process waits: a rebuild that moves no page needs the same. Otherwise ``ahead`` is
+    given none, and prepares what it can without them."""
     from .pdf_finish import start_servers  # which imports this module
 
     context = fork_context()
@@ -179,12 +180,11 @@ def lay_out_main(
         # the fork servers of the processes that finish the book, loading meanwhile; a
         # rebuild that renders ahead is likely to lay out nothing more: the merge's only,
         # once the renderings are made
-        if ahead is not None and sum(not cache.has(job.key) for job in chunks) <= 1:
-            ahead(noted_folios(cache))
+        few = sum(not cache.has(job.key) for job in chunks) <= 1
+        if ahead is not None:
+            ahead(noted_folios(cache) if few else [])
             release_memory()  # what the renderings left behind
-            start_servers(layout=False)
-        else:
-            start_servers()
+        start_servers(layout=not (few and ahead is not None))
         for done, result in enumerate(results, start=1):
             laid[result.name] = result
             if result.error is not None:
