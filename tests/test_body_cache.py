@@ -47,7 +47,13 @@ def _book(make_anthology: MakeAnthology) -> Path:
 
 
 def _load(book: Path, folder: Path | None) -> Loaded:
-    return api._load(api._open(book), folder)
+    """The book loaded, its bodies then kept in ``folder`` as a build that is done
+    keeps them."""
+    bodies = BodyCache(folder) if folder is not None else None
+    loaded = api._load(api._open(book), bodies)
+    if bodies is not None:
+        bodies.save()
+    return loaded
 
 
 def _reviews(loaded: Loaded) -> list[object]:
@@ -190,8 +196,8 @@ def test_a_build_keeps_its_bodies_in_its_cache_and_none_among_the_sources(
     out = tmp_path / "dist"
     api.build(book, out, formats=("html",))
     assert len(list((out / ".octavo-cache" / "markdown").glob("*.json"))) == 3
-    assert api._bodies_folder(api._open(book), book / "reviews" / "out") is None
-    assert api._bodies_folder(api._open(book), book) is None
+    assert api._bodies(api._open(book), book / "reviews" / "out") is None
+    assert api._bodies(api._open(book), book) is None
     api.build(book, tmp_path / "plain", formats=("html",), cache=False)
     assert not (tmp_path / "plain" / ".octavo-cache").exists()
 
@@ -204,4 +210,19 @@ def test_a_kept_body_outside_a_cache_is_never_written(tmp_path: Path) -> None:
     assert nowhere.get("k") is None
     kept = BodyCache(tmp_path / "m")
     kept.put("k", Body(html="<p>x</p>", words=1))
+    assert kept.get("k") is None  # kept once saved
+    kept.save()
     assert kept.get("k") == Body(html="<p>x</p>", words=1)
+
+
+def test_a_build_stopped_by_an_error_keeps_no_body(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    from octavo.errors import ContentError
+
+    book = _book(make_anthology)
+    (book / "reviews" / "broken.md").write_text("---\ntitle: No reviewer\n---\n\nText.\n")
+    out = tmp_path / "out"
+    with pytest.raises(ContentError):
+        api.build(book, out, formats=("html",))
+    assert not out.exists()

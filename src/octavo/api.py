@@ -42,6 +42,7 @@ from .write.scratch import scratch_folder
 
 if TYPE_CHECKING:
     from .fork_pool import Beside
+    from .load.body_cache import BodyCache
     from .print_volumes import PrintVolume
     from .render.cover_sheet import Lines
     from .render.epub_xhtml import EpubDocuments
@@ -126,23 +127,20 @@ def _open(folder: Path) -> _Sources:
     return _Sources(manifest_path, manifest, lines, theme, reviews_folder, resolver, report)
 
 
-def _load(sources: _Sources, bodies: Path | None = None) -> Loaded:
-    """The anthology, its reviews read; with ``bodies`` (a folder), the Markdown bodies
-    an earlier build rendered are read back from there, and this build's kept."""
+def _load(sources: _Sources, bodies: BodyCache | None = None) -> Loaded:
+    """The anthology, its reviews read; with ``bodies``, the Markdown bodies an earlier
+    build rendered are read back from there, and those rendered now noted in it (to be
+    kept once the build is done: :meth:`BodyCache.save`)."""
     # the reviews' loading (markdown-it, the renderers of pictures...) is imported here,
     # not with this module: a build with nothing changed does not need it
     from .collect import Inputs, collect
-    from .load.body_cache import BodyCache
     from .load.markdown import MarkdownContext, make_parser
 
     manifest, report, resolver = sources.manifest, sources.report, sources.resolver
-    kept = BodyCache(bodies) if bodies is not None else None
-    context = MarkdownContext(make_parser(manifest.language), resolver, report, kept)
+    context = MarkdownContext(make_parser(manifest.language), resolver, report, bodies)
     anthology = collect(
         Inputs(manifest, sources.manifest_path, sources.lines, sources.reviews_folder, context)
     )
-    if kept is not None:
-        kept.prune()
     if anthology is None or sources.theme is None or report.has_errors():
         raise ContentError(report)
     return Loaded(anthology, sources.theme, resolver, report, sources.reviews_folder)
@@ -194,14 +192,18 @@ def _build(
         if done is not None:
             return _unchanged(out, *done, strict)
         up_to_date.forget(fingerprint)
-    loaded = _load(sources, _bodies_folder(sources, out) if cache else None)
+    bodies = _bodies(sources, out) if cache else None
+    loaded = _load(sources, bodies)
     check_output_folder(out, loaded)
     beside = epub_beside(loaded, formats, jobs, progress)
     try:
-        return _outputs(loaded, out, formats, progress, strict, jobs, cache, fingerprint, beside)
+        built = _outputs(loaded, out, formats, progress, strict, jobs, cache, fingerprint, beside)
     finally:
         if beside is not None:
             beside.close()
+    if bodies is not None:
+        bodies.save()  # once the build is done: one that fails leaves nothing new
+    return built
 
 
 def _outputs(
@@ -355,14 +357,16 @@ def _among_sources(
     return None
 
 
-def _bodies_folder(sources: _Sources, out: Path) -> Path | None:
-    """Where a build into ``out`` keeps the Markdown bodies it rendered (never among the
-    sources, which :func:`check_output_folder` refuses once they are read)."""
+def _bodies(sources: _Sources, out: Path) -> BodyCache | None:
+    """The Markdown bodies a build into ``out`` keeps (never among the sources, which
+    :func:`check_output_folder` refuses once they are read)."""
+    from .load.body_cache import BodyCache
+
     themes = sources.theme.folders if sources.theme is not None else ()
     root = sources.manifest_path.parent
     if _among_sources(out, root, sources.reviews_folder, themes) is not None:
         return None
-    return out / CACHE_FOLDER / "markdown"
+    return BodyCache(out / CACHE_FOLDER / "markdown")
 
 
 def make_cover(

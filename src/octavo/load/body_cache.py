@@ -15,8 +15,9 @@ Only a body whose rendering found nothing to report is kept: one with an image i
 never kept (its rendering reads the image's file, and warns when it has no
 description), nor one with an error (the build stops there anyway). An entry is plain
 JSON, never code; one that does not read back exactly (missing, truncated, edited, of
-another format or key) is a miss, and the body is rendered again. The entries a build
-did not use are removed once its reviews are read (:meth:`BodyCache.prune`).
+another format or key) is a miss, and the body is rendered again. Once the build is
+done, the bodies rendered are written and the entries it did not use removed
+(:meth:`BodyCache.save`); a build that stops on an error writes none.
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ class BodyCache:
     """The bodies kept in ``folder`` (None: nothing is kept)."""
 
     folder: Path | None
-    #: the keys this process read or wrote (a worker's are sent back to the build)
+    #: the keys this process read or rendered (a worker's are sent back to the build)
     used: set[str] = field(default_factory=set)
+    #: the bodies rendered now, to keep (:meth:`save`; a worker's are sent back)
+    new: dict[str, Body] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.folder is not None:
@@ -79,23 +82,29 @@ class BodyCache:
         return Body(html=html, words=words)
 
     def put(self, key: str, body: Body) -> None:
-        """Keep ``body`` (one without images, whose rendering reported nothing); a body
-        that cannot be written is no error (it is rendered again next time)."""
+        """Keep ``body`` (one without images, whose rendering reported nothing) once the
+        reviews are read without an error (:meth:`save`)."""
         if self.folder is None or body.images:
             return
-        entry = {"format": FORMAT, "key": key, "html": body.html, "words": body.words}
         self.used.add(key)
-        with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            path = self.folder / f"{key}.json"
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(entry), encoding="utf-8")
-            temporary.replace(path)
+        self.new[key] = body
 
-    def prune(self) -> None:
-        """Remove the entries no body of this build used (earlier versions of its texts)."""
+    def save(self) -> None:
+        """Write the bodies rendered now, and remove the entries no body of this build
+        used (earlier versions of its texts). Called once the build is done: one that
+        stops on an error leaves nothing new in its output folder. A body that cannot
+        be written is no error (it is rendered again next time)."""
         if self.folder is None:
             return
+        for key, body in self.new.items():
+            entry = {"format": FORMAT, "key": key, "html": body.html, "words": body.words}
+            with contextlib.suppress(OSError):
+                self.folder.mkdir(parents=True, exist_ok=True)
+                path = self.folder / f"{key}.json"
+                temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                temporary.write_text(json.dumps(entry), encoding="utf-8")
+                temporary.replace(path)
+        self.new.clear()
         with contextlib.suppress(OSError):
             for path in self.folder.iterdir():
                 if path.suffix == ".json" and path.stem not in self.used:

@@ -35,8 +35,10 @@ def load_reviews(
     (``context.bodies``)."""
     loaded = map_in_forks(partial(_load, context=context), paths, _workers(len(paths)))
     if context.bodies is not None:
-        for _, _, used in loaded:
-            context.bodies.used.update(used)
+        for _, _, bodies in loaded:
+            if bodies is not None:
+                context.bodies.used.update(bodies.used)
+                context.bodies.new.update(bodies.new)
     return [(review, diagnostics) for review, diagnostics, _ in loaded]
 
 
@@ -44,9 +46,12 @@ def _workers(files: int) -> int:
     return worker_count(files, PARALLEL_FROM)
 
 
-def _load(path: Path, context: MarkdownContext) -> tuple[Review | None, list[Diagnostic], set[str]]:
-    """The review, its problems, and the kept bodies it used (a worker's are sent back)."""
+def _load(
+    path: Path, context: MarkdownContext
+) -> tuple[Review | None, list[Diagnostic], BodyCache | None]:
+    """The review, its problems, and the kept bodies it used or rendered (a worker's
+    are sent back)."""
     report = Report(root=context.report.root)
     bodies = BodyCache(context.bodies.folder) if context.bodies is not None else None
     review = load_review(path, replace(context, report=report, bodies=bodies))
-    return review, report.diagnostics, bodies.used if bodies is not None else set()
+    return review, report.diagnostics, bodies
