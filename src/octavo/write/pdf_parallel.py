@@ -185,10 +185,14 @@ def lay_out_main(
             ahead(noted_folios(cache) if few else [])
             release_memory()  # what the renderings left behind
         start_servers(layout=not (few and ahead is not None))
+        by_name = {job.name: job for job in chunks}
         for done, result in enumerate(results, start=1):
             laid[result.name] = result
             if result.error is not None:
                 continue
+            # kept as it comes, while the others are laid out or stamped (a piece laid
+            # out where one pass would not place it is valid there, never used elsewhere)
+            store(cache, by_name[result.name], result)
             pages += len(result.records)
             elapsed = time.monotonic() - started
             remaining = elapsed / done * (len(chunks) - done)
@@ -212,8 +216,6 @@ def lay_out_main(
             raise NotCuttable(f"{job.name} was not placed where one pass places it")
     outside = {name: set(names) for name, names in first.outside.items()}
     check_lookups([(piece, 0) for piece in pieces], outside)
-    for job, piece in zip(chunks, pieces, strict=True):
-        store(cache, job, piece)
     return MainMatter(first, document, cache, chunks, pieces, openings, indexes, placed, rtl)
 
 
