@@ -557,6 +557,88 @@ def test_a_changed_title_lays_out_its_part_the_contents_and_the_index_only(
     assert text.count("Work two 1 Revisited") >= 3  # the review, the contents, the index
 
 
+def _ahead(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """The documents given ahead to the processes that finish the book, and those of
+    them dropped (not the book's after all), as the build goes."""
+    from octavo.write import pdf_finish
+
+    given: list[str] = []
+    dropped: list[str] = []
+    submit, settle = pdf_finish._Processes.submit_ahead, pdf_finish._Processes.settle
+
+    def spied_submit(self: Any, name: str, job: Any) -> None:
+        given.append(job.name)
+        submit(self, name, job)
+
+    def spied_settle(self: Any, name: str, key: str) -> None:
+        if self.ahead.get(name) not in (None, key):
+            dropped.append(name)
+        settle(self, name, key)
+
+    monkeypatch.setattr(pdf_finish._Processes, "submit_ahead", spied_submit)
+    monkeypatch.setattr(pdf_finish._Processes, "settle", spied_settle)
+    return given, dropped
+
+
+def test_a_changed_title_lays_out_the_back_and_front_matter_ahead(
+    book: Path, tmp_path: Path, built: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The contents and the index that print a changed title are not in the cache:
+    they are laid out while the main matter is, with the page numbers the last build
+    printed, and taken once those turn out the book's. A wrong note of where the back
+    matter began costs its layout ahead, never a page."""
+    given, dropped = _ahead(monkeypatch)
+    out = tmp_path / "out"
+    review = book / "reviews" / "two-1.md"
+    text = review.read_text(encoding="utf-8")
+    review.write_text(text.replace("title: Work two 1", "title: Work two 1 Ahead"), "utf-8")
+    edited, _ = _build(book, out)
+    assert sorted(given) == ["back", "front"]
+    assert dropped == []
+    fresh, _ = _build(book, tmp_path / "fresh", cache=False)
+    assert edited == fresh
+
+    given.clear()
+    (out / ".octavo-cache" / "pdf" / "back-place").write_text("[false, 999]", encoding="utf-8")
+    review.write_text(text.replace("title: Work two 1", "title: Work two 1 Again"), "utf-8")
+    edited, _ = _build(book, out)
+    assert sorted(given) == ["back", "front"]
+    assert "layout" in dropped  # the back matter, laid out ahead in the wrong place
+    fresh, _ = _build(book, tmp_path / "fresh-again", cache=False)
+    assert edited == fresh
+
+
+def test_what_was_laid_out_ahead_is_dropped_when_the_pages_move(
+    book: Path, tmp_path: Path, built: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review retitled and two pages longer: the back and front matter laid out ahead
+    print page numbers the book no longer has; their processes end when the
+    first moved piece comes back, and the book is a fresh build's."""
+    from octavo.write import pdf_finish
+
+    given, _ = _ahead(monkeypatch)
+    closed: list[int] = []
+    close = pdf_finish._Processes.close
+
+    def spied_close(self: Any) -> None:
+        if self.ahead:
+            closed.append(len(self.ahead))
+        close(self)
+
+    monkeypatch.setattr(pdf_finish._Processes, "close", spied_close)
+    out = tmp_path / "out"
+    review = book / "reviews" / "one-1.md"
+    text = review.read_text(encoding="utf-8")
+    text = text.replace("title: Work one 1", "title: Work one 1 Moved")
+    review.write_text(text + "\n\n" + "The film ends at night. " * 200 + "\n", "utf-8")
+    edited, steps = _build(book, out)
+    assert sorted(given) == ["back", "front"]
+    assert closed  # ended with their work not taken
+    assert any("stamped again" in step for step in steps)
+    fresh, _ = _build(book, tmp_path / "fresh", cache=False)
+    assert edited == fresh
+
+
 def test_a_review_that_grows_moves_the_parts_after_it_and_gives_the_fresh_book(
     book: Path, tmp_path: Path, built: bytes
 ) -> None:

@@ -95,12 +95,20 @@ def make_pdf(
         laid = lay_out(document, parts)
         return laid.finish(while_merging) if isinstance(laid, Unfinished) else laid
 
-    if balance is not None:  # balanced as another layout was (a volume, as its book)
-        result = replace(finished(render(balance), cache), balance=tuple(balance.items()))
-    elif not loaded.anthology.print.balance:
-        result = finished(render({}), cache)
-    else:
-        result = _balanced(loaded, render, lay_out, cache, checks, progress, workers, while_merging)
+    try:
+        if balance is not None:  # balanced as another layout was (a volume, as its book)
+            result = replace(finished(render(balance), cache), balance=tuple(balance.items()))
+        elif not loaded.anthology.print.balance:
+            result = finished(render({}), cache)
+        else:
+            result = _balanced(
+                loaded, render, lay_out, cache, checks, progress, workers, while_merging
+            )
+    finally:
+        if workers > 1:
+            from .write.pdf_finish import close_ahead
+
+            close_ahead()  # what was laid out ahead and not taken (the build stopped)
     for warning in result.warnings:
         loaded.report.warning("B401", f"WeasyPrint: {warning}")
     for image, dpi in result.low_resolution:
@@ -296,6 +304,7 @@ def _lay_out_main(
             checks,
             front,
             ahead=renderings.ahead,
+            split_html=renderings,
         )
 
 

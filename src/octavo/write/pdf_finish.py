@@ -39,7 +39,14 @@ from .pdf_parallel import (
     store,
 )
 from .pdf_starts import FrontMoved, Lead, head_side, lead_after_front, lead_without_front, opening
-from .pdf_worker import Job, board_for_afresh, from_cache, lay_out_afresh, warm_up_afresh
+from .pdf_worker import (
+    Job,
+    board_for_afresh,
+    from_cache,
+    give_way,
+    lay_out_afresh,
+    warm_up_afresh,
+)
 
 if TYPE_CHECKING:
     from ..audit.checks import Found
@@ -48,6 +55,10 @@ if TYPE_CHECKING:
 #: first page, as the last build laid it out: the front matter is laid out beside the
 #: back matter with them, and kept where the back matter gives the same pages.
 BACK_ANCHORS = "back-anchors"
+#: The cache's note of where the last build's back matter began: on a verso or not,
+#: and its page counter's shift (what its document, and its key, depend on besides its
+#: HTML), for the back matter laid out ahead (:func:`lay_out_ahead`).
+BACK_PLACE = "back-place"
 
 
 def finish_book(
@@ -59,11 +70,12 @@ def finish_book(
     """Lay out the back and front matter of ``main``, check the placing, and merge the
     book; ``meanwhile`` is given the book's page starts, and called while it is merged
     (see :meth:`MainMatter.finish`)."""
-    processes = _Processes()
+    processes = main.processes if isinstance(main.processes, _Processes) else _Processes()
     try:
         return _finish(main, split_html, progress, processes, meanwhile)
     finally:
         processes.close()
+        close_ahead()
 
 
 def _finish(
@@ -93,9 +105,11 @@ def _finish(
     beside: Job | None = None  # the front matter laid out beside the back
     if back_html is not None:
         shift = placed.folio(back_index) - 1 - (1 if back_verso else 0)
+        cache.set_note(BACK_PLACE, json.dumps([back_verso, shift]))
         key = cache.key(back_html, f"back:{shift}")
         job = Job("back", back_html, shift=shift, key=key)
         back = from_cache(job)
+        processes.settle("layout", job.key if back is None else "")
         if back is None:
             beside = _front_beside(processes, cache, split_html, folios, placed, back_index)
             progress("Laying out the back matter")
@@ -112,9 +126,14 @@ def _finish(
                 pages_of.setdefault(name, page)
                 folios.setdefault(name, str(placed.folio(back_index + page)))
         cache.set_note(BACK_ANCHORS, json.dumps(pages_of, sort_keys=True))
+    else:
+        cache.set_note(BACK_PLACE, None)
     cache.set_note(FOLIOS, json.dumps([main_folios, folios]))
     front_html = split_html(folios).front_document()
     job = Job("front", front_html, key=cache.key(front_html, "front"))
+    if beside is None and processes.ahead.get("beside") == job.key:
+        beside = job  # laid out ahead, as the last build's (the back matter unchanged)
+    processes.settle("beside", beside.key if beside is not None else "")
     if beside is not None and beside.html == front_html:
         progress("Laying out the front matter")  # since the back matter began
         front = processes.beside_result()
@@ -204,6 +223,55 @@ def _front_beside(
     return job
 
 
+def lay_out_ahead(
+    cache: PdfCache,
+    split_html: Callable[[dict[str, str]], PrintSplit],
+    noted: list[dict[str, str]],
+) -> _Processes | None:
+    """Start laying out the back and front matter as the last build placed them, with
+    the page numbers it printed (``noted``), where the cache does not hold them (a
+    title changed, say): called while the main matter is laid out, in a rebuild that
+    lays out at most one piece. The processes so started are the finish's
+    (:attr:`.pdf_parallel.MainMatter.processes`); the work is taken where the back and
+    front matter turn out the same, and dropped where not (:meth:`_Processes.settle`).
+    None where nothing needs laying out, or nothing is noted."""
+    try:
+        verso, shift = json.loads(cache.note(BACK_PLACE) or "null")
+    except (TypeError, ValueError):
+        return None
+    if len(noted) != 2 or not isinstance(verso, bool) or not isinstance(shift, int):
+        return None
+    back_html = split_html(noted[0]).back(starts_on_verso=verso)
+    front_html = split_html(noted[1]).front_document()
+    jobs = {
+        "layout": Job("back", back_html, shift=shift, key=cache.key(back_html, f"back:{shift}"))
+        if back_html is not None
+        else None,
+        "beside": Job("front", front_html, key=cache.key(front_html, "front")),
+    }
+    wanted = {name: job for name, job in jobs.items() if job and not cache.has(job.key)}
+    if not wanted:
+        return None
+    processes = _Processes()
+    _AHEAD.append(processes)
+    processes.start()
+    for name, job in wanted.items():
+        processes.submit_ahead(name, job)
+    return processes
+
+
+#: The processes :func:`lay_out_ahead` started, until the book is finished or laid out
+#: again (:func:`close_ahead`).
+_AHEAD: list[_Processes] = []
+
+
+def close_ahead() -> None:
+    """End the processes started ahead that no finish took (the main matter laid out
+    again, or the build stopped)."""
+    while _AHEAD:
+        _AHEAD.pop().close()
+
+
 def _check_lead(piece: LaidOut, front: LaidOut, placed: Lead, rtl: bool) -> None:
     """The first piece was placed where the front matter, laid out now, puts it."""
     opens = opening(front.tail, piece.head, rtl)
@@ -269,33 +337,68 @@ class _Processes:
         self.layout: FreshProcess | None = None
         self.beside: FreshProcess | None = None
         self.merging: FreshProcess | None = None
+        #: the key of the document each layout process ("layout", "beside") was given
+        #: ahead (:func:`lay_out_ahead`), its result not yet taken
+        self.ahead: dict[str, str] = {}
+
+    def submit_ahead(self, name: str, job: Job) -> None:
+        """Start laying ``job`` out in the process ``name`` ("layout" or "beside"), at
+        the lowest priority: the main matter's layout comes first (:func:`give_way`)."""
+        process = self.layout if name == "layout" else self.beside
+        assert process is not None
+        process.submit(give_way, reply=False)
+        process.submit(lay_out_afresh, board_for_afresh(), job)
+        self.ahead[name] = job.key
+
+    def settle(self, name: str, key: str) -> None:
+        """The process ``name`` is to lay out the document under ``key`` ("" for none):
+        what it was given ahead is kept if that is it, else dropped (the process ended
+        and another started in its place)."""
+        given = self.ahead.get(name)
+        if given is None or given == key:
+            return
+        del self.ahead[name]
+        process = self.layout if name == "layout" else self.beside
+        if process is not None:
+            process.close()
+        if name == "layout":
+            self.layout = None
+        else:
+            self.beside = None
+        self.start()
 
     def start(self, layout: bool = True) -> None:
         """Start the processes (the merge's alone, without ``layout``): each loads what
         it needs meanwhile, and the two that lay out parse the theme's stylesheets and
         load its fonts."""
-        if self.layout is None and layout:
-            board = board_for_afresh()
-            self.layout = FreshProcess(self.LAYOUT)
-            self.layout.submit(warm_up_afresh, board, reply=False)
-            self.beside = FreshProcess(self.LAYOUT)
-            self.beside.submit(warm_up_afresh, board, reply=False)
+        if layout:
+            for name in ("layout", "beside"):
+                if getattr(self, name) is None:
+                    process = FreshProcess(self.LAYOUT)
+                    process.submit(warm_up_afresh, board_for_afresh(), reply=False)
+                    setattr(self, name, process)
         if self.merging is None:
             self.merging = FreshProcess(self.MERGE)
 
     def lay_out(self, job: Job) -> LaidOut:
+        self.settle("layout", job.key)
         self.start()
         assert self.layout is not None
-        return self.layout.call(lay_out_afresh, board_for_afresh(), job)  # type: ignore[no-any-return]
+        if self.ahead.pop("layout", None) != job.key:  # not given ahead: given now
+            self.layout.submit(lay_out_afresh, board_for_afresh(), job)
+        return self.layout.result()  # type: ignore[no-any-return]
 
     def lay_out_beside(self, job: Job) -> None:
         """Start laying out ``job`` in the second process: :meth:`beside_result`."""
+        self.settle("beside", job.key)
         self.start()
         assert self.beside is not None
-        self.beside.submit(lay_out_afresh, board_for_afresh(), job)
+        if self.ahead.pop("beside", None) != job.key:
+            self.beside.submit(lay_out_afresh, board_for_afresh(), job)
 
     def beside_result(self) -> LaidOut:
         assert self.beside is not None
+        self.ahead.pop("beside", None)
         return self.beside.result()  # type: ignore[no-any-return]
 
     def merge(

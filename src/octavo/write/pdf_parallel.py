@@ -87,6 +87,9 @@ class MainMatter:
     indexes: list[int]  #: the index of each piece's first page in the book
     placed: Lead
     rtl: bool
+    #: the processes that finish the book, when some were started ahead, while the main
+    #: matter was laid out (:func:`.pdf_finish.lay_out_ahead`); None: started then
+    processes: Any = None
 
     @property
     def page_starts(self) -> tuple[Any, ...]:
@@ -134,6 +137,7 @@ def lay_out_main(
     checks: Checks | None = None,
     front: tuple[int, int] | None = None,
     ahead: Callable[[list[dict[str, str]]], None] | None = None,
+    split_html: Callable[[dict[str, str]], PrintSplit] | None = None,
 ) -> MainMatter:
     """Lay out the pieces of the main matter side by side, each placed where one pass
     places it, and keep them in the cache. Where the main matter's place depends on the
@@ -142,9 +146,12 @@ def lay_out_main(
     at most one piece is not in the cache, ``ahead`` is given the page numbers the last
     build rendered the book's HTML with (:data:`FOLIOS`), to render it so while this
     process waits: a rebuild that moves no page needs the same. Otherwise ``ahead`` is
-    given none, and prepares what it can without them."""
-    from .pdf_finish import start_servers  # which imports this module
+    given none, and prepares what it can without them. With ``split_html`` (the book's
+    HTML with page numbers, cut), the back and front matter with the noted numbers
+    are then laid out ahead where the cache does not hold them, until a piece moves."""
+    from .pdf_finish import close_ahead, lay_out_ahead, start_servers  # they import this
 
+    close_ahead()  # what an earlier layout of the main matter started ahead, not taken
     context = fork_context()
     chunks = [
         Job(f"chunk-{n}", html, index=n, continued=continued, key=cache.key(html, "chunk"))
@@ -181,13 +188,20 @@ def lay_out_main(
         # rebuild that renders ahead is likely to lay out nothing more: the merge's only,
         # once the renderings are made
         few = sum(not cache.has(job.key) for job in chunks) <= 1
+        processes = None
         if ahead is not None:
-            ahead(noted_folios(cache) if few else [])
+            noted = noted_folios(cache) if few else []
+            ahead(noted)
             release_memory()  # what the renderings left behind
+            if noted and split_html is not None:
+                processes = lay_out_ahead(cache, split_html, noted)
         start_servers(layout=not (few and ahead is not None))
         by_name = {job.name: job for job in chunks}
         for done, result in enumerate(results, start=1):
             laid[result.name] = result
+            if result.restamped and processes is not None:
+                processes.close()  # the pages moved: the noted numbers are not the book's
+                processes = None
             if result.error is not None:
                 continue
             # kept as it comes, while the others are laid out or stamped (a piece laid
@@ -216,7 +230,9 @@ def lay_out_main(
             raise NotCuttable(f"{job.name} was not placed where one pass places it")
     outside = {name: set(names) for name, names in first.outside.items()}
     check_lookups([(piece, 0) for piece in pieces], outside)
-    return MainMatter(first, document, cache, chunks, pieces, openings, indexes, placed, rtl)
+    return MainMatter(
+        first, document, cache, chunks, pieces, openings, indexes, placed, rtl, processes
+    )
 
 
 def noted_folios(cache: PdfCache) -> list[dict[str, str]]:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -130,6 +131,14 @@ def warm_up_afresh(board: dict[str, Any]) -> None:
     document: PrintDocument = shared["document"]
     empty = dataclasses.replace(document, html="<html><body></body></html>")
     lay_out_document(empty, shared["resolver"])
+
+
+def give_way() -> None:
+    """In a process started afresh that lays out ahead of need: run only on what the
+    build's other processes leave of the processor (the lowest priority; once they
+    are done, that is all of it)."""
+    with contextlib.suppress(OSError):
+        os.nice(19)
 
 
 def board_for_afresh() -> dict[str, Any]:
