@@ -56,6 +56,13 @@ def _load(book: Path, folder: Path | None) -> Loaded:
     return loaded
 
 
+def _loaded_once(make_anthology: MakeAnthology, tmp_path: Path) -> tuple[Path, Path, Loaded]:
+    """The book, the folder of its bodies, and the book loaded once (its bodies kept)."""
+    book = _book(make_anthology)
+    folder = tmp_path / "markdown"
+    return book, folder, _load(book, folder)
+
+
 def _reviews(loaded: Loaded) -> list[object]:
     return [review for section in loaded.anthology.sections for review in section.reviews]
 
@@ -94,9 +101,7 @@ def test_workers_read_the_bodies_back_and_keep_them_used(
     make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Read by forked workers, the bodies are used (not pruned) and the same."""
-    book = _book(make_anthology)
-    folder = tmp_path / "markdown"
-    alone = _load(book, folder)
+    book, folder, alone = _loaded_once(make_anthology, tmp_path)
     monkeypatch.setattr(many_reviews, "PARALLEL_FROM", 2)
     monkeypatch.setattr(many_reviews, "_workers", lambda files: 2)
     shared = _load(book, folder)
@@ -107,9 +112,7 @@ def test_workers_read_the_bodies_back_and_keep_them_used(
 def test_a_changed_text_is_rendered_again_and_its_old_body_removed(
     make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    book = _book(make_anthology)
-    folder = tmp_path / "markdown"
-    _load(book, folder)
+    book, folder, _ = _loaded_once(make_anthology, tmp_path)
     before = {path.name for path in folder.glob("*.json")}
     changed = book / "reviews" / "r1.md"
     changed.write_text(REVIEW.format(title="Work 1 revised"), encoding="utf-8")
@@ -126,9 +129,7 @@ def test_a_changed_text_is_rendered_again_and_its_old_body_removed(
 def test_the_language_and_the_code_are_in_the_key(
     make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    book = _book(make_anthology)
-    folder = tmp_path / "markdown"
-    english = _load(book, folder)
+    book, folder, english = _loaded_once(make_anthology, tmp_path)
     manifest = book / "anthology.toml"
     manifest.write_text(manifest.read_text().replace('"en"', '"de"'), encoding="utf-8")
     rendered = _rendered(monkeypatch)
@@ -176,9 +177,7 @@ def test_bodies_with_pictures_or_problems_are_not_kept(
 def test_an_entry_that_does_not_read_back_is_rendered_again(
     make_anthology: MakeAnthology, tmp_path: Path, spoil: object
 ) -> None:
-    book = _book(make_anthology)
-    folder = tmp_path / "markdown"
-    first = _load(book, folder)
+    book, folder, first = _loaded_once(make_anthology, tmp_path)
     for path in folder.glob("*.json"):
         entry = json.loads(path.read_text())
         spoil(entry)  # type: ignore[operator]
