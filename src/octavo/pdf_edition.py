@@ -327,13 +327,13 @@ class Renderings:
         self.marked: PrintSplit | None = None
 
     def __call__(self, folios: dict[str, str]) -> PrintSplit:
-        from .render.print_folios import MARKED, with_folios
+        from .render.print_folios import with_folios
 
         for known, cut in self.kept:
             if known == folios:
                 return cut
         if self.marks:
-            marked = self.marked = self.marked or self._cut(MARKED)
+            marked = self._marked()
             cut = replace(
                 marked,
                 front=with_folios(marked.front, folios),
@@ -343,6 +343,14 @@ class Renderings:
             cut = self._cut(folios)
         self.kept.append((dict(folios), cut))
         return cut
+
+    def _marked(self) -> PrintSplit:
+        """The book rendered and cut once with marks for its page numbers."""
+        from .render.print_folios import MARKED
+
+        if self.marked is None:
+            self.marked = self._cut(MARKED)
+        return self.marked
 
     def _cut(self, folios: Mapping[str, str]) -> PrintSplit:
         """The book rendered with ``folios`` and cut, its main matter left out."""
@@ -360,9 +368,7 @@ class Renderings:
         where the templates allow (every later rendering is then made from it), and
         with the page numbers the last build rendered with (the cache's note): a
         rebuild that moves no page (one word changed, or a title) needs the same."""
-        from .render.print_folios import MARKED
-
-        if self.marks and self.marked is None:
-            self.marked = self._cut(MARKED)
+        if self.marks:
+            self._marked()
         for folios in noted:
             self(folios)

@@ -352,8 +352,8 @@ class _Processes:
 
     def settle(self, name: str, key: str) -> None:
         """The process ``name`` is to lay out the document under ``key`` ("" for none):
-        what it was given ahead is kept if that is it, else dropped (the process ended
-        and another started in its place)."""
+        what it was given ahead is kept if that is it, else dropped (the process ended;
+        another is started when one is needed)."""
         given = self.ahead.get(name)
         if given is None or given == key:
             return
@@ -365,7 +365,6 @@ class _Processes:
             self.layout = None
         else:
             self.beside = None
-        self.start()
 
     def start(self, layout: bool = True) -> None:
         """Start the processes (the merge's alone, without ``layout``): each loads what
