@@ -157,6 +157,93 @@ def test_page_numbers_a_piece_cannot_know_send_the_book_to_one_pass(
     assert parallel.data == single.data
 
 
+#: A margin box that prints the book's page count: ``counter(pages)``.
+PAGE_OF_PAGES = '@page :right { @bottom-right { content: counter(page) " of " counter(pages) } }'
+
+
+def _counting_pages(book: Path, css: str) -> Path:
+    """The book in a theme of its own: classic, with ``css``."""
+    (book / "pages").mkdir()
+    (book / "pages" / "theme.toml").write_text(
+        'name = "pages"\nextends = "classic"\n', encoding="utf-8"
+    )
+    (book / "pages" / "print.css").write_text(css + "\n", encoding="utf-8")
+    manifest = book / "anthology.toml"
+    text = manifest.read_text(encoding="utf-8").replace('style = "classic"', 'style = "./pages"')
+    manifest.write_text(text, encoding="utf-8")
+    return book
+
+
+def _last_lines(data: bytes) -> list[str]:
+    return [
+        (page.extract_text().strip().splitlines() or [""])[-1]
+        for page in PdfReader(io.BytesIO(data)).pages
+    ]
+
+
+def test_a_theme_that_prints_the_number_of_pages_is_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``counter(pages)`` in a margin box prints the book's page count, which a piece
+    cannot know while it is laid out: the pieces are stamped with the count the last
+    build had (none, here), and once the book turns out to have another, stamped
+    again from their bodies (not laid out again, even without a cache), the front and
+    back matter laid out again with it. The book is the one pass's."""
+    book = _counting_pages(_flat(tmp_path / "book", count=4), PAGE_OF_PAGES)
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    single, parallel, steps = _both(book, monkeypatch)
+    pages = len(PdfReader(io.BytesIO(single.data)).pages)
+    again = steps.index(f"Stamping the pages again: the book has {pages} pages")
+    parts = [step for step in steps[again:] if "Laying out the PDF: part" in step]
+    assert len(parts) == 4
+    assert all("(from the cache, stamped again)" in step for step in parts)
+    assert "Merging the PDF" in steps
+    _assert_same(single, parallel)
+    assert sum(line.endswith(f" of {pages}") for line in _last_lines(parallel.data)) >= 4
+
+
+def test_a_page_more_stamps_the_new_number_of_pages_on_every_piece(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The count is the cache's note: a rebuild prints it at once, and a review that
+    grows by pages has every piece stamped again with the new count."""
+    book = _counting_pages(_flat(tmp_path / "book", count=3), PAGE_OF_PAGES)
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    cache = tmp_path / "cache"
+    first = make_pdf(load_anthology(book), jobs=2, cache=cache)
+    steps: list[str] = []
+    again = make_pdf(load_anthology(book), steps.append, jobs=2, cache=cache)
+    assert not any(step.startswith("Stamping the pages again") for step in steps)
+    assert again.data == first.data
+    review = book / "reviews" / "r1.md"
+    longer = "A paragraph that the review gained, long enough to fill pages. " * 90
+    review.write_text(review.read_text(encoding="utf-8") + f"\n{longer}\n", encoding="utf-8")
+    single = make_pdf(load_anthology(book), jobs=1)
+    pages = len(PdfReader(io.BytesIO(single.data)).pages)
+    assert pages > first.pages
+    steps = []
+    grown = make_pdf(load_anthology(book), steps.append, jobs=2, cache=cache)
+    assert f"Stamping the pages again: the book has {pages} pages" in steps
+    _assert_same(single, grown)
+
+
+def test_the_number_of_pages_in_the_text_sends_the_book_to_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``counter(pages)`` outside the margin boxes would print each piece's own count:
+    the layout notices, and lays the book out in one pass."""
+    css = 'body::before { content: "A book of " counter(pages) " pages" }'
+    book = _counting_pages(_flat(tmp_path / "book", count=2), css)
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+    single, parallel, steps = _both(book, monkeypatch)
+    assert any("prints the number of pages" in step for step in steps)
+    assert "Merging the PDF" not in steps
+    assert parallel.data == single.data
+    text = PdfReader(io.BytesIO(single.data)).pages[0].extract_text()
+    assert f"A book of {single.pages} pages" in text
+
+
 def _roman(number: int) -> str:
     numerals = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
     text = ""

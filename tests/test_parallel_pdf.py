@@ -23,7 +23,7 @@ from octavo.api import load_anthology, make_pdf
 from octavo.errors import BuildError
 from octavo.model import PageStart
 from octavo.write.pdf import PdfResult
-from tests.conftest import EXAMPLE, MakeAnthology, require
+from tests.conftest import EXAMPLE, require
 
 pytestmark = pytest.mark.slow
 
@@ -324,26 +324,6 @@ def test_the_printers_pdf_in_parts_keeps_its_output_intent(book: Path) -> None:
     assert "/Metadata" in reader.trailer["/Root"]
     first = reader.pages[0]
     assert first.trimbox != first.mediabox  # bleed around the trim
-
-
-def test_a_theme_that_prints_the_number_of_pages_is_laid_out_in_one_pass(
-    make_anthology: MakeAnthology, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``counter(pages)`` is the whole book's count, which a piece cannot know: such a
-    theme is not cut. (A book without parts is: see test_parallel_books.py.)"""
-    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
-    book = make_anthology(
-        files={
-            "pages/theme.toml": 'name = "pages"\nextends = "classic"\n',
-            "pages/print.css": "@page { @bottom-center { content: counter(pages); } }\n",
-        }
-    )
-    manifest = book / "anthology.toml"
-    manifest.write_text('style = "./pages"\n' + manifest.read_text(encoding="utf-8"))
-    steps: list[str] = []
-    make_pdf(load_anthology(book), steps.append, jobs=2)
-    assert "Merging the PDF" not in steps
-    assert "Laying out the PDF" in steps
 
 
 def test_a_failing_part_stops_the_build_with_its_own_error(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .render.print_html import PrintDocument
     from .render.print_split import PrintSplit
     from .write.pdf import PdfResult
+    from .write.pdf_merge import LaidOut
     from .write.pdf_parallel import MainMatter, WhileMerging
 
 
@@ -77,9 +78,21 @@ def make_pdf(
         split = parallel_split(loaded, document) if workers > 1 else None
         if split is not None:
 
-            def main_matter(front: tuple[int, int] | None = None) -> MainMatter:
+            def main_matter(
+                front: tuple[int, int] | None = None,
+                pages: int | None = None,
+                earlier: dict[str, LaidOut] | None = None,
+            ) -> MainMatter:
                 return _lay_out_main(
-                    loaded, document, split, workers, progress, parts, checks, front, renderings
+                    loaded,
+                    document,
+                    split,
+                    workers,
+                    progress,
+                    parts,
+                    checks,
+                    renderings,
+                    Again(front, pages, earlier),
                 )
 
             try:
@@ -196,12 +209,12 @@ def parallel_split(loaded: Loaded, document: PrintDocument) -> PrintSplit | None
     version, see :mod:`octavo.write.pdf_merge`); the layout checks as it goes that
     each piece is what one pass makes of it, and falls back to one pass where it is
     not (:class:`octavo.write.pdf_starts.NotCuttable`). Laid out in one pass: a theme
-    that prints the number of pages (``counter(pages)``), which a piece cannot know.
+    that prints the number of pages (``counter(pages)``) in its text, not in its margin
+    boxes (a piece knows only its own; the margin boxes are given the book's, see
+    :class:`Unfinished`).
     """
     from .render.print_split import split_print
 
-    if _counts_pages(document):
-        return None
     return split_print(document.html, front_dates=document.variant is not None)
 
 
@@ -227,7 +240,9 @@ class Unfinished:
         renderings: Renderings,
         progress: Progress,
         one_pass: Callable[[], PdfResult],
-        main_matter: Callable[[tuple[int, int]], MainMatter],
+        main_matter: Callable[
+            [tuple[int, int] | None, int | None, dict[str, LaidOut] | None], MainMatter
+        ],
     ) -> None:
         self.main = main
         self.renderings = renderings
@@ -245,20 +260,35 @@ class Unfinished:
 
     def finish(self, while_merging: WhileMerging | None = None) -> PdfResult:
         from .write.pdf import PdfResult, stable_document_id
-        from .write.pdf_starts import FrontMoved, NotCuttable
+        from .write.pdf_starts import FrontMoved, NotCuttable, PagesCounted
 
         again = self.renderings  # the book's HTML rendered with page numbers
+        main = self.main
+        front: tuple[int, int] | None = None
+        pages: int | None = None
         try:
             with theme_files_checked():
-                try:
-                    laid = self.main.finish(again, self.progress, while_merging)
-                except FrontMoved as moved:
-                    # placed after a count of the front matter without its page numbers:
-                    # placed again after the front matter as it is (the cache keeps its
-                    # count for the next build)
-                    self.progress("Laying out the main matter again after the front matter")
-                    main = self.main_matter((moved.pages, moved.tail))
-                    laid = main.finish(again, self.progress, while_merging)
+                while True:
+                    try:
+                        laid = main.finish(again, self.progress, while_merging)
+                        break
+                    except FrontMoved as moved:
+                        if front is not None:
+                            raise
+                        # placed after a count of the front matter without its page
+                        # numbers: placed again after the front matter as it is (the
+                        # cache keeps its count for the next build)
+                        front = (moved.pages, moved.tail)
+                        self.progress("Laying out the main matter again after the front matter")
+                    except PagesCounted as counted:
+                        if pages is not None:
+                            raise
+                        # the margin boxes printed another page count than the book's:
+                        # every piece stamped again with the book's (the cache keeps it
+                        # for the next build)
+                        pages = counted.pages
+                        self.progress(f"Stamping the pages again: the book has {pages} pages")
+                    main = self.main_matter(front, pages, main.by_key())
         except NotCuttable as reason:
             self.progress(f"The book cannot be laid out in parts ({reason}): one pass")
             return self.one_pass()
@@ -283,16 +313,19 @@ def _lay_out_main(
     progress: Progress,
     cache_folder: Path | None,
     checks: Checks,
-    front: tuple[int, int] | None,
     renderings: Renderings,
+    again: Again,
 ) -> MainMatter:
     from .write.pdf_cache import PdfCache, environment_digest
-    from .write.pdf_parallel import lay_out_main
+    from .write.pdf_parallel import BOOK_PAGES, lay_out_main
 
     environment = environment_digest(
         document.stylesheets, loaded.theme.folders, document.page_css, document.variant
     )
     cache = PdfCache(cache_folder, environment)
+    book_pages = None
+    if _counts_pages(document):  # the count found, else the last build's, else none yet
+        book_pages = again.pages if again.pages is not None else _noted(cache.note(BOOK_PAGES))
     with theme_files_checked():
         return lay_out_main(
             split,
@@ -302,10 +335,30 @@ def _lay_out_main(
             progress,
             cache,
             checks,
-            front,
+            again.front,
             ahead=renderings.ahead,
             split_html=renderings,
+            book_pages=book_pages,
+            earlier=again.earlier,
         )
+
+
+@dataclass(frozen=True)
+class Again:
+    """What a layout of the main matter after the first knows: the front matter's
+    pages and tail, the book's page count, and the pieces laid out before."""
+
+    front: tuple[int, int] | None = None
+    pages: int | None = None
+    earlier: dict[str, LaidOut] | None = None
+
+
+def _noted(note: str | None) -> int:
+    """The page count the cache's note gives (0: none)."""
+    try:
+        return max(0, int(note or "0"))
+    except ValueError:
+        return 0
 
 
 class Renderings:

@@ -27,6 +27,7 @@ from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut, blanks_before
 from .pdf_pages import BLANK, PageRecord, starts_from_records
 from .pdf_parallel import (
+    BOOK_PAGES,
     FOLIOS,
     FRONT_COUNT,
     Laid,
@@ -38,7 +39,16 @@ from .pdf_parallel import (
     raise_first,
     store,
 )
-from .pdf_starts import FrontMoved, Lead, head_side, lead_after_front, lead_without_front, opening
+from .pdf_placing import shared
+from .pdf_starts import (
+    FrontMoved,
+    Lead,
+    PagesCounted,
+    head_side,
+    lead_after_front,
+    lead_without_front,
+    opening,
+)
 from .pdf_worker import (
     Job,
     board_for_afresh,
@@ -106,8 +116,7 @@ def _finish(
     if back_html is not None:
         shift = placed.folio(back_index) - 1 - (1 if back_verso else 0)
         cache.set_note(BACK_PLACE, json.dumps([back_verso, shift]))
-        key = cache.key(back_html, f"back:{shift}")
-        job = Job("back", back_html, shift=shift, key=key)
+        job = _back_job(cache, back_html, shift)
         back = from_cache(job)
         processes.settle("layout", job.key if back is None else "")
         if back is None:
@@ -130,7 +139,7 @@ def _finish(
         cache.set_note(BACK_PLACE, None)
     cache.set_note(FOLIOS, json.dumps([main_folios, folios]))
     front_html = split_html(folios).front_document()
-    job = Job("front", front_html, key=cache.key(front_html, "front"))
+    job = _front_job(cache, front_html)
     if beside is None and processes.ahead.get("beside") == job.key:
         beside = job  # laid out ahead, as the last build's (the back matter unchanged)
     processes.settle("beside", beside.key if beside is not None else "")
@@ -150,11 +159,16 @@ def _finish(
         order.append((laid["back"], 1 if back_verso else 0))
     outside = {name: set(names) for name, names in first.outside.items()}
     check_lookups(order, outside)
+    opening_of = {job.name: opens for job, opens in zip(chunks, main.openings, strict=True)}
+    opening_of["chunk-0"] = opening(front.tail, pieces[0].head, rtl)
+    if main.book_pages is not None:  # the margin boxes print the book's page count
+        count = len(_merged_records(order, opening_of))
+        cache.set_note(BOOK_PAGES, str(count))
+        if count != main.book_pages:
+            raise PagesCounted(count)
     cache.prune()
     progress("Merging the PDF")
     release_memory()  # what the renderings of the book's HTML left behind
-    opening_of = {job.name: opens for job, opens in zip(chunks, main.openings, strict=True)}
-    opening_of["chunk-0"] = opening(front.tail, pieces[0].head, rtl)
     dates = {} if first.front_dates else _pdf_dates(first.dates)
 
     def while_merging() -> None:  # the merge places the pages so
@@ -192,6 +206,23 @@ def _finish(
     return data, pages, page_starts, warnings, low, overflows, faults
 
 
+def _back_job(cache: PdfCache, html: str, shift: int) -> Job:
+    """The back matter laid out from ``html``, its page counter shifted by ``shift``."""
+    return Job("back", html, shift=shift, key=cache.key(html, _printing(f"back:{shift}")))
+
+
+def _front_job(cache: PdfCache, html: str) -> Job:
+    """The front matter laid out from ``html``."""
+    return Job("front", html, key=cache.key(html, _printing("front")))
+
+
+def _printing(where: str) -> str:
+    """The place of the front or back matter in its key, with the book's page count
+    its margin boxes print where the theme prints it (:data:`.pdf_placing.shared`)."""
+    pages = shared.get("book_pages")
+    return where if pages is None else f"{where}, printing {pages} pages"
+
+
 def _front_beside(
     processes: _Processes,
     cache: PdfCache,
@@ -216,7 +247,7 @@ def _front_beside(
         if isinstance(name, str) and isinstance(page, int) and page >= 0:
             guessed.setdefault(name, str(placed.folio(back_index + page)))
     html = split_html(guessed).front_document()
-    job = Job("front", html, key=cache.key(html, "front"))
+    job = _front_job(cache, html)
     if from_cache(job) is not None:
         return None
     processes.lay_out_beside(job)
@@ -244,10 +275,8 @@ def lay_out_ahead(
     back_html = split_html(noted[0]).back(starts_on_verso=verso)
     front_html = split_html(noted[1]).front_document()
     jobs = {
-        "layout": Job("back", back_html, shift=shift, key=cache.key(back_html, f"back:{shift}"))
-        if back_html is not None
-        else None,
-        "beside": Job("front", front_html, key=cache.key(front_html, "front")),
+        "layout": _back_job(cache, back_html, shift) if back_html is not None else None,
+        "beside": _front_job(cache, front_html),
     }
     wanted = {name: job for name, job in jobs.items() if job and not cache.has(job.key)}
     if not wanted:

@@ -62,6 +62,9 @@ class LaidOut:
     restamped: bool = False  #: taken from the cache and stamped again where it falls
     #: its structure tree, taken out of ``pdf`` (:mod:`.detached_tags`); None: untagged
     tags: DetachedTags | None = None
+    #: the book's page count its margin boxes print (``counter(pages)``); None: they
+    #: print none
+    book_pages: int | None = None
 
     def to_merge(self) -> LaidOut:
         """What the merge reads of it (sent to the process that merges the book)."""
@@ -107,6 +110,7 @@ class LaidOut:
             "audit_faults": [list(fault) for fault in self.faults],
             "stamps": self.stamps.to_json() if self.stamps else None,
             "tags": self.tags.to_json() if self.tags else None,
+            "book_pages": self.book_pages,
         }
 
     @classmethod
@@ -146,6 +150,7 @@ class LaidOut:
             looked_up=[str(name) for name in meta["looked_up"]],
             stamps=Stamps.from_json(meta["stamps"]) if meta.get("stamps") else None,
             tags=DetachedTags.from_json(meta["tags"]) if meta.get("tags") else None,
+            book_pages=None if meta.get("book_pages") is None else int(meta["book_pages"]),
         )
 
 

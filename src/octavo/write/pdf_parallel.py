@@ -58,6 +58,9 @@ FRONT_COUNT = "front-count"
 #: back matter (the main matter's elements), then for the front matter (the back
 #: matter's too). A rebuild that moves no page renders with the same, ahead.
 FOLIOS = "folios"
+#: The cache's note of the book's page count, as the last build laid it out: what the
+#: margin boxes of a theme that prints it (``counter(pages)``) print first.
+BOOK_PAGES = "book-pages"
 
 
 Laid = tuple[
@@ -90,6 +93,9 @@ class MainMatter:
     #: the processes that finish the book, when some were started ahead, while the main
     #: matter was laid out (:func:`.pdf_finish.lay_out_ahead`); None: started then
     processes: Any = None
+    #: the book's page count the margin boxes print (None: the theme prints none);
+    #: checked before the merge (:class:`.pdf_starts.PagesCounted`)
+    book_pages: int | None = None
 
     @property
     def page_starts(self) -> tuple[Any, ...]:
@@ -100,6 +106,10 @@ class MainMatter:
             records += [BLANK] * (index - len(records))
             records += piece.records
         return starts_from_records(records)
+
+    def by_key(self) -> dict[str, LaidOut]:
+        """Each piece under its key in the cache."""
+        return {job.key: piece for job, piece in zip(self.chunks, self.pieces, strict=True)}
 
     @property
     def faults(self) -> list[Found]:
@@ -138,6 +148,8 @@ def lay_out_main(
     front: tuple[int, int] | None = None,
     ahead: Callable[[list[dict[str, str]]], None] | None = None,
     split_html: Callable[[dict[str, str]], PrintSplit] | None = None,
+    book_pages: int | None = None,
+    earlier: dict[str, LaidOut] | None = None,
 ) -> MainMatter:
     """Lay out the pieces of the main matter side by side, each placed where one pass
     places it, and keep them in the cache. Where the main matter's place depends on the
@@ -148,7 +160,11 @@ def lay_out_main(
     process waits: a rebuild that moves no page needs the same. Otherwise ``ahead`` is
     given none, and prepares what it can without them. With ``split_html`` (the book's
     HTML with page numbers, cut), the back and front matter with the noted numbers
-    are then laid out ahead where the cache does not hold them, until a piece moves."""
+    are then laid out ahead where the cache does not hold them, until a piece moves.
+    ``book_pages``: the book's page count, for a theme that prints it in its margin
+    boxes (None for one that does not). ``earlier``: the pieces of this build's earlier
+    layout of the main matter (:meth:`MainMatter.by_key`), taken as the cache's (the
+    cache may have no folder)."""
     from .pdf_finish import close_ahead, lay_out_ahead, start_servers  # they import this
 
     close_ahead()  # what an earlier layout of the main matter started ahead, not taken
@@ -175,6 +191,8 @@ def lay_out_main(
         rtl=rtl,
         front_html=first.front_document(),
         stamping=stamped_theme(document),
+        book_pages=book_pages,
+        earlier=earlier or {},
     )
     counted = front or _front_count(cache.note(FRONT_COUNT))
     if counted is not None:  # placed after the front matter with its page numbers
@@ -231,7 +249,17 @@ def lay_out_main(
     outside = {name: set(names) for name, names in first.outside.items()}
     check_lookups([(piece, 0) for piece in pieces], outside)
     return MainMatter(
-        first, document, cache, chunks, pieces, openings, indexes, placed, rtl, processes
+        first,
+        document,
+        cache,
+        chunks,
+        pieces,
+        openings,
+        indexes,
+        placed,
+        rtl,
+        processes,
+        book_pages,
     )
 
 

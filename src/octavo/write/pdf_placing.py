@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 #: document, resolver, cache, checks, the pieces' ``continued`` flags, whether the book
 #: runs right to left, the provisional front matter, and the shared arrays ``counts``
 #: (pages, -1 not yet, -2 failed), ``edges`` (head and tail of each piece, -1 not
-#: yet), ``lead`` (first index and base, -1 not yet) with their ``condition``.
+#: yet), ``lead`` (first index and base, -1 not yet) with their ``condition``; and
+#: ``book_pages``: the book's page count, which the margin boxes of a theme that prints
+#: it (``counter(pages)``) print in every document (None: the theme does not).
 shared: dict[str, Any] = {}
 
 
@@ -123,6 +125,7 @@ class Stamped:
         self.start_index = 0  #: the index of the first page in the book
         self.front_pages = -1  #: the front matter's pages it was placed after, if any
         self.looked_up: set[str] = set()
+        self.book_pages: int | None = None  #: the book's page count its margin boxes print
 
     def __enter__(self) -> Stamped:
         import weasyprint.css.targets as targets
@@ -158,6 +161,9 @@ class Stamped:
             quote_depth, counter_values, counter_scopes, page_groups = state
             values = dict(counter_values)
             values["page"] = [value + shift[0] for value in values["page"]]
+            if shared.get("book_pages") is not None:  # the book's count, not this document's
+                self.book_pages = int(shared["book_pages"])
+                values["pages"] = [self.book_pages]
             moved_state = (quote_depth, values, counter_scopes, page_groups)
             if self.job.index is not None:
                 recto = (self.start_index + index) % 2 == 0
@@ -209,6 +215,8 @@ class Stamped:
         self.resets = _touches_page_counter(page.style)
         if (style_for(html.etree_element)["direction"] == "rtl") != bool(shared["rtl"]):
             raise NotCuttable("the book's direction is set by a stylesheet, not by the HTML")
+        if _text_counts_pages(context):
+            raise NotCuttable("the text (not a margin box) prints the number of pages")
         if job.index is None:
             return job.shift
         total = state[1]["pages"][0]
@@ -255,6 +263,17 @@ class Stamped:
         layout.make_margin_boxes = self.original
         layout_page.set_page_type_computed_styles = self.original_styles
         targets.TargetCollector.lookup_target = self.original_lookup
+
+
+def _text_counts_pages(context: Any) -> bool:
+    """Whether the document's text prints the number of pages (``counter(pages)`` in
+    a ``content``, ``string-set`` or ``bookmark-label``): a piece knows only its own.
+    (The margin boxes print the book's: :data:`shared`'s ``book_pages``.)"""
+    return any(
+        "pages" in item.missing_counters
+        or any("pages" in names for names in item.missing_target_counters.values())
+        for item in context.target_collector.counter_lookup_items.values()
+    )
 
 
 def _touches_page_counter(style: Any) -> bool:

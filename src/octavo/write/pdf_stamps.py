@@ -98,10 +98,15 @@ def marked_drawing(only_margins: bool = False) -> Iterator[None]:
 
 
 def lay_out_stamps(
-    document: PrintDocument, resolver: Resolver, html: str, stamps: Stamps
+    document: PrintDocument,
+    resolver: Resolver,
+    html: str,
+    stamps: Stamps,
+    book_pages: int | None,
 ) -> tuple[bytes, list[Any]]:
     """The margin boxes of ``stamps``' pages, laid out and drawn in a document of their
-    own (untagged: they become artifacts), and the page boxes (for their folios)."""
+    own (untagged: they become artifacts), and the page boxes (for their folios); with
+    ``book_pages``, the book's page count for ``counter(pages)``."""
     import weasyprint.layout as layout
     import weasyprint.layout.page as layout_page
     from weasyprint.layout import LayoutContext
@@ -126,9 +131,12 @@ def lay_out_stamps(
 
     def margins(context: Any, page: Any, state: Any) -> Any:
         stamp = pages[context.current_page - 1]
+        counters = {name: list(values) for name, values in stamp.counters.items()}
+        if book_pages is not None:
+            counters["pages"] = [book_pages]
         recorded: tuple[Any, ...] = (
             list(stamp.quotes),
-            {name: list(values) for name, values in stamp.counters.items()},
+            counters,
             [set(scope) for scope in stamp.scopes],
             [],
         )
@@ -193,13 +201,19 @@ def lay_out_stamps(
 
 
 def stamp_piece(
-    document: PrintDocument, resolver: Resolver, html: str, body: bytes, stamps: Stamps
+    document: PrintDocument,
+    resolver: Resolver,
+    html: str,
+    body: bytes,
+    stamps: Stamps,
+    pages: int | None = None,
 ) -> tuple[bytes, list[tuple[int, bool] | None]]:
     """The piece drawn from its ``body`` (letterspaced runs marked) with ``stamps``, and
-    the folio each page prints."""
+    the folio each page prints; ``pages``: the book's page count, where the margin
+    boxes print it."""
     from .pdf_pages import printed_folio
 
-    stamp_pdf, page_boxes = lay_out_stamps(document, resolver, html, stamps)
+    stamp_pdf, page_boxes = lay_out_stamps(document, resolver, html, stamps, pages)
     return splice(body, stamp_pdf, stamps), [printed_folio(box) for box in page_boxes]
 
 

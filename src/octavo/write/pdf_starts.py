@@ -47,6 +47,15 @@ class FrontMoved(NotCuttable):
         self.tail = tail
 
 
+class PagesCounted(NotCuttable):
+    """The margin boxes printed another page count (``counter(pages)``) than the book
+    turned out to have: the count, to stamp the pages again with."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__("the book's page count was not the one its margin boxes printed")
+        self.pages = pages
+
+
 def edge(values: Sequence[str]) -> int:
     """The break values met at one side of a cut, summed up in an int: the code of the
     last forced side among them, times 2, plus 1 when one of them is ``page``."""

@@ -168,7 +168,11 @@ def _detached(laid: LaidOut) -> LaidOut:
 
 
 def from_cache(job: Job) -> LaidOut | None:
-    """The document laid out before, as the cache keeps it, or None."""
+    """The document laid out before, as the cache keeps it (or as this build's earlier
+    layout of the main matter left it), or None."""
+    earlier: LaidOut | None = shared.get("earlier", {}).get(job.key)
+    if earlier is not None and earlier.error is None:
+        return dataclasses.replace(earlier, cached=True, restamped=False)
     cache: PdfCache = shared["cache"]
     hit = cache.load(job.key)
     return LaidOut.from_cache(*hit) if hit else None
@@ -196,7 +200,8 @@ def _reuse(job: Job, cached: LaidOut) -> LaidOut | None:
         post(job, -2)
         return LaidOut.failed(job.name, "abandoned", None, "abandoned")
     first, lead = place
-    if (lead.folio(first), first % 2) != (cached.start, cached.start_index % 2):
+    where = (lead.folio(first), first % 2, shared.get("book_pages"))
+    if where != (cached.start, cached.start_index % 2, cached.book_pages):
         restamped = _restamped(job, cached, first, lead)
         if restamped is None:
             return None
@@ -278,6 +283,7 @@ def _lay_out(job: Job) -> LaidOut:
         start_index=stamped.start_index,
         front_pages=stamped.front_pages,
         looked_up=sorted(stamped.looked_up),
+        book_pages=stamped.book_pages,
     )
     if not stamping:
         return laid
@@ -292,10 +298,12 @@ def _lay_out(job: Job) -> LaidOut:
 def _stamped(job: Job, laid: LaidOut, stamps: Stamps) -> LaidOut:
     """The piece ``laid`` (its ``body`` laid out without margin boxes) with ``stamps``."""
     document: PrintDocument = shared["document"]
-    pdf, printed = stamp_piece(document, shared["resolver"], job.html, laid.body, stamps)
+    pages = shared.get("book_pages")
+    pdf, printed = stamp_piece(document, shared["resolver"], job.html, laid.body, stamps, pages)
     return dataclasses.replace(
         laid,
         pdf=pdf,
+        book_pages=pages,
         records=[
             dataclasses.replace(record, printed=folio)
             for record, folio in zip(laid.records, printed, strict=True)
@@ -318,8 +326,10 @@ def _restamped(job: Job, cached: LaidOut, first: int, lead: Lead) -> LaidOut | N
     sides = [recto_side if (first + n) % 2 == 0 else verso_side for n in range(len(stamps.pages))]
     if not stamps.can_move(sides):
         return None
-    hit = cache.load(job.key)
-    body = cache.load_body(job.key, hit[1]) if hit else None
+    body: bytes | None = cached.body  # this build's earlier layout's, or the cache's
+    if not body:
+        hit = cache.load(job.key)
+        body = cache.load_body(job.key, hit[1]) if hit else None
     if body is None:
         return None
     printed = stamps.pages[0].counters.get("page") if stamps.pages else None
