@@ -60,6 +60,7 @@ class LaidOut:
     stamps: Stamps | None = None
     body: bytes = b""
     restamped: bool = False  #: taken from the cache and stamped again where it falls
+    moved: bool = False  #: stamped again on other pages than it was laid out for
     #: its structure tree, taken out of ``pdf`` (:mod:`.detached_tags`); None: untagged
     tags: DetachedTags | None = None
     #: the book's page count its margin boxes print (``counter(pages)``); None: they

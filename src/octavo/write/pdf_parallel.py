@@ -177,8 +177,10 @@ def lay_out_main(
     ]
     rtl = first.html_attributes.get("dir", "").lower() == "rtl"
     condition = context.Condition()
+    earlier = earlier or {}
     shared.clear()
     shared.update(
+        earlier=earlier,
         document=document,
         resolver=resolver,
         counts=context.Array("i", [-1] * len(chunks), lock=False),
@@ -192,7 +194,6 @@ def lay_out_main(
         front_html=first.front_document(),
         stamping=stamped_theme(document),
         book_pages=book_pages,
-        earlier=earlier or {},
     )
     counted = front or _front_count(cache.note(FRONT_COUNT))
     if counted is not None:  # placed after the front matter with its page numbers
@@ -205,7 +206,8 @@ def lay_out_main(
         # the fork servers of the processes that finish the book, loading meanwhile; a
         # rebuild that renders ahead is likely to lay out nothing more: the merge's only,
         # once the renderings are made
-        few = sum(not cache.has(job.key) for job in chunks) <= 1
+        new = [job for job in chunks if not cache.has(job.key) and job.key not in earlier]
+        few = len(new) <= 1
         processes = None
         if ahead is not None:
             noted = noted_folios(cache) if few else []
@@ -217,7 +219,7 @@ def lay_out_main(
         by_name = {job.name: job for job in chunks}
         for done, result in enumerate(results, start=1):
             laid[result.name] = result
-            if result.restamped and processes is not None:
+            if result.moved and processes is not None:
                 processes.close()  # the pages moved: the noted numbers are not the book's
                 processes = None
             if result.error is not None:

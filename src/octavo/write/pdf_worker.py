@@ -172,7 +172,7 @@ def from_cache(job: Job) -> LaidOut | None:
     layout of the main matter left it), or None."""
     earlier: LaidOut | None = shared.get("earlier", {}).get(job.key)
     if earlier is not None and earlier.error is None:
-        return dataclasses.replace(earlier, cached=True, restamped=False)
+        return dataclasses.replace(earlier, cached=True, restamped=False, moved=False)
     cache: PdfCache = shared["cache"]
     hit = cache.load(job.key)
     return LaidOut.from_cache(*hit) if hit else None
@@ -335,7 +335,7 @@ def _restamped(job: Job, cached: LaidOut, first: int, lead: Lead) -> LaidOut | N
     printed = stamps.pages[0].counters.get("page") if stamps.pages else None
     if not printed:
         return None
-    moved = stamps.moved_to(lead.folio(first) - printed[-1], sides)  # as its stamps count
+    there = stamps.moved_to(lead.folio(first) - printed[-1], sides)  # as its stamps count
     laid = dataclasses.replace(
         cached,
         body=body,
@@ -343,10 +343,12 @@ def _restamped(job: Job, cached: LaidOut, first: int, lead: Lead) -> LaidOut | N
         start_index=first,
         cached=False,
         restamped=True,
+        # not only the book's page count changed (:attr:`LaidOut.book_pages`)
+        moved=(lead.folio(first), first % 2) != (cached.start, cached.start_index % 2),
         tags=None,  # the tree is the body's, moved with its pages
     )
     try:
-        return _stamped(job, laid, moved)
+        return _stamped(job, laid, there)
     except NotStamped:
         return None
 
