@@ -1,6 +1,6 @@
 """Generate a synthetic anthology of any size, in Octavo's content format.
 
-    python benchmarks/generate.py N OUT_DIR [--seed S] [--parts P | --flat]
+    python benchmarks/generate.py N OUT_DIR [--seed S] [--parts P | --flat] [--count-pages]
 
 writes OUT_DIR/anthology.toml, a foreword, one intro per part and N reviews in
 OUT_DIR/reviews/part-NN/. Every review has its own random generator, seeded from
@@ -707,18 +707,35 @@ def essay(rng: random.Random, paragraphs: int, words: int) -> str:
     return "\n\n".join(writer.paragraph(words) for _ in range(paragraphs)) + "\n"
 
 
+#: The theme of ``--count-pages``: classic, its right-hand folios "7 of 312".
+PAGES_THEME = 'name = "pages"\nextends = "classic"\n'
+PAGES_CSS = '@page :right { @bottom-right { content: counter(page) " of " counter(pages) } }\n'
+
+
 def generate(
-    n: int, out: Path, seed: int = DEFAULT_SEED, parts: int | None = None, flat: bool = False
+    n: int,
+    out: Path,
+    seed: int = DEFAULT_SEED,
+    parts: int | None = None,
+    flat: bool = False,
+    count_pages: bool = False,
 ) -> int:
     """Write the anthology; return how many words its reviews hold.
 
     ``flat``: no sections, the reviews straight in ``reviews/`` (``parts`` is ignored).
+    ``count_pages``: in a theme of the book's own that prints the book's page count.
     """
     # 50 reviews a part by default, so that review i is in the same file whatever N
     per_part = PER_PART if parts is None else math.ceil(n / max(1, min(parts, n)))
     parts = 0 if flat else math.ceil(n / per_part)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "anthology.toml").write_text(manifest(n, parts, seed), encoding="utf-8")
+    text = manifest(n, parts, seed)
+    if count_pages:
+        (out / "pages").mkdir(exist_ok=True)
+        (out / "pages" / "theme.toml").write_text(PAGES_THEME, encoding="utf-8")
+        (out / "pages" / "print.css").write_text(PAGES_CSS, encoding="utf-8")
+        text = text.replace('style = "classic"', 'style = "./pages"')
+    (out / "anthology.toml").write_text(text, encoding="utf-8")
     (out / "foreword.md").write_text(essay(random.Random(seed), 4, 110), encoding="utf-8")
     sections = out / "sections"
     for part in range(1, parts + 1):  # a flat book has no parts, and no intros
@@ -746,6 +763,11 @@ def main(argv: list[str] | None = None) -> int:
         "--parts", type=int, default=None, help=f"how many parts (default: one per {PER_PART})"
     )
     parser.add_argument("--flat", action="store_true", help="no sections: every review in one list")
+    parser.add_argument(
+        "--count-pages",
+        action="store_true",
+        help='a theme that prints the page count ("7 of 312", counter(pages))',
+    )
     args = parser.parse_args(argv)
     if args.flat and args.parts is not None:
         parser.error("--flat and --parts do not go together")
@@ -753,7 +775,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("N must be at least 1")
     if args.out.exists() and any(args.out.iterdir()):
         parser.error(f"{args.out} is not empty")
-    words = generate(args.n, args.out, args.seed, args.parts, args.flat)
+    words = generate(args.n, args.out, args.seed, args.parts, args.flat, args.count_pages)
     sys.stdout.write(
         f"{args.n} reviews, {words} words ({words / args.n:.0f} a review),"
         f" vocabulary {vocabulary_size()} words -> {args.out}\n"

@@ -5,7 +5,9 @@
 
 For each size, two books are generated (benchmarks/generate.py) into a temporary
 folder: ``sections``, the benchmark book in parts of 50 reviews, and ``flat``, the same
-review files with no [[sections]] (one list, as ``octavo import`` leaves a book). Then
+review files with no [[sections]] (one list, as ``octavo import`` leaves a book); and,
+when asked for (``--books pages``), ``pages``: the flat book in a theme of its own that
+prints the book's page count in its margin boxes ("7 of 312", ``counter(pages)``). Then
 each of these runs in a fresh process, timed from outside:
 
   a  build         octavo build BOOK --format pdf,epub           (as shipped: its default)
@@ -237,7 +239,10 @@ NAMES = {
 }
 CASES = "abcdefghi"
 REBUILDS = "efhi"  #: the cases that rebuild into the warm folder
-BOOKS = ("sections", "flat")
+#: The books: in parts, flat, and flat in a theme that prints the page count ("pages",
+#: not measured unless asked for).
+BOOKS = ("sections", "flat", "pages")
+DEFAULT_BOOKS = ("sections", "flat")
 
 #: The manifest of g, written beside the book's own.
 PRESS_MANIFEST = "anthology-kdp.toml"
@@ -502,12 +507,14 @@ def median(values: list[float | None]) -> float | None:
 def measure_book(
     kind: str, n: int, args: argparse.Namespace, setup: Setup, work: Path
 ) -> dict[str, object]:
-    """Every measurement asked for, on the book of this kind (sections, flat) and size."""
-    name = f"reviews-{n}" + ("-flat" if kind == "flat" else "")
+    """Every measurement asked for, on the book of this kind (sections, flat, pages) and
+    size."""
+    name = f"reviews-{n}" + ("" if kind == "sections" else f"-{kind}")
     book = (args.corpus / name) if args.corpus else work / name
     if not (book / "anthology.toml").is_file():
         started = time.perf_counter()
-        words = generate.generate(n, book, args.seed, flat=kind == "flat")
+        flat = kind in ("flat", "pages")
+        words = generate.generate(n, book, args.seed, flat=flat, count_pages=kind == "pages")
         elapsed = time.perf_counter() - started
         say(f"\n{n} reviews, {kind}: generated {words} words in {elapsed:.1f} s")
     else:
@@ -792,8 +799,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000", help="review counts (default 1000)")
     parser.add_argument(
         "--books",
-        default=",".join(BOOKS),
-        help="which books, of sections (in parts) and flat (no sections); default both",
+        default=",".join(DEFAULT_BOOKS),
+        help="which books, of sections (in parts), flat (no sections) and pages (flat, in a"
+        " theme that prints the page count); default sections,flat",
     )
     parser.add_argument("--runs", type=int, default=1, help="runs of each measurement")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
