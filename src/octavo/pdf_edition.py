@@ -288,7 +288,7 @@ class Unfinished:
                         # for the next build)
                         pages = counted.pages
                         self.progress(f"Stamping the pages again: the book has {pages} pages")
-                    main = self.main_matter(front, pages, main.by_key())
+                    main = self.main_matter(front, pages, _earlier(main))
         except NotCuttable as reason:
             self.progress(f"The book cannot be laid out in parts ({reason}): one pass")
             return self.one_pass()
@@ -303,6 +303,17 @@ class Unfinished:
             outside_text_block=tuple(outside),
             faults=tuple(faults),
         )
+
+
+def _earlier(main: MainMatter) -> dict[str, LaidOut] | None:
+    """The pieces of ``main`` for the next layout of the main matter, where its cache
+    has no folder to read them from; else None, and their pages let go (the cache
+    holds them: this process and its workers need not)."""
+    if main.cache.folder is None:
+        return main.by_key()
+    for piece in main.pieces:
+        piece.let_go()
+    return None
 
 
 def _lay_out_main(

@@ -143,12 +143,12 @@ def give_way() -> None:
 
 def board_for_afresh() -> dict[str, Any]:
     """What :func:`lay_out_afresh` needs of :data:`.pdf_placing.shared`: not the
-    pieces' arrays (only the main matter's pieces use them), not the HTML (a job brings
-    its own)."""
+    pieces' arrays and earlier layouts (only the main matter's pieces use them), not
+    the HTML (a job brings its own)."""
     board = {
         key: value
         for key, value in shared.items()
-        if key not in ("counts", "edges", "lead", "condition", "front_html")
+        if key not in ("counts", "edges", "lead", "condition", "front_html", "earlier")
     }
     board["document"] = dataclasses.replace(board["document"], html="")
     return board
