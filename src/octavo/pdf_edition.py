@@ -309,10 +309,13 @@ def _earlier(main: MainMatter) -> dict[str, LaidOut] | None:
     """The pieces of ``main`` for the next layout of the main matter, where its cache
     has no folder to read them from; else None, and their pages let go (the cache
     holds them: this process and its workers need not)."""
+    from .memory import release_memory
+
     if main.cache.folder is None:
         return main.by_key()
     for piece in main.pieces:
         piece.let_go()
+    release_memory()  # before the workers that lay it out again are forked
     return None
 
 
