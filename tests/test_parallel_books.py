@@ -206,7 +206,8 @@ def test_a_page_more_stamps_the_new_number_of_pages_on_every_piece(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The count is the cache's note: a rebuild prints it at once, and a review that
-    grows by pages has every piece stamped again with the new count."""
+    grows by pages has every piece stamped again with the new count, foreseen from the
+    main matter's new length before the back and front matter are laid out."""
     book = _counting_pages(_flat(tmp_path / "book", count=3), PAGE_OF_PAGES)
     monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
@@ -224,7 +225,10 @@ def test_a_page_more_stamps_the_new_number_of_pages_on_every_piece(
     assert pages > first.pages
     steps = []
     grown = make_pdf(load_anthology(book), steps.append, jobs=2, cache=cache)
-    assert f"Stamping the pages again: the book has {pages} pages" in steps
+    # foreseen from the main matter's length: not after the back and front matter
+    again = steps.index(f"Stamping the pages again: the book has {pages} pages")
+    assert "Laying out the back matter" not in steps[:again]
+    assert sum(step.startswith("Stamping the pages again") for step in steps) == 1
     _assert_same(single, grown)
 
 

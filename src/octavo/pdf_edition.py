@@ -266,6 +266,7 @@ class Unfinished:
         main = self.main
         front: tuple[int, int] | None = None
         pages: int | None = None
+        recounts = 0
         try:
             with theme_files_checked():
                 while True:
@@ -281,7 +282,8 @@ class Unfinished:
                         front = (moved.pages, moved.tail)
                         self.progress("Laying out the main matter again after the front matter")
                     except PagesCounted as counted:
-                        if pages is not None:
+                        recounts += 1
+                        if recounts > 2:  # the count was foreseen once, then found
                             raise
                         # the margin boxes printed another page count than the book's:
                         # every piece stamped again with the book's (the cache keeps it
@@ -331,7 +333,7 @@ def _lay_out_main(
     again: Again,
 ) -> MainMatter:
     from .write.pdf_cache import PdfCache, environment_digest
-    from .write.pdf_parallel import BOOK_PAGES, lay_out_main
+    from .write.pdf_parallel import lay_out_main, noted_pages
 
     environment = environment_digest(
         document.stylesheets, loaded.theme.folders, document.page_css, document.variant
@@ -339,7 +341,8 @@ def _lay_out_main(
     cache = PdfCache(cache_folder, environment)
     book_pages = None
     if _counts_pages(document):  # the count found, else the last build's, else none yet
-        book_pages = again.pages if again.pages is not None else _noted(cache.note(BOOK_PAGES))
+        noted = noted_pages(cache)
+        book_pages = again.pages if again.pages is not None else noted[0] if noted else 0
     with theme_files_checked():
         return lay_out_main(
             split,
@@ -365,14 +368,6 @@ class Again:
     front: tuple[int, int] | None = None
     pages: int | None = None
     earlier: dict[str, LaidOut] | None = None
-
-
-def _noted(note: str | None) -> int:
-    """The page count the cache's note gives (0: none)."""
-    try:
-        return max(0, int(note or "0"))
-    except ValueError:
-        return 0
 
 
 class Renderings:

@@ -36,6 +36,7 @@ from .pdf_parallel import (
     WhileMerging,
     check_lookups,
     noted_folios,
+    noted_pages,
     raise_first,
     store,
 )
@@ -106,6 +107,12 @@ def _finish(
     main_folios = dict(folios)
     back_index = indexes[-1] + counts[-1]
     back_verso = back_index % 2 == 1
+    if main.book_pages is not None:
+        foreseen = _foreseen_pages(cache, back_index)
+        if foreseen is not None and foreseen != main.book_pages:
+            # the main matter's length changed (the count printed was the last build's):
+            # stamped again before the back and front matter are laid out for nothing
+            raise PagesCounted(foreseen)
     # the processes load WeasyPrint while the back matter's HTML is made; where it
     # was rendered ahead with these page numbers, only those that lay out what the
     # cache does not hold are started, when it turns out not to
@@ -163,7 +170,7 @@ def _finish(
     opening_of["chunk-0"] = opening(front.tail, pieces[0].head, rtl)
     if main.book_pages is not None:  # the margin boxes print the book's page count
         count = len(_merged_records(order, opening_of))
-        cache.set_note(BOOK_PAGES, str(count))
+        cache.set_note(BOOK_PAGES, json.dumps([count, back_index]))
         if count != main.book_pages:
             raise PagesCounted(count)
     cache.prune()
@@ -204,6 +211,13 @@ def _finish(
         if page >= skip
     ]
     return data, pages, page_starts, warnings, low, overflows, faults
+
+
+def _foreseen_pages(cache: PdfCache, back_index: int) -> int | None:
+    """The book's page count, foreseen from the last build's (:func:`noted_pages`) and
+    where the main matter ends now: the front and back matter as long as they were."""
+    noted = noted_pages(cache)
+    return None if noted is None else noted[0] + back_index - noted[1]
 
 
 def _back_job(cache: PdfCache, html: str, shift: int) -> Job:

@@ -58,8 +58,9 @@ FRONT_COUNT = "front-count"
 #: back matter (the main matter's elements), then for the front matter (the back
 #: matter's too). A rebuild that moves no page renders with the same, ahead.
 FOLIOS = "folios"
-#: The cache's note of the book's page count, as the last build laid it out: what the
-#: margin boxes of a theme that prints it (``counter(pages)``) print first.
+#: The cache's note of the book's page count as the last build laid it out, and the
+#: index of the page after its main matter: what the margin boxes of a theme that
+#: prints the count (``counter(pages)``) print first (:func:`noted_pages`).
 BOOK_PAGES = "book-pages"
 
 
@@ -279,6 +280,18 @@ def noted_folios(cache: PdfCache) -> list[dict[str, str]]:
         if isinstance(folios, dict)
         and all(isinstance(k, str) and isinstance(v, str) for k, v in folios.items())
     ]
+
+
+def noted_pages(cache: PdfCache) -> tuple[int, int] | None:
+    """The book's page count and the index of the page after its main matter, as the
+    last build noted them (:data:`BOOK_PAGES`), if it did."""
+    try:
+        count, after_main = json.loads(cache.note(BOOK_PAGES) or "null")
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(count, int) or not isinstance(after_main, int):
+        return None
+    return (count, after_main) if count >= 0 and after_main >= 0 else None
 
 
 def check_lookups(order: list[tuple[LaidOut, int]], outside: dict[str, set[str]]) -> None:
