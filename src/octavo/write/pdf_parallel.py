@@ -228,6 +228,8 @@ def lay_out_main(
             # kept as it comes, while the others are laid out or stamped (a piece laid
             # out where one pass would not place it is valid there, never used elsewhere)
             store(cache, by_name[result.name], result)
+            if cache.folder is not None:
+                result.body = b""  # in the cache, where a layout again reads it: not here
             pages += len(result.records)
             elapsed = time.monotonic() - started
             remaining = elapsed / done * (len(chunks) - done)
