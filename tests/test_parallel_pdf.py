@@ -106,7 +106,7 @@ def test_the_example_is_cut_inside_parts_on_both_sides(
     patch.setattr(print_split, "CHUNK_REVIEWS", 2)
     try:
         loaded = load_anthology(EXAMPLE)
-        from octavo.pdf_edition import parallel_split as _split
+        from octavo.pdf_parts import parallel_split as _split
         from octavo.render.print_html import render_print
 
         split = _split(loaded, render_print(loaded.anthology, loaded.theme, False))
@@ -540,11 +540,11 @@ def test_a_changed_title_lays_out_its_part_the_contents_and_the_index_only(
 def _ahead(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
     """The documents given ahead to the processes that finish the book, and those of
     them dropped (not the book's after all), as the build goes."""
-    from octavo.write import pdf_finish
+    from octavo.write import pdf_processes
 
     given: list[str] = []
     dropped: list[str] = []
-    submit, settle = pdf_finish._Processes.submit_ahead, pdf_finish._Processes.settle
+    submit, settle = pdf_processes.Processes.submit_ahead, pdf_processes.Processes.settle
 
     def spied_submit(self: Any, name: str, job: Any) -> None:
         given.append(job.name)
@@ -555,8 +555,8 @@ def _ahead(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
             dropped.append(name)
         settle(self, name, key)
 
-    monkeypatch.setattr(pdf_finish._Processes, "submit_ahead", spied_submit)
-    monkeypatch.setattr(pdf_finish._Processes, "settle", spied_settle)
+    monkeypatch.setattr(pdf_processes.Processes, "submit_ahead", spied_submit)
+    monkeypatch.setattr(pdf_processes.Processes, "settle", spied_settle)
     return given, dropped
 
 
@@ -594,18 +594,18 @@ def test_what_was_laid_out_ahead_is_dropped_when_the_pages_move(
     """A review retitled and two pages longer: the back and front matter laid out ahead
     print page numbers the book no longer has; their processes end when the
     first moved piece comes back, and the book is a fresh build's."""
-    from octavo.write import pdf_finish
+    from octavo.write import pdf_processes
 
     given, _ = _ahead(monkeypatch)
     closed: list[int] = []
-    close = pdf_finish._Processes.close
+    close = pdf_processes.Processes.close
 
     def spied_close(self: Any) -> None:
         if self.ahead:
             closed.append(len(self.ahead))
         close(self)
 
-    monkeypatch.setattr(pdf_finish._Processes, "close", spied_close)
+    monkeypatch.setattr(pdf_processes.Processes, "close", spied_close)
     out = tmp_path / "out"
     review = book / "reviews" / "one-1.md"
     text = review.read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ import pytest
 
 import octavo.render.print_split as print_split
 from octavo.api import load_anthology
-from octavo.pdf_edition import Renderings
+from octavo.pdf_parts import Renderings
 from octavo.render.print_folios import MARKED, marks_hold, with_folios
 from tests.conftest import ROOT, MakeAnthology
 

@@ -10,17 +10,16 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .loaded import Loaded, Progress, no_progress, theme_files_checked
+from .pdf_parts import Again, Renderings, Unfinished, lay_out_main_matter, parallel_split
 
 if TYPE_CHECKING:
-    from .audit.checks import Checks, Found
-    from .model import PageStart
+    from .audit.checks import Checks
     from .render.print_html import PrintDocument
-    from .render.print_split import PrintSplit
     from .write.pdf import PdfResult
     from .write.pdf_merge import LaidOut
     from .write.pdf_parallel import MainMatter, WhileMerging
@@ -83,7 +82,7 @@ def make_pdf(
                 pages: int | None = None,
                 earlier: dict[str, LaidOut] | None = None,
             ) -> MainMatter:
-                return _lay_out_main(
+                return lay_out_main_matter(
                     loaded,
                     document,
                     split,
@@ -198,239 +197,3 @@ def _report_outside_text_block(loaded: Loaded, result: PdfResult) -> None:
             hint="break the long line or word, or give the table fewer or narrower columns;"
             " a theme's stylesheet may also forbid wrapping (white-space: pre)",
         )
-
-
-def parallel_split(loaded: Loaded, document: PrintDocument) -> PrintSplit | None:
-    """The book cut for a parallel layout, or None when it must be laid out in one pass.
-
-    Any book whose main matter is made of parts or reviews (the shipped templates', and
-    a theme's own that keeps them) is cut, whatever its direction, theme and claim
-    (PDF/X, PDF/A, PDF/UA: the merge keeps the first piece's catalogue, metadata and
-    version, see :mod:`octavo.write.pdf_merge`); the layout checks as it goes that
-    each piece is what one pass makes of it, and falls back to one pass where it is
-    not (:class:`octavo.write.pdf_starts.NotCuttable`). Laid out in one pass: a theme
-    that prints the number of pages (``counter(pages)``) in its text, not in its margin
-    boxes (a piece knows only its own; the margin boxes are given the book's, see
-    :class:`Unfinished`).
-    """
-    from .render.print_split import split_print
-
-    return split_print(document.html, front_dates=document.variant is not None)
-
-
-def _counts_pages(document: PrintDocument) -> bool:
-    """Whether a stylesheet of the book prints the number of pages."""
-    texts = [document.page_css, document.html[: document.html.find("<body")]]
-    for sheet in document.stylesheets:
-        try:
-            texts.append(sheet.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            return True
-    return any("counter(pages" in text.replace(" ", "") for text in texts)
-
-
-class Unfinished:
-    """A book laid out in parts, its main matter only: what the balancing reads
-    (:attr:`page_starts`, :attr:`faults`), and :meth:`finish` for the whole PDF (laid
-    out in one pass when the front matter turns out to move the main matter)."""
-
-    def __init__(
-        self,
-        main: MainMatter,
-        renderings: Renderings,
-        progress: Progress,
-        one_pass: Callable[[], PdfResult],
-        main_matter: Callable[
-            [tuple[int, int] | None, int | None, dict[str, LaidOut] | None], MainMatter
-        ],
-    ) -> None:
-        self.main = main
-        self.renderings = renderings
-        self.progress = progress
-        self.one_pass = one_pass
-        self.main_matter = main_matter
-
-    @property
-    def page_starts(self) -> tuple[PageStart, ...]:
-        return self.main.page_starts
-
-    @property
-    def faults(self) -> list[Found]:
-        return self.main.faults
-
-    def finish(self, while_merging: WhileMerging | None = None) -> PdfResult:
-        from .write.pdf import PdfResult, stable_document_id
-        from .write.pdf_starts import FrontMoved, NotCuttable, PagesCounted
-
-        again = self.renderings  # the book's HTML rendered with page numbers
-        main = self.main
-        front: tuple[int, int] | None = None
-        pages: int | None = None
-        recounts = 0
-        try:
-            with theme_files_checked():
-                while True:
-                    try:
-                        laid = main.finish(again, self.progress, while_merging)
-                        break
-                    except FrontMoved as moved:
-                        if front is not None:
-                            raise
-                        # placed after a count of the front matter without its page
-                        # numbers: placed again after the front matter as it is (the
-                        # cache keeps its count for the next build)
-                        front = (moved.pages, moved.tail)
-                        self.progress("Laying out the main matter again after the front matter")
-                    except PagesCounted as counted:
-                        recounts += 1
-                        if recounts > 2:  # the count was foreseen once, then found
-                            raise
-                        # the margin boxes printed another page count than the book's:
-                        # every piece stamped again with the book's (the cache keeps it
-                        # for the next build)
-                        pages = counted.pages
-                        self.progress(f"Stamping the pages again: the book has {pages} pages")
-                    main = self.main_matter(front, pages, _earlier(main))
-        except NotCuttable as reason:
-            self.progress(f"The book cannot be laid out in parts ({reason}): one pass")
-            return self.one_pass()
-        data, pages, starts, warnings, low, outside, faults = laid
-        return PdfResult(
-            data=stable_document_id(data, self.renderings.loaded.anthology.identifier),
-            pages=pages,
-            anchors={},
-            warnings=tuple(dict.fromkeys(warnings)),
-            low_resolution=tuple(sorted(set(low), key=lambda item: item[1])),
-            page_starts=starts,
-            outside_text_block=tuple(outside),
-            faults=tuple(faults),
-        )
-
-
-def _earlier(main: MainMatter) -> dict[str, LaidOut] | None:
-    """The pieces of ``main`` for the next layout of the main matter, where its cache
-    has no folder to read them from; else None, and their pages let go (the cache
-    holds them: this process and its workers need not)."""
-    from .memory import release_memory
-
-    if main.cache.folder is None:
-        return main.by_key()
-    for piece in main.pieces:
-        piece.let_go()
-    release_memory()  # before the workers that lay it out again are forked
-    return None
-
-
-def _lay_out_main(
-    loaded: Loaded,
-    document: PrintDocument,
-    split: PrintSplit,
-    workers: int,
-    progress: Progress,
-    cache_folder: Path | None,
-    checks: Checks,
-    renderings: Renderings,
-    again: Again,
-) -> MainMatter:
-    from .write.pdf_cache import PdfCache, environment_digest
-    from .write.pdf_parallel import lay_out_main, noted_pages
-
-    environment = environment_digest(
-        document.stylesheets, loaded.theme.folders, document.page_css, document.variant
-    )
-    cache = PdfCache(cache_folder, environment)
-    book_pages = None
-    if _counts_pages(document):  # the count found, else the last build's, else none yet
-        noted = noted_pages(cache)
-        book_pages = again.pages if again.pages is not None else noted[0] if noted else 0
-    with theme_files_checked():
-        return lay_out_main(
-            split,
-            document,
-            loaded.resolver,
-            workers,
-            progress,
-            cache,
-            checks,
-            again.front,
-            ahead=renderings.ahead,
-            split_html=renderings,
-            book_pages=book_pages,
-            earlier=again.earlier,
-        )
-
-
-@dataclass(frozen=True)
-class Again:
-    """What a layout of the main matter after the first knows: the front matter's
-    pages and tail, the book's page count, and the pieces laid out before."""
-
-    front: tuple[int, int] | None = None
-    pages: int | None = None
-    earlier: dict[str, LaidOut] | None = None
-
-
-class Renderings:
-    """The book's HTML rendered again with page numbers (``folios``: element id →
-    printed page) and cut (:func:`parallel_split`), for its back and front matter once
-    the main matter is laid out (:meth:`MainMatter.finish`). Each rendering is kept for
-    the build, its front and back matter only, and given again for the same page
-    numbers: some are made :meth:`ahead`, while the main matter is laid out."""
-
-    def __init__(self, loaded: Loaded, for_printer: bool) -> None:
-        from .render.print_folios import marks_hold
-
-        self.loaded = loaded
-        self.for_printer = for_printer
-        self.kept: list[tuple[dict[str, str], PrintSplit]] = []
-        #: with the shipped templates, the book rendered and cut once, its page numbers
-        #: marks (:mod:`.render.print_folios`), for every set of numbers
-        self.marks = marks_hold(loaded.theme)
-        self.marked: PrintSplit | None = None
-
-    def __call__(self, folios: dict[str, str]) -> PrintSplit:
-        from .render.print_folios import with_folios
-
-        for known, cut in self.kept:
-            if known == folios:
-                return cut
-        if self.marks:
-            marked = self._marked()
-            cut = replace(
-                marked,
-                front=with_folios(marked.front, folios),
-                back_parts=tuple(with_folios(part, folios) for part in marked.back_parts),
-            )
-        else:
-            cut = self._cut(folios)
-        self.kept.append((dict(folios), cut))
-        return cut
-
-    def _marked(self) -> PrintSplit:
-        """The book rendered and cut once with marks for its page numbers."""
-        from .render.print_folios import MARKED
-
-        if self.marked is None:
-            self.marked = self._cut(MARKED)
-        return self.marked
-
-    def _cut(self, folios: Mapping[str, str]) -> PrintSplit:
-        """The book rendered with ``folios`` and cut, its main matter left out."""
-        from .render.print_html import render_print
-        from .render.print_split import split_print
-
-        anthology, theme = self.loaded.anthology, self.loaded.theme
-        document = render_print(anthology, theme, self.for_printer, folios=folios)
-        split = split_print(document.html, front_dates=document.variant is not None)
-        assert split is not None  # the same book, cut the same way
-        return replace(split, chunks=(), continued=())  # its main matter is not needed
-
-    def ahead(self, noted: list[dict[str, str]]) -> None:
-        """Render while this process would wait: once with marks for the page numbers,
-        where the templates allow (every later rendering is then made from it), and
-        with the page numbers the last build rendered with (the cache's note): a
-        rebuild that moves no page (one word changed, or a title) needs the same."""
-        if self.marks:
-            self._marked()
-        for folios in noted:
-            self(folios)

@@ -18,9 +18,8 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..fresh_process import FreshProcess, start_server
 from ..memory import release_memory
 from ..render.print_split import PrintSplit
 from .pdf_cache import PdfCache
@@ -41,6 +40,7 @@ from .pdf_parallel import (
     store,
 )
 from .pdf_placing import shared
+from .pdf_processes import Processes
 from .pdf_starts import (
     FrontMoved,
     Lead,
@@ -50,14 +50,7 @@ from .pdf_starts import (
     lead_without_front,
     opening,
 )
-from .pdf_worker import (
-    Job,
-    board_for_afresh,
-    from_cache,
-    give_way,
-    lay_out_afresh,
-    warm_up_afresh,
-)
+from .pdf_worker import Job, from_cache
 
 if TYPE_CHECKING:
     from ..audit.checks import Found
@@ -81,7 +74,7 @@ def finish_book(
     """Lay out the back and front matter of ``main``, check the placing, and merge the
     book; ``meanwhile`` is given the book's page starts, and called while it is merged
     (see :meth:`MainMatter.finish`)."""
-    processes = main.processes if isinstance(main.processes, _Processes) else _Processes()
+    processes = main.processes if isinstance(main.processes, Processes) else Processes()
     try:
         return _finish(main, split_html, progress, processes, meanwhile)
     finally:
@@ -93,7 +86,7 @@ def _finish(
     main: MainMatter,
     split_html: Callable[[dict[str, str]], PrintSplit],
     progress: Progress,
-    processes: _Processes,
+    processes: Processes,
     meanwhile: WhileMerging | None,
 ) -> Laid:
     first, cache, pieces, chunks = main.first, main.cache, main.pieces, main.chunks
@@ -238,7 +231,7 @@ def _printing(where: str) -> str:
 
 
 def _front_beside(
-    processes: _Processes,
+    processes: Processes,
     cache: PdfCache,
     split_html: Callable[[dict[str, str]], PrintSplit],
     folios: dict[str, str],
@@ -272,13 +265,13 @@ def lay_out_ahead(
     cache: PdfCache,
     split_html: Callable[[dict[str, str]], PrintSplit],
     noted: list[dict[str, str]],
-) -> _Processes | None:
+) -> Processes | None:
     """Start laying out the back and front matter as the last build placed them, with
     the page numbers it printed (``noted``), where the cache does not hold them (a
     title changed, say): called while the main matter is laid out, in a rebuild that
     lays out at most one piece. The processes so started are the finish's
     (:attr:`.pdf_parallel.MainMatter.processes`); the work is taken where the back and
-    front matter turn out the same, and dropped where not (:meth:`_Processes.settle`).
+    front matter turn out the same, and dropped where not (:meth:`Processes.settle`).
     None where nothing needs laying out, or nothing is noted."""
     try:
         verso, shift = json.loads(cache.note(BACK_PLACE) or "null")
@@ -295,7 +288,7 @@ def lay_out_ahead(
     wanted = {name: job for name, job in jobs.items() if job and not cache.has(job.key)}
     if not wanted:
         return None
-    processes = _Processes()
+    processes = Processes()
     _AHEAD.append(processes)
     processes.start()
     for name, job in wanted.items():
@@ -305,7 +298,7 @@ def lay_out_ahead(
 
 #: The processes :func:`lay_out_ahead` started, until the book is finished or laid out
 #: again (:func:`close_ahead`).
-_AHEAD: list[_Processes] = []
+_AHEAD: list[Processes] = []
 
 
 def close_ahead() -> None:
@@ -326,7 +319,7 @@ def _check_lead(piece: LaidOut, front: LaidOut, placed: Lead, rtl: bool) -> None
 
 
 def _cached_or_laid_out(
-    processes: _Processes, cache: PdfCache, job: Job, what: str, progress: Progress
+    processes: Processes, cache: PdfCache, job: Job, what: str, progress: Progress
 ) -> LaidOut:
     """The front matter from the cache, or laid out (and kept)."""
     result = from_cache(job)
@@ -355,118 +348,3 @@ def _pdf_dates(dates: dict[str, str]) -> dict[str, str]:
     from weasyprint.pdf import _w3c_date_to_pdf
 
     return {name: str(_w3c_date_to_pdf(value, "date")) for name, value in dates.items()}
-
-
-def start_servers(layout: bool = True) -> None:
-    """Start the fork servers of the processes that finish the book (if they are not
-    running): they load WeasyPrint (``layout``), pikepdf and fontTools while the main
-    matter is laid out (:mod:`..fresh_process`)."""
-    if layout:
-        start_server(_Processes.LAYOUT)
-    start_server(_Processes.MERGE)
-
-
-class _Processes:
-    """The processes started afresh that finish the book (see :meth:`MainMatter.finish`):
-    one lays out the back matter, then the front matter if it was not laid out beside
-    it (by a second), and one merges the book."""
-
-    #: What a process that lays out a document loads first.
-    LAYOUT = ("weasyprint", "octavo.write.pdf_worker")
-    #: What the process that merges loads first.
-    MERGE = ("pikepdf", "fontTools.ttLib", "octavo.write.pdf_merge")
-
-    def __init__(self) -> None:
-        self.layout: FreshProcess | None = None
-        self.beside: FreshProcess | None = None
-        self.merging: FreshProcess | None = None
-        #: the key of the document each layout process ("layout", "beside") was given
-        #: ahead (:func:`lay_out_ahead`), its result not yet taken
-        self.ahead: dict[str, str] = {}
-
-    def submit_ahead(self, name: str, job: Job) -> None:
-        """Start laying ``job`` out in the process ``name`` ("layout" or "beside"), at
-        the lowest priority: the main matter's layout comes first (:func:`give_way`)."""
-        process = self.layout if name == "layout" else self.beside
-        assert process is not None
-        process.submit(give_way, reply=False)
-        process.submit(lay_out_afresh, board_for_afresh(), job)
-        self.ahead[name] = job.key
-
-    def settle(self, name: str, key: str) -> None:
-        """The process ``name`` is to lay out the document under ``key`` ("" for none):
-        what it was given ahead is kept if that is it, else dropped (the process ended;
-        another is started when one is needed)."""
-        given = self.ahead.get(name)
-        if given is None or given == key:
-            return
-        del self.ahead[name]
-        process = self.layout if name == "layout" else self.beside
-        if process is not None:
-            process.close()
-        if name == "layout":
-            self.layout = None
-        else:
-            self.beside = None
-
-    def start(self, layout: bool = True) -> None:
-        """Start the processes (the merge's alone, without ``layout``): each loads what
-        it needs meanwhile, and the two that lay out parse the theme's stylesheets and
-        load its fonts."""
-        if layout:
-            for name in ("layout", "beside"):
-                if getattr(self, name) is None:
-                    process = FreshProcess(self.LAYOUT)
-                    process.submit(warm_up_afresh, board_for_afresh(), reply=False)
-                    setattr(self, name, process)
-        if self.merging is None:
-            self.merging = FreshProcess(self.MERGE)
-
-    def lay_out(self, job: Job) -> LaidOut:
-        self.settle("layout", job.key)
-        self.start()
-        assert self.layout is not None
-        if self.ahead.pop("layout", None) != job.key:  # not given ahead: given now
-            self.layout.submit(lay_out_afresh, board_for_afresh(), job)
-        return self.layout.result()  # type: ignore[no-any-return]
-
-    def lay_out_beside(self, job: Job) -> None:
-        """Start laying out ``job`` in the second process: :meth:`beside_result`."""
-        self.settle("beside", job.key)
-        self.start()
-        assert self.beside is not None
-        if self.ahead.pop("beside", None) != job.key:
-            self.beside.submit(lay_out_afresh, board_for_afresh(), job)
-
-    def beside_result(self) -> LaidOut:
-        assert self.beside is not None
-        self.ahead.pop("beside", None)
-        return self.beside.result()  # type: ignore[no-any-return]
-
-    def merge(
-        self,
-        meanwhile: Callable[[], None],
-        documents: list[tuple[LaidOut, int]],
-        *args: Any,
-    ) -> tuple[bytes, int, list[PageRecord], list[int]]:
-        """:func:`.pdf_merge.merge_finished` of ``documents`` (emptied once sent: this
-        process holds them no longer), once the layouts are done (their processes
-        ended first: the merge's is the only one left); ``meanwhile`` is called in
-        this process while it runs."""
-        from .pdf_merge import merge_finished
-
-        for process in (self.layout, self.beside):
-            if process is not None:
-                process.close()
-        self.start(layout=False)
-        assert self.merging is not None
-        self.merging.submit(merge_finished, list(documents), *args)
-        documents.clear()
-        release_memory()  # the pages sent
-        meanwhile()
-        return self.merging.result()  # type: ignore[no-any-return]
-
-    def close(self) -> None:
-        for process in (self.layout, self.beside, self.merging):
-            if process is not None:
-                process.close()

@@ -166,7 +166,8 @@ def lay_out_main(
     boxes (None for one that does not). ``earlier``: the pieces of this build's earlier
     layout of the main matter (:meth:`MainMatter.by_key`), taken as the cache's (the
     cache may have no folder)."""
-    from .pdf_finish import close_ahead, lay_out_ahead, start_servers  # they import this
+    from .pdf_finish import close_ahead, lay_out_ahead  # they import this
+    from .pdf_processes import start_servers
 
     close_ahead()  # what an earlier layout of the main matter started ahead, not taken
     context = fork_context()
