@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from octavo.api import Built, build, load_anthology, make_pdf
 from octavo.diagnostics import Diagnostic
 from octavo.render import print_split
-from octavo.write import pdf_finish, text_block
+from octavo.write import pdf_processes, text_block
 
 from .conftest import MINIMAL_REVIEW, MakeAnthology, require
 
@@ -214,7 +214,7 @@ def test_the_parallel_layout_finds_the_same_pages_cached_or_not(
     monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
     # the front and back matter laid out here, where the tolerance is patched, not in a
     # process started afresh (the forked workers of the main matter inherit the patch)
-    monkeypatch.setattr(pdf_finish, "FreshProcess", _InThisProcess)
+    monkeypatch.setattr(pdf_processes, "FreshProcess", _InThisProcess)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     single = make_pdf(load_anthology(book), jobs=1)
     cache = tmp_path / "cache"
