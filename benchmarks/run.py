@@ -208,11 +208,17 @@ def run_measured(name: str, command: list[str], env: dict[str, str], log: Path) 
 
 
 def count_pages(pdf: Path) -> int | None:
+    """The PDF's page count, or None where it cannot be read (the measure is kept)."""
     try:
-        from pypdf import PdfReader
+        import pikepdf  # no limits on the size of a big book's arrays, as pypdf has
     except ImportError:
         return None
-    return len(PdfReader(pdf).pages)
+    try:
+        with pikepdf.open(pdf) as document:
+            return len(document.pages)
+    except (OSError, pikepdf.PdfError) as error:
+        say(f"  could not count the pages of {pdf}: {error}")
+        return None
 
 
 # --- what is measured -------------------------------------------------------------------

@@ -254,7 +254,7 @@ def files_in(folder: Path) -> list[str]:
     """Every file below ``folder``, as relative paths (to show nothing was written).
 
     The build cache (``.octavo-cache/``, see test_up_to_date.py and
-    test_parallel_pdf.py) is left out.
+    test_parallel_cache.py) is left out.
     """
     if not folder.exists():
         return []

@@ -94,6 +94,23 @@ def headings(pdf: pikepdf.Pdf) -> list[tuple[str, str]]:
     ]
 
 
+def tree_entries(node: Any, kind: str) -> tuple[list[Any], list[str]]:
+    """A name or number tree's keys and values, in turn, in the order of its nodes (one
+    node, or nodes under nodes: write/pdf_trees.py), and what is wrong with its nodes:
+    a ``/Limits`` that is not its node's first and last key, or a root that has one."""
+    faults = ["the root of a tree has /Limits"] if "/Limits" in node else []
+
+    def walk(node: Any) -> list[Any]:
+        items = list(node[kind]) if kind in node else []
+        for kid in node.get("/Kids", ()):
+            items += walk(kid)
+        if "/Limits" in node and (not items or list(node.Limits) != [items[0], items[-2]]):
+            faults.append(f"a node's /Limits {list(node.Limits)} are not its first and last keys")
+        return items
+
+    return walk(node), faults
+
+
 def structure_faults(pdf: pikepdf.Pdf) -> list[str]:
     """What is wrong with the tags: a page with marked content and no key, an MCID
     that marks two contents of a page, a key used twice or that finds no element, an
@@ -105,7 +122,8 @@ def structure_faults(pdf: pikepdf.Pdf) -> list[str]:
         return ["no StructTreeRoot"]
     if pdf.Root.get("/MarkInfo", {}).get("/Marked") is not True:
         faults.append("no /MarkInfo /Marked true")
-    numbers = list(root.ParentTree.Nums)
+    numbers, limits = tree_entries(root.ParentTree, "/Nums")
+    faults += limits
     keys = [int(key) for key in numbers[::2]]
     if len(set(keys)) != len(keys) or keys != sorted(keys):
         faults.append("ParentTree keys repeated or out of order")

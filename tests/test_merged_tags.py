@@ -19,7 +19,7 @@ from octavo.write.merged_tags import MergedTags
 from octavo.write.pdf import _content_id, save_finished
 from octavo.write.pdf_update import PER_STREAM, Trailer, append_objects
 from tests.conftest import require
-from tests.pdf_tags import structure_faults
+from tests.pdf_tags import structure_faults, tree_entries
 
 #: One pixel, so that the figure has an image and its alternative text.
 _PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
@@ -136,7 +136,17 @@ def _checked(data: bytes, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("version", ["1.7", "1.4"])
-def test_two_pieces_merged_keep_every_element_on_its_page(tmp_path: Path, version: str) -> None:
+@pytest.mark.parametrize("node", [None, 2])
+def test_two_pieces_merged_keep_every_element_on_its_page(
+    tmp_path: Path, version: str, node: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each element on its page, as in its piece. With ``node``, the ParentTree and the
+    IDTree are written cut into nodes of that many entries (write/pdf_trees.py: the
+    merge of a big book does so with 1,024), read back the same."""
+    from octavo.write import pdf_trees
+
+    if node is not None:
+        monkeypatch.setattr(pdf_trees, "NODE_ENTRIES", node)
     data = _tagged(version)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         one = _described(pdf)
@@ -147,7 +157,12 @@ def test_two_pieces_merged_keep_every_element_on_its_page(tmp_path: Path, versio
         assert structure_faults(pdf) == []
         assert _described(pdf) == one + _shifted(one, count)
         root = pdf.Root.StructTreeRoot
-        assert int(root.ParentTreeNextKey) == len(root.ParentTree.Nums) // 2
+        assert int(root.ParentTreeNextKey) == len(tree_entries(root.ParentTree, "/Nums")[0]) // 2
+        assert ("/Kids" in root.ParentTree) == (node is not None)
+        if "/IDTree" in root:
+            entries, faults = tree_entries(root.IDTree, "/Names")
+            assert faults == []
+            assert len(entries) // 2 <= 2 or ("/Kids" in root.IDTree) == (node is not None)
         keys = [int(page.obj.StructParents) for page in pdf.pages]
         assert keys == sorted(keys)
         assert len(set(keys)) == len(keys)

@@ -22,7 +22,8 @@ import octavo.render.print_split as print_split
 from octavo.api import load_anthology, make_pdf
 from octavo.write.pdf import PdfResult
 from tests.conftest import ROOT
-from tests.test_parallel_pdf import SMALL_REVIEW, _links, _outline
+from tests.test_parallel_cache import SMALL_REVIEW
+from tests.test_parallel_pdf import _links, _outline
 
 pytestmark = pytest.mark.slow
 

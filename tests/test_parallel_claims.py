@@ -21,7 +21,7 @@ from octavo.write.font_dictionaries import read_widths
 from octavo.write.pdf import PdfResult
 from tests.conftest import require
 from tests.pdf_tags import elements, structure_faults
-from tests.test_parallel_pdf import small_book
+from tests.test_parallel_cache import small_book
 
 pytestmark = pytest.mark.slow
 

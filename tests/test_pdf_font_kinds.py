@@ -18,7 +18,7 @@ from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from pypdf import PdfReader
 
 from octavo.write.pdf import PdfResult
-from tests.test_parallel_pdf import SMALL_REVIEW
+from tests.test_parallel_cache import SMALL_REVIEW
 from tests.test_pdf_fonts import FONTS, _fonts, _shared, one_pass_and_in_pieces
 
 pytestmark = pytest.mark.slow

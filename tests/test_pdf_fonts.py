@@ -18,7 +18,7 @@ from octavo.api import load_anthology, make_pdf
 from octavo.write.pdf import PdfResult
 from octavo.write.pdf_fonts import share_fonts
 from tests.conftest import ROOT
-from tests.test_parallel_pdf import SMALL_REVIEW
+from tests.test_parallel_cache import SMALL_REVIEW
 
 pytestmark = pytest.mark.slow
 

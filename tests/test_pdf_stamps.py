@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from pypdf import PdfReader
 
 import octavo.render.print_split as print_split
 from octavo.api import load_anthology, make_pdf
+from octavo.write.pdf import PdfResult
 from tests.test_parallel_books import _assert_same, _flat
 
 pytestmark = pytest.mark.slow
@@ -29,47 +31,74 @@ def _first_page(data: bytes, words: str) -> int:
     return next(n for n, page in enumerate(pages) if words in page.extract_text())
 
 
-def test_a_review_a_page_longer_moves_the_later_pieces_across_without_laying_them_out(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    book = _flat(tmp_path / "book", count=5, extra="[print]\nrecto_starts = false\n")
+#: What the tests below add to the first review: about two pages.
+MORE = "\n\nA paragraph more. " + "It runs on. " * 300 + "\n"
+
+
+@pytest.fixture(scope="module")
+def five(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PdfResult, PdfResult]:
+    """A book of five reviews that open on any page, a review a piece, built once with
+    its cache (in ``cache``, beside ``book``), and the book its first review grown by
+    :data:`MORE` gives a build without the cache: the first build, the fresh one."""
+    root = tmp_path_factory.mktemp("five")
+    book = _flat(root / "book", count=5, extra="[print]\nrecto_starts = false\n")
+    grown = shutil.copytree(book, root / "grown")
+    review = grown / "reviews" / "r1.md"
+    review.write_text(review.read_text(encoding="utf-8") + MORE, "utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(print_split, "CHUNK_REVIEWS", 1)
+        patch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+        first = make_pdf(load_anthology(book), jobs=2, cache=root / "cache")
+        fresh = make_pdf(load_anthology(grown), jobs=2)
+    return root, first, fresh
+
+
+def _five_with_its_cache(
+    five: tuple[Path, PdfResult, PdfResult], into: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Path]:
+    """A copy of the book of :func:`five` in ``into`` with a copy of its cache (a cache
+    is read wherever its folder is), set to be built as it was: (book, cache)."""
+    root = five[0]
     monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
-    cache = tmp_path / "cache"
-    before = make_pdf(load_anthology(book), jobs=2, cache=cache)
-    review = book / "reviews" / "r2.md"
-    text = review.read_text(encoding="utf-8")
-    review.write_text(text + "\n\nA paragraph more. " + "It runs on. " * 300 + "\n", "utf-8")
+    return shutil.copytree(root / "book", into / "book"), shutil.copytree(
+        root / "cache", into / "cache"
+    )
+
+
+def test_a_review_a_page_longer_moves_the_later_pieces_across_without_laying_them_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, five: tuple[Path, PdfResult, PdfResult]
+) -> None:
+    book, cache = _five_with_its_cache(five, tmp_path, monkeypatch)
+    _, before, fresh = five
+    review = book / "reviews" / "r1.md"
+    review.write_text(review.read_text(encoding="utf-8") + MORE, "utf-8")
     steps: list[str] = []
     rebuilt = make_pdf(load_anthology(book), steps.append, jobs=2, cache=cache)
     moved = _first_page(rebuilt.data, "Review 5.") - _first_page(before.data, "Review 5.")
     assert moved % 2 == 1  # the later reviews fall on the other side now
     stamped = [step for step in steps if "(from the cache, stamped again)" in step]
-    assert len(stamped) == 3  # reviews 3, 4 and 5: none laid out again
-    fresh = make_pdf(load_anthology(book), jobs=2)
+    assert len(stamped) == 4  # reviews 2 to 5: none laid out again
     assert rebuilt.data == fresh.data
     single = make_pdf(load_anthology(book), jobs=1)
     _assert_same(single, rebuilt)
 
 
 def test_a_piece_stamped_again_is_stamped_again_where_it_falls_next(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, five: tuple[Path, PdfResult, PdfResult]
 ) -> None:
     """Moved across twice (a review grows, then shrinks back): the pages of the first
     build again, from the cache, bytes for bytes."""
-    book = _flat(tmp_path / "book", count=4, extra="[print]\nrecto_starts = false\n")
-    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
-    cache = tmp_path / "cache"
-    first = make_pdf(load_anthology(book), jobs=2, cache=cache)
+    book, cache = _five_with_its_cache(five, tmp_path, monkeypatch)
+    first = five[1]
     review = book / "reviews" / "r1.md"
     text = review.read_text(encoding="utf-8")
-    review.write_text(text + "\n\nA paragraph more. " + "It runs on. " * 300 + "\n", "utf-8")
+    review.write_text(text + MORE, "utf-8")
     make_pdf(load_anthology(book), jobs=2, cache=cache)
     review.write_text(text, "utf-8")
     steps: list[str] = []
     back = make_pdf(load_anthology(book), steps.append, jobs=2, cache=cache)
-    assert sum("stamped again" in step for step in steps) == 3
+    assert sum("stamped again" in step for step in steps) == 4
     assert back.data == first.data
 
 
@@ -172,7 +201,7 @@ def test_the_printers_pdf_is_stamped_again_inside_its_bleed(
 
 
 def test_the_pieces_that_move_are_stamped_again_side_by_side(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, five: tuple[Path, PdfResult, PdfResult]
 ) -> None:
     """A piece drawn as it is on either side posts its page count from the cache before
     it is stamped again: the piece after it is placed, and stamped, meanwhile (not once
@@ -182,14 +211,9 @@ def test_the_pieces_that_move_are_stamped_again_side_by_side(
 
     from octavo.write import pdf_worker
 
-    book = _flat(tmp_path / "book", count=5, extra="[print]\nrecto_starts = false\n")
-    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
-    cache = tmp_path / "cache"
-    make_pdf(load_anthology(book), jobs=2, cache=cache)
+    book, cache = _five_with_its_cache(five, tmp_path, monkeypatch)
     review = book / "reviews" / "r1.md"
-    text = review.read_text(encoding="utf-8")
-    review.write_text(text + "\n\nA paragraph more. " + "It runs on. " * 300 + "\n", "utf-8")
+    review.write_text(review.read_text(encoding="utf-8") + MORE, "utf-8")
     spans = tmp_path / "spans"
     original = pdf_worker._restamped
 
@@ -208,4 +232,4 @@ def test_the_pieces_that_move_are_stamped_again_side_by_side(
     overlapping = [a_end > b_start for (_, a_end), (b_start, _) in itertools.pairwise(times)]
     assert any(overlapping), times
     monkeypatch.setattr(pdf_worker, "_restamped", original)
-    assert rebuilt.data == make_pdf(load_anthology(book), jobs=2).data
+    assert rebuilt.data == five[2].data

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..memory import release_memory
 from .detached_tags import TOKEN, TOKEN_SPLIT, DetachedTags
+from .pdf_trees import node_count, tree_syntax
 from .pdf_update import Trailer, append_objects
 
 
@@ -136,7 +137,11 @@ class _Book:
             self.kept.append(array("l", _reachable(detached.lines(), roots)))
             self.firsts.append(following)
             following += len(self.kept[-1])
-        self.free = following
+        #: the nodes of the ParentTree and the IDTree below their roots, numbered from
+        #: these (none for a tree small enough to be one node: :mod:`.pdf_trees`)
+        self.parent_nodes = following
+        self.id_nodes = following + node_count(len(tags.nums))
+        self.free = self.id_nodes + node_count(len(self.ids))
         #: each root's syntax in the book, by piece
         self.written: dict[tuple[int, bytes], bytes] = {}
 
@@ -180,10 +185,14 @@ class _Book:
         if self.document_ns is not None:
             head += b" /NS " + self.written[self.document_ns]
         yield self.document, head + b" /K [ %s ] /P %d 0 R >>" % (b" ".join(kids), self.tree)
-        nums = b" ".join(
-            b"%d %s" % (key, self.written[(piece, value)]) for key, piece, value in self.tags.nums
+        parent_tree, nodes = tree_syntax(
+            b"Nums",
+            [b"%d" % key for key, _, _ in self.tags.nums],
+            [self.written[(piece, value)] for _, piece, value in self.tags.nums],
+            self.parent_nodes,
         )
-        yield self.parent_tree, b"<< /Nums [ %s ] >>" % nums
+        yield from nodes
+        yield self.parent_tree, parent_tree
         root = b"<< /Type /StructTreeRoot /K [ %d 0 R ]" % self.document
         keys = len(self.tags.nums)
         root += b" /ParentTree %d 0 R /ParentTreeNextKey %d" % (self.parent_tree, keys)
@@ -198,10 +207,15 @@ class _Book:
                 pikepdf.Name(name).unparse() + b" " + role for name, role in roles.items()
             )
         if self.ids:
-            root += b" /IDTree << /Names [ %s ] >>" % b" ".join(
-                pikepdf.String(name).unparse() + b" " + self.written[self.ids[name]]
-                for name in sorted(self.ids)
+            names = sorted(self.ids)
+            id_tree, nodes = tree_syntax(
+                b"Names",
+                [pikepdf.String(name).unparse() for name in names],
+                [self.written[self.ids[name]] for name in names],
+                self.id_nodes,
             )
+            yield from nodes
+            root += b" /IDTree " + id_tree
         yield self.tree, root + b" >>"
         catalog = catalog.rstrip()
         if not catalog.endswith(b">>"):

@@ -35,6 +35,7 @@ from .hyphenation import keep_names_whole
 from .leaders import leaders_as_artifacts
 from .pdf_pages import label_ranges, page_starts
 from .pdf_starts import PieceStop
+from .pdf_trees import balance_trees
 from .right_to_left import indent_right_to_left
 from .spaced_runs import mark_page
 from .text_block import outside_text_block
@@ -446,8 +447,9 @@ def finish_in_place(
     tree = pdf.Root.get("/StructTreeRoot")
     if tree is not None and "/ParentTreeNextKey" not in tree:
         # the key a page or link added later would take (WeasyPrint leaves it out)
-        keys: Any = tree.ParentTree.get("/Nums", [])
-        tree.ParentTreeNextKey = int(keys[-2]) + 1 if len(keys) >= 2 else 0
+        keys = list(pikepdf.NumberTree(tree.ParentTree).keys())
+        tree.ParentTreeNextKey = max(keys) + 1 if keys else 0
+    balance_trees(pdf)  # no array too long for a reader, however long the book
     if document.direction == "rtl":
         # a viewer shows the spreads right to left, the recto on the left
         preferences = pdf.Root.get("/ViewerPreferences", pikepdf.Dictionary())
