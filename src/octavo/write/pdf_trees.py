@@ -4,9 +4,9 @@ A PDF's name and number trees (the named destinations, the structure's ParentTre
 IDTree) can be one node that holds every entry in one array: WeasyPrint writes them so,
 and so did the merge of a book laid out in parts. The ParentTree has an entry for every
 page and every link: a 5,000-review book's (14,282 pages) was one array of about
-146,000 elements. pypdf refuses to read an array of more than 100,000
-(``LimitReachedError``), and ISO 32000-1's Annex C gives 8,191 elements as a reader's
-limit.
+146,000 elements (the example has ten a page). pypdf refuses to read an array of more
+than 100,000 (``LimitReachedError``), and ISO 32000-1's Annex C gives 8,191 elements as
+a reader's limit.
 
 So a tree of more than :data:`NODE_ENTRIES` entries is written as the standard has it
 (ISO 32000-1, 7.9.6 and 7.9.7): leaves of at most :data:`NODE_ENTRIES` entries, each
