@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from datetime import UTC, datetime
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from octavo.api import Built, build, load_anthology
+from octavo.api import Built, load_anthology
 
 from .conftest import EXAMPLE, KeptEpubCheck, epubcheck
 
@@ -233,15 +232,3 @@ def test_images_are_packed(book: zipfile.ZipFile, anthology) -> None:  # type: i
         assert packed.size == (1072, 715)
     assert moon.image.width == 1800
     assert moon.image.height == 1200
-
-
-def test_reproducible(tmp_path: Path, example_build: tuple[Built, Path]) -> None:
-    """The same sources and SOURCE_DATE_EPOCH give the same bytes, in another folder."""
-    built, _ = example_build
-    os.environ["SOURCE_DATE_EPOCH"] = "1764028800"
-    try:
-        again = build(EXAMPLE, tmp_path)
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
-    for first, second in zip(built.outputs, again.outputs, strict=True):
-        assert first.path.read_bytes() == second.path.read_bytes(), first.format

@@ -34,12 +34,24 @@ def anthology():  # type: ignore[no-untyped-def]
 
 
 def folio(reader: PdfReader, index: int) -> str | None:
-    """The number printed at the foot of page ``index`` (from 0), read from the page."""
-    text = reader.pages[index].extract_text(extraction_mode="layout")
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if lines and re.fullmatch(r"\d+|[ivxlc]+", lines[-1]):
-        return lines[-1]
-    return None
+    """The number printed at the foot of page ``index`` (from 0), read from the page: the
+    text drawn lowest on it, when that is a number. (Each run of text is placed by its
+    matrices, as pypdf's layout mode places it, but the page's lines are not laid out:
+    a third of the time.)"""
+    runs: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            runs.append((y, x, text.strip()))
+
+    reader.pages[index].extract_text(visitor_text=visit)
+    if not runs:
+        return None
+    lowest = min(y for y, _, _ in runs)
+    line = "".join(text for y, _, text in sorted(runs, key=lambda r: r[1]) if y - lowest < 1)
+    return line if re.fullmatch(r"\d+|[ivxlc]+", line) else None
 
 
 def roman(number: int) -> str:

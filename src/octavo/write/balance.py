@@ -100,8 +100,10 @@ def balanced(
         decision = cache.decision(review.key, side) if side else None
         if decision:
             applied[identifier] = decision
-    laid = lay_out(render(applied) if applied else plain)
+    # before the book: the stylesheets it parses and the fonts it loads are kept for
+    # the process (``pdf.lay_out``), and so for the workers the layout forks from it
     alike = _sides_alike(plain, book, resolver)
+    laid = lay_out(render(applied) if applied else plain)
     for _ in range(LAYOUTS - 1):
         starts, faults = read(laid)
         sides = _sides(starts, book)

@@ -35,13 +35,14 @@ from ..memory import release_memory
 from ..render.print_html import PrintDocument
 from ..render.print_split import PrintSplit
 from ..resources import Resolver
+from .hyphenation import languages_in, load_dictionaries
 from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut
 from .pdf_pages import BLANK, PageRecord, starts_from_records
 from .pdf_placing import shared
 from .pdf_stamps import stamped_theme
 from .pdf_starts import Lead, NotCuttable, opening, piece_indexes
-from .pdf_worker import UNCUT, Job, lay_out
+from .pdf_worker import UNCUT, Job, lay_out, load_modules
 
 if TYPE_CHECKING:
     from ..audit.checks import Checks, Found
@@ -200,6 +201,8 @@ def lay_out_main(
     counted = front or _front_count(cache.note(FRONT_COUNT))
     if counted is not None:  # placed after the front matter with its page numbers
         shared.update(front_pages=counted[0], front_tail=counted[1])
+    load_dictionaries(languages_in(document.html))  # once, for every worker forked
+    load_modules()
     started = time.monotonic()
     laid: dict[str, LaidOut] = {}
     with context.Pool(jobs) as pool:

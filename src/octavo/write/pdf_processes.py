@@ -13,7 +13,14 @@ from ..fresh_process import FreshProcess, start_server
 from ..memory import release_memory
 from .pdf_merge import LaidOut
 from .pdf_pages import PageRecord
-from .pdf_worker import Job, board_for_afresh, give_way, lay_out_afresh, warm_up_afresh
+from .pdf_worker import (
+    LAYOUT_MODULES,
+    Job,
+    board_for_afresh,
+    give_way,
+    lay_out_afresh,
+    warm_up_afresh,
+)
 
 
 def start_servers(layout: bool = True) -> None:
@@ -31,9 +38,17 @@ class Processes:
     it (by a second), and one merges the book."""
 
     #: What a process that lays out a document loads first.
-    LAYOUT = ("weasyprint", "octavo.write.pdf_worker")
-    #: What the process that merges loads first.
-    MERGE = ("pikepdf", "fontTools.ttLib", "octavo.write.pdf_merge")
+    LAYOUT = LAYOUT_MODULES
+    #: What the process that merges loads first (what the merge imports as it goes).
+    MERGE = (
+        "pikepdf",
+        "fontTools.ttLib",
+        "octavo.write.pdf",
+        "octavo.write.pdf_fonts",
+        "octavo.write.pdf_images",
+        "octavo.write.spaced_runs",
+        "octavo.write.pdf_merge",
+    )
 
     def __init__(self) -> None:
         self.layout: FreshProcess | None = None
