@@ -70,25 +70,42 @@ def test_pieces_are_laid_out_again_when_left_and_right_text_areas_differ(
         assert b.extract_text() == a.extract_text()
 
 
-def test_the_parts_are_reproducible(book: Path) -> None:
+@pytest.fixture(scope="module")
+def printers_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, list[str]]:
+    """The small book below, its printer's PDF laid out in parts (no cache): the PDF
+    and the build's steps."""
+    root = tmp_path_factory.mktemp("printers")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(print_split, "CHUNK_REVIEWS", 2)
+        patch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+        book = small_book(root / "book")
+        steps: list[str] = []
+        result = make_pdf(load_anthology(book), steps.append, for_printer=True, jobs=2)
+    return result.data, steps
+
+
+def test_the_parts_are_reproducible(
+    book: Path, first_build: tuple[Path, bytes], printers_pdf: tuple[bytes, list[str]]
+) -> None:
     """Laid out in parts twice (no cache), the small book below is the same bytes."""
-    first = make_pdf(load_anthology(book), jobs=2)
-    again = make_pdf(load_anthology(book), jobs=2)
-    assert again.data == first.data
+    _, first = first_build
+    again, _ = _build(book, book.parent / "again", cache=False)
+    assert again == first
     # the printer's PDF/X too: its pieces' XMP ids are random until the merged book's
     # is made stable, and the /ID qpdf derived from them is made again with it
-    first = make_pdf(load_anthology(book), jobs=2, for_printer=True)
-    again = make_pdf(load_anthology(book), jobs=2, for_printer=True)
-    assert again.data == first.data
+    first, _ = printers_pdf
+    again = make_pdf(load_anthology(book), jobs=2, for_printer=True).data
+    assert again == first
 
 
-def test_the_printers_pdf_in_parts_keeps_its_output_intent(book: Path) -> None:
+def test_the_printers_pdf_in_parts_keeps_its_output_intent(
+    printers_pdf: tuple[bytes, list[str]],
+) -> None:
     """On the small three-part book below (two reviews a piece, as the fixture sets):
     what the merge keeps does not need the example."""
-    steps: list[str] = []
-    result = make_pdf(load_anthology(book), steps.append, for_printer=True, jobs=2)
+    data, steps = printers_pdf
     assert "Merging the PDF" in steps
-    reader = PdfReader(io.BytesIO(result.data))
+    reader = PdfReader(io.BytesIO(data))
     assert "/OutputIntents" in reader.trailer["/Root"]
     assert "/Metadata" in reader.trailer["/Root"]
     first = reader.pages[0]
@@ -213,10 +230,11 @@ def small_book(
     return root
 
 
-def test_a_rebuild_with_nothing_changed_lays_out_nothing(book: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    first, steps = _build(book, out)
-    assert _cached(steps) == 0
+def test_a_rebuild_with_nothing_changed_lays_out_nothing(
+    book: Path, tmp_path: Path, built: bytes
+) -> None:
+    """(The first build, with nothing from the cache, is :func:`first_build`.)"""
+    out, first = tmp_path / "out", built
     assert (out / ".octavo-cache" / "pdf").is_dir()
     again, steps = _build(book, out)
     assert _cached(steps) == 4  # the three parts and the front matter
@@ -466,19 +484,17 @@ def test_a_corrupt_cache_is_laid_out_again_and_never_used(
 
 
 def test_the_cache_holds_across_builds_at_different_times(
-    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    book: Path, tmp_path: Path, built: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The build's date is written by the merge: every part stays cached."""
-    import time
-
+    """The build's date is written by the merge: every part stays cached. (The cache
+    was filled at SOURCE_DATE_EPOCH, in 2025; this build is dated now.)"""
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    out = tmp_path / "out"
-    _build(book, out)
-    time.sleep(1.1)  # another second: another dcterms.modified
-    again, steps = _build(book, out)
+    first = PdfReader(io.BytesIO(built)).metadata["/ModDate"]
+    again, steps = _build(book, tmp_path / "out")
     assert _cached(steps) == 4
     modified = PdfReader(io.BytesIO(again)).metadata["/ModDate"]
     assert modified.startswith("D:20")  # the build's date, written by the merge
+    assert modified != first
 
 
 def test_a_build_in_parallel_leaves_no_temporary_files(

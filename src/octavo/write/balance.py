@@ -145,6 +145,8 @@ def _sides_alike(document: PrintDocument, book: Book, resolver: Resolver) -> boo
     size, so that it breaks into the same pages on either side: then a review moved to
     the other side by one balanced before it keeps its decision, and is not tried again.
     Two reviews' pages are laid out to see (a few hundredths of a second)."""
+    from weasyprint.urls import FatalURLFetchingError
+
     from .pdf import lay_out
 
     probe = (
@@ -155,7 +157,7 @@ def _sides_alike(document: PrintDocument, book: Book, resolver: Resolver) -> boo
     )
     try:
         pages = lay_out(replace(document, html=probe, variant=None), resolver).pages
-    except Exception:  # the book's own layout reports what is wrong
+    except (Exception, FatalURLFetchingError):  # the book's own layout reports it
         return False
     if len(pages) != 2:
         return False
