@@ -197,11 +197,12 @@ def lay_out_main(
         front_html=first.front_document(),
         stamping=stamped_theme(document),
         book_pages=book_pages,
+        languages=languages_in(document.html),  # their hyphenation dictionaries
     )
     counted = front or _front_count(cache.note(FRONT_COUNT))
     if counted is not None:  # placed after the front matter with its page numbers
         shared.update(front_pages=counted[0], front_tail=counted[1])
-    load_dictionaries(languages_in(document.html))  # once, for every worker forked
+    load_dictionaries(shared["languages"])  # once, for every worker forked
     load_modules()
     started = time.monotonic()
     laid: dict[str, LaidOut] = {}

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import BuildError
 from ..render.print_html import PrintDocument
 from .detached_tags import NotDetachable, detach_tags
-from .hyphenation import languages_in, load_dictionaries
+from .hyphenation import load_dictionaries
 from .pdf_cache import PdfCache
 from .pdf_merge import LaidOut
 from .pdf_placing import NeedsFront, Stamped, await_place, post, post_lead, shared
@@ -174,7 +174,6 @@ def board_for_afresh() -> dict[str, Any]:
         for key, value in shared.items()
         if key not in ("counts", "edges", "lead", "condition", "front_html", "earlier")
     }
-    board["languages"] = languages_in(board["document"].html)  # their hyphenation
     board["document"] = dataclasses.replace(board["document"], html="")
     return board
 
