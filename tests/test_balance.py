@@ -202,6 +202,26 @@ def test_trials_laid_out_in_parts_read_as_in_one_document(
     assert compared[0] >= 9  # three reviews, each as it comes and with two adjustments
 
 
+def test_a_round_of_few_trials_keeps_every_process_busy() -> None:
+    """The later rounds try only the reviews the first left short: their copies are cut
+    into as many documents as there are processes (one document kept one process busy
+    and the other idle), never more than ``COPIES_PER_DOCUMENT`` copies a document."""
+    from octavo.write.balance_trials import COPIES_PER_DOCUMENT, copy_groups
+
+    def tried(count: int) -> list[tuple[str, str]]:
+        return [(f"r-{n}", "balance-tighter-2") for n in range(count)]
+
+    assert [len(group) for group in copy_groups(tried(15), 2)] == [8, 7]
+    assert [len(group) for group in copy_groups(tried(3), 2)] == [2, 1]
+    assert [len(group) for group in copy_groups(tried(1), 2)] == [1]
+    many = copy_groups(tried(87), 2)
+    assert len(many) == -(-87 // COPIES_PER_DOCUMENT)
+    assert all(len(group) <= COPIES_PER_DOCUMENT for group in many)
+    assert [item for group in many for item in group] == tried(87)  # each once, in order
+    # in one process, cut for the documents' size alone
+    assert len(copy_groups(tried(COPIES_PER_DOCUMENT + 1), 1)) == 2
+
+
 def test_a_review_moved_to_the_other_side_keeps_its_decision_where_the_sides_are_alike(
     tmp_path: Path,
 ) -> None:

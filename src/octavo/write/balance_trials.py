@@ -29,8 +29,10 @@ if TYPE_CHECKING:
     from ..audit.checks import Checks
     from ..audit.lines import Line
 
-#: About how many copies a trial document holds, when the trials are laid out in parts.
+#: The most copies a trial document holds, when the trials are laid out in parts.
 COPIES_PER_DOCUMENT = 24
+#: A trial: a review's id and the adjustment (a class, "" for none) it is tried with.
+Tried = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,9 @@ def trial(
 ) -> dict[tuple[str, str], Outcome] | None:
     """Lay out a copy of each review (id) with each adjustment (class), on its side, and
     read each copy's pages; None when a trial document cannot be laid out. With
-    ``jobs`` above 1, the copies are laid out in documents of about
-    ``COPIES_PER_DOCUMENT``, that many at a time."""
-    groups = [tried[n : n + COPIES_PER_DOCUMENT] for n in range(0, len(tried), COPIES_PER_DOCUMENT)]
+    ``jobs`` above 1, the copies are laid out in several documents (:func:`copy_groups`),
+    ``jobs`` at a time."""
+    groups = copy_groups(tried, jobs)
     if jobs <= 1 or len(groups) < 2:
         return _trial_group(document, book, sides, tried, resolver, checks)
     _shared.update(document=document, book=book, sides=sides, resolver=resolver, checks=checks)
@@ -97,6 +99,16 @@ def trial(
             return None
         outcomes.update(result)
     return outcomes
+
+
+def copy_groups(tried: Sequence[Tried], jobs: int) -> list[Sequence[Tried]]:
+    """The trials cut into documents of at most ``COPIES_PER_DOCUMENT`` copies, and into
+    at least ``jobs`` when there are that many: a round of few copies (the later rounds
+    try only the reviews the first left short) keeps every process busy, not one."""
+    size = COPIES_PER_DOCUMENT
+    if jobs > 1:
+        size = max(1, min(size, -(-len(tried) // jobs)))
+    return [tried[n : n + size] for n in range(0, len(tried), size)]
 
 
 #: What the forked processes of :func:`trial` inherit.
