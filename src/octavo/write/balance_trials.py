@@ -23,7 +23,6 @@ from ..fork_pool import fork_context
 from ..limits import RENDER_SECONDS
 from ..render.print_html import PrintDocument
 from ..resources import Resolver
-from .hyphenation import languages_in, load_dictionaries
 
 if TYPE_CHECKING:
     from ..audit.checks import Checks
@@ -86,7 +85,6 @@ def trial(
     if jobs <= 1 or len(groups) < 2:
         return _trial_group(document, book, sides, tried, resolver, checks)
     _shared.update(document=document, book=book, sides=sides, resolver=resolver, checks=checks)
-    load_dictionaries(languages_in(document.html))  # once, for every worker forked
     try:
         context = fork_context()
         with context.Pool(min(jobs, len(groups))) as pool:
