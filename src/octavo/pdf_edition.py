@@ -48,7 +48,6 @@ def make_pdf(
     pass).
     """
     from .audit import in_build
-    from .render.print_html import render_print
     from .write.pdf import render_pdf
     from .write.pdf_cache import forget_file_digests
     from .write.pdf_parallel import worker_count
@@ -61,7 +60,7 @@ def make_pdf(
     def render(balance: Mapping[str, str]) -> PrintDocument:
         progress("Rendering the print edition")
         with theme_files_checked():
-            return render_print(loaded.anthology, loaded.theme, for_printer, balance=balance)
+            return renderings.document(balance)  # rendered once (the shipped templates)
 
     def one_pass(document: PrintDocument) -> PdfResult:
         progress("Laying out the PDF")

@@ -201,11 +201,14 @@ class Again:
 
 
 class Renderings:
-    """The book's HTML rendered again with page numbers (``folios``: element id →
+    """The book's HTML: rendered with the balancing's classes for its layout
+    (:meth:`document`), and rendered again with page numbers (``folios``: element id →
     printed page) and cut (:func:`parallel_split`), for its back and front matter once
-    the main matter is laid out (:meth:`MainMatter.finish`). Each rendering is kept for
-    the build, its front and back matter only, and given again for the same page
-    numbers: some are made :meth:`ahead`, while the main matter is laid out."""
+    the main matter is laid out (:meth:`MainMatter.finish`). Each rendering with page
+    numbers is kept for the build, its front and back matter only, and given again for
+    the same page numbers: some are made :meth:`ahead`, while the main matter is laid
+    out. With the shipped templates, the book is rendered once, every page number and
+    class a mark, and each of these is made from that one."""
 
     def __init__(self, loaded: Loaded, for_printer: bool) -> None:
         from .render.print_folios import marks_hold
@@ -217,6 +220,38 @@ class Renderings:
         #: marks (:mod:`.render.print_folios`), for every set of numbers
         self.marks = marks_hold(loaded.theme)
         self.marked: PrintSplit | None = None
+        #: with the shipped templates, the book rendered once, its page numbers and its
+        #: reviews' classes marks (:mod:`.render.print_balance`), for every layout
+        self.book: PrintDocument | None = None
+
+    def document(self, balance: Mapping[str, str]) -> PrintDocument:
+        """The book rendered with ``balance`` (review id → class) and no page numbers,
+        for its layout."""
+        from .render.print_balance import with_classes
+        from .render.print_folios import with_folios
+        from .render.print_html import render_print
+
+        anthology, theme = self.loaded.anthology, self.loaded.theme
+        if not self.marks:
+            return render_print(anthology, theme, self.for_printer, balance=balance)
+        book = self._book()
+        return replace(book, html=with_classes(with_folios(book.html, {}), balance))
+
+    def _book(self) -> PrintDocument:
+        """The book rendered once, its page numbers and classes marks."""
+        from .render import print_balance, print_folios
+        from .render.print_html import render_print
+
+        if self.book is None:
+            anthology, theme = self.loaded.anthology, self.loaded.theme
+            self.book = render_print(
+                anthology,
+                theme,
+                self.for_printer,
+                folios=print_folios.MARKED,
+                balance=print_balance.MARKED,
+            )
+        return self.book
 
     def __call__(self, folios: dict[str, str]) -> PrintSplit:
         from .render.print_folios import with_folios
@@ -237,23 +272,21 @@ class Renderings:
         return cut
 
     def _marked(self) -> PrintSplit:
-        """The book rendered and cut once with marks for its page numbers."""
-        from .render.print_folios import MARKED
+        """The book cut once with marks for its page numbers: :meth:`_book`, its
+        classes left out (the front and back matter have none)."""
+        from .render.print_balance import with_classes
 
         if self.marked is None:
-            self.marked = self._cut(MARKED)
+            book = self._book()
+            self.marked = _front_and_back(replace(book, html=with_classes(book.html, {})))
         return self.marked
 
     def _cut(self, folios: Mapping[str, str]) -> PrintSplit:
         """The book rendered with ``folios`` and cut, its main matter left out."""
         from .render.print_html import render_print
-        from .render.print_split import split_print
 
         anthology, theme = self.loaded.anthology, self.loaded.theme
-        document = render_print(anthology, theme, self.for_printer, folios=folios)
-        split = split_print(document.html, front_dates=document.variant is not None)
-        assert split is not None  # the same book, cut the same way
-        return replace(split, chunks=(), continued=())  # its main matter is not needed
+        return _front_and_back(render_print(anthology, theme, self.for_printer, folios=folios))
 
     def ahead(self, noted: list[dict[str, str]]) -> None:
         """Render while this process would wait: once with marks for the page numbers,
@@ -264,3 +297,12 @@ class Renderings:
             self._marked()
         for folios in noted:
             self(folios)
+
+
+def _front_and_back(document: PrintDocument) -> PrintSplit:
+    """The book cut, its main matter left out (it is not needed)."""
+    from .render.print_split import split_print
+
+    split = split_print(document.html, front_dates=document.variant is not None)
+    assert split is not None  # the same book, cut the same way
+    return replace(split, chunks=(), continued=())

@@ -144,7 +144,7 @@ def render_print(
         generator=f"Octavo {__version__}",
         modified=build_time(),
         folios=folios if folios is not None else {},
-        balance=balance or {},
+        balance=balance if balance is not None else {},
     )
     return PrintDocument(
         html=html,
