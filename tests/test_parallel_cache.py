@@ -256,6 +256,24 @@ def test_an_edited_review_lays_out_its_part_only_and_gives_the_fresh_book(
     assert any("dusk" in page.extract_text() for page in PdfReader(io.BytesIO(edited)).pages)
 
 
+def test_the_pieces_to_lay_out_go_to_the_workers_first_while_one_takes_the_rest_in_order() -> None:
+    from octavo.write.pdf_parallel import Job, dispatch_order
+
+    chunks = [Job(f"chunk-{n}", "", index=n) for n in range(8)]
+    new = [chunks[5], chunks[2], chunks[7]]  # as the book has them: 2, 5, 7
+    new.sort(key=lambda job: job.index or 0)
+
+    def names(jobs: list[Job]) -> list[str]:
+        return [job.name.removeprefix("chunk-") for job in jobs]
+
+    assert names(dispatch_order(chunks, new, 1)) == list("01234567")  # one worker: in order
+    assert names(dispatch_order(chunks, new, 2)) == list("20134567")
+    # at most jobs - 1 out of order: a worker is left for the others, in order
+    assert names(dispatch_order(chunks, new, 3)) == list("25013467")
+    assert names(dispatch_order(chunks, new, 8)) == list("25701346")
+    assert names(dispatch_order(chunks, [], 2)) == list("01234567")
+
+
 def test_the_page_numbers_of_the_front_and_back_matter_come_from_one_rendering_made_ahead(
     book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -206,13 +206,13 @@ def lay_out_main(
     load_modules()
     started = time.monotonic()
     laid: dict[str, LaidOut] = {}
+    new = [job for job in chunks if not cache.has(job.key) and job.key not in earlier]
     with context.Pool(jobs) as pool:
         pages = 0
-        results = pool.imap_unordered(lay_out, chunks)
+        results = pool.imap_unordered(lay_out, dispatch_order(chunks, new, jobs))
         # the fork servers of the processes that finish the book, loading meanwhile; a
         # rebuild that renders ahead is likely to lay out nothing more: the merge's only,
         # once the renderings are made
-        new = [job for job in chunks if not cache.has(job.key) and job.key not in earlier]
         few = len(new) <= 1
         processes = None
         if ahead is not None:
@@ -271,6 +271,20 @@ def lay_out_main(
         processes,
         book_pages,
     )
+
+
+def dispatch_order(chunks: list[Job], new: list[Job], jobs: int) -> list[Job]:
+    """The pieces in the order the workers take them: the first ``jobs - 1`` of those
+    to lay out (``new``: not in the cache) first, then the others in the book's order.
+
+    A rebuild's changed piece then starts at once, not once every cached piece before
+    it is read (at 1,000 reviews, 1.3 s while this process renders). No worker waits
+    for ever: a piece waits only for the counts of the pieces before it, and with at
+    most ``jobs - 1`` pieces taken out of order, a worker is always left to take the
+    others in order."""
+    ahead = new[: max(jobs - 1, 0)]
+    names = {job.name for job in ahead}
+    return [*ahead, *(job for job in chunks if job.name not in names)]
 
 
 def noted_folios(cache: PdfCache) -> list[dict[str, str]]:
