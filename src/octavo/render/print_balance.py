@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from markupsafe import escape
+
+from .print_folios import Marks
 
 #: Where a mark begins and ends (Unicode's private use, as
 #: :mod:`.print_folios`'s marks, with two other characters).
@@ -32,23 +34,8 @@ _OPEN, _CLOSE = "\ue002", "\ue003"
 _MARKED_CLASS = re.compile(f" {_OPEN}([^{_CLOSE}]*){_CLOSE}")
 
 
-class _Marked(Mapping[str, str]):
-    """Every review, each with a mark that names it for its class."""
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str)
-
-    def __getitem__(self, key: str) -> str:
-        return f"{_OPEN}{key}{_CLOSE}"
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
-
-
-MARKED: Mapping[str, str] = _Marked()
+#: Every review, each with a mark that names it for its class.
+MARKED: Mapping[str, str] = Marks(_OPEN, _CLOSE)
 
 
 def with_classes(marked_html: str, classes: Mapping[str, str]) -> str:

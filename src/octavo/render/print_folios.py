@@ -36,14 +36,18 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKED_ATTRIBUTE = re.compile(f' data-folio="{_OPEN}([^{_CLOSE}]*){_CLOSE}"')
 
 
-class _Marked(Mapping[str, str]):
-    """Every id, each with a mark that names it for its page."""
+class Marks(Mapping[str, str]):
+    """Every key, each with a mark that names it: the key between ``begin`` and
+    ``end``. A template sees every key in it (``key in marks``) and none listed."""
+
+    def __init__(self, begin: str, end: str) -> None:
+        self.begin, self.end = begin, end
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str)
 
     def __getitem__(self, key: str) -> str:
-        return f"{_OPEN}{key}{_CLOSE}"
+        return f"{self.begin}{key}{self.end}"
 
     def __iter__(self) -> Iterator[str]:
         return iter(())
@@ -52,7 +56,8 @@ class _Marked(Mapping[str, str]):
         return 0
 
 
-MARKED: Mapping[str, str] = _Marked()
+#: Every id, each with a mark that names it for its page.
+MARKED: Mapping[str, str] = Marks(_OPEN, _CLOSE)
 
 
 def with_folios(marked_html: str, folios: Mapping[str, str]) -> str:
