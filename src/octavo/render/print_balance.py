@@ -2,8 +2,8 @@
 
 The balancing (:mod:`octavo.write.balance`) lays the book out with no classes, then
 with the classes it chose (review id → ``balance-tighter-1``...), and a rebuild with
-the classes the last build kept: each a whole rendering of the book (about 1.9 s at
-1,000 reviews) before any piece can be laid out.
+the classes the last build kept: each a whole rendering of the book (0.6 to 2.2 s at
+1,000 reviews, the first of a process the longest) before any piece can be laid out.
 
 The shipped templates use ``balance`` in one way only, on a review's ``<article>``:
 ``{{ ' ' ~ balance[review.anchor] if ... review.anchor in balance else '' }}``. So the
