@@ -10,6 +10,8 @@ import pytest
 
 from octavo.memory import release_memory
 
+from .conftest import MakeAnthology
+
 
 def _resident_mib() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -70,3 +72,65 @@ def test_a_piece_sent_to_the_merge_keeps_only_what_the_build_reads_after() -> No
     assert piece.records == [BLANK]
     assert sent.pdf == b"%PDF-1.7 pages"  # the copy sent keeps them
     assert sent.anchors == [[("r-one", 1.0, 2.0)]]
+
+
+class _Node:
+    """An object in a cycle: only the garbage collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_block_sets_apart_what_the_process_held_and_still_collects_its_own_garbage() -> None:
+    import gc
+    import weakref
+
+    from octavo.memory import set_apart
+
+    before = _Node()
+    earlier_garbage = weakref.ref(_Node())  # a cycle nobody holds, made before the block
+    assert gc.get_freeze_count() == 0
+    with set_apart():
+        assert earlier_garbage() is None  # collected on entering: not kept for the block
+        held = gc.get_freeze_count()
+        assert held > 1_000  # the modules, the test run, ``before``
+        made = weakref.ref(_Node())
+        with set_apart():  # an inner block (a volume of the book) changes nothing
+            assert gc.get_freeze_count() == held
+        assert gc.get_freeze_count() == held
+        release_memory()
+        assert made() is None  # the block's own garbage is collected
+        assert gc.get_freeze_count() == held  # and what was set apart was not gone through
+    assert gc.get_freeze_count() == 0  # handed back to the collector
+    dropped = weakref.ref(before)
+    del before
+    gc.collect()
+    assert dropped() is None
+
+
+def test_a_block_ended_by_an_error_hands_everything_back() -> None:
+    import gc
+
+    from octavo.memory import set_apart
+
+    with pytest.raises(RuntimeError), set_apart():
+        raise RuntimeError("the build failed")
+    assert gc.get_freeze_count() == 0
+    with set_apart():
+        assert gc.get_freeze_count() > 0
+
+
+def test_a_pdf_is_laid_out_with_the_process_set_apart_and_hands_it_back(
+    make_anthology: MakeAnthology,
+) -> None:
+    import gc
+
+    from octavo.api import load_anthology, make_pdf
+
+    seen: list[int] = []
+    loaded = load_anthology(make_anthology())
+    result = make_pdf(loaded, lambda _: seen.append(gc.get_freeze_count()))
+    assert result.data.startswith(b"%PDF")
+    assert seen
+    assert min(seen) > 1_000  # WeasyPrint's modules among them
+    assert gc.get_freeze_count() == 0

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import importlib
 import os
 import pickle
@@ -302,6 +303,7 @@ def serve_forks() -> None:
     sys.stdout = sys.stderr  # its standard output is nobody's
     for name in filter(None, os.environ.pop(PRELOAD, "").split(",")):
         importlib.import_module(name)
+    gc.freeze()  # the modules: what it forks does not go through them when it collects
     while True:
         try:
             head, fds, _flags, _address = socket.recv_fds(control, 8, 2)

@@ -47,6 +47,23 @@ def make_pdf(
     page starts (which the result's are; it is not called for a book laid out in one
     pass).
     """
+    from .memory import set_apart
+    from .write.pdf_worker import load_modules
+
+    load_modules()  # WeasyPrint and pikepdf, before what the process holds is set apart
+    with set_apart():
+        return _make_pdf(loaded, progress, for_printer, jobs, cache, balance, while_merging)
+
+
+def _make_pdf(
+    loaded: Loaded,
+    progress: Progress,
+    for_printer: bool,
+    jobs: int | None,
+    cache: Path | None,
+    balance: Mapping[str, str] | None,
+    while_merging: WhileMerging | None,
+) -> PdfResult:
     from .audit import in_build
     from .write.pdf import render_pdf
     from .write.pdf_cache import forget_file_digests
