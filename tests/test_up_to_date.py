@@ -178,3 +178,61 @@ def test_the_command_line_says_up_to_date(
     assert "documents" in lines[1]
     assert "wrote" not in second.output
     assert len(os.listdir(out / ".octavo-cache" / "builds")) == 1
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files digested from now on (not taken from the digests kept)."""
+    names: list[str] = []
+    read = up_to_date._file_sha256
+
+    def counted(name: str) -> str:
+        names.append(Path(name).name)
+        return read(name)
+
+    monkeypatch.setattr(up_to_date, "_file_sha256", counted)
+    return names
+
+
+def test_a_file_is_read_again_only_when_it_changed(
+    make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(up_to_date, "RECENT_NS", 0)  # the files were written a moment ago
+    root, out = make_anthology(), tmp_path / "out"
+    output = epub(root, out).outputs[0].path  # its record keeps the sources' digests
+    reads = _reads(monkeypatch)
+    assert epub(root, out).up_to_date
+    assert reads == [output.name]  # the output, checked once...
+    reads.clear()
+    assert epub(root, out).up_to_date
+    assert reads == []  # ...and then kept too: nothing is read
+    # the same size and the same modification time, other words: the change time moved
+    review = root / "reviews" / "alpha.md"
+    before = review.stat()
+    text = review.read_text(encoding="utf-8")
+    review.write_text(text.replace("two sentences", "two sentencez"), encoding="utf-8")
+    os.utime(review, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert review.stat().st_size == before.st_size
+    assert not epub(root, out).up_to_date
+    assert "alpha.md" in reads
+    # an output changed the same way is made again
+    assert epub(root, out).up_to_date
+    data, stamp = output.read_bytes(), output.stat()
+    output.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    os.utime(output, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert not epub(root, out).up_to_date
+    assert output.read_bytes() == data
+
+
+def test_a_file_changed_a_moment_before_it_was_read_is_read_again(
+    make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A change in the same tick of the file system's clock as the last one leaves the
+    file's times as they were: what changed within ``RECENT_NS`` of being read is not
+    kept (git's racily clean files)."""
+    root, out = make_anthology(), tmp_path / "out"
+    epub(root, out)
+    kept = json.loads((out / ".octavo-cache" / "digests.json").read_text(encoding="utf-8"))
+    assert not [name for name in kept if name.startswith(str(root))]  # all just written
+    reads = _reads(monkeypatch)
+    assert epub(root, out).up_to_date
+    assert {"alpha.md", "beta.md", "anthology.toml"} <= set(reads)

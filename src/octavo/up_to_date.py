@@ -20,6 +20,15 @@ Octavo, Python and the libraries that shape the output, the formats asked for,
 ``SOURCE_DATE_EPOCH``, the system's font files (by name, size and time; a book can
 fall back on them) and, for AZW3, calibre's program.
 
+A file is read and digested again only when it changed: the digests are kept in the
+cache (``<out>/.octavo-cache/digests.json``) with each file's device, inode, size and
+modification and change times, as git's index keeps them, and the outputs' too once
+a build found them up to date. The system sets a file's change time at every write,
+whatever a program does to its modification time. A file whose times are less than
+:data:`RECENT_NS` older than the moment its digest is taken is read again the next
+time: a change within the same tick of the file system's clock would leave its
+times as they were.
+
 Without ``SOURCE_DATE_EPOCH`` a build stamps the book with the time it was made; an
 up-to-date book keeps the time of the build that made it.
 """
@@ -33,7 +42,8 @@ import os
 import shutil
 import stat
 import sys
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -62,6 +72,9 @@ LIBRARIES = (
     "pikepdf",
     "pyyaml",
 )
+#: A file changed this recently (in nanoseconds) before its digest was taken is read
+#: again the next time, not taken from the digests kept.
+RECENT_NS = 2_000_000_000
 #: Where fontconfig finds the system's fonts.
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
 
@@ -84,6 +97,8 @@ class Fingerprint:
 
     digest: str
     record: Path
+    #: the sources' digests, kept with the record when the cache had no folder yet
+    digests: Digests | None = field(default=None, compare=False, repr=False)
 
 
 def fingerprint(
@@ -106,17 +121,61 @@ def fingerprint(
         except metadata.PackageNotFoundError:
             add(library, "missing")
     for folder in FONT_FOLDERS:
-        for path, status in _walk(Path(folder).expanduser(), None):
-            add(str(path), str(status.st_size), str(status.st_mtime_ns))
+        for name, status in _walk(Path(folder).expanduser(), None):
+            add(name, str(status.st_size), str(status.st_mtime_ns))
     if "azw3" in formats:
         tool = shutil.which("ebook-convert")
         add(_describe(Path(tool)) if tool else "no calibre")
+    digests = Digests(out / ".octavo-cache" / "digests.json")
     for root in roots:
         add("root", str(root))
-        for path, _ in _walk(root, out):
-            add(str(path.relative_to(root)), _content(path, roots))
+        prefix = len(os.path.join(str(root), ""))
+        for name, status in _walk(root, out):
+            add(name[prefix:], _content(name, status, roots, digests))
     name = hashlib.sha256(f"{manifest.resolve()}\0{','.join(formats)}".encode()).hexdigest()
-    return Fingerprint(digest.hexdigest(), out / ".octavo-cache" / "builds" / f"{name[:32]}.json")
+    record = out / ".octavo-cache" / "builds" / f"{name[:32]}.json"
+    return Fingerprint(digest.hexdigest(), record, digests)
+
+
+class Digests:
+    """The sources' content digests, kept from one build to the next by each file's
+    status (see the module's docstring), in ``path``: a JSON object of path to
+    ``[device, inode, size, modified, changed, digest]``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.since = time.time_ns() - RECENT_NS  #: what changed after this is read again
+        self.kept: dict[str, list[Any]] = {}
+        self.taken: dict[str, list[Any]] = {}  #: what this build keeps
+        with contextlib.suppress(OSError, ValueError):
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(kept, dict):
+                self.kept = kept
+
+    def of(self, name: str, status: os.stat_result) -> str:
+        """The SHA-256 of the regular file ``name`` whose status is ``status``."""
+        key = [status.st_dev, status.st_ino, status.st_size]
+        key += [status.st_mtime_ns, status.st_ctime_ns]
+        entry = self.kept.get(name)
+        if isinstance(entry, list) and entry[:-1] == key and isinstance(entry[-1], str):
+            digest = entry[-1]
+        else:
+            digest = _file_sha256(name)
+        if max(status.st_mtime_ns, status.st_ctime_ns) < self.since:
+            self.taken[name] = [*key, digest]
+        return digest
+
+    def save(self) -> None:
+        """Keep the digests taken (the sources', and the outputs' of a build that found
+        them up to date), where the output folder's cache already is: a first build's
+        are kept with its record. Nothing is written when nothing changed, and a file
+        that cannot be written is no error."""
+        if self.taken == self.kept or not self.path.parent.is_dir():
+            return
+        with contextlib.suppress(OSError):
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(self.taken), encoding="utf-8")
+            temporary.replace(self.path)
 
 
 def recorded(
@@ -136,8 +195,10 @@ def recorded(
         return None
     for item in written:
         path = out / item.name
-        if Path(item.name).name != item.name or not _same_file(path, item):
+        if Path(item.name).name != item.name or not _same_file(path, item, fingerprint.digests):
             return None
+    if fingerprint.digests is not None:
+        fingerprint.digests.save()  # the outputs' too: the next build reads neither again
     return written, Report(diagnostics=diagnostics, root=root), faults
 
 
@@ -163,6 +224,8 @@ def record(
         temporary = fingerprint.record.with_name(f".{fingerprint.record.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
         temporary.replace(fingerprint.record)
+    if fingerprint.digests is not None:
+        fingerprint.digests.save()  # a first build's: the cache's folder is there now
 
 
 def forget(fingerprint: Fingerprint) -> None:
@@ -182,41 +245,64 @@ def written_file(out: Path, path: Path, format: str, data: bytes, **counts: int 
     )
 
 
-def _walk(root: Path, out: Path | None) -> list[tuple[Path, os.stat_result]]:
-    """Every file under ``root`` (links included, not followed), sorted by path."""
-    found: list[tuple[Path, os.stat_result]] = []
-    for folder, folders, files in os.walk(root):
-        here = Path(folder)
-        kept = [name for name in folders if name not in SKIPPED and (here / name) != out]
-        folders[:] = [name for name in kept if not (here / name).is_symlink()]
-        # a linked folder is not followed: it is described by its target (the files
-        # there are digested where they are, when a build may read them at all)
-        for name in [*files, *(name for name in kept if name not in folders)]:
-            path = here / name
-            with contextlib.suppress(OSError):
-                found.append((path, path.lstat()))
-    found.sort(key=lambda item: str(item[0]))
+def _walk(root: Path, out: Path | None) -> list[tuple[str, os.stat_result]]:
+    """Every file under ``root`` (links included, not followed), by path, sorted, with its
+    status (of the link, for a link)."""
+    found: list[tuple[str, os.stat_result]] = []
+    skipped = str(out) if out is not None else None
+    folders = [str(root)]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIPPED and entry.path != skipped:
+                        folders.append(entry.path)
+                elif entry.path != skipped and not (entry.name in SKIPPED and _is_folder(entry)):
+                    # a file, or a link (to a folder too: it is not followed, but
+                    # described by its target: the files there are digested where they
+                    # are, when a build may read them at all)
+                    found.append((entry.path, entry.stat(follow_symlinks=False)))
+            except OSError:
+                continue
+    found.sort(key=lambda item: item[0])
     return found
 
 
-def _content(path: Path, roots: tuple[Path, ...]) -> str:
-    """A file's content digest; a link is described by its target when that lies outside
-    the folders a build may read (so that it is never read here either)."""
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    with contextlib.suppress(OSError):
+        return entry.is_dir()
+    return False
+
+
+def _content(name: str, status: os.stat_result, roots: tuple[Path, ...], digests: Digests) -> str:
+    """A file's content digest (``status``: its own, not its target's); a link is
+    described by its target when that lies outside the folders a build may read (so
+    that it is never read here either)."""
     try:
-        status = path.lstat()
         link = ""
         if stat.S_ISLNK(status.st_mode):
+            path = Path(name)
             link = f"link to {os.readlink(path)}: "
             target = path.resolve()
             if not any(target == root or target.is_relative_to(root) for root in roots):
                 return link
             status = target.stat()
-            path = target
+            name = str(target)
         if not stat.S_ISREG(status.st_mode):
             return link + "not a file"
-        return link + hashlib.sha256(path.read_bytes()).hexdigest()
+        return link + digests.of(name, status)
     except OSError as error:
         return f"unreadable: {error.strerror}"
+
+
+def _file_sha256(name: str) -> str:
+    with open(name, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()
 
 
 def _describe(path: Path) -> str:
@@ -227,12 +313,16 @@ def _describe(path: Path) -> str:
     return f"{path.resolve()} {status.st_size} {status.st_mtime_ns}"
 
 
-def _same_file(path: Path, item: Written) -> bool:
+def _same_file(path: Path, item: Written, digests: Digests | None) -> bool:
     try:
-        data = path.read_bytes()
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size != item.size:
+            return False
+        if digests is not None:
+            return digests.of(str(path), status) == item.sha256
+        return hashlib.sha256(path.read_bytes()).hexdigest() == item.sha256
     except OSError:
         return False
-    return len(data) == item.size and hashlib.sha256(data).hexdigest() == item.sha256
 
 
 def _plain(diagnostic: Diagnostic) -> dict[str, Any]:
