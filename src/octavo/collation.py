@@ -22,8 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-import icu
-
 #: A function that turns text into something that sorts as the language does.
 SortKey = Callable[[str], bytes]
 
@@ -31,6 +29,8 @@ SortKey = Callable[[str], bytes]
 @lru_cache(maxsize=32)
 def sort_key(language: str | None) -> SortKey:
     """The sort key of ``language`` (a BCP 47 tag such as en, sv, pt-BR, zh-Hant)."""
+    import icu  # ICU: loaded for the first sorting, not by every command
+
     tag = (language or "en").replace("_", "-")
     collator = icu.Collator.createInstance(icu.Locale.forLanguageTag(tag))
     collator.setAttribute(icu.UCollAttribute.NUMERIC_COLLATION, icu.UCollAttributeValue.ON)

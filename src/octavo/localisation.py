@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import icu
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
@@ -57,6 +56,8 @@ def quotation_marks(language: str) -> tuple[str, str, str, str]:
     regional tags) adds the narrow no-break space its typography sets inside
     guillemets, which CLDR leaves out: « ainsi ».
     """
+    import icu  # ICU: loaded for the first book rendered
+
     tag = language.replace("_", "-")
     try:
         name = icu.Locale.forLanguageTag(tag).getName()

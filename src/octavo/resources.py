@@ -14,13 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from PIL import Image as PILImage
-from PIL import ImageFile
-
 from .errors import Refused
 from .limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
 from .model import Image
-from .svg import check_svg
 
 #: Image types every EPUB reader must show (EPUB 3 core media types) and that
 #: WeasyPrint draws. SVG is checked by svg.py before it is used.
@@ -106,6 +102,8 @@ class Resolver:
                 "export it again at the size it is printed (300 dpi is plenty)",
             )
         if media_type == "image/svg+xml":
+            from .svg import check_svg  # lxml: loaded for the first SVG picture
+
             width, height = check_svg(path, reference)
             return Image(path, alt, credit, width, height, media_type)
         return open_image(path, reference, alt, credit)
@@ -126,6 +124,9 @@ def unusable_path(path: str) -> str | None:
 
 def open_image(path: Path, reference: str, alt: str, credit: str | None = None) -> Image:
     """Check that ``path`` really is an image, of a size that can be decoded."""
+    from PIL import Image as PILImage  # Pillow: loaded for the first picture
+    from PIL import ImageFile
+
     # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES on import, which would let a
     # truncated file through: the check turns it off while it looks.
     truncated_allowed = ImageFile.LOAD_TRUNCATED_IMAGES

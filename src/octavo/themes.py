@@ -1,4 +1,4 @@
-"""Find a theme and load its templates.
+"""Find a theme (its templates are loaded by :mod:`octavo.theme_templates`).
 
 A theme is a folder ``styles/<name>/`` holding ``theme.toml``, ``templates/``,
 ``print.css``, ``epub.css`` and ``fonts/``. A theme may extend another
@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from .diagnostics import Report
 from .errors import Refused
+
+if TYPE_CHECKING:
+    import jinja2
 
 THEME_FILE = "theme.toml"
 _PAGE_SIZE = re.compile(r"\d+(\.\d+)?(mm|cm|in|pt|px) \d+(\.\d+)?(mm|cm|in|pt|px)")
@@ -156,45 +157,12 @@ class Theme:
         ]
 
     def environment(self) -> jinja2.Environment:
-        """A Jinja2 environment where review text is always data, never template."""
-        loaders: list[jinja2.BaseLoader] = [
-            _ConfinedLoader(folder) for folder in self.template_folders
-        ]
-        environment = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(loaders),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            # The book's words: {{ _("Contents") }}, in the book's language once
-            # render_template has installed its catalogue (octavo.localisation).
-            extensions=["jinja2.ext.i18n"],
-            bytecode_cache=_COMPILED,
-        )
-        environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-        return environment
+        """A Jinja2 environment where review text is always data, never template
+        (:mod:`octavo.theme_templates`: Jinja2 is loaded for the first book rendered,
+        not for a build that finds its book up to date)."""
+        from .theme_templates import environment
 
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Templates compiled once in a process, not once a build: a book's build makes a
-    new environment (its theme may differ), and compiling the templates was half the
-    time of rendering a small book. Jinja2 checks each template's source against the
-    checksum kept with its code, so an edited template is compiled again."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
-_COMPILED = _CompiledTemplates()
+        return environment(self.template_folders)
 
 
 def theme_file(folder: Path, name: str) -> Path:
@@ -207,21 +175,6 @@ def theme_file(folder: Path, name: str) -> Path:
             code="S307",
         )
     return path
-
-
-class _ConfinedLoader(jinja2.FileSystemLoader):
-    """Loads templates only from inside its folder, whatever links the folder holds."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__(str(folder))
-        self.folder = folder
-
-    def get_source(
-        self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        theme_file(self.folder, str(Path(filename).relative_to(self.folder)))
-        return source, filename, uptodate
 
 
 def find_theme(

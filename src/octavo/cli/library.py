@@ -14,7 +14,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..html_fragment import parse_html_fragment
 from ..library import SORTS, Entry, Listing, filter_entries, parse_where, read_library, sort_entries
 from ..model import Review
 from . import app
@@ -185,6 +184,8 @@ def _rights(review: Review) -> dict[str, object]:
     The holder is the reviewers when the review names none, as on its credit line; the
     credit is the text of the review's own credit line, without its Markdown.
     """
+    from ..html_fragment import parse_html_fragment  # lxml: loaded when it is listed
+
     first = review.first_published
     when = None
     if first is not None:

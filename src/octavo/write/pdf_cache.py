@@ -24,8 +24,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
+from urllib.parse import unquote, urlsplit
 
 from .. import __version__
 
@@ -53,7 +52,7 @@ class PdfCache:
             digest.update(b"\0")
         for url in sorted(set(_FILE_URL.findall(html))):
             digest.update(url.encode("utf-8"))
-            digest.update(_file_digest(Path(url2pathname(urlsplit(url).path))).encode())
+            digest.update(_file_digest(Path(unquote(urlsplit(url).path))).encode())
         return digest.hexdigest()
 
     def load(self, key: str) -> tuple[bytes, dict[str, Any]] | None:
