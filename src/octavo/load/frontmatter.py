@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,12 @@ import yaml
 
 from ..diagnostics import Report
 from ..limits import MAX_FRONT_MATTER_BYTES, MAX_FRONT_MATTER_VALUES
+from .text_values import (
+    forbidden_character,
+    strings_in,
+    toml_line,
+    toml_message,
+)
 
 
 @dataclass(frozen=True)
@@ -241,18 +246,6 @@ def _explicitly_tagged(node: yaml.Node) -> bool:
     return text.startswith("!") or bool(re.match(r"&\S+\s+!", text))
 
 
-#: Characters no book may hold: C0 and C1 controls (but tab and line ends),
-#: surrogates, and the two noncharacters XML refuses.
-FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def forbidden_character(text: str) -> str | None:
-    """A sentence naming the first forbidden character of ``text``, or None."""
-    if match := FORBIDDEN_CHARACTER.search(text):
-        return f"the invisible control character U+{ord(match.group()):04X}"
-    return None
-
-
 def _scalar(node: yaml.ScalarNode, offset: int) -> object:
     text: str = node.value
     if problem := forbidden_character(text):
@@ -291,9 +284,9 @@ def _read_toml(block: str, path: Path, report: Report) -> dict[str, Field]:
     except tomllib.TOMLDecodeError as error:
         report.error(
             "R203",
-            f"the front matter is not valid TOML: {_toml_message(error)}",
+            f"the front matter is not valid TOML: {toml_message(error)}",
             path,
-            _toml_line(error, offset),
+            toml_line(error, offset),
             hint="check the quoting on that line",
         )
         return {}
@@ -318,34 +311,3 @@ def _read_toml(block: str, path: Path, report: Report) -> dict[str, Field]:
         text = value if isinstance(value, str) else None
         fields[key] = Field(value, line, text)
     return fields
-
-
-def strings_in(value: object) -> Iterator[str]:
-    """Every string in a value read from TOML or YAML, keys included."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from strings_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings_in(item)
-
-
-_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
-
-
-def _toml_line(error: tomllib.TOMLDecodeError, offset: int) -> int | None:
-    lineno = getattr(error, "lineno", None)
-    if isinstance(lineno, int):
-        return lineno + offset - 1
-    match = _TOML_POSITION.search(str(error))
-    return int(match.group(1)) + offset - 1 if match else None
-
-
-def _toml_message(error: tomllib.TOMLDecodeError) -> str:
-    message = getattr(error, "msg", None)
-    if isinstance(message, str):
-        return message
-    return _TOML_POSITION.sub("", str(error)).strip()

@@ -20,8 +20,8 @@ from ..diagnostics import Report
 from ..isbn import IsbnError, normalize_isbn
 from ..localisation import message_ids
 from ..resources import unusable_path
-from .frontmatter import _toml_line, _toml_message, forbidden_character, strings_in
 from .print_spec import PrintSpec
+from .text_values import forbidden_character, strings_in, toml_line, toml_message
 
 SortOrder = Literal["manual", "title", "year", "published", "rating", "reviewer"]
 IndexKind = Literal["works", "reviewers", "creators", "publications"]
@@ -218,9 +218,9 @@ def load_manifest(path: Path, report: Report) -> tuple[Manifest, KeyLines] | Non
         # Python before 3.14 gives the position only inside the message.
         report.error(
             "M101",
-            f"the manifest is not valid TOML: {_toml_message(error)}",
+            f"the manifest is not valid TOML: {toml_message(error)}",
             path,
-            _toml_line(error, 1),
+            toml_line(error, 1),
             hint="check the quoting and brackets on that line",
         )
         return None

@@ -30,11 +30,12 @@ from .fields import (
     read_text,
     read_year,
 )
-from .frontmatter import FORBIDDEN_CHARACTER, Field, split_front_matter
+from .frontmatter import Field, split_front_matter
 from .manifest import close_key
 from .markdown import MarkdownContext, render_markdown, typographic
 from .rating import parse_rating
 from .rights import credit_line, first_appearance, read_first_published, read_permission
+from .text_values import FORBIDDEN_CHARACTER
 from .unicode_text import normalise_prose
 
 #: The reader of each key of the content contract (and of Octavo's extensions to it).
