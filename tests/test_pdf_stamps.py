@@ -219,7 +219,11 @@ def test_the_pieces_that_move_are_stamped_again_side_by_side(
 
     def slowly(job: pdf_worker.Job, *args: object) -> object:  # in the forked workers
         started = time.monotonic()
-        time.sleep(0.5)
+        # long enough for the other worker to be done with the first review's piece,
+        # which it goes on stamping and writing once it has posted its page count:
+        # with 0.5 s, a loaded machine (CI's two test processes) once restamped all
+        # four pieces in one worker before the other was free
+        time.sleep(2.0)
         result = original(job, *args)  # type: ignore[arg-type]
         with spans.open("a") as out:
             out.write(f"{job.index} {started} {time.monotonic()}\n")
