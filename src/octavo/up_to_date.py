@@ -97,8 +97,8 @@ class Fingerprint:
 
     digest: str
     record: Path
-    #: the sources' digests, kept with the record when the cache had no folder yet
-    digests: Digests | None = field(default=None, compare=False, repr=False)
+    #: the files' digests, kept by :func:`recorded` or :func:`record`
+    digests: Digests = field(compare=False, repr=False)
 
 
 def fingerprint(
@@ -138,7 +138,7 @@ def fingerprint(
 
 
 class Digests:
-    """The sources' content digests, kept from one build to the next by each file's
+    """The files' content digests, kept from one build to the next by each file's
     status (see the module's docstring), in ``path``: a JSON object of path to
     ``[device, inode, size, modified, changed, digest]``."""
 
@@ -197,8 +197,7 @@ def recorded(
         path = out / item.name
         if Path(item.name).name != item.name or not _same_file(path, item, fingerprint.digests):
             return None
-    if fingerprint.digests is not None:
-        fingerprint.digests.save()  # the outputs' too: the next build reads neither again
+    fingerprint.digests.save()  # the outputs' too: the next build reads neither again
     return written, Report(diagnostics=diagnostics, root=root), faults
 
 
@@ -224,8 +223,7 @@ def record(
         temporary = fingerprint.record.with_name(f".{fingerprint.record.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
         temporary.replace(fingerprint.record)
-    if fingerprint.digests is not None:
-        fingerprint.digests.save()  # a first build's: the cache's folder is there now
+    fingerprint.digests.save()  # a first build's: the cache's folder is there now
 
 
 def forget(fingerprint: Fingerprint) -> None:
@@ -313,14 +311,12 @@ def _describe(path: Path) -> str:
     return f"{path.resolve()} {status.st_size} {status.st_mtime_ns}"
 
 
-def _same_file(path: Path, item: Written, digests: Digests | None) -> bool:
+def _same_file(path: Path, item: Written, digests: Digests) -> bool:
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode) or status.st_size != item.size:
             return False
-        if digests is not None:
-            return digests.of(str(path), status) == item.sha256
-        return hashlib.sha256(path.read_bytes()).hexdigest() == item.sha256
+        return digests.of(str(path), status) == item.sha256
     except OSError:
         return False
 
