@@ -5,6 +5,7 @@ went to, with strings that look like references left alone."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import subprocess
 import zlib
@@ -14,7 +15,7 @@ from typing import Any
 import pikepdf
 import pytest
 
-from octavo.write.detached_tags import NotDetachable, detach_tags
+from octavo.write.detached_tags import NotDetachable, detach_tags, reachable
 from octavo.write.merged_tags import MergedTags
 from octavo.write.pdf import _content_id, save_finished
 from octavo.write.pdf_update import PER_STREAM, Trailer, append_objects
@@ -41,15 +42,21 @@ def _tagged(version: str = "1.7") -> bytes:
     return bytes(HTML(string=_HTML).write_pdf(pdf_tags=True, pdf_version=version))
 
 
-def _merged(pieces: list[tuple[bytes, int]], version: str = "1.7") -> bytes:
+def _merged(
+    pieces: list[tuple[bytes, int]], version: str = "1.7", looked_at: bool = False
+) -> bytes:
     """The pieces (a PDF, and how many of its first pages are left out) merged as
-    pdf_merge merges them: pages copied without trees, then the tree appended."""
+    pdf_merge merges them: pages copied without trees, then the tree appended (every
+    piece's objects ``looked_at`` for those its kept elements reach, if asked, even in a
+    piece the worker found complete)."""
     merged = pikepdf.new()
     tags = MergedTags()
     sources = []
     for data, skip in pieces:
         detached_pdf, detached = detach_tags(data)
         assert detached is not None
+        if looked_at:
+            detached = dataclasses.replace(detached, complete=False)
         source = pikepdf.open(io.BytesIO(detached_pdf))
         assert "/StructTreeRoot" not in source.Root
         sources.append(source)
@@ -187,6 +194,35 @@ def test_the_pages_left_out_take_their_elements_with_them(tmp_path: Path) -> Non
         assert structure_faults(pdf) == []
         second = [item for item in one if item[1] == 1]  # the second page's top element
         assert _described(pdf)[len(one) :] == _shifted(second, 1)
+
+
+def test_a_piece_whose_elements_reach_every_object_is_merged_without_looking() -> None:
+    """A worker notes that every object of its piece's tree is reached from the elements
+    at its top (the hidden holder of stand-ins aside); the merge then keeps them all
+    without following the references, and writes what following them writes."""
+    data = _tagged()
+    detached = detach_tags(data)[1]
+    assert detached is not None
+    assert detached.complete
+    lines = detached.lines()
+    assert len(reachable(lines, [b"{o%d}" % detached.top[0][0]])) < len(lines)  # one is not all
+    for pieces in ([(data, 0), (data, 0)], [(data, 0), (data, 1)]):
+        assert _merged(pieces) == _merged(pieces, looked_at=True)
+
+
+def test_a_piece_with_an_object_no_element_reaches_is_not_complete() -> None:
+    """The hidden holder of stand-ins (an element at the top that holds nothing) is not
+    a root: what only it reaches is not kept, so its piece must be looked at."""
+    from weasyprint import HTML
+
+    from octavo.render.print_split import _HIDDEN
+
+    holder = f'<div class="octavo-anchors" style="{_HIDDEN}"><span id="elsewhere"></span></div>'
+    html = _HTML.replace("<body>", "<body>" + holder)
+    detached = detach_tags(bytes(HTML(string=html).write_pdf(pdf_tags=True)))[1]
+    assert detached is not None
+    assert any(empty for _, _, empty in detached.top)  # the holder, at the top
+    assert not detached.complete
 
 
 def test_a_tree_that_holds_a_stream_is_not_detached() -> None:

@@ -59,9 +59,16 @@ class DetachedTags:
     ids: list[tuple[str, bytes]]  #: the IDTree: (an element's id, its value)
     namespaces: bytes | None  #: PDF 2.0's namespaces (an array)
     document_ns: bytes | None  #: the Document element's namespace
+    #: every object is reached from the elements at the top that hold something: a
+    #: merge that keeps all of those keeps every object (found once, by the worker)
+    complete: bool = False
 
     def lines(self) -> list[bytes]:
         return self.objects.split(b"\n") if self.objects else []
+
+    def count(self) -> int:
+        """The number of the tree's objects."""
+        return self.objects.count(b"\n") + 1 if self.objects else 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +79,7 @@ class DetachedTags:
             "ids": [[name, value.decode("latin-1")] for name, value in self.ids],
             "namespaces": None if self.namespaces is None else self.namespaces.decode("latin-1"),
             "document_ns": None if self.document_ns is None else self.document_ns.decode("latin-1"),
+            "complete": self.complete,
         }
 
     @classmethod
@@ -87,6 +95,7 @@ class DetachedTags:
             ids=[(str(name), str(value).encode("latin-1")) for name, value in data["ids"]],
             namespaces=optional(data["namespaces"]),
             document_ns=optional(data["document_ns"]),
+            complete=bool(data.get("complete", False)),
         )
 
 
@@ -158,6 +167,7 @@ class _Detaching:
         while self.waiting:
             obj = self.waiting.pop()
             self.written[self.numbers[obj.objgen]] = self.syntax(obj, whole=True)
+        holding = [b"{o%d}" % obj for obj, _, empty in tops if not empty]
         return DetachedTags(
             objects=b"\n".join(self.written),
             top=tops,
@@ -166,6 +176,7 @@ class _Detaching:
             ids=ids,
             namespaces=namespaces,
             document_ns=document_ns,
+            complete=len(reachable(self.written, holding)) == len(self.written),
         )
 
     def syntax(self, value: Any, whole: bool = False) -> bytes:
@@ -239,3 +250,21 @@ def _holds_nothing(element: Any) -> bool:
         and not kid.get("/K")
         for kid in items
     )
+
+
+def reachable(lines: list[bytes], roots: list[bytes]) -> list[int]:
+    """The tree's own objects (``lines``, one each) that ``roots`` (PDF syntax with
+    tokens) refer to, directly or not, in order."""
+    seen: set[int] = set()
+    waiting = [number for root in roots for number in _own(root)]
+    while waiting:
+        number = waiting.pop()
+        if number not in seen:
+            seen.add(number)
+            waiting += _own(lines[number])
+    return sorted(seen)
+
+
+def _own(syntax: bytes) -> list[int]:
+    """The tree's own objects that ``syntax`` refers to."""
+    return [int(number) for kind, number in TOKEN.findall(syntax) if kind == b"o"]

@@ -151,11 +151,15 @@ class _Writer:
         header: list[bytes] = []
         body: list[bytes] = []
         offset = 0
-        for index, (each, syntax) in enumerate(group):
+        for each, syntax in group:
             header.append(b"%d %d" % (each, offset))
             body.append(syntax)
             offset += len(syntax) + 1
-            self.enter(each, 2, number, index)
+        # each object's entry: in the object stream ``number``, at its index there
+        self.numbers.extend([each for each, _ in group])
+        self.kinds.extend([2] * len(group))
+        self.fields.extend([number] * len(group))
+        self.indexes.extend(range(len(group)))
         first = b" ".join(header) + b"\n"
         content = zlib.compress(first + b"\n".join(body) + b"\n")
         self.enter(number, 1, self.at, 0)
