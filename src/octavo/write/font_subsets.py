@@ -14,8 +14,10 @@ know is not read (None), and its font is left as it is.
 from __future__ import annotations
 
 import io
+import itertools
+import operator
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +92,8 @@ ZEROED = [
 ]
 #: the cmap subtables' formats merged (14: variation sequences, as emoji have)
 CMAP_FORMATS = {4, 12, 14}
+#: every glyph id a font can have, as the name it is given to read a cmap (made once)
+_ID_NAMES = tuple(str(gid) for gid in range(65536))
 
 #: a glyph as its bytes (a composite's component ids zeroed; a CFF glyph's charstring),
 #: its metrics (advance and left side bearing; then vertical advance and top side
@@ -204,12 +208,11 @@ def _program(data: bytes, last: int, known: dict[Outline, Outline]) -> Program |
             return None  # glyph names, which would vary; not a TrueType maxp
         shared = shared_tables(raw, tags - PER_GLYPH - SHAPING)
         count = struct.unpack_from(">H", raw["maxp"], 4)[0]
-        if struct.unpack_from(">h", raw["head"], 50)[0]:  # long offsets
-            starts = struct.unpack_from(f">{count + 1}L", raw["loca"])
-        else:
-            starts = tuple(2 * at for at in struct.unpack_from(f">{count + 1}H", raw["loca"]))
+        long_offsets = struct.unpack_from(">h", raw["head"], 50)[0]
+        starts = struct.unpack_from(f">{count + 1}{'L' if long_offsets else 'H'}", raw["loca"])
+        scale = 1 if long_offsets else 2  # short offsets are halved
         glyf = raw["glyf"]
-        metrics = _glyph_metrics(raw, count)
+        columns = _metric_columns(raw, count)
         read: dict[int, Outline | None] = {}
 
         def outline(gid: int) -> Outline:
@@ -219,26 +222,30 @@ def _program(data: bytes, last: int, known: dict[Outline, Outline]) -> Program |
                     raise ValueError("a composite glyph that holds itself")
                 return done
             read[gid] = None
-            data = glyf[starts[gid] : starts[gid + 1]]
+            data = glyf[scale * starts[gid] : scale * starts[gid + 1]]
+            metrics = tuple(column[gid] for column in columns)
             parts = component_offsets(data)
-            zeroed = bytearray(data)
-            for at in parts:
-                zeroed[at : at + 2] = b"\0\0"
-            components = tuple(outline(struct.unpack_from(">H", data, at)[0]) for at in parts)
-            found = (bytes(zeroed), metrics[gid], components)
+            if parts:
+                zeroed = bytearray(data)
+                for at in parts:
+                    zeroed[at : at + 2] = b"\0\0"
+                components = tuple(outline(struct.unpack_from(">H", data, at)[0]) for at in parts)
+                found = (bytes(zeroed), metrics, components)
+            else:
+                found = (data, metrics, ())
             read[gid] = found = known.setdefault(found, found)
             return found
 
-        glyphs = {
-            gid: outline(gid)
-            for gid in range(min(last + 1, count))
-            # kept: a glyph a subset leaves out is empty and 0 wide
-            if starts[gid + 1] > starts[gid] or any(metrics[gid])
-        }
+        # kept: a glyph a subset leaves out is empty and 0 wide (looked for in C: most
+        # of a subset's ids, which HarfBuzz keeps in place, are left out)
+        end = min(last + 1, count)
+        outlined = map(operator.lt, starts[:end], starts[1 : end + 1])
+        kept = itertools.compress(range(end), map(operator.or_, outlined, _drawn(columns, end)))
+        glyphs = {gid: outline(gid) for gid in kept}
         cmap: Cmap | None = {}
         if "cmap" in tags:
             # the ids as the cmap's glyph names (fontTools would make names from the cmap)
-            font.setGlyphOrder([str(gid) for gid in range(count)])
+            font.setGlyphOrder(list(_ID_NAMES[:count]))
             cmap = read_cmap(font, lambda name: outline(int(name)))
         if cmap is None:
             return None
@@ -291,8 +298,9 @@ def read_bounds(raw: dict[str, bytes]) -> dict[int, int]:
     }
 
 
-def _glyph_metrics(raw: dict[str, bytes], count: int) -> list[tuple[int, ...]]:
-    """Each glyph's advance and side bearing from hmtx, then from vmtx if there is one."""
+def _metric_columns(raw: dict[str, bytes], count: int) -> list[list[int]]:
+    """The glyphs' advances and side bearings from hmtx, then from vmtx if there is one:
+    a column each, indexed by glyph id (a glyph's metrics are its row)."""
     columns: list[list[int]] = []
     for header, table in (("hhea", "hmtx"), ("vhea", "vmtx")):
         if table not in raw:
@@ -303,7 +311,15 @@ def _glyph_metrics(raw: dict[str, bytes], count: int) -> list[tuple[int, ...]]:
         columns.append(
             [*metrics[1::2], *struct.unpack_from(f">{count - pairs}h", raw[table], 4 * pairs)]
         )
-    return list(zip(*columns, strict=True))
+    return columns
+
+
+def _drawn(columns: list[list[int]], end: int) -> Iterator[int]:
+    """For each glyph id below ``end``, a number that is 0 only where all its metrics are."""
+    found: Iterator[int] = itertools.repeat(0, end)
+    for column in columns:
+        found = map(operator.or_, found, itertools.islice(column, end))
+    return found
 
 
 def component_offsets(data: bytes) -> list[int]:
