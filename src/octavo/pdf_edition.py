@@ -65,6 +65,7 @@ def _make_pdf(
     while_merging: WhileMerging | None,
 ) -> PdfResult:
     from .audit import in_build
+    from .render import print_bodies
     from .write.pdf import render_pdf
     from .write.pdf_cache import forget_file_digests
     from .write.pdf_parallel import worker_count
@@ -123,15 +124,18 @@ def _make_pdf(
         laid = lay_out(document, parts)
         return laid.finish(while_merging) if isinstance(laid, Unfinished) else laid
 
+    # the bodies prepared for the print HTML by the last build, beside its parts
+    bodies = cache.with_name(f"{cache.name}-bodies.json") if cache is not None else None
     try:
-        if balance is not None:  # balanced as another layout was (a volume, as its book)
-            result = replace(finished(render(balance), cache), balance=tuple(balance.items()))
-        elif not loaded.anthology.print.balance:
-            result = finished(render({}), cache)
-        else:
-            result = _balanced(
-                loaded, render, lay_out, cache, checks, progress, workers, while_merging
-            )
+        with print_bodies.kept_in(bodies):
+            if balance is not None:  # balanced as another layout was (a volume, as its book)
+                result = replace(finished(render(balance), cache), balance=tuple(balance.items()))
+            elif not loaded.anthology.print.balance:
+                result = finished(render({}), cache)
+            else:
+                result = _balanced(
+                    loaded, render, lay_out, cache, checks, progress, workers, while_merging
+                )
     finally:
         if workers > 1:
             from .write.pdf_finish import close_ahead

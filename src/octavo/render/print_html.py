@@ -14,7 +14,7 @@ from .. import __version__
 from ..model import Anthology, Body, Image
 from ..printers import printer_named
 from ..themes import TableMeasure, Theme
-from . import body_html, build_time, render_template
+from . import body_html, build_time, print_bodies, render_template
 from .credits import credit_lines
 from .direction import review_titles
 from .print_notes import print_fragment
@@ -163,7 +163,6 @@ def _file_url(image: Image) -> str:
     return image.path.as_uri()
 
 
-@functools.lru_cache(maxsize=4096)
 def _body(
     html: str,
     images: tuple[tuple[str, Image], ...],
@@ -172,10 +171,32 @@ def _body(
     direction: str,
     measure: TableMeasure | None,
 ) -> Markup:
-    """A review's body for the print HTML. A build renders the book three or four
-    times (to balance it, then for the page numbers of its contents and indexes), and
-    a review's body is the same each time: it is prepared once (a third of the time
-    of a rendering: 3 s at 1,000 reviews)."""
+    """A review's body for the print HTML: :func:`prepared_body`, or what the build
+    under way keeps of an earlier build's (:mod:`.print_bodies`)."""
+    store = print_bodies.current()
+    if store is None or images:
+        return prepared_body(html, images, parent, pullquote, direction, measure)
+    key = store.key(html, parent, pullquote, direction, measure)
+    kept = store.get(key)
+    if kept is not None:
+        return Markup(kept)
+    prepared = prepared_body(html, images, parent, pullquote, direction, measure)
+    store.put(key, str(prepared))
+    return prepared
+
+
+@functools.lru_cache(maxsize=4096)
+def prepared_body(
+    html: str,
+    images: tuple[tuple[str, Image], ...],
+    parent: int,
+    pullquote: str,
+    direction: str,
+    measure: TableMeasure | None,
+) -> Markup:
+    """A review's body prepared for the print HTML. A build may render the book more
+    than once (to balance it, and with the page numbers of its contents and indexes),
+    and a review's body is the same each time: it is prepared once a process."""
     fragment = body_html(Body(html, 0, dict(images)), _file_url, parent, direction)
     return print_fragment(place_pullquote(fragment, pullquote), measure)
 
