@@ -14,6 +14,7 @@ from octavo.render.print_html import render_print
 from octavo.themes import TableMeasure
 from tests.conftest import MakeAnthology
 from tests.markdown_corpus import png_bytes
+from tests.test_body_cache import PICTURE
 
 REVIEW = """\
 ---
@@ -29,15 +30,6 @@ pullquote: "a review with emphasis"
 | 1927 | {title} |
 
 [^1]: The note's text.
-"""
-
-PICTURE = """\
----
-title: Pictured
-reviewer: Ann Critic
----
-
-A still: ![A frame of the film](still.png)
 """
 
 
@@ -56,13 +48,13 @@ def _book(make_anthology: MakeAnthology) -> Path:
 def _prepared(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The bodies prepared (not read back) from now on, by their HTML's first words."""
     prepared: list[str] = []
-    original = print_html.prepared_body
+    original = print_html._body
 
     def counting(html: str, *args: object) -> object:
         prepared.append(html[:40])
         return original(html, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(print_html, "prepared_body", counting)
+    monkeypatch.setattr(print_html, "_body", counting)
     return prepared
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -17,6 +18,7 @@ from ..themes import TableMeasure, Theme
 from . import body_html, build_time, print_bodies, render_template
 from .credits import credit_lines
 from .direction import review_titles
+from .print_bodies import PrintBodies
 from .print_notes import print_fragment
 from .pullquotes import place_pullquote
 
@@ -127,7 +129,9 @@ def render_print(
         if text is None:
             return body_html(text, _file_url, parent, direction)
         images = tuple(text.images.items())
-        return _body(text.html, images, parent, str(pullquote), direction, theme.table_measure)
+        body = (text.html, images, parent, str(pullquote), direction, theme.table_measure)
+        store = print_bodies.current()
+        return _body(*body) if store is None or images else _kept_body(store, body)
 
     html = render_template(
         theme.environment(),
@@ -163,30 +167,8 @@ def _file_url(image: Image) -> str:
     return image.path.as_uri()
 
 
-def _body(
-    html: str,
-    images: tuple[tuple[str, Image], ...],
-    parent: int,
-    pullquote: str,
-    direction: str,
-    measure: TableMeasure | None,
-) -> Markup:
-    """A review's body for the print HTML: :func:`prepared_body`, or what the build
-    under way keeps of an earlier build's (:mod:`.print_bodies`)."""
-    store = print_bodies.current()
-    if store is None or images:
-        return prepared_body(html, images, parent, pullquote, direction, measure)
-    key = store.key(html, parent, pullquote, direction, measure)
-    kept = store.get(key)
-    if kept is not None:
-        return Markup(kept)
-    prepared = prepared_body(html, images, parent, pullquote, direction, measure)
-    store.put(key, str(prepared))
-    return prepared
-
-
 @functools.lru_cache(maxsize=4096)
-def prepared_body(
+def _body(
     html: str,
     images: tuple[tuple[str, Image], ...],
     parent: int,
@@ -199,6 +181,19 @@ def prepared_body(
     and a review's body is the same each time: it is prepared once a process."""
     fragment = body_html(Body(html, 0, dict(images)), _file_url, parent, direction)
     return print_fragment(place_pullquote(fragment, pullquote), measure)
+
+
+def _kept_body(store: PrintBodies, body: tuple[Any, ...]) -> Markup:
+    """A review's body (:func:`_body`'s arguments, without pictures) as the build under
+    way keeps it from an earlier build's (:mod:`.print_bodies`), or prepared and kept."""
+    html, _, parent, pullquote, direction, measure = body
+    key = store.key(html, parent, pullquote, direction, measure)
+    kept = store.get(key)
+    if kept is not None:
+        return Markup(kept)
+    prepared = _body(*body)
+    store.put(key, str(prepared))
+    return prepared
 
 
 def _spine_bleed(anthology: Anthology) -> bool:
