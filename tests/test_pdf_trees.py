@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pypdf
@@ -144,3 +145,49 @@ def test_a_books_trees_cut_small_read_as_before(
         assert "/Kids" in pdf.Root.Names.Dests
         _, faults = tree_entries(pdf.Root.Names.Dests, "/Names")
         assert faults == []
+
+
+@pytest.mark.slow
+def test_the_merged_books_destinations_are_cut_in_the_order_of_their_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The merge of a book laid out in parts writes its named destinations as one pass's
+    are cut (nodes of at most ``NODE_ENTRIES``), the keys in the order of their bytes
+    (a name outside Latin-1 is UTF-16, after every Latin-1 one), each resolving to the
+    page and place one pass gives it."""
+    import octavo.render.print_split as print_split
+    from octavo.write.pdf_merge import merge_finished
+    from octavo.write.pdf_processes import Processes
+    from tests.test_parallel_books import _flat
+
+    book = _flat(tmp_path / "book", count=3)
+    for name in ("r2", "r3"):  # reviews whose ids are names outside ASCII
+        review = book / "reviews" / f"{name}.md"
+        review.rename(review.with_name({"r2": "étude.md", "r3": "שלום.md"}[name]))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    monkeypatch.setattr(pdf_trees, "NODE_ENTRIES", 4)
+    one = pypdf.PdfReader(io.BytesIO(make_pdf(load_anthology(book), jobs=1).data))
+    monkeypatch.setattr(print_split, "CHUNK_REVIEWS", 1)
+
+    def merged_here(self: Processes, meanwhile: Any, documents: Any, *args: Any) -> Any:
+        meanwhile()  # the merge in this process, which has the nodes cut small
+        return merge_finished(list(documents), *args)
+
+    monkeypatch.setattr(Processes, "merge", merged_here)
+    parts = make_pdf(load_anthology(book), jobs=2)
+    with pikepdf.open(io.BytesIO(parts.data)) as pdf:
+        assert "/Kids" in pdf.Root.Names.Dests
+        entries, faults = tree_entries(pdf.Root.Names.Dests, "/Names")
+        assert faults == []
+        keys = [bytes(key) for key in entries[::2]]
+    assert keys == sorted(keys)
+    assert any(key.startswith(b"\xfe\xff") for key in keys)  # the Hebrew name, as UTF-16
+    assert any(b"\xe9tude" in key for key in keys)
+    other = pypdf.PdfReader(io.BytesIO(parts.data))
+    destinations = one.named_destinations
+    assert other.named_destinations.keys() == destinations.keys()
+    for name, destination in other.named_destinations.items():
+        assert (other.get_destination_page_number(destination), destination.top) == (
+            one.get_destination_page_number(destinations[name]),
+            destinations[name].top,
+        )
