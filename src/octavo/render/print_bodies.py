@@ -1,6 +1,6 @@
 """Review bodies prepared for the print HTML by an earlier build, read back by a rebuild.
 
-A review's body goes into the print HTML prepared (:func:`.print_html.prepared_body`):
+A review's body goes into the print HTML prepared (:func:`.print_html._body`):
 its headings set at the level the template asks for, its pull quote placed, its notes
 made footnotes, its tables measured against the theme's text block. That is half the
 time of rendering the print edition: about 0.65 s at 1,000 reviews, in every build,
