@@ -20,6 +20,7 @@ from .pdf_parts import Again, Renderings, Unfinished, lay_out_main_matter, paral
 if TYPE_CHECKING:
     from .audit.checks import Checks
     from .render.print_html import PrintDocument
+    from .render.print_split import PrintSplit
     from .write.pdf import PdfResult
     from .write.pdf_merge import LaidOut
     from .write.pdf_parallel import MainMatter, WhileMerging
@@ -98,11 +99,15 @@ def _make_pdf(
                 front: tuple[int, int] | None = None,
                 pages: int | None = None,
                 earlier: dict[str, LaidOut] | None = None,
+                cut: PrintSplit | None = None,
             ) -> MainMatter:
+                if cut is None:  # a layout again cuts the book again (see below)
+                    cut = parallel_split(loaded, document)
+                    assert cut is not None  # the same book, cut the same way
                 return lay_out_main_matter(
                     loaded,
                     document,
-                    split,
+                    cut,
                     workers,
                     progress,
                     parts,
@@ -112,7 +117,10 @@ def _make_pdf(
                 )
 
             try:
-                main = main_matter()
+                main = main_matter(cut=split)
+                # the cut's pieces of HTML (the book's size again) are not held while
+                # the book is finished: the rare layout again cuts it again
+                del split
                 return Unfinished(
                     main, renderings, progress, lambda: one_pass(document), main_matter
                 )

@@ -20,6 +20,7 @@ break the page), :class:`NotCuttable` says why and the book is laid out in one p
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -83,10 +84,10 @@ class MainMatter:
     where the reviews begin and what the checks found from this alone: a layout it
     lays out again is never finished."""
 
-    first: PrintSplit
+    first: PrintSplit  #: the book as cut, without its pieces' HTML (``chunks`` empty)
     document: PrintDocument
     cache: PdfCache
-    chunks: list[Job]
+    chunks: list[Job]  #: each piece's name and key (its HTML left out)
     pieces: list[LaidOut]
     openings: list[str]
     indexes: list[int]  #: the index of each piece's first page in the book
@@ -258,11 +259,13 @@ def lay_out_main(
             raise NotCuttable(f"{job.name} was not placed where one pass places it")
     outside = {name: set(names) for name, names in first.outside.items()}
     check_lookups([(piece, 0) for piece in pieces], outside)
+    # the pieces' HTML is not needed again (a layout again cuts the book again), and
+    # is as large as the book's: not held while the book is finished
     return MainMatter(
-        first,
+        dataclasses.replace(first, chunks=()),
         document,
         cache,
-        chunks,
+        [dataclasses.replace(job, html="") for job in chunks],
         pieces,
         openings,
         indexes,
