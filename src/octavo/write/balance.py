@@ -103,7 +103,11 @@ def balanced(
     # before the book: the stylesheets it parses and the fonts it loads are kept for
     # the process (``pdf.lay_out``), and so for the workers the layout forks from it
     alike = _sides_alike(plain, book, resolver)
-    laid = lay_out(render(applied) if applied else plain)
+    # the HTML without classes (the book's size) is not held while a book with classes
+    # is laid out: the trials, when there are any, render it again
+    kept: PrintDocument | None = None if applied else plain
+    del plain
+    laid = lay_out(render(applied) if kept is None else kept)
     for _ in range(LAYOUTS - 1):
         starts, faults = read(laid)
         sides = _sides(starts, book)
@@ -122,7 +126,7 @@ def balanced(
         if pending:
             progress(f"Balancing the last pages of {len(pending)} reviews")
             for identifier, decision in _decide(
-                plain, book, pending, resolver, checks, jobs
+                kept or render({}), book, pending, resolver, checks, jobs
             ).items():
                 cache.keep(book.reviews[identifier].key, pending[identifier], decision)
         wanted = {
