@@ -272,11 +272,14 @@ def merge(
                     bookmarks.append((level, label, page, x, y, state))
         result.anchors, result.bookmarks = [], []  # read: let go while qpdf's work grows
     scale = 0.75  # CSS pixels to PDF points
+    # each page's object, read once: pikepdf finds a page by its number from the
+    # start of the tree (0.45 s for the 2,855 pages of a 1,000-review book)
+    page_objects = [page.obj for page in merged.pages]
     if destinations:
         entries = []
         for name, (page, x, y) in destinations.items():
             top = (heights[page] - y) * scale
-            target = [merged.pages[page].obj, pikepdf.Name.XYZ, x * scale, top, 0]
+            target = [page_objects[page], pikepdf.Name.XYZ, x * scale, top, 0]
             entries.append((pikepdf.String(name), pikepdf.Array(target)))
         # a name tree's keys are in the order of their bytes; made whole, in nodes a
         # reader takes (qpdf's tree, given one name at a time, took twice as long)
@@ -288,9 +291,9 @@ def merge(
             for level, label, page, x, y, state in bookmarks:
                 while parents and parents[-1][0] >= level:
                     parents.pop()
-                item = pikepdf.OutlineItem(
-                    label, page, "XYZ", left=x * scale, top=(heights[page] - y) * scale, zoom=0
-                )
+                top = (heights[page] - y) * scale
+                target = [page_objects[page], pikepdf.Name.XYZ, x * scale, top, 0]
+                item = pikepdf.OutlineItem(label, pikepdf.Array(target))
                 item.is_closed = state == "closed"
                 (parents[-1][1].children if parents else outline.root).append(item)
                 parents.append((level, item))
