@@ -241,3 +241,38 @@ def test_a_review_moved_to_the_other_side_keeps_its_decision_where_the_sides_are
         plain, page_css=plain.page_css + "@page :left { margin-left: 1.2in }"
     )
     assert not balance._sides_alike(narrow, book, loaded.resolver)
+
+
+def test_the_book_without_classes_is_not_held_while_the_balanced_book_is_laid_out(
+    built: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The balancing renders the book without classes first (to read its reviews); a
+    book with classes to apply is laid out without it held (it is the book's size)."""
+    import gc
+
+    from octavo.render.print_html import PrintDocument
+
+    root, out = built
+    cache = tmp_path / ".octavo-cache"
+    shutil.copytree(out / ".octavo-cache", cache)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")  # the same HTML at each rendering
+    plain: list[str] = []
+    read_book = balance._read_book
+
+    def reading(html: str, *args: object) -> object:
+        plain.append(html)
+        return read_book(html, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(balance, "_read_book", reading)
+    held: list[tuple[bool, int]] = []
+    render_pdf = pdf.render_pdf
+
+    def laying_out(document: PrintDocument, *args: object, **options: object) -> PdfResult:
+        gc.collect()
+        alike = [o for o in gc.get_objects() if isinstance(o, PrintDocument) and o.html in plain]
+        held.append(("balance-" in document.html, len(alike)))
+        return render_pdf(document, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf, "render_pdf", laying_out)
+    make_pdf(load_anthology(root), jobs=1, cache=cache / "pdf")
+    assert held == [(True, 0)]  # one layout, with the cached decision, and no plain book

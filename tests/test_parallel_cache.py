@@ -603,3 +603,30 @@ def test_a_files_digest_is_read_once_a_build(tmp_path: Path) -> None:
     pdf_cache.forget_file_digests()
     assert pdf_cache._file_digest(font) != first
     assert pdf_cache._file_digest(tmp_path / "gone.otf") == "missing"
+
+
+def test_the_book_is_finished_without_the_html_of_its_pieces(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the main matter is laid out, the build keeps each piece's name and key, not
+    its HTML, and no cut of the book with its pieces (each is as large as the book's
+    HTML): the back and front matter and the merge run without them."""
+    import gc
+
+    import octavo.write.pdf_finish as pdf_finish
+    from octavo.render.print_split import PrintSplit
+
+    seen: list[tuple[list[str], int, int]] = []
+    finish = pdf_finish._finish
+
+    def finishing(main: Any, *args: Any) -> Any:
+        gc.collect()
+        cuts = [o for o in gc.get_objects() if isinstance(o, PrintSplit) and o.chunks]
+        seen.append(([job.html for job in main.chunks], len(main.first.chunks), len(cuts)))
+        return finish(main, *args)
+
+    monkeypatch.setattr(pdf_finish, "_finish", finishing)
+    _build(book, tmp_path / "out", cache=False)
+    [(htmls, chunks, cuts)] = seen
+    assert htmls == ["", "", ""]  # the three pieces, named only
+    assert (chunks, cuts) == (0, 0)
