@@ -126,7 +126,7 @@ def balanced(
         if pending:
             progress(f"Balancing the last pages of {len(pending)} reviews")
             for identifier, decision in _decide(
-                kept or render({}), book, pending, resolver, checks, jobs
+                kept if kept is not None else render({}), book, pending, resolver, checks, jobs
             ).items():
                 cache.keep(book.reviews[identifier].key, pending[identifier], decision)
         wanted = {

@@ -275,12 +275,17 @@ def merge(
     # each page's object, read once: pikepdf finds a page by its number from the
     # start of the tree (0.45 s for the 2,855 pages of a 1,000-review book)
     page_objects = [page.obj for page in merged.pages]
+
+    def destination(page: int, x: float, y: float) -> pikepdf.Array:
+        """The point (x, y) of the page, in CSS pixels from its top left."""
+        top = (heights[page] - y) * scale
+        return pikepdf.Array([page_objects[page], pikepdf.Name.XYZ, x * scale, top, 0])
+
     if destinations:
-        entries = []
-        for name, (page, x, y) in destinations.items():
-            top = (heights[page] - y) * scale
-            target = [page_objects[page], pikepdf.Name.XYZ, x * scale, top, 0]
-            entries.append((pikepdf.String(name), pikepdf.Array(target)))
+        entries = [
+            (pikepdf.String(name), destination(page, x, y))
+            for name, (page, x, y) in destinations.items()
+        ]
         # a name tree's keys are in the order of their bytes; made whole, in nodes a
         # reader takes (qpdf's tree, given one name at a time, took twice as long)
         entries.sort(key=lambda entry: bytes(entry[0]))
@@ -291,9 +296,7 @@ def merge(
             for level, label, page, x, y, state in bookmarks:
                 while parents and parents[-1][0] >= level:
                     parents.pop()
-                top = (heights[page] - y) * scale
-                target = [page_objects[page], pikepdf.Name.XYZ, x * scale, top, 0]
-                item = pikepdf.OutlineItem(label, pikepdf.Array(target))
+                item = pikepdf.OutlineItem(label, destination(page, x, y))
                 item.is_closed = state == "closed"
                 (parents[-1][1].children if parents else outline.root).append(item)
                 parents.append((level, item))
