@@ -39,6 +39,9 @@ medians of the ratios within each pair.
 
 The tables are printed (the last one beside the targets of issue 16), and everything
 (with the machine and the versions) is written to benchmarks/results/<timestamp>.json.
+What each command printed is kept in benchmarks/results/<timestamp>-logs/, a folder per
+book and run; the builds run with --verbose, so each log gives the seconds at which each
+step of that build began.
 If ``octavo build`` does not accept --jobs yet, b falls back to the default build, and
 the output says so.
 """
@@ -98,6 +101,7 @@ class Measure:
     outputs: dict[str, int] = field(default_factory=dict)  #: file name -> bytes
     error: str | None = None
     note: str | None = None  #: what an edit was, and how many reviews it moved
+    log: str | None = None  #: the file that kept what the command printed
 
 
 def _status(pid: int) -> tuple[int, int] | None:
@@ -170,7 +174,8 @@ class Sampler(threading.Thread):
 
 
 def run_measured(name: str, command: list[str], env: dict[str, str], log: Path) -> Measure:
-    measure = Measure(name, command)
+    measure = Measure(name, command, log=str(log))
+    log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as output:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
@@ -230,6 +235,7 @@ class Setup:
     env: dict[str, str]
     jobs: bool  #: whether octavo build accepts --jobs
     source: str  #: what is measured: the working tree, or a git revision
+    verbose: bool  #: whether octavo build accepts --verbose (each step, timed, in the logs)
 
 
 NAMES = {
@@ -255,7 +261,7 @@ PRESS_MANIFEST = "anthology-kdp.toml"
 
 
 def commands(setup: Setup, book: Path, out: Path) -> dict[str, list[str]]:
-    build = [*setup.octavo, "build", str(book)]
+    build = [*setup.octavo, "build", str(book), *(["--verbose"] if setup.verbose else [])]
     single = ["--jobs", "1"] if setup.jobs else []
     return {
         "a": [*build, "--format", "pdf,epub", "--out", str(out / "a")],
@@ -428,7 +434,13 @@ def _count(measure: Measure, out: Path) -> None:
 
 
 def measure_rebuilds(
-    keys: str, command: dict[str, list[str]], book: Path, setup: Setup, work: Path, seed: int
+    keys: str,
+    command: dict[str, list[str]],
+    book: Path,
+    setup: Setup,
+    work: Path,
+    seed: int,
+    logs: Path,
 ) -> dict[str, Measure]:
     """e, f, h and i: rebuilds into a folder a first, untimed build filled.
 
@@ -438,12 +450,12 @@ def measure_rebuilds(
     kept = work / "out" / "warm-kept"
     for folder in (out, kept):
         shutil.rmtree(folder, ignore_errors=True)
-    first = run_measured("warm-up build", command["e"], setup.env, work / "warm.log")
+    first = run_measured("warm-up build", command["e"], setup.env, logs / "warm-up.log")
     if first.exit_status != 0:
         say(f"  the untimed build for {', '.join(keys)} failed: {first.error}")
     found: dict[str, Measure] = {}
     if "e" in keys:
-        found["e"] = run_measured(NAMES["e"], command["e"], setup.env, work / "e.log")
+        found["e"] = run_measured(NAMES["e"], command["e"], setup.env, logs / "e.log")
         _count(found["e"], out)
     edited = keys.replace("e", "")
     pdf = next(out.glob("*.pdf"), None)
@@ -461,7 +473,7 @@ def measure_rebuilds(
             original = edit.review.read_text(encoding="utf-8")
             try:
                 edit.review.write_text(edit.text, encoding="utf-8")
-                measure = run_measured(NAMES[key], command[key], setup.env, work / f"{key}.log")
+                measure = run_measured(NAMES[key], command[key], setup.env, logs / f"{key}.log")
             finally:
                 edit.review.write_text(original, encoding="utf-8")
             _count(measure, out)
@@ -476,10 +488,10 @@ def measure_rebuilds(
     return found
 
 
-def measure_once(key: str, command: list[str], setup: Setup, work: Path) -> Measure:
+def measure_once(key: str, command: list[str], setup: Setup, work: Path, logs: Path) -> Measure:
     out = work / "out" / key
     shutil.rmtree(out, ignore_errors=True)
-    measure = run_measured(NAMES[key], command, setup.env, work / f"{key}.log")
+    measure = run_measured(NAMES[key], command, setup.env, logs / f"{key}.log")
     if key == "g" and measure.exit_status == 0:  # the volumes, read back (not timed)
         book = Path(command[2])
         checked = subprocess.run(
@@ -511,10 +523,10 @@ def median(values: list[float | None]) -> float | None:
 
 
 def measure_book(
-    kind: str, n: int, args: argparse.Namespace, setup: Setup, work: Path
+    kind: str, n: int, args: argparse.Namespace, setup: Setup, work: Path, logs: Path
 ) -> dict[str, object]:
     """Every measurement asked for, on the book of this kind (sections, flat, pages) and
-    size."""
+    size. What each command printed is kept under ``logs``, a folder per book and run."""
     name = f"reviews-{n}" + ("" if kind == "sections" else f"-{kind}")
     book = (args.corpus / name) if args.corpus else work / name
     if not (book / "anthology.toml").is_file():
@@ -534,13 +546,14 @@ def measure_book(
         if run % 2 == 1 and "a" in order and "b" in order:  # alternate a and b
             ia, ib = order.index("a"), order.index("b")
             order[ia], order[ib] = "b", "a"
+        kept = logs / f"{name}-run{run + 1}"
         for key in order:
-            measure = measure_once(key, command[key], setup, work)
+            measure = measure_once(key, command[key], setup, work, kept)
             runs[key].append(measure)
             say(f"  run {run + 1}/{args.runs}  {key} {NAMES[key]:<18} {_line(measure)}")
         rebuilds = "".join(key for key in REBUILDS if key in args.only)
         if rebuilds:
-            found = measure_rebuilds(rebuilds, command, book, setup, work, args.seed)
+            found = measure_rebuilds(rebuilds, command, book, setup, work, args.seed, kept)
             for key, measure in found.items():
                 runs[key].append(measure)
                 say(f"  run {run + 1}/{args.runs}  {key} {NAMES[key]:<18} {_line(measure)}")
@@ -686,7 +699,7 @@ def prepare(args: argparse.Namespace, work: Path) -> Setup:
     )
     if helped.returncode != 0:
         raise SystemExit(f"run.py: octavo does not start:\n{helped.stdout}{helped.stderr}")
-    return Setup(octavo, env, "--jobs" in helped.stdout, source)
+    return Setup(octavo, env, "--jobs" in helped.stdout, source, "--verbose" in helped.stdout)
 
 
 # --- output -----------------------------------------------------------------------------
@@ -848,7 +861,8 @@ def main(argv: list[str] | None = None) -> int:
                 "NOTE: octavo build does not accept --jobs yet: measurement b (the single-pass"
                 " baseline) is the default build again, so a/b compares two identical builds."
             )
-        results = [measure_book(book, n, args, setup, work) for n in sizes for book in books]
+        logs = args.results / f"{started.strftime('%Y%m%d-%H%M%S')}-logs"
+        results = [measure_book(book, n, args, setup, work, logs) for n in sizes for book in books]
 
     report = {
         "started": started.isoformat(timespec="seconds"),
@@ -871,7 +885,8 @@ def main(argv: list[str] | None = None) -> int:
     say(targets_table(results))
     if not setup.jobs and "b" in args.only:
         say("\n(b is the default build: octavo build has no --jobs option yet.)")
-    say(f"\nWritten {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    say(f"\nWritten {shown}, and what each command printed in {shown.with_suffix('')}-logs/")
     failed = any(
         s["failed"]  # type: ignore[index]
         for r in results

@@ -58,6 +58,25 @@ def test_build_one_format_prints_a_summary(
     assert "PART 1" not in text.upper().replace(" ", "")
 
 
+def test_build_verbose_prints_each_step_after_the_seconds_elapsed(
+    runner: CliRunner, make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    book = make_anthology()
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(book), "-f", "pdf,epub", "-o", str(out), "-v"])
+    assert result.exit_code == 0, result.output
+    steps = [line.split(" s  ", 1) for line in result.output.splitlines() if " s  " in line]
+    names = [name for _, name in steps]
+    assert names[0] == "Loading and checking the anthology"
+    assert "Laying out the PDF" in names
+    assert names[-1] == "Writing files"
+    assert len(names) == len(set(names))  # a step is printed once, not at each update
+    seconds = [float(elapsed) for elapsed, _ in steps]
+    assert seconds == sorted(seconds)
+    quiet = runner.invoke(app, ["build", str(book), "-f", "epub", "-o", str(out)])
+    assert " s  " not in quiet.output
+
+
 def test_build_warnings_are_shown(
     runner: CliRunner, make_anthology: MakeAnthology, tmp_path: Path
 ) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.status import Status
 
 from ..api import build
 from ..diagnostics import Report
@@ -65,6 +68,15 @@ def build_command(
             " each into the output folder, going on after a failure; exit 1 if any failed.",
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Print each step of the build as it begins, after the seconds since the"
+            " build began (on standard error), to see where a build spends its time.",
+        ),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Build the anthology's PDF and EPUB into the output folder.
@@ -85,7 +97,7 @@ def build_command(
                 anthology,
                 out,
                 formats,
-                progress=lambda step: status.update(step),
+                progress=timed_steps(status, console) if verbose else status.update,
                 strict=strict,
                 jobs=jobs or None,
                 cache=not no_cache,
@@ -98,6 +110,21 @@ def build_command(
             typer.echo(summary(output, verb))
 
     run(debug, action)
+
+
+def timed_steps(status: Status, console: Console) -> Callable[[str], None]:
+    """A progress callback that also prints each new step after the seconds elapsed."""
+    started = time.perf_counter()
+    last = ""
+
+    def progress(step: str) -> None:
+        nonlocal last
+        status.update(step)
+        if step != last:
+            last = step
+            console.print(f"{time.perf_counter() - started:8.2f} s  {step}", markup=False)
+
+    return progress
 
 
 def _build_every(
