@@ -366,7 +366,7 @@ def _bodies(sources: _Sources, out: Path) -> BodyCache | None:
     root = sources.manifest_path.parent
     if _among_sources(out, root, sources.reviews_folder, themes) is not None:
         return None
-    return BodyCache(out / CACHE_FOLDER / "markdown")
+    return BodyCache(out / CACHE_FOLDER / "markdown.json")
 
 
 def make_cover(

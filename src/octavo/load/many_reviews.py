@@ -16,8 +16,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, Report
 from ..fork_pool import map_in_forks, worker_count
-from ..model import Review
-from .body_cache import BodyCache
+from ..model import Body, Review
 from .markdown import MarkdownContext
 from .review import load_review
 
@@ -35,10 +34,8 @@ def load_reviews(
     (``context.bodies``)."""
     loaded = map_in_forks(partial(_load, context=context), paths, _workers(len(paths)))
     if context.bodies is not None:
-        for _, _, bodies in loaded:
-            if bodies is not None:
-                context.bodies.used.update(bodies.used)
-                context.bodies.new.update(bodies.new)
+        for _, _, used in loaded:
+            context.bodies.used.update(used)
     return [(review, diagnostics) for review, diagnostics, _ in loaded]
 
 
@@ -48,10 +45,10 @@ def _workers(files: int) -> int:
 
 def _load(
     path: Path, context: MarkdownContext
-) -> tuple[Review | None, list[Diagnostic], BodyCache | None]:
-    """The review, its problems, and the kept bodies it used or rendered (a worker's
-    are sent back)."""
+) -> tuple[Review | None, list[Diagnostic], dict[str, Body]]:
+    """The review, its problems, and the bodies to keep it read back or rendered (a
+    worker's are sent back: with the review, in one message, each once)."""
     report = Report(root=context.report.root)
-    bodies = BodyCache(context.bodies.folder) if context.bodies is not None else None
+    bodies = context.bodies.sharing() if context.bodies is not None else None
     review = load_review(path, replace(context, report=report, bodies=bodies))
-    return review, report.diagnostics, bodies
+    return review, report.diagnostics, bodies.used if bodies is not None else {}
