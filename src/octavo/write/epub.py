@@ -56,6 +56,13 @@ class _NavDocument(_VerbatimDocument):
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+class _Files(dict[str, bytes]):
+    """The files EbookLib writes, by name (what it calls of a zip file)."""
+
+    def writestr(self, name: str, data: str | bytes, compress_type: int | None = None) -> None:
+        self[name] = data.encode("utf-8") if isinstance(data, str) else data
+
+
 class _Writer(epub.EpubWriter):  # type: ignore[misc]
     """EbookLib's writer, with the language (and a right-to-left book's direction) on
     the package element, which its metadata inherit, and on the NCX."""
@@ -65,6 +72,16 @@ class _Writer(epub.EpubWriter):  # type: ignore[misc]
         if self.book.direction == "rtl":
             root.set("dir", "rtl")
         super()._write_opf_file(root)
+
+    def write(self) -> None:
+        """EbookLib's ``write``, into :class:`_Files` rather than a zip: the files are
+        zipped once, by :func:`_zipped` (writing them into a zip first, then reading
+        them back, was a third of the packing: 0.5 s at 5,000 reviews)."""
+        self.out = _Files()
+        self.out.writestr("mimetype", "application/epub+zip")
+        self._write_container()
+        self._write_opf()
+        self._write_items()
 
     def _get_ncx(self) -> bytes:
         ncx: bytes = super()._get_ncx()
@@ -168,17 +185,14 @@ def pack_epub(package: EpubPackage) -> bytes:
     book.toc = [_ncx_entry(node, package) for node in package.toc]
     book.add_item(epub.EpubNcx())
 
-    buffer = io.BytesIO()
     writer = _Writer(
-        buffer,
+        None,
         book,
         {
             "raise_exceptions": True,
             "mtime": package.modified.replace(tzinfo=None),
             "epub3_landmark": False,
             "epub2_guide": True,
-            # stored, not compressed: _repack compresses every file once, at level 9
-            "compresslevel": 0,
         },
     )
     writer.process()
@@ -186,7 +200,7 @@ def pack_epub(package: EpubPackage) -> bytes:
         writer.write()
     except (OSError, ValueError, etree.LxmlError) as error:
         raise BuildError(f"the EPUB could not be packed: {error}") from error
-    return _repack(buffer.getvalue(), package)
+    return _zipped(writer.out, package)
 
 
 def _ncx_entry(node: TocNode, package: EpubPackage) -> Any:
@@ -199,12 +213,11 @@ def _ncx_entry(node: TocNode, package: EpubPackage) -> Any:
     )
 
 
-def _repack(data: bytes, package: EpubPackage) -> bytes:
-    """Rewrite the zip: mimetype first and stored, fixed timestamps, stable order."""
+def _zipped(files: dict[str, bytes], package: EpubPackage) -> bytes:
+    """The zip of ``files``: mimetype first and stored, the others compressed at level 9
+    in the order of their names, with fixed timestamps."""
     stamp = package.modified.timetuple()[:6]
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    ordered = ["mimetype", *sorted(n for n in names if n != "mimetype")]
+    ordered = ["mimetype", *sorted(n for n in files if n != "mimetype")]
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w") as target:
         for name in ordered:
@@ -214,7 +227,5 @@ def _repack(data: bytes, package: EpubPackage) -> bytes:
                 info.compress_type = zipfile.ZIP_STORED
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(
-                info, source.read(name), compresslevel=9 if name != "mimetype" else None
-            )
+            target.writestr(info, files[name], compresslevel=9 if name != "mimetype" else None)
     return output.getvalue()
