@@ -254,7 +254,23 @@ def test_a_kept_body_outside_a_cache_is_never_written(tmp_path: Path) -> None:
     kept.put("k", Body(html="<p>x</p>", words=1))
     assert kept.get("k") is None  # kept once saved
     kept.save()
-    assert kept.get("k") == Body(html="<p>x</p>", words=1)
+    assert BodyCache(tmp_path / "m.json").get("k") == Body(html="<p>x</p>", words=1)
+
+
+def test_the_files_bodies_are_let_go_once_the_book_is_read(
+    make_anthology: MakeAnthology, tmp_path: Path
+) -> None:
+    """The reviews hold the bodies they use: the build's process does not keep a second
+    copy of every body for the whole build (only their keys, to tell whether the file
+    needs writing)."""
+    book, path, _ = _loaded_once(make_anthology, tmp_path)
+    bodies = BodyCache(path)
+    assert len(bodies.kept) == 3
+    api._load(api._open(book), bodies)
+    assert bodies.kept == {}
+    written = path.stat().st_mtime_ns
+    bodies.save()
+    assert path.stat().st_mtime_ns == written  # the same bodies: not written again
 
 
 def test_a_build_stopped_by_an_error_keeps_no_body(

@@ -134,3 +134,37 @@ def test_a_pdf_is_laid_out_with_the_process_set_apart_and_hands_it_back(
     assert seen
     assert min(seen) > 1_000  # WeasyPrint's modules among them
     assert gc.get_freeze_count() == 0
+
+
+def test_the_front_or_back_matter_is_laid_out_with_the_collector_paused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In its process of its own, the document is laid out without full collections
+    going through WeasyPrint's growing boxes again and again; its garbage in cycles
+    is collected once it is done, and the collector is on again."""
+    import gc
+    import weakref
+
+    from octavo.write import pdf_worker
+
+    seen: list[bool] = []
+    left: list[weakref.ref[object]] = []
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    def lay_out(job: object) -> str:
+        seen.append(gc.isenabled())
+        cycle = Cycle()
+        left.append(weakref.ref(cycle))
+        del cycle
+        return "laid out"
+
+    monkeypatch.setattr(pdf_worker, "lay_out", lay_out)
+    monkeypatch.setattr(pdf_worker, "_take_board", lambda board: None)
+    assert gc.isenabled()
+    assert pdf_worker.lay_out_afresh({}, object()) == "laid out"  # type: ignore[arg-type]
+    assert seen == [False]
+    assert gc.isenabled()
+    assert left[0]() is None  # collected on the way out

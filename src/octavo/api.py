@@ -141,6 +141,8 @@ def _load(sources: _Sources, bodies: BodyCache | None = None) -> Loaded:
     anthology = collect(
         Inputs(manifest, sources.manifest_path, sources.lines, sources.reviews_folder, context)
     )
+    if bodies is not None:
+        bodies.done_reading()
     if anthology is None or sources.theme is None or report.has_errors():
         raise ContentError(report)
     return Loaded(anthology, sources.theme, resolver, report, sources.reviews_folder)

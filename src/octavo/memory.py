@@ -51,6 +51,27 @@ def set_apart() -> Iterator[None]:
             gc.unfreeze()
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while inside, then one collection.
+
+    While one document is laid out, the objects WeasyPrint holds only grow, and each
+    full collection goes through all of them again: laying out the back matter of a
+    1,000-review book (29 pages) ran eight to ten full collections, 0.9 to 1.2 s of
+    its CPU. Inside, garbage in cycles waits for the collection at the end: 27 to 36 MB
+    more at the peak for that document. For a document laid out alone in a process of
+    its own (the front or back matter); not for the pieces' workers, which would each
+    hold that much more (about 330 to 400 MiB at 1,000 reviews)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect()
+
+
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
     name = ctypes.util.find_library("c")

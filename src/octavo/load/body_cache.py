@@ -60,6 +60,8 @@ class BodyCache:
         self.path = path
         #: the file's bodies, by key (``kept``: those read already, shared)
         self.kept: dict[str, Body] = kept if kept is not None else _read(path)
+        #: the file's keys (what :meth:`save` compares with, once ``kept`` is let go)
+        self.kept_keys = set(self.kept)
         #: the bodies this build read or rendered to keep (a worker's are sent back)
         self.used: dict[str, Body] = {}
         if path is not None:
@@ -69,6 +71,12 @@ class BodyCache:
         """A cache of the same bodies that notes its own use (one a review read by a
         worker: what it used is sent back, not the bodies it could have)."""
         return BodyCache(self.path, self.kept)
+
+    def done_reading(self) -> None:
+        """Every body is read: let go of the file's (the reviews hold those they used;
+        at 1,000 reviews the file's are 12 MB, a second copy in the build's process for
+        the whole build), keeping their keys for :meth:`save`."""
+        self.kept = {}
 
     def key(self, text: str, doc_id: str, quotes: list[str]) -> str:
         """The key of a body: its text, the id that prefixes its ids, the quotes, the
@@ -103,7 +111,7 @@ class BodyCache:
             return
         with contextlib.suppress(OSError):
             shutil.rmtree(self.path.with_suffix(""))  # an earlier version's entries
-        if self.used.keys() == self.kept.keys():
+        if self.used.keys() == self.kept_keys:
             return  # the same keys are the same bodies
         entries = {key: [body.html, body.words] for key, body in self.used.items()}
         with contextlib.suppress(OSError):
@@ -113,7 +121,7 @@ class BodyCache:
                 json.dumps({"format": FORMAT, "bodies": entries}), encoding="utf-8"
             )
             temporary.replace(self.path)
-        self.kept = dict(self.used)
+        self.kept_keys = set(self.used)
 
 
 def _read(path: Path | None) -> dict[str, Body]:

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError
+from ..memory import collector_paused
 from ..render.print_html import PrintDocument
 from .detached_tags import NotDetachable, detach_tags
 from .hyphenation import load_dictionaries
@@ -110,9 +111,11 @@ def lay_out_afresh(board: dict[str, Any], job: Job) -> LaidOut:
     """In a process started afresh (:mod:`octavo.fresh_process`): lay out a document
     outside the main matter (the front or back matter, which waits for no other piece)
     with ``board``, what :data:`.pdf_placing.shared` holds but the arrays the pieces
-    post their places on."""
+    post their places on. The collector is paused meanwhile
+    (:func:`octavo.memory.collector_paused`): the document is the process's only work."""
     _take_board(board)
-    return lay_out(job)
+    with collector_paused():
+        return lay_out(job)
 
 
 def _take_board(board: dict[str, Any]) -> None:
