@@ -33,11 +33,11 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
 import shutil
 from importlib import metadata
 from pathlib import Path
 
+from ..kept_bodies import read_entries, write_entries
 from ..model import Body
 
 #: Bumped when an entry's format changes: older entries are then misses.
@@ -114,13 +114,7 @@ class BodyCache:
         if self.used.keys() == self.kept_keys:
             return  # the same keys are the same bodies
         entries = {key: [body.html, body.words] for key, body in self.used.items()}
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_text(
-                json.dumps({"format": FORMAT, "bodies": entries}), encoding="utf-8"
-            )
-            temporary.replace(self.path)
+        write_entries(self.path, FORMAT, entries)
         self.kept_keys = set(self.used)
 
 
@@ -129,15 +123,8 @@ def _read(path: Path | None) -> dict[str, Body]:
     that does not is left out."""
     if path is None:
         return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        entries = data["bodies"] if data["format"] == FORMAT else {}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-    if not isinstance(entries, dict):
-        return {}
     bodies: dict[str, Body] = {}
-    for key, entry in entries.items():
+    for key, entry in read_entries(path, FORMAT).items():
         if isinstance(entry, list) and len(entry) == 2:
             html, words = entry
             if isinstance(html, str) and isinstance(words, int) and not isinstance(words, bool):

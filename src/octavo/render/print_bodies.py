@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..kept_bodies import read_entries, write_entries
 from ..themes import TableMeasure
 
 #: Bumped when the file's format changes: an older file is then read as empty.
@@ -74,26 +73,13 @@ class PrintBodies:
         """Write the bodies this build used (and no other), unless they are the file's
         already. A file that cannot be written is no error: the bodies are prepared
         again next time."""
-        if self.used == self.kept:
-            return
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_text(
-                json.dumps({"format": FORMAT, "bodies": self.used}), encoding="utf-8"
-            )
-            temporary.replace(self.path)
+        if self.used != self.kept:
+            write_entries(self.path, FORMAT, self.used)
 
 
 def _read(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        bodies = data["bodies"] if data["format"] == FORMAT else {}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-    if not isinstance(bodies, dict):
-        return {}
-    return {key: html for key, html in bodies.items() if isinstance(html, str)}
+    entries = read_entries(path, FORMAT)
+    return {key: html for key, html in entries.items() if isinstance(html, str)}
 
 
 @contextlib.contextmanager
