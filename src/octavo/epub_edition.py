@@ -58,7 +58,10 @@ def packed_epub(
     with theme_files_checked():
         if rendered is None:
             progress("Rendering the EPUB documents")
-            rendered = render_epub_documents(loaded.anthology, loaded.theme)
+            # without the print edition's page breaks to add, the documents are
+            # zipped as they are rendered: deflated there, in the workers
+            deflated = not page_starts
+            rendered = render_epub_documents(loaded.anthology, loaded.theme, deflated)
         package = finish_epub(loaded.anthology, loaded.theme, rendered, page_starts)
     progress("Packing the EPUB")
     data = pack_epub(package)

@@ -15,6 +15,7 @@ from functools import partial
 from lxml import etree
 
 from .. import __version__
+from ..deflated import Deflated, deflate
 from ..diagnostics import Diagnostic
 from ..errors import ContentError
 from ..localisation import Wording
@@ -47,6 +48,8 @@ class EpubDocument:
     title: str
     xhtml: str
     properties: tuple[str, ...] = ()
+    #: the XHTML's UTF-8 bytes deflated where it was rendered, for the zip
+    deflated: Deflated | None = None
 
 
 @dataclass(frozen=True)
@@ -147,9 +150,13 @@ def _page_maker(
     return page
 
 
-def render_epub_documents(anthology: Anthology, theme: Theme) -> EpubDocuments:
+def render_epub_documents(
+    anthology: Anthology, theme: Theme, deflated: bool = False
+) -> EpubDocuments:
     """The cover and every document of the EPUB but the navigation document, rendered
-    and checked, without the print edition's page breaks."""
+    and checked, without the print edition's page breaks; with ``deflated``, each
+    document's bytes also deflated for the zip where it is rendered (a worker's share
+    of the zipping, for documents that no page breaks will change)."""
     wording = Wording(anthology.language, dict(anthology.labels))
     images = EpubImages()
     page = _page_maker(anthology, theme, images, wording)
@@ -165,7 +172,10 @@ def render_epub_documents(anthology: Anthology, theme: Theme) -> EpubDocuments:
         """The document, and what it holds for the accessibility metadata (read where
         it is rendered: in a worker, for a big book)."""
         document = page(job.template, job.doc_id, job.title, **job.context)
-        return document, _survey(document.xhtml)
+        contents = _survey(document.xhtml)
+        if deflated:
+            document = replace(document, deflated=deflate(document.xhtml.encode("utf-8")))
+        return document, contents
 
     done = render_documents(_jobs(anthology, wording, cover), rendered, images)
     # every document but the cover page is read for the metadata
@@ -193,7 +203,7 @@ def finish_epub(
             [(document.file_name, document.xhtml) for document in documents], page_starts
         )
         documents = [
-            replace(document, xhtml=changed[document.file_name])
+            replace(document, xhtml=changed[document.file_name], deflated=None)
             if document.file_name in changed
             else document
             for document in documents

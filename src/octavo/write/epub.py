@@ -26,9 +26,11 @@ from ebooklib import epub
 from lxml import etree
 
 from .. import __version__
+from ..deflated import LEVEL, Deflated
 from ..errors import BuildError
 from ..model import TocNode
 from ..render.epub_xhtml import EpubDocument, EpubPackage
+from .zip_file import Entry, zip_entries
 
 _STYLESHEET = "style.css"
 
@@ -200,7 +202,12 @@ def pack_epub(package: EpubPackage) -> bytes:
         writer.write()
     except (OSError, ValueError, etree.LxmlError) as error:
         raise BuildError(f"the EPUB could not be packed: {error}") from error
-    return _zipped(writer.out, package)
+    deflated = {
+        f"{book.FOLDER_NAME}/{document.file_name}": document.deflated
+        for document in package.documents
+        if document.deflated is not None
+    }
+    return _zipped(writer.out, package, deflated)
 
 
 def _ncx_entry(node: TocNode, package: EpubPackage) -> Any:
@@ -213,12 +220,22 @@ def _ncx_entry(node: TocNode, package: EpubPackage) -> Any:
     )
 
 
-def _zipped(files: dict[str, bytes], package: EpubPackage) -> bytes:
-    """The zip of ``files``: mimetype first and stored, the others compressed at level 9
-    in the order of their names, with fixed timestamps."""
+def _zipped(
+    files: dict[str, bytes], package: EpubPackage, deflated: dict[str, Deflated]
+) -> bytes:
+    """The zip of ``files``: mimetype first and stored, the others deflated at level 9
+    in the order of their names, with fixed timestamps. A file whose bytes came
+    ``deflated`` (by its name) from where it was rendered is not deflated again."""
     stamp = package.modified.timetuple()[:6]
     ordered = ["mimetype", *sorted(n for n in files if n != "mimetype")]
-    output = io.BytesIO()
+    entries = [
+        Entry(name, files[name], stored=name == "mimetype", deflated=deflated.get(name))
+        for name in ordered
+    ]
+    data = zip_entries(entries, stamp)
+    if data is not None:
+        return data
+    output = io.BytesIO()  # an EPUB of 4 GB or 65,535 files: zipfile writes its ZIP64
     with zipfile.ZipFile(output, "w") as target:
         for name in ordered:
             info = zipfile.ZipInfo(name, date_time=stamp)
@@ -227,5 +244,5 @@ def _zipped(files: dict[str, bytes], package: EpubPackage) -> bytes:
                 info.compress_type = zipfile.ZIP_STORED
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, files[name], compresslevel=9 if name != "mimetype" else None)
+            target.writestr(info, files[name], compresslevel=LEVEL if name != "mimetype" else None)
     return output.getvalue()
