@@ -193,7 +193,7 @@ def _load_library(inputs: Inputs, included: list[list[Path]]) -> dict[Path, Revi
     # was found at, so that a link out of the anthology is reported where it is.
     found: dict[Path, Path] = {}
     for path in paths:
-        found.setdefault(path.resolve(), path)
+        found.setdefault(inputs.context.resolver.real_path(path), path)
     library: dict[Path, Review] = {}
     by_id: dict[str, Path] = {}
     loaded = load_reviews(list(found.values()), inputs.context)
@@ -230,7 +230,7 @@ def _sections(
         chosen = choose(inputs, index, spec, library, included[index])
         reviews: list[Review] = []
         for review in chosen:
-            real = review.path.resolve()
+            real = inputs.context.resolver.real_path(review.path)
             if real in placed and not manifest.allow_repeats:
                 inputs.error(
                     "M108",

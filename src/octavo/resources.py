@@ -8,9 +8,11 @@ Nothing is ever fetched from the network. Loaders check every reference with a
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -30,6 +32,16 @@ IMAGE_TYPES = {
 }
 _PIL_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 
+
+def _is_link(path: Path) -> bool:
+    """Whether ``path`` is a link (True where its status cannot be read: the caller
+    then resolves it the long way)."""
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return True
+
+
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -38,14 +50,34 @@ class Resolver:
     """Resolves references against the folders a build may read."""
 
     roots: tuple[Path, ...]
+    #: the real paths of the folders files were found in, for this build (a library
+    #: of thousands of files lies in a few folders; resolving each file's whole path
+    #: was 0.2 s of a core at 5,000 reviews)
+    _folders: dict[Path, Path] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def for_folders(cls, *folders: Path) -> Resolver:
         return cls(tuple(dict.fromkeys(folder.resolve() for folder in folders)))
 
     def allows(self, path: Path) -> bool:
-        real = path.resolve()
+        real = self.real_path(path)
         return any(real == root or real.is_relative_to(root) for root in self.roots)
+
+    def real_path(self, path: Path) -> Path:
+        """``path.resolve()``: its folder's real path (found once a build) and its
+        name, where the name is not a link itself. A loop of links has no real path:
+        it is its own (absolute), and reading it fails with the system's error, which
+        the reader reports with the file's name."""
+        try:
+            folder = path.parent
+            if not path.is_absolute() or path.name in ("", ".", "..") or _is_link(path):
+                return path.resolve()
+            real = self._folders.get(folder)
+            if real is None:
+                real = self._folders[folder] = folder.resolve()
+            return real / path.name
+        except (OSError, RuntimeError):  # RuntimeError: Python 3.11's "Symlink loop"
+            return Path(os.path.abspath(path))
 
     def local(self, reference: str, base: Path) -> Path:
         """Resolve a relative reference written in a file in folder ``base``."""

@@ -79,7 +79,7 @@ def read_text_file(path: Path, report: Report, resolver: Resolver) -> str | None
     if not resolver.allows(path):
         report.error(
             "R217",
-            f"the file lies outside the anthology (it is {path.resolve()})",
+            f"the file lies outside the anthology (it is {resolver.real_path(path)})",
             path,
             hint="copy the file into the anthology instead of linking to it or naming it",
         )

@@ -220,9 +220,7 @@ def _ncx_entry(node: TocNode, package: EpubPackage) -> Any:
     )
 
 
-def _zipped(
-    files: dict[str, bytes], package: EpubPackage, deflated: dict[str, Deflated]
-) -> bytes:
+def _zipped(files: dict[str, bytes], package: EpubPackage, deflated: dict[str, Deflated]) -> bytes:
     """The zip of ``files``: mimetype first and stored, the others deflated at level 9
     in the order of their names, with fixed timestamps. A file whose bytes came
     ``deflated`` (by its name) from where it was rendered is not deflated again."""
