@@ -29,7 +29,7 @@ from ..model import (
 )
 from ..themes import Theme
 from . import body_html, build_time, render_template
-from .accessibility import Contents, is_animated, metadata, survey
+from .accessibility import Contents, is_animated, metadata, surveyed
 from .cover import draw_cover
 from .credits import credit_lines
 from .direction import isolate, review_titles
@@ -39,6 +39,7 @@ from .epub_parallel import Job, render_documents
 from .ereader_images import ereader_cover
 from .page_list import PageLink, add_page_breaks
 from .pullquotes import place_pullquote
+from .xhtml import parse_xhtml
 
 
 @dataclass(frozen=True)
@@ -115,16 +116,19 @@ def render_epub(
 
 def _page_maker(
     anthology: Anthology, theme: Theme, images: EpubImages, wording: Wording
-) -> Callable[..., EpubDocument]:
+) -> Callable[..., tuple[EpubDocument, Contents]]:
     """What renders one document of the EPUB from a template (pictures numbered by
-    ``images``)."""
+    ``images``): the document, checked, and what it holds for the accessibility
+    metadata (read from the tree the check parsed)."""
     environment = theme.environment()
     # a title's language is set with xml:lang too, as XHTML wants
     environment.filters["isolate"] = partial(isolate, xhtml=True)
     titles = review_titles(anthology, xhtml=True)
     credits = credit_lines(anthology, xhtml=True)
 
-    def page(template: str, doc_id: str, title: str, **context: object) -> EpubDocument:
+    def page(
+        template: str, doc_id: str, title: str, **context: object
+    ) -> tuple[EpubDocument, Contents]:
         xhtml = render_template(
             environment,
             template,
@@ -143,9 +147,9 @@ def _page_maker(
             fonts=theme.fonts_for(anthology.language),
             **context,
         )
-        _check_xml(xhtml, template)
+        contents = surveyed(_checked_xml(xhtml, template))
         properties = ("svg",) if "<svg" in xhtml else ()
-        return EpubDocument(doc_id, f"{doc_id}.xhtml", title, xhtml, properties)
+        return EpubDocument(doc_id, f"{doc_id}.xhtml", title, xhtml, properties), contents
 
     return page
 
@@ -171,8 +175,7 @@ def render_epub_documents(
     def rendered(job: Job) -> tuple[EpubDocument, Contents]:
         """The document, and what it holds for the accessibility metadata (read where
         it is rendered: in a worker, for a big book)."""
-        document = page(job.template, job.doc_id, job.title, **job.context)
-        contents = _survey(document.xhtml)
+        document, contents = page(job.template, job.doc_id, job.title, **job.context)
         if deflated:
             document = replace(document, deflated=deflate(document.xhtml.encode("utf-8")))
         return document, contents
@@ -210,9 +213,11 @@ def finish_epub(
         ]
         surveys.update((name, _survey(xhtml)) for name, xhtml in changed.items() if name in surveys)
     toc = anthology.toc  # made anew each time it is asked for: 0.09 s at 5,000 reviews
-    nav = page("epub/nav.xhtml.jinja", "nav", wording.format("Contents"), toc=toc, pages=pages)
+    nav, nav_contents = page(
+        "epub/nav.xhtml.jinja", "nav", wording.format("Contents"), toc=toc, pages=pages
+    )
     documents.insert(_NAV_AFTER, nav)
-    surveys[nav.file_name] = _survey(nav.xhtml)
+    surveys[nav.file_name] = nav_contents
     contents = _together(
         list(surveys.values()),
         animated=any(is_animated(image.data) for image in images.packed()),
@@ -250,7 +255,7 @@ def finish_epub(
 
 
 def _survey(xhtml: str) -> Contents:
-    return survey([xhtml], animated=False, has_page_list=False)
+    return surveyed(parse_xhtml(xhtml))
 
 
 def _together(parts: list[Contents], animated: bool, has_page_list: bool) -> Contents:
@@ -303,11 +308,10 @@ def _jobs(anthology: Anthology, wording: Wording, cover: EpubImage) -> list[Job]
     return jobs
 
 
-def _check_xml(xhtml: str, template: str) -> None:
+def _checked_xml(xhtml: str, template: str) -> etree._Element:
+    """The document's tree, if the template made well-formed XHTML."""
     try:
-        etree.fromstring(
-            xhtml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True)
-        )
+        return parse_xhtml(xhtml)
     except etree.XMLSyntaxError as error:
         problem = Diagnostic(
             "S306",
