@@ -247,9 +247,8 @@ def _finish(clean_html: str, doc_id: str, images: dict[str, Image]) -> tuple[str
         return "", 0
     wrapper = parse_html_fragment(clean_html)
     prefix = _SAFE_ID.sub("-", doc_id) + "--"
-    for element in wrapper.iter():
-        if not isinstance(element.tag, str):
-            continue
+    marked: list[Any] = _MARKED(wrapper)  # type: ignore[assignment]
+    for element in marked:
         if "id" in element.attrib:
             element.set("id", prefix + _SAFE_ID.sub("-", element.get("id", "")))
         href = element.get("href")
@@ -269,6 +268,13 @@ def _finish(clean_html: str, doc_id: str, images: dict[str, Image]) -> tuple[str
     words = len(wrapper.text_content().split())
     return serialise_children(wrapper), words
 
+
+#: The elements :func:`_finish` changes, in the document's order (found by XPath:
+#: going through every element in Python was a quarter of its time).
+_MARKED = etree.XPath(
+    "descendant-or-self::*[@id] | descendant-or-self::a[starts-with(@href, '#')]"
+    " | descendant-or-self::img"
+)
 
 #: Elements whose text is code: copied exactly, never normalised.
 CODE_ELEMENTS = frozenset({"code", "pre", "kbd", "samp"})

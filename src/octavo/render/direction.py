@@ -157,10 +157,13 @@ def isolate(
     written the other way also sets ``dir``.
     """
     line = escape(text)
-    against = ("R", "AL", "AN") if direction == "ltr" else ("L",)
-    isolated = any(
-        unicodedata.bidirectional(character) in against for character in line.striptags()
-    )
+    if direction == "ltr" and line.isascii():
+        isolated = False  # no ASCII character is strong right to left
+    else:
+        against = ("R", "AL", "AN") if direction == "ltr" else ("L",)
+        isolated = any(
+            unicodedata.bidirectional(character) in against for character in line.striptags()
+        )
     if lang is None:
         return Markup("<bdi>{}</bdi>").format(line) if isolated else line
     attributes = Markup(' lang="{}"').format(lang)
