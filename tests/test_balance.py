@@ -276,3 +276,77 @@ def test_the_book_without_classes_is_not_held_while_the_balanced_book_is_laid_ou
     monkeypatch.setattr(pdf, "render_pdf", laying_out)
     make_pdf(load_anthology(root), jobs=1, cache=cache / "pdf")
     assert held == [(True, 0)]  # one layout, with the cached decision, and no plain book
+
+
+def _edited(root: Path, tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the book whose review has ``old`` (its first time) changed to ``new``."""
+    copy = tmp_path / "edited"
+    shutil.copytree(root, copy)
+    review = copy / "reviews" / "harbour.md"
+    text = review.read_text(encoding="utf-8")
+    assert old in text
+    review.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy
+
+
+@pytest.mark.parametrize(
+    "old, new, short",
+    [
+        # one word for another: still two lines on the last page, balanced again
+        ("quiet stage", "still stage", True),
+        # a paragraph more: the last page fills, and the review wants no class now
+        ("By the last reel", f"{' '.join(SENTENCES[:3])}\n\nBy the last reel", False),
+    ],
+    ids=["still-short", "now-full"],
+)
+def test_a_review_balanced_last_time_and_edited_is_tried_before_the_book_is_laid_out(
+    built: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    old: str,
+    new: str,
+    short: bool,
+) -> None:
+    """Its text is new, so no decision is kept for it; it was balanced in the last book,
+    so it is tried first, on the side it began on then, and the book is laid out once:
+    the PDF a build without the cache makes, to the byte."""
+    root, out = built
+    edited = _edited(root, tmp_path, old, new)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    fresh = make_pdf(load_anthology(edited), jobs=1)
+    assert bool(fresh.balance) is short
+    cache = tmp_path / ".octavo-cache"
+    shutil.copytree(out / ".octavo-cache", cache)
+    steps: list[str] = []
+    trial, render_pdf = balance._trial, pdf.render_pdf
+    monkeypatch.setattr(balance, "_trial", lambda *a: steps.append("trial") or trial(*a))
+    monkeypatch.setattr(
+        pdf, "render_pdf", lambda *a, **k: steps.append("layout") or render_pdf(*a, **k)
+    )
+    rebuilt = make_pdf(load_anthology(edited), jobs=1, cache=cache / "pdf")
+    # tried (as it is, and with the first adjustments) before the one layout
+    assert steps[-1] == "layout" and steps.count("layout") == 1 and steps[0] == "trial"
+    assert rebuilt.data == fresh.data
+    assert short_pages(rebuilt) == []
+
+
+def test_a_review_edited_that_was_not_balanced_last_time_is_not_tried_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The common edit costs nothing more: a review that ended well is laid out as it
+    comes, and tried only if the book shows it short."""
+    root = write_book(tmp_path / "book", balanced=False)
+    out = tmp_path / "out"
+    build(root, out, formats=("pdf",), jobs=1)
+    on = (root / "anthology.toml").read_text(encoding="utf-8").replace("balance = false", "")
+    (root / "anthology.toml").write_text(on, encoding="utf-8")
+    edited = _edited(
+        root, tmp_path, "By the last reel", f"{' '.join(SENTENCES[:3])}\n\nBy the last reel"
+    )
+    build(edited, out, formats=("pdf",), jobs=1)  # ends well: remembered without a class
+    trials: list[object] = []
+    trial = balance._trial
+    monkeypatch.setattr(balance, "_trial", lambda *a: trials.append(a) or trial(*a))
+    again = _edited(edited, tmp_path / "again", "quiet stage", "still stage")
+    build(again, out, formats=("pdf",), jobs=1)
+    assert trials == []

@@ -103,6 +103,15 @@ def balanced(
     # before the book: the stylesheets it parses and the fonts it loads are kept for
     # the process (``pdf.lay_out``), and so for the workers the layout forks from it
     alike = _sides_alike(plain, book, resolver)
+    ahead = _ahead(book, applied, cache)
+    if ahead:
+        # edited since the last book, which balanced them: tried now, on the side they
+        # began on then, so that the book is laid out once (the guess is checked below)
+        progress(f"Balancing the last pages of {len(ahead)} reviews")
+        for identifier, decision in _decide(plain, book, ahead, resolver, checks, jobs).items():
+            cache.keep(book.reviews[identifier].key, ahead[identifier], decision)
+            if decision:
+                applied[identifier] = decision
     # the HTML without classes (the book's size) is not held while a book with classes
     # is laid out: the trials, when there are any, render it again
     kept: PrintDocument | None = None if applied else plain
@@ -134,6 +143,8 @@ def balanced(
             for identifier, side in sides.items()
             if (decision := cache.decision(book.reviews[identifier].key, side))
         }
+        for identifier, side in sides.items():
+            cache.remember(identifier, side, wanted.get(identifier, ""))
         if wanted == applied:
             break
         applied = wanted
@@ -142,6 +153,20 @@ def balanced(
         laid = lay_out(render(applied))
     cache.save()
     return laid, applied
+
+
+def _ahead(book: Book, applied: Mapping[str, str], cache: BalanceCache) -> dict[str, str]:
+    """The reviews to try before the book is laid out (id → side): those edited since
+    the last book (no decision is kept for their text) that were balanced in it, on
+    the side they began on then. The rest are tried once the book shows them short."""
+    ahead: dict[str, str] = {}
+    for identifier, review in book.reviews.items():
+        if identifier in applied or cache.last_side(review.key) is not None:
+            continue
+        last = cache.last_of(identifier)
+        if last is not None and last[1]:
+            ahead[identifier] = last[0]
+    return ahead
 
 
 def _sides_alike(document: PrintDocument, book: Book, resolver: Resolver) -> bool:

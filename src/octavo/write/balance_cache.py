@@ -34,6 +34,9 @@ class BalanceCache:
         self.path = path
         self.entries: dict[str, dict[str, str]] = {}
         self.used: set[str] = set()
+        #: the last book's reviews by id: the side each began on and its class
+        self.reviews: dict[str, dict[str, str]] = {}
+        self.remembered: dict[str, dict[str, str]] = {}  #: this book's, to keep
         if path is None:
             return
         try:
@@ -44,11 +47,10 @@ class BalanceCache:
             return
         entries = data.get("entries")
         if isinstance(entries, dict):
-            self.entries = {
-                key: {k: v for k, v in entry.items() if isinstance(v, str)}
-                for key, entry in entries.items()
-                if isinstance(key, str) and isinstance(entry, dict)
-            }
+            self.entries = _strings(entries)
+        reviews = data.get("reviews")  # not in the files of earlier versions
+        if isinstance(reviews, dict):
+            self.reviews = _strings(reviews)
 
     def decision(self, key: str, side: str) -> str | None:
         """The class of the review under ``key`` beginning on ``side`` ("" for none),
@@ -60,6 +62,17 @@ class BalanceCache:
         """The side the review began on in the last book laid out with it."""
         side = self.entries.get(key, {}).get("side")
         return side if side in SIDES else None
+
+    def last_of(self, identifier: str) -> tuple[str, str] | None:
+        """The side the review with this id began on in the last book, and its class
+        there ("" for none); None when that book had no such review."""
+        entry = self.reviews.get(identifier, {})
+        side, decision = entry.get("side"), entry.get("class")
+        return (side, decision) if side in SIDES and decision is not None else None
+
+    def remember(self, identifier: str, side: str, decision: str) -> None:
+        """The review with this id begins on ``side`` in this book, with that class."""
+        self.remembered[identifier] = {"side": side, "class": decision}
 
     def keep(self, key: str, side: str, decision: str | None = None) -> None:
         """The review begins on ``side``; ``decision`` its class there, when made now."""
@@ -74,9 +87,19 @@ class BalanceCache:
         if self.path is None:
             return
         entries = {key: self.entries[key] for key in sorted(self.used) if key in self.entries}
-        text = json.dumps({"format": FORMAT, "entries": entries}, indent=0, sort_keys=True)
+        data = {"format": FORMAT, "entries": entries, "reviews": self.remembered}
+        text = json.dumps(data, indent=0, sort_keys=True)
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.octavo-tmp")
             temporary.write_text(text, encoding="utf-8")
             temporary.replace(self.path)
+
+
+def _strings(entries: dict[object, object]) -> dict[str, dict[str, str]]:
+    """The entries that are objects of strings, by string keys (the rest left out)."""
+    return {
+        key: {k: v for k, v in entry.items() if isinstance(k, str) and isinstance(v, str)}
+        for key, entry in entries.items()
+        if isinstance(key, str) and isinstance(entry, dict)
+    }
