@@ -290,7 +290,7 @@ def _edited(root: Path, tmp_path: Path, old: str, new: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    "old, new, short",
+    ("old", "new", "short"),
     [
         # one word for another: still two lines on the last page, balanced again
         ("quiet stage", "still stage", True),
@@ -325,7 +325,9 @@ def test_a_review_balanced_last_time_and_edited_is_tried_before_the_book_is_laid
     )
     rebuilt = make_pdf(load_anthology(edited), jobs=1, cache=cache / "pdf")
     # tried (as it is, and with the first adjustments) before the one layout
-    assert steps[-1] == "layout" and steps.count("layout") == 1 and steps[0] == "trial"
+    assert steps.count("layout") == 1
+    assert steps[0] == "trial"
+    assert steps[-1] == "layout"
     assert rebuilt.data == fresh.data
     assert short_pages(rebuilt) == []
 
