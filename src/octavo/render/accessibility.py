@@ -39,7 +39,11 @@ class Contents:
 
 def survey(documents: list[str], animated: bool, has_page_list: bool) -> Contents:
     """Read the XHTML documents (cover excluded) for what the metadata must declare."""
-    parts = [surveyed(parse_xhtml(xhtml)) for xhtml in documents]
+    return together([surveyed(parse_xhtml(xhtml)) for xhtml in documents], animated, has_page_list)
+
+
+def together(parts: list[Contents], animated: bool, has_page_list: bool) -> Contents:
+    """What a book holds, from what each of its documents holds (:func:`surveyed`)."""
     return Contents(
         pictures=sum(part.pictures for part in parts),
         undescribed=sum(part.undescribed for part in parts),

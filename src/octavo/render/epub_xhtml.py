@@ -29,7 +29,7 @@ from ..model import (
 )
 from ..themes import Theme
 from . import body_html, build_time, render_template
-from .accessibility import Contents, is_animated, metadata, surveyed
+from .accessibility import Contents, is_animated, metadata, surveyed, together
 from .cover import draw_cover
 from .credits import credit_lines
 from .direction import isolate, review_titles
@@ -218,7 +218,7 @@ def finish_epub(
     )
     documents.insert(_NAV_AFTER, nav)
     surveys[nav.file_name] = nav_contents
-    contents = _together(
+    contents = together(
         list(surveys.values()),
         animated=any(is_animated(image.data) for image in images.packed()),
         has_page_list=bool(pages),
@@ -256,20 +256,6 @@ def finish_epub(
 
 def _survey(xhtml: str) -> Contents:
     return surveyed(parse_xhtml(xhtml))
-
-
-def _together(parts: list[Contents], animated: bool, has_page_list: bool) -> Contents:
-    """The survey of a book from the surveys of its documents, as :func:`survey` adds
-    them up."""
-    return Contents(
-        pictures=sum(part.pictures for part in parts),
-        undescribed=sum(part.undescribed for part in parts),
-        tables=sum(part.tables for part in parts),
-        has_index=any(part.has_index for part in parts),
-        has_page_list=has_page_list,
-        has_notes=any(part.has_notes for part in parts),
-        animated=animated,
-    )
 
 
 #: The navigation document comes after the cover, the title page and the copyright page;
