@@ -83,4 +83,5 @@ def test_a_review_that_is_a_loop_of_links_is_an_error_of_its_own(
     result = runner.invoke(app, ["check", str(book)])
     assert result.exit_code == 1
     assert "error[R200] reviews/loop.md: cannot read the file" in result.output
+    assert "a link that leads back to itself" in result.output
     assert "unexpected error" not in result.output

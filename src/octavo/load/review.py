@@ -8,6 +8,7 @@ value is normalised in one place. Keys the contract does not know are kept in
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -97,7 +98,12 @@ def read_text_file(path: Path, report: Report, resolver: Resolver) -> str | None
             return None
         data = path.read_bytes()
     except OSError as error:
-        report.error("R200", f"cannot read the file: {error.strerror}", path)
+        hint = (
+            "the file is a link that leads back to itself: fix the link or remove it"
+            if error.errno == errno.ELOOP
+            else "check that the file exists and that it may be read (its permissions)"
+        )
+        report.error("R200", f"cannot read the file: {error.strerror}", path, hint=hint)
         return None
     try:
         text = data.decode("utf-8")
