@@ -52,7 +52,7 @@ from . import __version__
 from .diagnostics import Diagnostic, Report, Severity
 
 #: Bumped when the record's format or what the digest covers changes.
-FORMAT = 2
+FORMAT = 3
 #: Folders no build reads from, left out of the digest.
 SKIPPED = frozenset({".git", ".hg", ".svn", ".octavo-cache"})
 #: The libraries whose version can change the books.
@@ -127,10 +127,14 @@ def fingerprint(
         tool = shutil.which("ebook-convert")
         add(_describe(Path(tool)) if tool else "no calibre")
     digests = Digests(out / ".octavo-cache" / "digests.json")
+    seen: set[str] = set()
     for root in roots:
         add("root", str(root))
         prefix = len(os.path.join(str(root), ""))
         for name, status in _walk(root, out):
+            if name in seen:
+                continue  # under a root walked before: a review library in the anthology
+            seen.add(name)
             add(name[prefix:], _content(name, status, roots, digests))
     name = hashlib.sha256(f"{manifest.resolve()}\0{','.join(formats)}".encode()).hexdigest()
     record = out / ".octavo-cache" / "builds" / f"{name[:32]}.json"
