@@ -15,7 +15,7 @@ from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
 from ..localisation import Wording
-from .xhtml import XHTML, parse_xhtml
+from .xhtml import XHTML
 
 #: What a book that meets every requirement below conforms to.
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -37,11 +37,6 @@ class Contents:
     animated: bool  #: an animated GIF, a possible flashing hazard
 
 
-def survey(documents: list[str], animated: bool, has_page_list: bool) -> Contents:
-    """Read the XHTML documents (cover excluded) for what the metadata must declare."""
-    return together([surveyed(parse_xhtml(xhtml)) for xhtml in documents], animated, has_page_list)
-
-
 def together(parts: list[Contents], animated: bool, has_page_list: bool) -> Contents:
     """What a book holds, from what each of its documents holds (:func:`surveyed`)."""
     return Contents(
@@ -58,7 +53,7 @@ def together(parts: list[Contents], animated: bool, has_page_list: bool) -> Cont
 def surveyed(root: etree._Element) -> Contents:
     """What one document (its ``root``, parsed) holds, for the metadata; without the
     book's page list and animated pictures, which are the book's."""
-    pictures = undescribed = tables = 0
+    pictures = undescribed = 0
     for element in root.iter(f"{{{XHTML}}}img", _SVG):
         if element.get("role") in ("doc-cover", "presentation", "none"):
             continue
@@ -69,7 +64,7 @@ def surveyed(root: etree._Element) -> Contents:
         pictures += 1
         if not _described(element):
             undescribed += 1
-    tables += sum(1 for _ in root.iter(f"{{{XHTML}}}table"))
+    tables = sum(1 for _ in root.iter(f"{{{XHTML}}}table"))
     types = {str(value) for value in _TYPES(root)}  # type: ignore[union-attr]
     return Contents(
         pictures, undescribed, tables, "index" in types, False, "footnote" in types, False

@@ -3,8 +3,8 @@
 WeasyPrint asks a PDF for ``page_references[n]`` for every element of the structure
 tree and every link's destination, and pydyf makes the whole list of references again
 at each question: for the indexes of a 1,000-review book (29 pages), 19,000 lists,
-about 0.12 s of the back matter's drawing. The list is kept while the pages stay the same (pydyf
-only adds pages, at the end of its ``Kids``); the references are the same.
+about 0.12 s of the back matter's drawing. The list is kept while the pages stay the
+same (pydyf only adds pages, at the end of its ``Kids``); the references are the same.
 
 This reaches into pydyf's ``PDF`` (as of pydyf 0.11, pinned through WeasyPrint 70).
 """

@@ -24,6 +24,7 @@ _END = struct.Struct("<4s4H2LH")  # zipfile.structEndArchive
 _VERSION = 20  # zipfile.DEFAULT_VERSION: what a stored or deflated entry needs
 _UNIX = 3  # the system that made the archive, as zipfile writes it off Windows
 _UTF8_NAME = 1 << 11
+_MODE = 0o644 << 16  # rw-r--r--, as the EPUB writer sets it
 _STORED, _DEFLATED = 0, 8
 _LIMIT = (1 << 31) - 1  # zipfile.ZIP64_LIMIT
 _MOST_ENTRIES = (1 << 16) - 1  # zipfile.ZIP_FILECOUNT_LIMIT
@@ -38,7 +39,6 @@ class Entry:
     data: bytes
     stored: bool = False
     deflated: Deflated | None = None
-    mode: int = 0o644
 
 
 def zip_entries(
@@ -85,7 +85,7 @@ def zip_entries(
                 0,
                 0,
                 0,
-                entry.mode << 16,
+                _MODE,
                 offset,
             )
             + name
