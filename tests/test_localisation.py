@@ -207,6 +207,19 @@ def test_every_shipped_language_has_its_words_and_dates(name: str) -> None:
     assert long_date != "22 April 2026"
 
 
+def test_numbers_and_dates_are_written_in_each_language_asked_in_turns() -> None:
+    # They are kept once written (Babel is slow): the language is part of what is kept.
+    day = dt.date(2026, 4, 22)
+    for _ in range(2):
+        assert Wording("de").number(4.5) == "4,5"
+        assert Wording("en").number(4.5) == "4.5"
+        assert Wording("en").number(4) == "4"
+        assert Wording("de").date(day) == "22. April 2026"
+        assert Wording("en").date(day) == "22 April 2026"
+        assert Wording("fr").month(day) == "avril 2026"
+        assert Wording("en").month(day) == "April 2026"
+
+
 def test_a_language_tag_finds_its_catalogue() -> None:
     assert catalogue_name("pt-BR") == "pt"
     assert catalogue_name("zh-TW") == "zh_Hant"

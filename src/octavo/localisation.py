@@ -18,7 +18,7 @@ import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -135,10 +135,6 @@ class Wording:
         name = catalogue_name(self.language)
         return _translations(name) if name else NullTranslations()
 
-    @property
-    def _locale(self) -> Locale:
-        return _locale(self.language) or Locale("en")
-
     def gettext(self, message: str) -> str:
         """``message`` in the book's words (unknown messages are returned as they are)."""
         if message in self.labels:
@@ -173,12 +169,35 @@ class Wording:
 
     def date(self, value: dt.date) -> str:
         """A full date, the CLDR long format: "22 de abril de 2026", "22. April 2026"."""
-        return format_date(value, format="long", locale=self._locale)
+        return _long_date(self.language, value)
 
     def month(self, value: dt.date) -> str:
         """A month and year: "abril de 2026", "April 2026", "2026年4月"."""
-        return format_skeleton("yMMMM", value, locale=self._locale)
+        return _month(self.language, value)
 
     def number(self, value: float) -> str:
         """A number as the language writes it: 4.5 → "4,5" in German."""
-        return format_decimal(value, locale=self._locale)
+        return _decimal(self.language, value)
+
+
+def _writing_locale(language: str) -> Locale:
+    """The locale numbers and dates are written in: the language's, else English."""
+    return _locale(language) or Locale("en")
+
+
+# Babel takes 20 to 60 µs to write a number or a date, and every review asks for its
+# rating's (three numbers) and its date: written once for each value and language. Typed:
+# 4 and 4.0 are equal keys, but a float might not be written as an int is.
+@lru_cache(maxsize=4096, typed=True)
+def _decimal(language: str, value: float) -> str:
+    return format_decimal(value, locale=_writing_locale(language))
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _long_date(language: str, value: dt.date) -> str:
+    return format_date(value, format="long", locale=_writing_locale(language))
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _month(language: str, value: dt.date) -> str:
+    return format_skeleton("yMMMM", value, locale=_writing_locale(language))

@@ -32,6 +32,9 @@ def environment(template_folders: Iterable[Path]) -> jinja2.Environment:
         # render_template has installed its catalogue (octavo.localisation).
         extensions=["jinja2.ext.i18n"],
         bytecode_cache=_COMPILED,
+        # An environment lives for one rendering (a build makes its own): its templates
+        # are not looked at again on disk each time one is included (four a review).
+        auto_reload=False,
     )
     environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return environment
