@@ -6,16 +6,19 @@ quick; one test builds the PDF) and looks at what the second build did.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from octavo import up_to_date
+from octavo import api, up_to_date
 from octavo.api import Built, build
 from octavo.cli import app
 from octavo.errors import ContentError
@@ -243,14 +246,51 @@ def test_each_source_is_digested_once(
 ):
     """The reviews folder is a folder a build may read in its own right, and it lies
     in the anthology: its files are digested once, not once for each (a second of
-    hashing at 5,000 reviews was half of it twice)."""
+    hashing at 5,000 reviews was half of it twice). A first build digests the review
+    files by the bytes its loading read: the digest does not read them at all."""
+    monkeypatch.setattr(up_to_date, "RECENT_NS", 0)  # the files were written a moment ago
     root, out = make_anthology(), tmp_path / "out"
+    review = root / "reviews" / "alpha.md"
     reads: list[str] = []
     read = up_to_date._file_sha256
     monkeypatch.setattr(up_to_date, "_file_sha256", lambda name: reads.append(name) or read(name))
     epub(root, out)
-    assert str(root / "reviews" / "alpha.md") in reads
+    assert str(root / "anthology.toml") in reads
+    assert not [name for name in reads if name.startswith(str(root / "reviews"))]
     assert len(reads) == len(set(reads))
-    review = root / "reviews" / "alpha.md"
+    kept = json.loads((out / ".octavo-cache" / "digests.json").read_text(encoding="utf-8"))
+    assert kept[str(review)][-1] == hashlib.sha256(review.read_bytes()).hexdigest()
+    reads.clear()
     review.write_text(review.read_text().replace("two sentences", "three sentences"))
     assert not epub(root, out).up_to_date  # a review is still part of the digest
+    assert reads.count(str(review)) == 1
+    assert epub(root, out).up_to_date
+
+
+def test_a_review_changed_after_the_first_build_read_it_is_built_again(
+    make_anthology: MakeAnthology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A first build digests its sources after loading them, the reviews by the bytes it
+    read: an edit made in between is not taken for what the book was made from."""
+    monkeypatch.setattr(up_to_date, "RECENT_NS", 0)
+    root, out = make_anthology(), tmp_path / "out"
+    review = root / "reviews" / "alpha.md"
+    fingerprint = api._fingerprint
+
+    def edited_first(*arguments: Any) -> up_to_date.Fingerprint | None:
+        review.write_text(review.read_text().replace("two sentences", "edited sentences"))
+        return fingerprint(*arguments)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(api, "_fingerprint", edited_first)
+        first = epub(root, out)
+    assert b"edited sentences" not in _text(first.outputs[0].path)
+    second = epub(root, out)
+    assert not second.up_to_date
+    assert b"edited sentences" in _text(second.outputs[0].path)
+    assert epub(root, out).up_to_date
+
+
+def _text(epub_file: Path) -> bytes:
+    with zipfile.ZipFile(epub_file) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())

@@ -127,17 +127,20 @@ def _open(folder: Path) -> _Sources:
     return _Sources(manifest_path, manifest, lines, theme, reviews_folder, resolver, report)
 
 
-def _load(sources: _Sources, bodies: BodyCache | None = None) -> Loaded:
+def _load(
+    sources: _Sources, bodies: BodyCache | None = None, read: up_to_date.ReadFiles | None = None
+) -> Loaded:
     """The anthology, its reviews read; with ``bodies``, the Markdown bodies an earlier
     build rendered are read back from there, and those rendered now noted in it (to be
-    kept once the build is done: :meth:`BodyCache.save`)."""
+    kept once the build is done: :meth:`BodyCache.save`); the review files read are
+    noted in ``read``."""
     # the reviews' loading (markdown-it, the renderers of pictures...) is imported here,
     # not with this module: a build with nothing changed does not need it
     from .collect import Inputs, collect
     from .load.markdown import MarkdownContext, make_parser
 
     manifest, report, resolver = sources.manifest, sources.report, sources.resolver
-    context = MarkdownContext(make_parser(manifest.language), resolver, report, bodies)
+    context = MarkdownContext(make_parser(manifest.language), resolver, report, bodies, read)
     anthology = collect(
         Inputs(manifest, sources.manifest_path, sources.lines, sources.reviews_folder, context)
     )
@@ -188,14 +191,21 @@ def _build(
         )
     progress("Loading and checking the anthology")
     sources = _open(folder)
-    fingerprint = _fingerprint(sources, out, formats) if cache else None
-    if fingerprint is not None:
-        done = up_to_date.recorded(fingerprint, out)
-        if done is not None:
-            return _unchanged(out, *done, strict)
-        up_to_date.forget(fingerprint)
+    fingerprint = None
+    if cache and up_to_date.record_path(sources.manifest_path, out, formats).exists():
+        fingerprint = _fingerprint(sources, out, formats)
+        if fingerprint is not None:
+            done = up_to_date.recorded(fingerprint, out)
+            if done is not None:
+                return _unchanged(out, *done, strict)
+            up_to_date.forget(fingerprint)
+    # with no record to compare with, the sources are digested once they are loaded,
+    # the review files by the bytes the loading read (not read twice)
+    read = up_to_date.ReadFiles() if cache and fingerprint is None else None
     bodies = _bodies(sources, out) if cache else None
-    loaded = _load(sources, bodies)
+    loaded = _load(sources, bodies, read)
+    if read is not None:
+        fingerprint = _fingerprint(sources, out, formats, read)
     check_output_folder(out, loaded)
     beside = epub_beside(loaded, formats, jobs, progress)
     try:
@@ -305,13 +315,17 @@ def _outputs(
 
 
 def _fingerprint(
-    sources: _Sources, out: Path, formats: tuple[str, ...]
+    sources: _Sources,
+    out: Path,
+    formats: tuple[str, ...],
+    read: up_to_date.ReadFiles | None = None,
 ) -> up_to_date.Fingerprint | None:
-    """The digest of a build's sources, or None when its manifest or theme has errors."""
+    """The digest of a build's sources (those ``read`` by the bytes read), or None when
+    its manifest or theme has errors."""
     if sources.theme is None or sources.report.has_errors():
         return None
     roots = sources.resolver.roots
-    return up_to_date.fingerprint(sources.manifest_path, roots, out, formats)
+    return up_to_date.fingerprint(sources.manifest_path, roots, out, formats, read)
 
 
 def _unchanged(

@@ -29,6 +29,12 @@ whatever a program does to its modification time. A file whose times are less th
 time: a change within the same tick of the file system's clock would leave its
 times as they were.
 
+A build with no record to compare with (the first into its folder) computes the digest
+after loading instead, from the bytes the loading read (:data:`ReadFiles`): the review
+files are not read twice. A file whose status changed after it was read is digested by
+the bytes the build used, and that digest is not kept, so that the next build sees
+the change.
+
 Without ``SOURCE_DATE_EPOCH`` a build stamps the book with the time it was made; an
 up-to-date book keeps the time of the build that made it.
 """
@@ -79,6 +85,28 @@ RECENT_NS = 2_000_000_000
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
 
 
+@dataclass
+class ReadFiles:
+    """The files the loading read, for the digest of a build with no record yet."""
+
+    #: when the loading began (a file changed as late as this is read again next time)
+    since: int = field(default_factory=time.time_ns)
+    #: each file by its real path: its status when read (:func:`status_key`) and the
+    #: SHA-256 of the bytes read
+    files: dict[str, tuple[list[int], str]] = field(default_factory=dict)
+
+
+def status_key(status: os.stat_result) -> list[int]:
+    """What tells that a file changed: its device, inode, size, modification and change
+    times."""
+    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+
+
+def note_read(read: ReadFiles, real_path: Path, status: os.stat_result, data: bytes) -> None:
+    """Note a file the loading read: ``data``, its bytes, read after ``status``."""
+    read.files[str(real_path)] = (status_key(status), hashlib.sha256(data).hexdigest())
+
+
 @dataclass(frozen=True)
 class Written:
     """One file the recorded build wrote (paths are relative to the output folder)."""
@@ -102,9 +130,14 @@ class Fingerprint:
 
 
 def fingerprint(
-    manifest: Path, roots: tuple[Path, ...], out: Path, formats: tuple[str, ...]
+    manifest: Path,
+    roots: tuple[Path, ...],
+    out: Path,
+    formats: tuple[str, ...],
+    read: ReadFiles | None = None,
 ) -> Fingerprint:
-    """The digest of everything a build of ``formats`` from ``roots`` could depend on."""
+    """The digest of everything a build of ``formats`` from ``roots`` could depend on;
+    the files the loading ``read`` are digested by the bytes it read."""
     out = out.resolve()
     digest = hashlib.sha256()
 
@@ -126,7 +159,7 @@ def fingerprint(
     if "azw3" in formats:
         tool = shutil.which("ebook-convert")
         add(_describe(Path(tool)) if tool else "no calibre")
-    digests = Digests(out / ".octavo-cache" / "digests.json")
+    digests = Digests(out / ".octavo-cache" / "digests.json", read)
     seen: set[str] = set()
     for root in roots:
         add("root", str(root))
@@ -136,9 +169,13 @@ def fingerprint(
                 continue  # under a root walked before: a review library in the anthology
             seen.add(name)
             add(name[prefix:], _content(name, status, roots, digests))
+    return Fingerprint(digest.hexdigest(), record_path(manifest, out, formats), digests)
+
+
+def record_path(manifest: Path, out: Path, formats: tuple[str, ...]) -> Path:
+    """Where the record of a build of ``formats`` from ``manifest`` into ``out`` is kept."""
     name = hashlib.sha256(f"{manifest.resolve()}\0{','.join(formats)}".encode()).hexdigest()
-    record = out / ".octavo-cache" / "builds" / f"{name[:32]}.json"
-    return Fingerprint(digest.hexdigest(), record, digests)
+    return out.resolve() / ".octavo-cache" / "builds" / f"{name[:32]}.json"
 
 
 class Digests:
@@ -146,9 +183,11 @@ class Digests:
     status (see the module's docstring), in ``path``: a JSON object of path to
     ``[device, inode, size, modified, changed, digest]``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read: ReadFiles | None = None) -> None:
         self.path = path
-        self.since = time.time_ns() - RECENT_NS  #: what changed after this is read again
+        self.read = read.files if read is not None else {}  #: what the loading read
+        began = min(time.time_ns(), read.since) if read is not None else time.time_ns()
+        self.since = began - RECENT_NS  #: what changed after this is read again
         self.kept: dict[str, list[Any]] = {}
         self.taken: dict[str, list[Any]] = {}  #: what this build keeps
         with contextlib.suppress(OSError, ValueError):
@@ -158,10 +197,14 @@ class Digests:
 
     def of(self, name: str, status: os.stat_result) -> str:
         """The SHA-256 of the regular file ``name`` whose status is ``status``."""
-        key = [status.st_dev, status.st_ino, status.st_size]
-        key += [status.st_mtime_ns, status.st_ctime_ns]
+        key = status_key(status)
         entry = self.kept.get(name)
-        if isinstance(entry, list) and entry[:-1] == key and isinstance(entry[-1], str):
+        read = self.read.get(name)
+        if read is not None and read[0] != key:
+            return read[1]  # changed since the build read it: what it used, not kept
+        if read is not None:
+            digest = read[1]
+        elif isinstance(entry, list) and entry[:-1] == key and isinstance(entry[-1], str):
             digest = entry[-1]
         else:
             digest = _file_sha256(name)

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, Report
 from ..fork_pool import map_in_forks, worker_count
 from ..model import Body, Review
+from ..up_to_date import ReadFiles
 from .markdown import MarkdownContext
 from .review import load_review
 
@@ -34,9 +35,12 @@ def load_reviews(
     (``context.bodies``)."""
     loaded = map_in_forks(partial(_load, context=context), paths, _workers(len(paths)))
     if context.bodies is not None:
-        for _, _, used in loaded:
+        for _, _, used, _ in loaded:
             context.bodies.used.update(used)
-    return [(review, diagnostics) for review, diagnostics, _ in loaded]
+    if context.read is not None:
+        for _, _, _, read in loaded:
+            context.read.files.update(read)
+    return [(review, diagnostics) for review, diagnostics, _, _ in loaded]
 
 
 def _workers(files: int) -> int:
@@ -45,10 +49,13 @@ def _workers(files: int) -> int:
 
 def _load(
     path: Path, context: MarkdownContext
-) -> tuple[Review | None, list[Diagnostic], dict[str, Body]]:
-    """The review, its problems, and the bodies to keep it read back or rendered (a
-    worker's are sent back: with the review, in one message, each once)."""
+) -> tuple[Review | None, list[Diagnostic], dict[str, Body], dict[str, tuple[list[int], str]]]:
+    """The review, its problems, the bodies to keep it read back or rendered, and the
+    file as it was read (a worker's are sent back: with the review, in one message,
+    each once)."""
     report = Report(root=context.report.root)
     bodies = context.bodies.sharing() if context.bodies is not None else None
-    review = load_review(path, replace(context, report=report, bodies=bodies))
-    return review, report.diagnostics, bodies.used if bodies is not None else {}
+    read = ReadFiles(context.read.since) if context.read is not None else None
+    review = load_review(path, replace(context, report=report, bodies=bodies, read=read))
+    used = bodies.used if bodies is not None else {}
+    return review, report.diagnostics, used, read.files if read is not None else {}

@@ -33,6 +33,7 @@ from ..limits import MAX_NESTING
 from ..localisation import quotation_marks
 from ..model import Body, Image
 from ..resources import Resolver
+from ..up_to_date import ReadFiles
 from .body_cache import BodyCache
 from .html_policy import inline_within_phrasing, sanitise
 from .markdown_checks import (
@@ -130,6 +131,9 @@ class MarkdownContext:
     report: Report
     #: the bodies an earlier build rendered (:mod:`.body_cache`), or None
     bodies: BodyCache | None = None
+    #: where the review files read are noted, for the build's digest (a first build's:
+    #: :mod:`octavo.up_to_date`), or None
+    read: ReadFiles | None = None
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"""([!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~])""")

@@ -18,6 +18,7 @@ from ..errors import Refused
 from ..limits import MAX_TEXT_BYTES
 from ..model import Body, Image, Review, Work
 from ..resources import Resolver
+from ..up_to_date import ReadFiles, note_read
 from .fields import (
     Invalid,
     read_date,
@@ -75,8 +76,11 @@ TYPESET = ("title", "headline", "pullquote", "showing", "publication", "image_al
            "image_credit", "creator", "cast", "reviewer", "rights_holder")  # fmt: skip
 
 
-def read_text_file(path: Path, report: Report, resolver: Resolver) -> str | None:
-    """Read a UTF-8 text file; report what is wrong with it instead of failing."""
+def read_text_file(
+    path: Path, report: Report, resolver: Resolver, read: ReadFiles | None = None
+) -> str | None:
+    """Read a UTF-8 text file; report what is wrong with it instead of failing. The
+    file is noted in ``read``, for the build's digest (:mod:`octavo.up_to_date`)."""
     if not resolver.allows(path):
         report.error(
             "R217",
@@ -86,7 +90,8 @@ def read_text_file(path: Path, report: Report, resolver: Resolver) -> str | None
         )
         return None
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        size = status.st_size
         if size > MAX_TEXT_BYTES:
             report.error(
                 "R218",
@@ -105,6 +110,8 @@ def read_text_file(path: Path, report: Report, resolver: Resolver) -> str | None
         )
         report.error("R200", f"cannot read the file: {error.strerror}", path, hint=hint)
         return None
+    if read is not None:
+        note_read(read, resolver.real_path(path), status, data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -134,7 +141,7 @@ def read_text_file(path: Path, report: Report, resolver: Resolver) -> str | None
 def load_review(path: Path, context: MarkdownContext) -> Review | None:
     """Read the review at ``path``; problems go to ``context.report``."""
     report = context.report
-    text = read_text_file(path, report, context.resolver)
+    text = read_text_file(path, report, context.resolver, context.read)
     if text is None:
         return None
     errors_before = len(report.errors)
