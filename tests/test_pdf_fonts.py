@@ -36,7 +36,11 @@ WORDS = {
 def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[PdfResult, PdfResult]:
     """A book of three parts of two reviews, each part in words of its own, laid out
     in one pass and in three pieces by two workers."""
-    root = tmp_path_factory.mktemp("fonts") / "book"
+    return one_pass_and_in_pieces(three_parts(tmp_path_factory.mktemp("fonts") / "book"))
+
+
+def three_parts(root: Path) -> Path:
+    """A book of three parts of two reviews, each part in words of its own, at ``root``."""
     (root / "reviews").mkdir(parents=True)
     manifest = 'title = "Three Parts"\neditors = ["E. D."]\nstyle = "classic"\n'
     for part, (tag, words) in enumerate(WORDS.items(), start=1):
@@ -50,7 +54,7 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[PdfResult, PdfResult
                 encoding="utf-8",
             )  # fmt: skip
     (root / "anthology.toml").write_text(manifest, encoding="utf-8")
-    return one_pass_and_in_pieces(root)
+    return root
 
 
 def one_pass_and_in_pieces(root: Path) -> tuple[PdfResult, PdfResult]:

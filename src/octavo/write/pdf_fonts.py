@@ -43,6 +43,7 @@ import io
 import operator
 import struct
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,12 +64,17 @@ from .font_subsets import (
 )
 
 
-def share_fonts(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
+def share_fonts(
+    pdf: pikepdf.Pdf, read: Mapping[tuple[int, int], Subset | None] | None = None
+) -> set[tuple[int, int]]:
     """Make the subsets of each font in ``pdf`` one font, in place (see the module's
     docstring); the fonts no page uses any more are not written when it is saved.
     Return the merged fonts whose subsets named a glyph's text differently: the
-    letterspaced runs drawn with them are marked again with the merged map."""
-    holders = _font_resources(pdf)
+    letterspaced runs drawn with them are marked again with the merged map. The
+    subsets ``read`` already (by their fonts' numbers, :mod:`.subsets_beside`) are not
+    read again."""
+    read = read or {}
+    holders = font_resources(pdf)
     families: dict[tuple[Any, ...], list[_Merged]] = {}
     seen: set[tuple[int, int]] = set()
     known: dict[Outline, Outline] = {}  # each glyph once: a book's pieces share most
@@ -77,7 +83,7 @@ def share_fonts(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
             if not font.is_indirect or font.objgen in seen:
                 continue
             seen.add(font.objgen)
-            subset = read_subset(font, known)
+            subset = read[font.objgen] if font.objgen in read else read_subset(font, known)
             if subset is None:
                 continue
             family = families.setdefault(subset.key, [])
@@ -100,7 +106,7 @@ def share_fonts(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
     return renamed
 
 
-def _font_resources(pdf: pikepdf.Pdf) -> list[Any]:
+def font_resources(pdf: pikepdf.Pdf) -> list[Any]:
     """The /Font dictionaries of the pages' resources and of the forms and tiling
     patterns they draw, each once, in the pages' order."""
     holders: list[Any] = []

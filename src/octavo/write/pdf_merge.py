@@ -15,7 +15,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..memory import release_memory
 from ..render.print_html import PrintDocument
@@ -24,6 +24,10 @@ from .merged_tags import MergedTags
 from .pdf_pages import BLANK, PageRecord
 from .pdf_stamp_pages import Stamps
 from .pdf_trees import balanced_tree
+
+if TYPE_CHECKING:
+    from ..fork_pool import Beside
+    from .subsets_beside import Read
 
 
 @dataclass
@@ -213,12 +217,32 @@ def merge(
     tags are never objects in this process: each worker took its piece's out of its
     PDF, as text.
     """
+    from .subsets_beside import read_beside
+
+    # the fonts' subsets read beside while the pages are copied (a core is idle)
+    beside = read_beside([result.pdf for result, _ in order])
+    try:
+        return _merged(order, outside, openings, dates, finish, beside)
+    finally:
+        if beside is not None:
+            beside.close()
+
+
+def _merged(
+    order: list[tuple[LaidOut, int]],
+    outside: dict[str, set[str]],
+    openings: dict[str, str],
+    dates: dict[str, str],
+    finish: Callable[[Any, list[PageRecord]], None],
+    beside: Beside[Read] | None,
+) -> tuple[bytes, int, list[PageRecord], list[int]]:
     import warnings
 
     import pikepdf
 
     from .pdf_fonts import share_fonts
     from .pdf_images import share_colour_profiles, share_images
+    from .subsets_beside import taken_over
 
     merged = pikepdf.new()
     records: list[PageRecord] = []
@@ -317,7 +341,8 @@ def merge(
             information[key] = dates[field_name]
     for name, text in information.items():
         merged.docinfo[name] = text
-    renamed = share_fonts(merged)  # one subset of each font, not one a document
+    read = taken_over(beside, sources, merged) if beside is not None else None
+    renamed = share_fonts(merged, read)  # one subset of each font, not one a document
     share_images(merged)  # and one copy of each picture
     share_colour_profiles(merged)  # and of each colour profile
     from .pdf import save_finished
