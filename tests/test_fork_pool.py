@@ -48,6 +48,26 @@ def test_a_fork_waits_for_a_busy_native_thread_and_not_for_a_sleeping_one(
     libc.pthread_join(thread, None)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/task")
+def test_a_process_made_by_os_fork_does_not_wait_for_its_own_thread() -> None:
+    """The fresh processes are made by os.fork (octavo.fresh_process), after which
+    Python 3.11 keeps the parent's id for the main thread: it counted as a busy thread
+    Python did not start, and a fork there (the merge's fonts read beside) waited 5 s."""
+    import os
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report what it found, and end
+        busy = fork_pool._busy_native_threads()
+        os.write(write, b"busy" if busy else b"none")
+        os._exit(0)
+    os.close(write)
+    found = os.read(read, 16)
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert found == b"none"
+
+
 def _pid_and(value: int) -> tuple[int, int]:
     import os
 

@@ -73,6 +73,10 @@ def _busy_native_threads() -> set[int]:
     except (OSError, ValueError):
         return set()
     known = {thread.native_id for thread in threading.enumerate()}
+    # this thread, by the system's id: in a process made by os.fork (the fresh
+    # processes' fork server, octavo.fresh_process), Python 3.11 keeps the parent's id
+    # for the main thread, which then counted as busy, and every fork waited 5 s
+    known.add(threading.get_native_id())
     return {tid for tid in running - known if _state(tid) in ("R", "D")}
 
 
