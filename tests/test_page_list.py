@@ -146,3 +146,17 @@ def test_a_page_that_begins_with_a_paragraph_is_marked_before_it() -> None:
     before = significant("The Title First paragraph with extraordinary words.")
     xhtml, _, _ = place(PageStart("7", "r-one", before))
     assert marker_context(xhtml, "7").startswith("<p>Second paragraph")
+
+
+def test_the_significant_characters_are_those_no_pattern_of_white_space_takes_out() -> None:
+    """The text is compared without white space, soft hyphens and zero-width characters,
+    taken out with ``str.split`` (faster than a pattern): the same for every character."""
+    import re
+    import sys
+
+    from octavo.render.page_list import _significant_characters
+
+    text = "".join(map(chr, range(sys.maxunicode + 1)))
+    pattern = re.compile(r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+    assert _significant_characters(text) == pattern.sub("", text)
+    assert _significant_characters("a\u00adb\u200bc d\u2009e") == "abcde"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 
 from lxml import etree
@@ -81,22 +81,28 @@ class _Text:
     matched: str = ""  #: the printed text matched so far (a page's ``before``)
     position: int = 0  #: the character it reached
     exact: bool = True
+    starts: list[int] = field(init=False)  #: each segment's start, for a bisection
+
+    def __post_init__(self) -> None:
+        self.starts = [segment.start for segment in self.segments]
 
     def slot(self, index: int) -> _Slot:
         """The place of the ``index``-th significant character in the tree."""
-        segment = self.segments[bisect_right([s.start for s in self.segments], index) - 1]
+        return self._slot(index)[1]
+
+    def _slot(self, index: int) -> tuple[_Segment, _Slot]:
+        segment = self.segments[bisect_right(self.starts, index) - 1]
         wanted = index - segment.start
         match = next(islice(_SIGNIFICANT.finditer(segment.text), wanted, None), None)
         if match is None:
             raise AssertionError("a significant character beyond its run")
-        return _Slot(segment.node, segment.tail, match.start())
+        return segment, _Slot(segment.node, segment.tail, match.start())
 
     def starts_word(self, index: int) -> bool:
         """Whether a word begins at the ``index``-th significant character."""
         if unicodedata.east_asian_width(self.string[index]) in ("W", "F"):
             return True  # Chinese and Japanese set no spaces: any character may begin
-        slot = self.slot(index)
-        segment = next(s for s in self.segments if s.node is slot.element and s.tail == slot.tail)
+        segment, slot = self._slot(index)
         for character in reversed(segment.text[: slot.offset]):
             if character.isspace():
                 return True
@@ -239,8 +245,21 @@ def _unique_ids(labels: list[str]) -> list[str]:
     return ids
 
 
-_INSIGNIFICANT = re.compile(r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
-_SIGNIFICANT = re.compile(r"[^\s\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+#: Characters the print edition's text leaves out besides white space: the soft hyphen
+#: and the zero-width characters.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_SIGNIFICANT = re.compile(rf"[^\s{_INVISIBLE}]")
+
+
+def _significant_characters(text: str) -> str:
+    """``text`` without white space or :data:`_INVISIBLE` characters (``str.split``
+    takes out what ``\\s`` matches, four times faster than a pattern)."""
+    string = "".join(text.split())
+    if not string.isascii():
+        for character in _INVISIBLE:
+            if character in string:
+                string = string.replace(character, "")
+    return string
 
 
 def _read(element: etree._Element) -> _Text:
@@ -254,7 +273,7 @@ def _read(element: etree._Element) -> _Text:
         nonlocal boundary, length
         if not text:
             return
-        string = _INSIGNIFICANT.sub("", text)
+        string = _significant_characters(text)
         if string:
             segments.append(_Segment(length, node, tail, text, boundary))
             parts.append(string)
@@ -290,7 +309,8 @@ def _skipped(node: etree._Element) -> bool:
 
 
 def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+    tag = node.tag
+    return tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
 
 
 def _marker(identifier: str, label: str) -> etree._Element:
