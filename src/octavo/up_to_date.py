@@ -49,7 +49,7 @@ import shutil
 import stat
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -369,7 +369,9 @@ def _same_file(path: Path, item: Written, digests: Digests) -> bool:
 
 
 def _plain(diagnostic: Diagnostic) -> dict[str, Any]:
-    item = asdict(diagnostic)
+    # its fields as they are (asdict copies each value deeply: 0.1 s for the 1,700
+    # faults of a 1,000-review book)
+    item = {name.name: getattr(diagnostic, name.name) for name in fields(diagnostic)}
     item["path"] = str(diagnostic.path) if diagnostic.path is not None else None
     item["severity"] = str(diagnostic.severity)
     return item
