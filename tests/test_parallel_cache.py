@@ -256,6 +256,34 @@ def test_an_edited_review_lays_out_its_part_only_and_gives_the_fresh_book(
     assert any("dusk" in page.extract_text() for page in PdfReader(io.BytesIO(edited)).pages)
 
 
+def test_a_rebuild_of_one_part_has_the_merge_read_every_parts_fonts_ahead(
+    book: Path, tmp_path: Path, built: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the edited part is laid out (a core idle), each part is sent to the merge's
+    process as it comes back, to read its font subsets then (write/subsets_beside.py);
+    the book is the fresh build's."""
+    from octavo.write import pdf_processes
+
+    sent: list[int] = []
+    read_fonts_ahead = pdf_processes.Processes.read_fonts_ahead
+
+    def spied(self: Any, pdfs: list[bytes]) -> None:
+        sent.extend(len(pdf) for pdf in pdfs)
+        read_fonts_ahead(self, pdfs)
+
+    monkeypatch.setattr(pdf_processes.Processes, "read_fonts_ahead", spied)
+    out = tmp_path / "out"
+    review = book / "reviews" / "one-2.md"
+    text = review.read_text(encoding="utf-8")
+    assert "begins at dawn" in text
+    review.write_text(text.replace("begins at dawn", "begins at noon", 1), encoding="utf-8")
+    edited, steps = _build(book, out)
+    assert _cached(steps) == 3  # the edited part alone laid out
+    assert len(sent) == len([step for step in steps if "part " in step]) == 3
+    assert all(sent)
+    assert edited == _fresh(book, tmp_path)
+
+
 def test_the_pieces_to_lay_out_go_to_the_workers_first_while_one_takes_the_rest_in_order() -> None:
     from octavo.write.pdf_parallel import Job, dispatch_order
 
@@ -404,14 +432,14 @@ def test_what_was_laid_out_ahead_is_dropped_when_the_pages_move(
 
     given, _ = _ahead(monkeypatch)
     closed: list[int] = []
-    close = pdf_processes.Processes.close
+    drop = pdf_processes.Processes.drop_ahead
 
-    def spied_close(self: Any) -> None:
+    def spied_drop(self: Any) -> None:
         if self.ahead:
             closed.append(len(self.ahead))
-        close(self)
+        drop(self)
 
-    monkeypatch.setattr(pdf_processes.Processes, "close", spied_close)
+    monkeypatch.setattr(pdf_processes.Processes, "drop_ahead", spied_drop)
     out = tmp_path / "out"
     review = book / "reviews" / "one-1.md"
     text = review.read_text(encoding="utf-8")

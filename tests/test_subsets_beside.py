@@ -87,3 +87,44 @@ def test_a_process_beside_that_fails_changes_nothing(
     read_here = _counting(monkeypatch)
     assert _merged(merged_arguments) == alone
     assert read_here  # read here instead
+
+
+def test_the_subsets_read_ahead_are_the_merges_and_none_is_read_again(
+    merged_arguments: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read ahead (in the merge's process, while the main matter is laid out), the
+    subsets are taken by the merge: none read again, nothing read beside, the same
+    book; and what was read for documents the merge does not join is let go."""
+    monkeypatch.setattr(subsets_beside, "BESIDE_FROM", 10**9)
+    alone = _merged(merged_arguments)
+
+    documents, _ = pickle.loads(merged_arguments)
+    subsets_beside.read_ahead([result.pdf for result, _ in documents])
+    subsets_beside.read_ahead([_other()])
+    monkeypatch.setattr(subsets_beside, "BESIDE_FROM", 2)
+    beside: list[int] = []
+    read_beside = subsets_beside.read_beside
+
+    def spied(pdfs: Any) -> Any:
+        beside.append(len(pdfs))
+        return read_beside(pdfs)
+
+    monkeypatch.setattr(subsets_beside, "read_beside", spied)
+    read_here = _counting(monkeypatch)
+    assert _merged(merged_arguments) == alone
+    assert read_here == []
+    assert beside == [0]  # nothing left to read beside
+    assert subsets_beside._AHEAD == {}
+
+
+def _other() -> bytes:
+    """A one-page PDF of its own (its subsets are read ahead, and never asked for)."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    output = io.BytesIO()
+    pdf.save(output)
+    return output.getvalue()

@@ -296,8 +296,16 @@ def lay_out_ahead(
     return processes
 
 
-#: The processes :func:`lay_out_ahead` started, until the book is finished or laid out
-#: again (:func:`close_ahead`).
+def processes_ahead() -> Processes:
+    """Processes started while the main matter is laid out (for the merge's to read the
+    fonts ahead), the finish's as :func:`lay_out_ahead`'s are."""
+    processes = Processes()
+    _AHEAD.append(processes)
+    return processes
+
+
+#: The processes :func:`lay_out_ahead` or :func:`processes_ahead` started, until the book
+#: is finished or laid out again (:func:`close_ahead`).
 _AHEAD: list[Processes] = []
 
 

@@ -26,8 +26,7 @@ from .pdf_stamp_pages import Stamps
 from .pdf_trees import balanced_tree
 
 if TYPE_CHECKING:
-    from ..fork_pool import Beside
-    from .subsets_beside import Read
+    from .subsets_beside import FontsRead
 
 
 @dataclass
@@ -217,15 +216,15 @@ def merge(
     tags are never objects in this process: each worker took its piece's out of its
     PDF, as text.
     """
-    from .subsets_beside import read_beside
+    from .subsets_beside import FontsRead
 
-    # the fonts' subsets read beside while the pages are copied (a core is idle)
-    beside = read_beside([result.pdf for result, _ in order])
+    # the fonts' subsets read ahead, while the main matter was laid out, and the others
+    # beside, while the pages are copied
+    fonts = FontsRead([result.pdf for result, _ in order])
     try:
-        return _merged(order, outside, openings, dates, finish, beside)
+        return _merged(order, outside, openings, dates, finish, fonts)
     finally:
-        if beside is not None:
-            beside.close()
+        fonts.close()
 
 
 def _merged(
@@ -234,7 +233,7 @@ def _merged(
     openings: dict[str, str],
     dates: dict[str, str],
     finish: Callable[[Any, list[PageRecord]], None],
-    beside: Beside[Read] | None,
+    fonts: FontsRead,
 ) -> tuple[bytes, int, list[PageRecord], list[int]]:
     import warnings
 
@@ -242,7 +241,6 @@ def _merged(
 
     from .pdf_fonts import share_fonts
     from .pdf_images import share_colour_profiles, share_images
-    from .subsets_beside import taken_over
 
     merged = pikepdf.new()
     records: list[PageRecord] = []
@@ -341,8 +339,8 @@ def _merged(
             information[key] = dates[field_name]
     for name, text in information.items():
         merged.docinfo[name] = text
-    read = taken_over(beside, sources, merged) if beside is not None else None
-    renamed = share_fonts(merged, read)  # one subset of each font, not one a document
+    # one subset of each font, not one a document
+    renamed = share_fonts(merged, fonts.taken_over(sources, merged))
     share_images(merged)  # and one copy of each picture
     share_colour_profiles(merged)  # and of each colour profile
     from .pdf import save_finished

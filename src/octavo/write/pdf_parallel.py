@@ -168,7 +168,7 @@ def lay_out_main(
     boxes (None for one that does not). ``earlier``: the pieces of this build's earlier
     layout of the main matter (:meth:`MainMatter.by_key`), taken as the cache's (the
     cache may have no folder)."""
-    from .pdf_finish import close_ahead, lay_out_ahead  # they import this
+    from .pdf_finish import close_ahead, lay_out_ahead, processes_ahead  # they import this
     from .pdf_processes import start_servers
 
     close_ahead()  # what an earlier layout of the main matter started ahead, not taken
@@ -227,10 +227,12 @@ def lay_out_main(
         for done, result in enumerate(results, start=1):
             laid[result.name] = result
             if result.moved and processes is not None:
-                processes.close()  # the pages moved: the noted numbers are not the book's
-                processes = None
+                processes.drop_ahead()  # the pages moved: the noted numbers are not the book's
             if result.error is not None:
                 continue
+            if few:  # a core is idle while one piece is laid out: the merge's process
+                processes = processes or processes_ahead()  # reads the fonts meanwhile
+                processes.read_fonts_ahead([result.pdf])
             # kept as it comes, while the others are laid out or stamped (a piece laid
             # out where one pass would not place it is valid there, never used elsewhere)
             store(cache, by_name[result.name], result)

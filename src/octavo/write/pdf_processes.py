@@ -96,6 +96,25 @@ class Processes:
         if self.merging is None:
             self.merging = FreshProcess(self.MERGE)
 
+    def read_fonts_ahead(self, pdfs: list[bytes]) -> None:
+        """Have the merge's process (started now if it is not) read the font subsets of
+        documents it is to merge while the book is laid out (:mod:`.subsets_beside`)."""
+        from .subsets_beside import read_ahead
+
+        self.start(layout=False)
+        assert self.merging is not None
+        self.merging.submit(read_ahead, pdfs, reply=False)
+
+    def drop_ahead(self) -> None:
+        """End the layouts given ahead (the pages moved: their page numbers are not the
+        book's); the merge's process, and what it read ahead, stay."""
+        for name in ("layout", "beside"):
+            process = getattr(self, name)
+            if process is not None:
+                process.close()
+            setattr(self, name, None)
+        self.ahead.clear()
+
     def lay_out(self, job: Job) -> LaidOut:
         self.settle("layout", job.key)
         self.start()
