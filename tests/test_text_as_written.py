@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from octavo.load.unicode_text import normalise_prose
 from octavo.render import body_html
 
@@ -125,3 +127,30 @@ def test_a_block_the_html_parser_leaves_inside_inline_markup_becomes_a_span(
     built = build(root, tmp_path / "out", formats=("epub",))
     (epub,) = [output.path for output in built.outputs]
     assert epubcheck_messages(epub) == []
+
+
+def test_a_fragment_whose_text_is_nfc_is_left_as_the_walk_would_leave_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fragment's texts are not walked one by one when its text as a whole is in
+    NFC already: the same fragment either way, with code kept and words counted."""
+    import octavo.load.markdown as markdown
+
+    fragments = [
+        "<p>plain</p>",
+        f"<p>{COMPOSED} déjà vu, Ørsted, Łódź</p>",
+        f"<p>{DECOMPOSED} <em>{DECOMPOSED}</em> tail {DECOMPOSED}</p>",
+        f"<p>Prose <code>{DECOMPOSED}</code> and {COMPOSED}</p>",
+        f"<p>Prose <code>{DECOMPOSED}</code> only</p><pre><code>{DECOMPOSED}</code></pre>",
+        f"<p>{COMPATIBILITY} and \U0002f800</p>",
+        "<p><em>cafe</em>\u0301 across an element</p>",
+        "<p>\u212b ANGSTROM and \u2000 EN QUAD spaced</p>",
+        "<p>가\u11a8 Hangul jamo</p>",
+        "<p>a\u0301\u0328 marks out of order</p>",
+    ]
+    for fragment in fragments:
+        fast = markdown._finish(fragment, "doc", {})
+        with monkeypatch.context() as patch:  # as if no text were in NFC
+            patch.setattr(markdown.unicodedata, "is_normalized", lambda form, text: False)
+            walked = markdown._finish(fragment, "doc", {})
+        assert fast == walked, fragment

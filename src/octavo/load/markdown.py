@@ -12,6 +12,7 @@ never collide.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -268,9 +269,11 @@ def _finish(clean_html: str, doc_id: str, images: dict[str, Image]) -> tuple[str
         back.text = "↩"
         back.set("title", "Back to the text")
     inline_within_phrasing(wrapper)
-    _normalise_prose(wrapper)
-    words = len(wrapper.text_content().split())
-    return serialise_children(wrapper), words
+    text = wrapper.text_content()
+    if not unicodedata.is_normalized("NFC", text):
+        # a text of the fragment is not (a text all in NFC has each of its texts so)
+        _normalise_prose(wrapper)  # NFC leaves white space white space: the same words
+    return serialise_children(wrapper), len(text.split())
 
 
 #: The elements :func:`_finish` changes, in the document's order (found by XPath:
