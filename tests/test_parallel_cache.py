@@ -400,8 +400,15 @@ def test_a_changed_title_lays_out_the_back_and_front_matter_ahead(
     """The contents and the index that print a changed title are not in the cache:
     they are laid out while the main matter is, with the page numbers the last build
     printed, and taken once those turn out the book's. A wrong note of where the back
-    matter began costs its layout ahead, never a page."""
+    matter began costs its layout ahead, never a page. The core they take is not
+    shared with the merge's reading of the fonts ahead (write/subsets_beside.py)."""
+    from octavo.write import pdf_processes
+
     given, dropped = _ahead(monkeypatch)
+    fonts_ahead: list[int] = []
+    monkeypatch.setattr(
+        pdf_processes.Processes, "read_fonts_ahead", lambda self, pdfs: fonts_ahead.append(1)
+    )
     out = tmp_path / "out"
     review = book / "reviews" / "two-1.md"
     text = review.read_text(encoding="utf-8")
@@ -409,6 +416,7 @@ def test_a_changed_title_lays_out_the_back_and_front_matter_ahead(
     edited, _ = _build(book, out)
     assert sorted(given) == ["back", "front"]
     assert dropped == []
+    assert fonts_ahead == []
     fresh = _fresh(book, tmp_path)
     assert edited == fresh
 

@@ -223,6 +223,10 @@ def lay_out_main(
             if noted and split_html is not None:
                 processes = lay_out_ahead(cache, split_html, noted)
         start_servers(layout=not (few and ahead is not None))
+        # a core is idle while the one piece is laid out, unless the back and front
+        # matter are laid out ahead beside it: the merge's process reads the pieces'
+        # fonts meanwhile (:mod:`.subsets_beside`)
+        fonts_ahead = few and processes is None
         by_name = {job.name: job for job in chunks}
         for done, result in enumerate(results, start=1):
             laid[result.name] = result
@@ -230,8 +234,8 @@ def lay_out_main(
                 processes.drop_ahead()  # the pages moved: the noted numbers are not the book's
             if result.error is not None:
                 continue
-            if few:  # a core is idle while one piece is laid out: the merge's process
-                processes = processes or processes_ahead()  # reads the fonts meanwhile
+            if fonts_ahead:
+                processes = processes or processes_ahead()
                 processes.read_fonts_ahead([result.pdf])
             # kept as it comes, while the others are laid out or stamped (a piece laid
             # out where one pass would not place it is valid there, never used elsewhere)
