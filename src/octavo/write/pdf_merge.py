@@ -235,6 +235,7 @@ def _merged(
     finish: Callable[[Any, list[PageRecord]], None],
     fonts: FontsRead,
 ) -> tuple[bytes, int, list[PageRecord], list[int]]:
+    """:func:`merge`'s work, the fonts' subsets taken from ``fonts`` where read."""
     import warnings
 
     import pikepdf
