@@ -9,7 +9,7 @@ after copying the pages. Two ways take it off the merge's path:
   piece is laid out. The merge's process is started then, and each piece is sent to it
   as it comes back (:meth:`.pdf_processes.Processes.read_fonts_ahead`): it reads the
   piece's subsets (:func:`read_ahead`) and keeps them by the digest of the piece's
-  bytes until the merge takes them (:func:`taken_ahead`).
+  bytes until the merge takes them (:class:`FontsRead`).
 - **Beside.** The documents not read ahead, where there are :data:`BESIDE_FROM` or
   more, are read by a process the merge forks as it begins (:func:`read_beside`),
   while it copies their pages.
@@ -52,7 +52,7 @@ _AHEAD: dict[bytes, Subsets] = {}
 
 def read_ahead(pdfs: Sequence[bytes]) -> None:
     """In the merge's process, before the merge: read the subsets of documents it is
-    to merge, and keep them (:func:`taken_ahead`)."""
+    to merge, and keep them (for :class:`FontsRead`)."""
     for data, subsets in zip(pdfs, read_all(pdfs), strict=True):
         _AHEAD[hashlib.sha256(data).digest()] = subsets
 
