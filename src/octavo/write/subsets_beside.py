@@ -5,8 +5,9 @@ Reading the subsets (:func:`.font_subsets.read_subset`) is about a second of the
 merge's CPU at 1,000 reviews (340 subsets, 70 documents), and the merge did it alone,
 after copying the pages. Two ways take it off the merge's path:
 
-- **Ahead.** In a rebuild that lays out at most one piece, a core is idle while that
-  piece is laid out. The merge's process is started then, and each piece is sent to it
+- **Ahead.** In a rebuild that lays out at most one piece, and lays out no back or
+  front matter ahead beside it, a core is idle while that piece is laid out. The
+  merge's process is started then, and each piece is sent to it
   as it comes back (:meth:`.pdf_processes.Processes.read_fonts_ahead`): it reads the
   piece's subsets (:func:`read_ahead`) and keeps them by the digest of the piece's
   bytes until the merge takes them (:class:`FontsRead`).
