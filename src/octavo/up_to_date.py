@@ -30,7 +30,7 @@ time: a change within the same tick of the file system's clock would leave its
 times as they were.
 
 A build with no record to compare with (the first into its folder) computes the digest
-after loading instead, from the bytes the loading read (:data:`ReadFiles`): the review
+after loading instead, from the bytes the loading read (:class:`ReadFiles`): the review
 files are not read twice. A file whose status changed after it was read is digested by
 the bytes the build used, and that digest is not kept, so that the next build sees
 the change.

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..fork_pool import Beside
 from .font_subsets import Outline, Subset, read_subset
+from .pdf_fonts import font_resources
 
 if TYPE_CHECKING:
     import pikepdf
@@ -98,8 +99,6 @@ def read_beside(pdfs: Sequence[bytes]) -> Beside[list[Subsets]] | None:
 def read_all(pdfs: Sequence[bytes]) -> list[Subsets]:
     """The subsets of each document's fonts, in the order the merge meets them."""
     import pikepdf
-
-    from .pdf_fonts import font_resources
 
     known: dict[Outline, Outline] = {}  # each glyph once, as the merge reads them
     read: list[Subsets] = []
