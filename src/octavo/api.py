@@ -32,6 +32,7 @@ from .epub_edition import (
 from .errors import ContentError, UsageError
 from .load.manifest import KeyLines, Manifest, load_manifest
 from .loaded import Loaded, Progress, no_progress, theme_files_checked
+from .memory import set_apart
 from .model import PageStart
 from .pdf_edition import make_pdf
 from .resources import Resolver
@@ -171,7 +172,7 @@ def build(
     With ``cache``, the parts of the PDF laid out by the last build into ``out`` are
     reused when nothing they depend on changed (``<out>/.octavo-cache/``).
     """
-    with scratch_folder():
+    with scratch_folder(), set_apart():
         return _build(folder, out, formats, progress, strict, jobs, cache)
 
 
@@ -204,18 +205,22 @@ def _build(
     read = up_to_date.ReadFiles() if cache and fingerprint is None else None
     bodies = _bodies(sources, out) if cache else None
     loaded = _load(sources, bodies, read)
-    if read is not None:
-        fingerprint = _fingerprint(sources, out, formats, read)
-    check_output_folder(out, loaded)
-    beside = epub_beside(loaded, formats, jobs, progress)
-    try:
-        built = _outputs(loaded, out, formats, progress, strict, jobs, cache, fingerprint, beside)
-    finally:
-        if beside is not None:
-            beside.close()
-    if bodies is not None:
-        bodies.save()  # once the build is done: one that fails leaves nothing new
-    return built
+    # the anthology loaded is kept to the end: set apart, collections do not go through it
+    with set_apart():
+        if read is not None:
+            fingerprint = _fingerprint(sources, out, formats, read)
+        check_output_folder(out, loaded)
+        beside = epub_beside(loaded, formats, jobs, progress)
+        try:
+            built = _outputs(
+                loaded, out, formats, progress, strict, jobs, cache, fingerprint, beside
+            )
+        finally:
+            if beside is not None:
+                beside.close()
+        if bodies is not None:
+            bodies.save()  # once the build is done: one that fails leaves nothing new
+        return built
 
 
 def _outputs(

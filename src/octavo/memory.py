@@ -30,7 +30,9 @@ def set_apart() -> Iterator[None]:
     """What the process holds on entering (its modules, WeasyPrint's among them, and,
     in a process that lives on, ``octavo serve``'s or a test run's, what earlier work
     left) set apart from Python's garbage collector until the outermost block ends
-    (``gc.freeze``, then ``gc.unfreeze``), after one collection.
+    (``gc.freeze``, then ``gc.unfreeze``), after one collection. An inner block sets
+    apart what was made since, after a collection of it (a build sets apart its modules,
+    then the anthology once loaded, then WeasyPrint's modules for the PDF).
 
     A collection goes through every object the collector tracks: about 120,000 once
     WeasyPrint is loaded, 0.1 s of CPU on the machine of docs/performance.md, and a
@@ -39,9 +41,8 @@ def set_apart() -> Iterator[None]:
     the garbage of the build's own steps. An object set apart is still freed when
     nothing refers to it; only one in a cycle waits for the block's end."""
     global _apart
-    if _apart == 0:
-        gc.collect()  # what earlier work left is not kept for the whole block
-        gc.freeze()
+    gc.collect()  # what earlier work left is not kept for the whole block
+    gc.freeze()
     _apart += 1
     try:
         yield

@@ -163,7 +163,7 @@ class Body:
     @property
     def marks_spoilers(self) -> bool:
         """Whether a passage is marked ``{.spoiler}`` (or raw HTML with that class)."""
-        return _SPOILER_CLASS.search(self.html) is not None
+        return "spoiler" in self.html and _SPOILER_CLASS.search(self.html) is not None
 
 
 #: A ``class`` attribute naming ``spoiler`` in sanitised HTML (text in code is escaped,

@@ -60,7 +60,10 @@ class Resolver:
         return cls(tuple(dict.fromkeys(folder.resolve() for folder in folders)))
 
     def allows(self, path: Path) -> bool:
-        real = self.real_path(path)
+        return self.holds(self.real_path(path))
+
+    def holds(self, real: Path) -> bool:
+        """Whether the real path ``real`` (:meth:`real_path`) is in one of the roots."""
         return any(real == root or real.is_relative_to(root) for root in self.roots)
 
     def real_path(self, path: Path) -> Path:

@@ -81,10 +81,11 @@ def read_text_file(
 ) -> str | None:
     """Read a UTF-8 text file; report what is wrong with it instead of failing. The
     file is noted in ``read``, for the build's digest (:mod:`octavo.up_to_date`)."""
-    if not resolver.allows(path):
+    real = resolver.real_path(path)
+    if not resolver.holds(real):
         report.error(
             "R217",
-            f"the file lies outside the anthology (it is {resolver.real_path(path)})",
+            f"the file lies outside the anthology (it is {real})",
             path,
             hint="copy the file into the anthology instead of linking to it or naming it",
         )
@@ -111,7 +112,7 @@ def read_text_file(
         report.error("R200", f"cannot read the file: {error.strerror}", path, hint=hint)
         return None
     if read is not None:
-        note_read(read, resolver.real_path(path), status, data)
+        note_read(read, real, status, data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -124,6 +125,8 @@ def read_text_file(
             hint="save the file as UTF-8 in your editor",
         )
         return None
+    if FORBIDDEN_CHARACTER.search(text) is None:
+        return text  # one search; the lines are gone through only to name the one
     for number, line_text in enumerate(text.split("\n"), start=1):
         if match := FORBIDDEN_CHARACTER.search(line_text.rstrip("\r")):
             report.error(

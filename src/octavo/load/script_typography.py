@@ -31,6 +31,8 @@ _HEBREW_LETTER = "[\u05d0-\u05ea]"
 #: after a prefix letter (ה"בית") runs on past it
 _GERSHAYIM = re.compile(rf'(?<={_HEBREW_LETTER})"(?={_HEBREW_LETTER}(?![\u05d0-\u05ea\u05f3\']))')
 _GERESH = re.compile(rf"(?<={_HEBREW_LETTER})'(?={_HEBREW_LETTER})")
+#: a Hebrew letter anywhere: a text without one is not gone through mark by mark
+_ANY_HEBREW_LETTER = re.compile(_HEBREW_LETTER)
 
 
 def east_asian_breaks(state: StateCore) -> None:
@@ -61,6 +63,8 @@ def _text_beside(children: list[Token], index: int, step: int) -> str:
 
 def hebrew_marks(state: StateCore) -> None:
     """``"`` and ``'`` inside a Hebrew word become the gershayim and the geresh."""
+    if not _ANY_HEBREW_LETTER.search(state.src):
+        return
     for token in state.tokens:
         for child in token.children or []:
             if child.type == "text" and ("'" in child.content or '"' in child.content):
