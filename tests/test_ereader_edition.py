@@ -509,3 +509,37 @@ def test_a_thousand_review_anthology_passes_epubcheck(tmp_path: Path) -> None:
     assert epubcheck_messages(built.outputs[0].path) == []
     assert built.outputs[0].documents is not None
     assert built.outputs[0].documents > 1000
+
+
+def test_pages_that_begin_inside_an_index_are_marked_at_their_first_entry(
+    tmp_path: Path,
+) -> None:
+    """An index of many entries runs over printed pages: each page that begins inside it
+    is marked in the EPUB's index before the entry that opens the page (the print
+    edition names its entries for the page list without ids)."""
+    book = tmp_path / "indexed"
+    (book / "reviews").mkdir(parents=True)
+    (book / "anthology.toml").write_text(
+        'title = "Indexed"\neditors = ["Ed Itor"]\n\n[[back]]\nindex = "works"\n',
+        encoding="utf-8",
+    )
+    for number in range(90):
+        (book / "reviews" / f"r{number:02d}.md").write_text(
+            f"---\ntitle: The Long Title of Work Number {number}\nreviewer: Critic {number % 7}\n"
+            f"year: {1920 + number % 50}\n---\n\nA short review of work {number}.\n",
+            encoding="utf-8",
+        )
+    built = build(book, tmp_path / "out", ("pdf", "epub"))
+    assert not [d for d in built.report.diagnostics if d.code == "B408"]
+    files = read_epub(tmp_path / "out" / "indexed.epub")
+    pdf = PdfReader(tmp_path / "out" / "indexed.pdf")
+    pages = [letters(page.extract_text()) for page in pdf.pages]
+    index = files["EPUB/index-works.xhtml"]
+    markers = index.findall(f".//*[@{EPUB_TYPE}='pagebreak']", NS)
+    inside = [marker for marker in markers if marker.getparent().tag == f"{{{NS['x']}}}li"]
+    assert len(inside) >= 2  # the index runs over three pages or more
+    labels = [folio(pdf, number) for number in range(len(pdf.pages))]
+    for marker in inside:
+        page = pages[labels.index(marker.get("aria-label"))]
+        after = _text_after(marker, 24)
+        assert after and 0 <= page.find(after) < 120, f"page {marker.get('aria-label')}"

@@ -2,9 +2,11 @@
 
 For every page, WeasyPrint's layout tells us the folio printed in its margin and the
 first words set on it. A page's start is then named as the innermost element with
-an ``id`` around those words, and the text of that element set on earlier pages:
-the EPUB renderer finds the same element and counts the same text to put a page
-marker where the printed page begins.
+an ``id`` around those words (or a ``data-page-anchor``: the name of an element the
+print edition does not link to, such as an index's entry, which an ``id`` would make
+slower to lay out), and the text of that element set on earlier pages: the EPUB
+renderer finds the element of that id and counts the same text to put a page marker
+where the printed page begins.
 
 This reads WeasyPrint's laid-out boxes (``page._page_box``), which are not public
 API; it was written against WeasyPrint 70.
@@ -22,6 +24,8 @@ from ..significant import significant
 
 _ARABIC = re.compile(r"[0-9]{1,5}")
 _ROMAN = re.compile(r"[ivxlcdm]{1,12}")
+#: What names an element for the page list where it has no id (see the module's text).
+PAGE_ANCHOR = "data-page-anchor"
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
 
@@ -99,8 +103,8 @@ def _walk(
         headers.add(id(box.element))
     if getattr(box, "element", None) is not element:
         element = box.element
-        if element is not None and element.get("id"):
-            anchor = element.get("id")
+        if element is not None:
+            anchor = element.get("id") or element.get(PAGE_ANCHOR) or anchor
     if isinstance(box, boxes.TextBox):
         yield box, anchor
         return
