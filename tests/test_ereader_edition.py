@@ -542,4 +542,5 @@ def test_pages_that_begin_inside_an_index_are_marked_at_their_first_entry(
     for marker in inside:
         page = pages[labels.index(marker.get("aria-label"))]
         after = _text_after(marker, 24)
-        assert after and 0 <= page.find(after) < 120, f"page {marker.get('aria-label')}"
+        assert after, f"page {marker.get('aria-label')}: no text after its marker"
+        assert 0 <= page.find(after) < 120, f"page {marker.get('aria-label')}"
