@@ -160,3 +160,26 @@ def test_the_significant_characters_are_those_no_pattern_of_white_space_takes_ou
     pattern = re.compile(r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
     assert _significant_characters(text) == pattern.sub("", text)
     assert _significant_characters("a\u00adb\u200bc d\u2009e") == "abcde"
+
+
+def test_a_page_that_begins_inside_an_entry_counts_only_what_the_epub_holds() -> None:
+    """An element named by ``data-page-anchor`` runs over a page: the page begins
+    inside it, after its words; its references' commas (``data-print-only``) and the
+    numbers CSS generates for them are not counted (the EPUB's entry holds neither)."""
+    import weasyprint
+
+    from octavo.write.pdf_pages import page_records
+
+    refs = "".join(f'<a class="ref" href="#r{n}" data-print-only>, </a>' for n in range(60))
+    html = (
+        "<style>@page { size: 3in 2in; margin: 0.2in } .ref::after { content: '12' }</style>"
+        f'<ul><li data-page-anchor="index-1"><span>Critic Name</span>{refs}'
+        f"<span>{' '.join(['words'] * 60)}</span></li></ul>"
+    )
+    records = page_records(weasyprint.HTML(string=html).render().pages)
+    assert (records[0].anchor, records[0].before) == ("index-1", "")
+    later = [record for record in records[1:] if record.anchor is not None]
+    assert later, "no page begins in the words after the references"
+    assert {record.anchor for record in later} == {"index-1"}
+    assert later[0].before == "CriticName"  # the page begins with the words
+    assert {record.before.replace("words", "") for record in later} == {"CriticName"}
