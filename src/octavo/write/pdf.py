@@ -33,6 +33,7 @@ from .dotted_borders import count_dots_alike
 from .footnote_area import notes_stay_with_calls
 from .hyphenation import keep_names_whole
 from .leaders import leaders_as_artifacts
+from .note_styles import note_styles_for_notes
 from .page_references import page_references_kept
 from .pdf_pages import label_ranges, page_starts
 from .pdf_starts import PieceStop
@@ -236,6 +237,7 @@ def lay_out(document: PrintDocument, resolver: Resolver) -> Any:
     count_dots_alike()
     leaders_as_artifacts()
     page_references_kept()
+    note_styles_for_notes()
     fetcher = _fetcher(resolver)
     # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.
     # The theme's stylesheets are parsed, and their fonts loaded, once per process and
