@@ -121,7 +121,9 @@ def test_a_books_trees_cut_small_read_as_before(
     ParentTree and IDTree cut: tests/test_merged_tags.py.)"""
     from tests.test_parallel_books import _flat, _links
 
-    book = _flat(tmp_path / "book", count=3)
+    # six reviews: more than two leaves of destinations (the indexes' entries are
+    # named for the page list by an attribute, and are no destinations)
+    book = _flat(tmp_path / "book", count=6)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     plain = make_pdf(load_anthology(book), jobs=1)
     monkeypatch.setattr(pdf_trees, "NODE_ENTRIES", 4)
