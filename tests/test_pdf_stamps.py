@@ -22,6 +22,7 @@ import octavo.render.print_split as print_split
 from octavo.api import load_anthology, make_pdf
 from octavo.write.pdf import PdfResult
 from tests.test_parallel_books import _assert_same, _flat
+from tests.test_pdf_production import _page_texts
 
 pytestmark = pytest.mark.slow
 
@@ -237,3 +238,23 @@ def test_the_pieces_that_move_are_stamped_again_side_by_side(
     assert any(overlapping), times
     monkeypatch.setattr(pdf_worker, "_restamped", original)
     assert rebuilt.data == five[2].data
+
+
+def test_a_letterspaced_running_head_reads_as_words_when_stamped_and_stamped_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, five: tuple[Path, PdfResult, PdfResult]
+) -> None:
+    """The classic theme letterspaces the book's title on its left-hand pages. Stamped
+    on a piece laid out, and stamped again on a piece that moved, it reads as words:
+    each stamp's letterspaced runs are marked (/ActualText) as it is spliced."""
+    book, cache = _five_with_its_cache(five, tmp_path, monkeypatch)
+    review = book / "reviews" / "r1.md"
+    review.write_text(review.read_text(encoding="utf-8") + MORE, "utf-8")
+    steps: list[str] = []
+    rebuilt = make_pdf(load_anthology(book), steps.append, jobs=2, cache=cache)
+    assert any("(from the cache, stamped again)" in step for step in steps)
+    for name, data in (("first", five[1].data), ("rebuilt", rebuilt.data)):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(data)
+        heads = [text.strip().splitlines()[0] for text in _page_texts(path) if text.strip()]
+        assert sum(head.strip() == "NO PARTS" for head in heads) >= 3, (name, heads)
+        assert not any("N O" in head for head in heads), (name, heads)

@@ -106,14 +106,25 @@ def detach_tags(data: bytes) -> tuple[bytes, DetachedTags | None]:
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        root = pdf.Root.get("/StructTreeRoot")
-        if root is None:
+        tags = take_tags(pdf)
+        if tags is None:
             return data, None
-        tags = _Detaching(pdf).tags(root)
-        del pdf.Root["/StructTreeRoot"]
         output = io.BytesIO()
         pdf.save(output, fix_metadata_version=False, deterministic_id=True)
         return output.getvalue(), tags
+
+
+def take_tags(pdf: Any) -> DetachedTags | None:
+    """:func:`detach_tags` of a PDF open in pikepdf, in place (its tree taken out, to be
+    saved by the caller): the tree, or None where it is untagged. A piece stamped
+    (:mod:`.pdf_stamp_splice`) has its tree taken out while it is open to be stamped,
+    not saved and opened again for it."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return None
+    tags = _Detaching(pdf).tags(root)
+    del pdf.Root["/StructTreeRoot"]
+    return tags
 
 
 class _Detaching:

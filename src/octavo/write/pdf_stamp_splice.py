@@ -4,6 +4,12 @@ artifact, their resources renamed beside the body's, and the body moved across t
 other side of the spread where the page falls there (its links and figures' boxes
 with it). Content streams are cut at the marks :func:`.pdf_stamps.marked_drawing`
 writes, as bytes: no content stream is parsed.
+
+Each PDF is opened once: the stamps' letterspaced runs are marked
+(:mod:`.spaced_runs`) and the piece's structure tree taken out
+(:func:`.detached_tags.take_tags`) while they are open to be spliced, and the piece is
+saved once. Done in turn, each opened and saved its PDF again: about 30 ms of the
+0.3 s a piece of 43 pages took to be stamped again.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import io
 import re
 from typing import Any
 
+from .detached_tags import DetachedTags, take_tags
 from .pdf_stamp_pages import NotStamped, Stamps
 
 #: Where the drawing of a page's backgrounds, of its boxes, and of the page end: marked
@@ -21,15 +28,22 @@ UNDER, OVER, END = b"/OctavoUnder MP", b"/OctavoOver MP", b"/OctavoEnd MP"
 _SCALE = 0.75
 
 
-def splice(body_pdf: bytes, stamp_pdf: bytes, stamps: Stamps) -> bytes:
+def splice(body_pdf: bytes, stamp_pdf: bytes, stamps: Stamps) -> tuple[bytes, DetachedTags | None]:
     """The piece's pages: each body (moved across where ``stamps`` says) with its
     stamp's backgrounds under it and its margin boxes over it, drawn in its content as
-    artifacts; the stamps' resources join the body's under names of their own."""
+    artifacts; the stamps' resources join the body's under names of their own, their
+    letterspaced runs marked. The piece's structure tree is taken out of it
+    (:func:`.detached_tags.take_tags`; None where it is untagged), and may raise
+    :class:`.detached_tags.NotDetachable`."""
     import pikepdf
+
+    from .spaced_runs import mark_page
 
     with pikepdf.open(io.BytesIO(body_pdf)) as body, pikepdf.open(io.BytesIO(stamp_pdf)) as stamp:
         plans: dict[tuple[int, int], _Resources] = {}
+        maps: dict[tuple[int, int], dict[bytes, str]] = {}
         for page, stamp_page, page_stamp in zip(body.pages, stamp.pages, stamps.pages, strict=True):
+            mark_page(stamp, stamp_page, maps)
             content = page.obj.Contents.read_bytes()
             before, _, drawn, after = _cut(content)  # the body's own backgrounds go
             stamp_before, under, over, _ = _cut(stamp_page.obj.Contents.read_bytes())
@@ -61,9 +75,10 @@ def splice(body_pdf: bytes, stamp_pdf: bytes, stamps: Stamps) -> bytes:
             page.obj.Contents = body.make_stream(b"\n".join(parts))
         if any(page.moved for page in stamps.pages):
             _move_figures(body, stamps)
+        tags = take_tags(body)
         output = io.BytesIO()
         body.save(output, fix_metadata_version=False, deterministic_id=True)
-        return output.getvalue()
+        return output.getvalue(), tags
 
 
 class _Resources:

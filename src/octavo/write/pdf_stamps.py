@@ -39,6 +39,7 @@ from .pdf_stamp_splice import END, OVER, UNDER, splice
 if TYPE_CHECKING:
     from ..render.print_html import PrintDocument
     from ..resources import Resolver
+    from .detached_tags import DetachedTags
 
 
 def stamped_theme(document: PrintDocument) -> bool:
@@ -105,14 +106,14 @@ def lay_out_stamps(
     book_pages: int | None,
 ) -> tuple[bytes, list[Any]]:
     """The margin boxes of ``stamps``' pages, laid out and drawn in a document of their
-    own (untagged: they become artifacts), and the page boxes (for their folios); with
-    ``book_pages``, the book's page count for ``counter(pages)``."""
+    own (untagged: they become artifacts; their letterspaced runs are marked as they
+    are spliced), and the page boxes (for their folios); with ``book_pages``, the
+    book's page count for ``counter(pages)``."""
     import weasyprint.layout as layout
     import weasyprint.layout.page as layout_page
     from weasyprint.layout import LayoutContext
 
     from .pdf import lay_out, write_unclaimed
-    from .spaced_runs import mark_spaced_runs
 
     pages = stamps.pages
     PageType = layout_page.PageType
@@ -197,7 +198,7 @@ def lay_out_stamps(
         layout.make_margin_boxes = original_margins
         LayoutContext.get_string_set_for = original_strings
         LayoutContext.get_running_element_for = original_running
-    return mark_spaced_runs(data), [page._page_box for page in rendered.pages]
+    return data, [page._page_box for page in rendered.pages]
 
 
 def stamp_piece(
@@ -207,14 +208,16 @@ def stamp_piece(
     body: bytes,
     stamps: Stamps,
     pages: int | None = None,
-) -> tuple[bytes, list[tuple[int, bool] | None]]:
-    """The piece drawn from its ``body`` (letterspaced runs marked) with ``stamps``, and
-    the folio each page prints; ``pages``: the book's page count, where the margin
-    boxes print it."""
+) -> tuple[bytes, DetachedTags | None, list[tuple[int, bool] | None]]:
+    """The piece drawn from its ``body`` (letterspaced runs marked) with ``stamps``,
+    its structure tree taken out of it (:func:`.pdf_stamp_splice.splice`), and the folio
+    each page prints; ``pages``: the book's page count, where the margin boxes print
+    it."""
     from .pdf_pages import printed_folio
 
     stamp_pdf, page_boxes = lay_out_stamps(document, resolver, html, stamps, pages)
-    return splice(body, stamp_pdf, stamps), [printed_folio(box) for box in page_boxes]
+    pdf, tags = splice(body, stamp_pdf, stamps)
+    return pdf, tags, [printed_folio(box) for box in page_boxes]
 
 
 def _with_body(html: str, body: str) -> str:

@@ -184,8 +184,9 @@ def board_for_afresh() -> dict[str, Any]:
 def _detached(laid: LaidOut) -> LaidOut:
     """The piece with its structure tree taken out of its PDF, as text, so that the
     merge never holds the trees as objects (:mod:`.detached_tags`); the one in the
-    cache has it so already."""
-    if laid.error is not None or laid.cached:
+    cache has it so already, and a stamped one had it taken out as it was stamped
+    (:func:`_stamped`)."""
+    if laid.error is not None or laid.cached or laid.stamps is not None:
         return laid
     try:
         pdf, tags = detach_tags(laid.pdf)
@@ -323,13 +324,20 @@ def _lay_out(job: Job) -> LaidOut:
 
 
 def _stamped(job: Job, laid: LaidOut, stamps: Stamps) -> LaidOut:
-    """The piece ``laid`` (its ``body`` laid out without margin boxes) with ``stamps``."""
+    """The piece ``laid`` (its ``body`` laid out without margin boxes) with ``stamps``,
+    its structure tree taken out (:func:`_detached`)."""
     document: PrintDocument = shared["document"]
     pages = shared.get("book_pages")
-    pdf, printed = stamp_piece(document, shared["resolver"], job.html, laid.body, stamps, pages)
+    try:
+        pdf, tags, printed = stamp_piece(
+            document, shared["resolver"], job.html, laid.body, stamps, pages
+        )
+    except NotDetachable as reason:
+        raise NotCuttable(str(reason)) from None
     return dataclasses.replace(
         laid,
         pdf=pdf,
+        tags=tags,
         book_pages=pages,
         records=[
             dataclasses.replace(record, printed=folio)
@@ -376,7 +384,7 @@ def _restamped(job: Job, cached: LaidOut, first: int, lead: Lead) -> LaidOut | N
     )
     try:
         return _stamped(job, laid, there)
-    except NotStamped:
+    except (NotStamped, NotCuttable):  # laid out afresh, which says why
         return None
 
 
