@@ -35,6 +35,7 @@ from .hyphenation import keep_names_whole
 from .leaders import leaders_as_artifacts
 from .note_styles import note_styles_for_notes
 from .page_references import page_references_kept
+from .pango_attributes import attribute_lists_released
 from .pdf_pages import label_ranges, page_starts
 from .pdf_starts import PieceStop
 from .pdf_trees import balance_trees
@@ -238,6 +239,7 @@ def lay_out(document: PrintDocument, resolver: Resolver) -> Any:
     leaders_as_artifacts()
     page_references_kept()
     note_styles_for_notes()
+    attribute_lists_released()
     fetcher = _fetcher(resolver)
     # @font-face rules only load fonts into a FontConfiguration shared by CSS and render.
     # The theme's stylesheets are parsed, and their fonts loaded, once per process and
