@@ -16,7 +16,7 @@ pieces, grew from 780 to 1,090 MiB (docs/performance.md). :func:`setup` is
 WeasyPrint's, the list handed to the layout (which frees it, and its attribute, with
 itself). Nothing laid out or drawn changes (``tests/test_pango_attributes.py``).
 
-It costs time: the layouts WeasyPrint never freed are freed, about 2 % of a piece's
+It costs time: the layouts WeasyPrint never freed are freed, about 1 % of a piece's
 layout. (A list shared by every layout with the same features, copied where
 WeasyPrint changes it in place, cost more: the copies, and a check at each of the
 many times a layout is given its text.)
