@@ -278,40 +278,6 @@ def test_the_book_without_classes_is_not_held_while_the_balanced_book_is_laid_ou
     assert held == [(True, 0)]  # one layout, with the cached decision, and no plain book
 
 
-def test_the_parsed_book_is_not_held_while_the_book_is_laid_out(
-    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The balancing parses the book to read its reviews (its whole tree, kept by each
-    review's element); a layout runs without it held, and the trials after the first
-    layout read the book again."""
-    import gc
-    import weakref
-
-    root, _ = built
-    books: list[weakref.ref[object]] = []
-    read_book = balance._read_book
-
-    def reading(html: str, *args: object) -> object:
-        book = read_book(html, *args)  # type: ignore[arg-type]
-        books.append(weakref.ref(book))
-        return book
-
-    monkeypatch.setattr(balance, "_read_book", reading)
-    held: list[int] = []
-    render_pdf = pdf.render_pdf
-
-    def laying_out(*args: object, **options: object) -> PdfResult:
-        gc.collect()
-        held.append(sum(book() is not None for book in books))
-        return render_pdf(*args, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pdf, "render_pdf", laying_out)
-    fresh = make_pdf(load_anthology(root), jobs=1)  # no cache: laid out, tried, again
-    assert held == [0, 0]  # two layouts, the book held in neither
-    assert len(books) == 2  # read again for the trials after the first layout
-    assert fresh.page_starts  # the balanced book
-
-
 def _edited(root: Path, tmp_path: Path, old: str, new: str) -> Path:
     """A copy of the book whose review has ``old`` (its first time) changed to ``new``."""
     copy = tmp_path / "edited"

@@ -94,8 +94,6 @@ def balanced(
     """
     plain = render({})
     book = _read_book(plain.html, environment)
-    keys = {identifier: review.key for identifier, review in book.reviews.items()}
-    left_to_right = book.left_to_right
     applied: dict[str, str] = {}
     for identifier, review in book.reviews.items():
         side = cache.last_side(review.key)
@@ -115,21 +113,19 @@ def balanced(
             if decision:
                 applied[identifier] = decision
     # the HTML without classes (the book's size) is not held while a book with classes
-    # is laid out, nor the book parsed (its whole tree, 146 MB at 5,000 reviews, which the
-    # workers forked to lay it out would count as theirs): the trials, when there are
-    # any, render and read it again, the same
+    # is laid out: the trials, when there are any, render it again
     kept: PrintDocument | None = None if applied else plain
-    del plain, book
+    del plain
     laid = lay_out(render(applied) if kept is None else kept)
     for _ in range(LAYOUTS - 1):
         starts, faults = read(laid)
-        sides = _sides(starts, keys, left_to_right)
+        sides = _sides(starts, book)
         if alike:  # a review's pages break the same on either side: one decision
             sides = dict.fromkeys(sides, "right")
         short = {owner for code, _, owner, _, _ in faults if code == "T703"}
         pending: dict[str, str] = {}
         for identifier, side in sides.items():
-            key = keys[identifier]
+            key = book.reviews[identifier].key
             if cache.decision(key, side) is not None:
                 cache.keep(key, side)
             elif identifier in short or identifier in applied:
@@ -138,17 +134,14 @@ def balanced(
                 cache.keep(key, side, "")  # it ends well as it is
         if pending:
             progress(f"Balancing the last pages of {len(pending)} reviews")
-            document = kept if kept is not None else render({})
-            book = _read_book(document.html, environment)
             for identifier, decision in _decide(
-                document, book, pending, resolver, checks, jobs
+                kept if kept is not None else render({}), book, pending, resolver, checks, jobs
             ).items():
-                cache.keep(keys[identifier], pending[identifier], decision)
-            del document, book
+                cache.keep(book.reviews[identifier].key, pending[identifier], decision)
         wanted = {
             identifier: decision
             for identifier, side in sides.items()
-            if (decision := cache.decision(keys[identifier], side))
+            if (decision := cache.decision(book.reviews[identifier].key, side))
         }
         for identifier, side in sides.items():
             cache.remember(identifier, side, wanted.get(identifier, ""))
@@ -239,19 +232,15 @@ def _read_book(html: str, environment: str) -> Book:
     return Book(html_attributes, body_attributes, reviews)
 
 
-def _sides(
-    starts: Sequence[PageStart], reviews: Mapping[str, str], left_to_right: bool
-) -> dict[str, str]:
-    """The side each review (those ``reviews`` holds, by id) begins on: its first page is
-    the first whose words are its own, none of them set before (a review's header holds
-    no id of its own)."""
+def _sides(starts: Sequence[PageStart], book: Book) -> dict[str, str]:
+    """The side each review begins on: its first page is the first whose words are its
+    own, none of them set before (a review's header holds no id of its own)."""
     sides: dict[str, str] = {}
     for index, start in enumerate(starts):
-        anchor = start.anchor
-        if anchor is not None and anchor in reviews and not start.before and anchor not in sides:
+        if start.anchor in book.reviews and not start.before and start.anchor not in sides:
             # WeasyPrint's first page is a right-hand page, a left-hand one right to left
-            right = (index % 2 == 0) == left_to_right
-            sides[anchor] = "right" if right else "left"
+            right = (index % 2 == 0) == book.left_to_right
+            sides[start.anchor] = "right" if right else "left"
     return sides
 
 
