@@ -325,7 +325,7 @@ def _lay_out(job: Job) -> LaidOut:
 
 def _stamped(job: Job, laid: LaidOut, stamps: Stamps) -> LaidOut:
     """The piece ``laid`` (its ``body`` laid out without margin boxes) with ``stamps``,
-    its structure tree taken out (:func:`_detached`)."""
+    its structure tree taken out as it is stamped (so :func:`_detached` leaves it)."""
     document: PrintDocument = shared["document"]
     pages = shared.get("book_pages")
     try:
