@@ -21,6 +21,7 @@ delimiters that a name writes as ``#7B`` and ``#7D``, and strings are skipped):
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from dataclasses import dataclass
@@ -36,6 +37,15 @@ _REFERENCE = re.compile(_STRING + rb"|(?<![\w.#/+-])(\d+) (\d+) R\b")
 TOKEN = re.compile(_STRING + rb"|\{([opkD])(\d*)\}")
 #: The same, for ``split``: each token or string whole.
 TOKEN_SPLIT = re.compile(rb"(" + _STRING + rb"|\{[opkD]\d*\})")
+
+
+#: A structure element that is a figure (its ``/S``), in the syntax qpdf writes.
+_FIGURE = re.compile(rb"/S /Figure(?![^\s/<>\[\]()%{}])")
+#: A figure's page, as a token.
+_PAGE = re.compile(rb"/Pg \{p(\d+)\}")
+#: A figure whose layout attributes, a dictionary of its own, come first with its box
+#: first (qpdf writes a dictionary's keys in order): the box's array.
+_FIGURE_BOX = re.compile(rb"<< /A << /BBox (\[ [^\]]* \])")
 
 
 class NotDetachable(Exception):
@@ -62,6 +72,50 @@ class DetachedTags:
     #: every object is reached from the elements at the top that hold something: a
     #: merge that keeps all of those keeps every object (found once, by the worker)
     complete: bool = False
+
+    def moved(self, then: list[Any], now: list[Any]) -> DetachedTags | None:
+        """This tree, taken out of a piece stamped with its pages moved across as
+        ``then`` says (per page: how far, or None), as the piece's body gives it stamped
+        with ``now`` instead; None where that cannot be said from the tree alone.
+
+        The tree is the body's: a stamping changes only the layout boxes (``/BBox``) of
+        the figures on the pages it moves across
+        (:func:`.pdf_stamp_splice._move_figures`), and here they are moved the same
+        way, written as pikepdf writes them. A box already moved (``then``) is not
+        known as laid out, so a page moved before and moved otherwise now gives None,
+        as does a figure written in a way this does not read."""
+        if then == now or b"/Figure" not in self.objects:
+            return self
+        import pikepdf
+
+        lines = self.lines()
+        for number, line in enumerate(lines):
+            figures = len(_FIGURE.findall(line)) if b"/Figure" in line else 0
+            if figures == 0:
+                continue
+            if figures > 1 or b"/A {o" in line:  # a figure inside, or attributes apart
+                return None
+            page = _PAGE.search(line)
+            if b"/BBox" not in line or page is None:
+                if b"/Pg" in line and b"/BBox" in line:
+                    return None
+                continue  # _move_figures leaves it
+            index = int(page.group(1))
+            if index >= len(now) or index >= len(then):
+                return None
+            if then[index] == now[index]:
+                continue
+            box = _FIGURE_BOX.match(line)
+            if then[index] is not None or box is None:
+                return None
+            values = box.group(1)[1:-1].split()
+            if len(values) != 4:
+                return None
+            dx, dy = now[index]
+            x1, y1, x2, y2 = (float(value) for value in values)
+            moved = pikepdf.Array([x1 + dx, y1 + dy, x2 + dx, y2 + dy]).unparse()
+            lines[number] = line[: box.start(1)] + moved + line[box.end(1) :]
+        return dataclasses.replace(self, objects=b"\n".join(lines))
 
     def lines(self) -> list[bytes]:
         return self.objects.split(b"\n") if self.objects else []

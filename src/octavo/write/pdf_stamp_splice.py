@@ -28,13 +28,18 @@ UNDER, OVER, END = b"/OctavoUnder MP", b"/OctavoOver MP", b"/OctavoEnd MP"
 _SCALE = 0.75
 
 
-def splice(body_pdf: bytes, stamp_pdf: bytes, stamps: Stamps) -> tuple[bytes, DetachedTags | None]:
+def splice(
+    body_pdf: bytes, stamp_pdf: bytes, stamps: Stamps, taken: DetachedTags | None = None
+) -> tuple[bytes, DetachedTags | None]:
     """The piece's pages: each body (moved across where ``stamps`` says) with its
     stamp's backgrounds under it and its margin boxes over it, drawn in its content as
     artifacts; the stamps' resources join the body's under names of their own, their
     letterspaced runs marked. The piece's structure tree is taken out of it
     (:func:`.detached_tags.take_tags`; None where it is untagged), and may raise
-    :class:`.detached_tags.NotDetachable`."""
+    :class:`.detached_tags.NotDetachable`. Or, given the tree an earlier stamping took
+    out of the same body, moved as the pages are now (``taken``: see
+    :meth:`.detached_tags.DetachedTags.moved`), the body's is left out and that one
+    returned."""
     import pikepdf
 
     from .spaced_runs import mark_page
@@ -73,9 +78,14 @@ def splice(body_pdf: bytes, stamp_pdf: bytes, stamps: Stamps) -> tuple[bytes, De
                 parts.append(b"q\n/Artifact BMC\n" + plan.renamed(over) + b"\nEMC\nQ")
             parts.append(after)
             page.obj.Contents = body.make_stream(b"\n".join(parts))
-        if any(page.moved for page in stamps.pages):
-            _move_figures(body, stamps)
-        tags = take_tags(body)
+        if taken is None:
+            if any(page.moved for page in stamps.pages):
+                _move_figures(body, stamps)
+            tags = take_tags(body)
+        else:
+            tags = taken
+            if "/StructTreeRoot" in body.Root:
+                del body.Root["/StructTreeRoot"]
         output = io.BytesIO()
         body.save(output, fix_metadata_version=False, deterministic_id=True)
         return output.getvalue(), tags

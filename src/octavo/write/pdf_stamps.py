@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from .pdf_stamp_pages import NotStamped, Stamps
 from .pdf_stamp_splice import END, OVER, UNDER, splice
+from .stamp_margins import Memo, margin_boxes
 
 if TYPE_CHECKING:
     from ..render.print_html import PrintDocument
@@ -130,7 +131,9 @@ def lay_out_stamps(
             types[index] if index < len(types) else original_type(side, blank, name, index, groups)
         )
 
-    def margins(context: Any, page: Any, state: Any) -> Any:
+    memo: Memo = {}  # each row of margin boxes laid out once (:mod:`.stamp_margins`)
+
+    def margins(context: Any, page: Any, state: Any) -> Iterator[Any]:
         stamp = pages[context.current_page - 1]
         counters = {name: list(values) for name, values in stamp.counters.items()}
         if book_pages is not None:
@@ -143,7 +146,7 @@ def lay_out_stamps(
         )
         in_margins.append(True)
         try:
-            return original_margins(context, page, recorded)
+            yield from margin_boxes(context, page, recorded, memo)
         finally:
             in_margins.pop()
 
@@ -208,15 +211,18 @@ def stamp_piece(
     body: bytes,
     stamps: Stamps,
     pages: int | None = None,
+    taken: DetachedTags | None = None,
 ) -> tuple[bytes, DetachedTags | None, list[tuple[int, bool] | None]]:
     """The piece drawn from its ``body`` (letterspaced runs marked) with ``stamps``,
-    its structure tree taken out of it (:func:`.pdf_stamp_splice.splice`), and the folio
+    its structure tree taken out of it (:func:`.pdf_stamp_splice.splice`; or ``taken``,
+    the tree an earlier stamping took out of the same body, moved as its pages are now:
+    :meth:`.detached_tags.DetachedTags.moved`), and the folio
     each page prints; ``pages``: the book's page count, where the margin boxes print
     it."""
     from .pdf_pages import printed_folio
 
     stamp_pdf, page_boxes = lay_out_stamps(document, resolver, html, stamps, pages)
-    pdf, tags = splice(body, stamp_pdf, stamps)
+    pdf, tags = splice(body, stamp_pdf, stamps, taken)
     return pdf, tags, [printed_folio(box) for box in page_boxes]
 
 

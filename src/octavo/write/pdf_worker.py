@@ -325,12 +325,13 @@ def _lay_out(job: Job) -> LaidOut:
 
 def _stamped(job: Job, laid: LaidOut, stamps: Stamps) -> LaidOut:
     """The piece ``laid`` (its ``body`` laid out without margin boxes) with ``stamps``,
-    its structure tree taken out as it is stamped (so :func:`_detached` leaves it)."""
+    its structure tree taken out as it is stamped (so :func:`_detached` leaves it), or
+    ``laid.tags`` where it has them (see :func:`_restamped`)."""
     document: PrintDocument = shared["document"]
     pages = shared.get("book_pages")
     try:
         pdf, tags, printed = stamp_piece(
-            document, shared["resolver"], job.html, laid.body, stamps, pages
+            document, shared["resolver"], job.html, laid.body, stamps, pages, laid.tags
         )
     except NotDetachable as reason:
         raise NotCuttable(str(reason)) from None
@@ -371,6 +372,7 @@ def _restamped(job: Job, cached: LaidOut, first: int, lead: Lead) -> LaidOut | N
     if not printed:
         return None
     there = stamps.moved_to(lead.folio(first) - printed[-1], sides)  # as its stamps count
+    moves, then = [page.moved for page in there.pages], [page.moved for page in stamps.pages]
     laid = dataclasses.replace(
         cached,
         body=body,
@@ -380,7 +382,8 @@ def _restamped(job: Job, cached: LaidOut, first: int, lead: Lead) -> LaidOut | N
         restamped=True,
         # not only the book's page count changed (:attr:`LaidOut.book_pages`)
         moved=(lead.folio(first), first % 2) != (cached.start, cached.start_index % 2),
-        tags=None,  # the tree is the body's, moved with its pages
+        # the tree is the body's: the one the last stamping took out, where it holds
+        tags=cached.tags.moved(then, moves) if cached.tags else None,
     )
     try:
         return _stamped(job, laid, there)
