@@ -72,6 +72,9 @@ class DetachedTags:
     #: every object is reached from the elements at the top that hold something: a
     #: merge that keeps all of those keeps every object (found once, by the worker)
     complete: bool = False
+    #: the layout box of each figure moved across with its page when the tree was
+    #: taken out (its object's line → its ``/BBox`` as laid out), for :meth:`moved`
+    boxes: dict[int, bytes] = dataclasses.field(default_factory=dict)
 
     def moved(self, then: list[Any], now: list[Any]) -> DetachedTags | None:
         """This tree, taken out of a piece stamped with its pages moved across as
@@ -80,15 +83,15 @@ class DetachedTags:
 
         The tree is the body's: a stamping changes only the layout boxes (``/BBox``) of
         the figures on the pages it moves across
-        (:func:`.pdf_stamp_splice._move_figures`), and here they are moved the same
-        way, written as pikepdf writes them. A box already moved (``then``) is not
-        known as laid out, so a page moved before and moved otherwise now gives None,
-        as does a figure written in a way this does not read."""
+        (:func:`.pdf_stamp_splice._move_figures`). Each is moved here from its box as
+        laid out (:attr:`boxes` for one moved already), written as pikepdf writes it.
+        A figure written in a way this does not read gives None."""
         if then == now or b"/Figure" not in self.objects:
             return self
         import pikepdf
 
         lines = self.lines()
+        boxes: dict[int, bytes] = {}
         for number, line in enumerate(lines):
             figures = len(_FIGURE.findall(line)) if b"/Figure" in line else 0
             if figures == 0:
@@ -101,21 +104,24 @@ class DetachedTags:
                     return None
                 continue  # _move_figures leaves it
             index = int(page.group(1))
-            if index >= len(now) or index >= len(then):
-                return None
-            if then[index] == now[index]:
-                continue
             box = _FIGURE_BOX.match(line)
-            if then[index] is not None or box is None:
+            if index >= len(now) or index >= len(then) or box is None:
                 return None
-            values = box.group(1)[1:-1].split()
-            if len(values) != 4:
+            laid = box.group(1) if then[index] is None else self.boxes.get(number)
+            if laid is None:
                 return None
-            dx, dy = now[index]
-            x1, y1, x2, y2 = (float(value) for value in values)
-            moved = pikepdf.Array([x1 + dx, y1 + dy, x2 + dx, y2 + dy]).unparse()
-            lines[number] = line[: box.start(1)] + moved + line[box.end(1) :]
-        return dataclasses.replace(self, objects=b"\n".join(lines))
+            if now[index] is None:
+                drawn = laid
+            else:
+                values = laid[1:-1].split()
+                if len(values) != 4:
+                    return None
+                dx, dy = now[index]
+                x1, y1, x2, y2 = (float(value) for value in values)
+                drawn = pikepdf.Array([x1 + dx, y1 + dy, x2 + dx, y2 + dy]).unparse()
+                boxes[number] = laid
+            lines[number] = line[: box.start(1)] + drawn + line[box.end(1) :]
+        return dataclasses.replace(self, objects=b"\n".join(lines), boxes=boxes)
 
     def lines(self) -> list[bytes]:
         return self.objects.split(b"\n") if self.objects else []
@@ -134,6 +140,7 @@ class DetachedTags:
             "namespaces": None if self.namespaces is None else self.namespaces.decode("latin-1"),
             "document_ns": None if self.document_ns is None else self.document_ns.decode("latin-1"),
             "complete": self.complete,
+            "boxes": [[line, box.decode("latin-1")] for line, box in self.boxes.items()],
         }
 
     @classmethod
@@ -150,6 +157,7 @@ class DetachedTags:
             namespaces=optional(data["namespaces"]),
             document_ns=optional(data["document_ns"]),
             complete=bool(data.get("complete", False)),
+            boxes={int(line): str(box).encode("latin-1") for line, box in data.get("boxes", [])},
         )
 
 
@@ -168,15 +176,21 @@ def detach_tags(data: bytes) -> tuple[bytes, DetachedTags | None]:
         return output.getvalue(), tags
 
 
-def take_tags(pdf: Any) -> DetachedTags | None:
+def take_tags(pdf: Any, laid: dict[tuple[int, int], bytes] | None = None) -> DetachedTags | None:
     """:func:`detach_tags` of a PDF open in pikepdf, in place (its tree taken out, to be
     saved by the caller): the tree, or None where it is untagged. A piece stamped
     (:mod:`.pdf_stamp_splice`) has its tree taken out while it is open to be stamped,
-    not saved and opened again for it."""
+    not saved and opened again for it; ``laid``: the layout box of each figure it moved
+    across (by its object), as laid out (:attr:`DetachedTags.boxes`)."""
     root = pdf.Root.get("/StructTreeRoot")
     if root is None:
         return None
-    tags = _Detaching(pdf).tags(root)
+    detaching = _Detaching(pdf)
+    tags = detaching.tags(root)
+    for objgen, box in (laid or {}).items():
+        line = detaching.numbers.get(objgen)
+        if line is not None:
+            tags.boxes[line] = box
     del pdf.Root["/StructTreeRoot"]
     return tags
 

@@ -79,9 +79,8 @@ def splice(
             parts.append(after)
             page.obj.Contents = body.make_stream(b"\n".join(parts))
         if taken is None:
-            if any(page.moved for page in stamps.pages):
-                _move_figures(body, stamps)
-            tags = take_tags(body)
+            laid = _move_figures(body, stamps) if any(p.moved for p in stamps.pages) else {}
+            tags = take_tags(body, laid)
         else:
             tags = taken
             if "/StructTreeRoot" in body.Root:
@@ -186,8 +185,9 @@ def _move_annotations(page: Any, moved: tuple[float, float]) -> None:
             )
 
 
-def _move_figures(pdf: Any, stamps: Stamps) -> None:
-    """Move the layout boxes of the figures' tags (CSS pixels) with their pages' bodies."""
+def _move_figures(pdf: Any, stamps: Stamps) -> dict[tuple[int, int], bytes]:
+    """Move the layout boxes of the figures' tags (CSS pixels) with their pages' bodies;
+    each box moved, as it was laid out, by its figure's object."""
     import pikepdf
 
     moves = {
@@ -195,6 +195,7 @@ def _move_figures(pdf: Any, stamps: Stamps) -> None:
         for page, stamp in zip(pdf.pages, stamps.pages, strict=True)
         if stamp.moved is not None
     }
+    laid: dict[tuple[int, int], bytes] = {}
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Dictionary) or obj.get("/S") != pikepdf.Name.Figure:
             continue
@@ -203,6 +204,8 @@ def _move_figures(pdf: Any, stamps: Stamps) -> None:
             continue
         moved = moves.get(obj.Pg.objgen) if "/Pg" in obj else None
         if moved is not None:
+            laid[obj.objgen] = attributes.BBox.unparse()
             x1, y1, x2, y2 = (float(v) for v in attributes.BBox)
             dx, dy = moved
             attributes.BBox = pikepdf.Array([x1 + dx, y1 + dy, x2 + dx, y2 + dy])
+    return laid
