@@ -48,6 +48,8 @@ import time
 from collections.abc import Callable
 from typing import IO, Any
 
+from .shared_libraries import looked_up_once
+
 _SERVER = "from octavo.fresh_process import serve_forks; serve_forks()"
 #: The environment variables that name the modules a fork server loads first, and the
 #: socket it is asked on.
@@ -301,8 +303,9 @@ def serve_forks() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a ^C is the build's: it ends this one
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # what it forks leaves no zombie
     sys.stdout = sys.stderr  # its standard output is nobody's
-    for name in filter(None, os.environ.pop(PRELOAD, "").split(",")):
-        importlib.import_module(name)
+    with looked_up_once():  # WeasyPrint's libraries, without a compiler run for each name
+        for name in filter(None, os.environ.pop(PRELOAD, "").split(",")):
+            importlib.import_module(name)
     gc.freeze()  # the modules: what it forks does not go through them when it collects
     while True:
         try:

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import BuildError
 from ..memory import collector_paused
 from ..render.print_html import PrintDocument
+from ..shared_libraries import looked_up_once
 from .detached_tags import NotDetachable, detach_tags
 from .hyphenation import load_dictionaries
 from .pdf_cache import PdfCache
@@ -142,9 +143,11 @@ LAYOUT_MODULES = (
 
 
 def load_modules() -> None:
-    """Import :data:`LAYOUT_MODULES` in this process, before it forks workers."""
-    for name in LAYOUT_MODULES:
-        importlib.import_module(name)
+    """Import :data:`LAYOUT_MODULES` in this process, before it forks workers (WeasyPrint's
+    libraries found without a compiler run for each name: :mod:`..shared_libraries`)."""
+    with looked_up_once():
+        for name in LAYOUT_MODULES:
+            importlib.import_module(name)
 
 
 def warm_up_afresh(board: dict[str, Any]) -> None:
