@@ -216,9 +216,8 @@ def stamp_piece(
     """The piece drawn from its ``body`` (letterspaced runs marked) with ``stamps``,
     its structure tree taken out of it (:func:`.pdf_stamp_splice.splice`; or ``taken``,
     the tree an earlier stamping took out of the same body, moved as its pages are now:
-    :meth:`.detached_tags.DetachedTags.moved`), and the folio
-    each page prints; ``pages``: the book's page count, where the margin boxes print
-    it."""
+    :meth:`.detached_tags.DetachedTags.moved`), and the folio each page prints;
+    ``pages``: the book's page count, where the margin boxes print it."""
     from .pdf_pages import printed_folio
 
     stamp_pdf, page_boxes = lay_out_stamps(document, resolver, html, stamps, pages)

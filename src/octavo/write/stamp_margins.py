@@ -119,7 +119,7 @@ def margin_boxes(context: Any, page: Any, state: Any, memo: Memo) -> Iterator[An
             placed.append((key, []))
             continue
         side_boxes = [
-            built.get(keyword) or make_box(keyword, style, containing_block)
+            built[keyword] if keyword in built else make_box(keyword, style, containing_block)
             for keyword, (style, _) in zip(keywords, styles, strict=True)
         ]
         compute_variable_dimension(context, side_boxes, vertical, variable_outer)
