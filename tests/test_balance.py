@@ -352,3 +352,58 @@ def test_a_review_edited_that_was_not_balanced_last_time_is_not_tried_first(
     again = _edited(edited, tmp_path / "again", "quiet stage", "still stage")
     build(again, out, formats=("pdf",), jobs=1)
     assert trials == []
+
+
+def _book_html(articles: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head></head><body>'
+        f'<section class="part" id="p-1">{articles}</section></body></html>'
+    )
+
+
+def test_a_trial_copies_the_review_as_the_book_holds_it_an_empty_item_and_all() -> None:
+    """The balancing keeps each review as HTML (not the book's parsed tree, which held
+    about 150 MB through the layout at 5,000 reviews), and its trials parse it again:
+    an empty list item keeps its end tag, so the copy does not take the newline after
+    it as the item's text (the copy was then not the book's review), and an element
+    that libxml2 does not read back as it wrote it (``<xmp>``'s text, written escaped)
+    is taken from the book's HTML."""
+    from lxml import html as lxml_html
+
+    from octavo.write.balance_trials import _Articles, _copy, written_html
+
+    html = _book_html(
+        '<article class="review" id="r-list"><ul><li></li>\n<li>b</li></ul></article>'
+        '<article class="review" id="r-raw"><xmp><b>x</b></xmp></article>'
+    )
+    book = balance._read_book(html, "")
+    assert book.reviews["r-list"].html == (
+        '<article class="review" id="r-list"><ul><li></li>\n<li>b</li></ul></article>'
+    )
+    articles = _Articles(html, book)
+    for identifier in ("r-list", "r-raw"):
+        element = articles(identifier)
+        assert element is not None
+        assert written_html(element) == book.reviews[identifier].html
+    assert articles.tree is not None  # the <xmp> does not read back alone: the book's
+    copied = _copy(book.reviews["r-list"], articles("r-list"), "", "octavo-trial-0", "right")
+    items = lxml_html.fragment_fromstring(copied).findall(".//li")
+    assert [item.text or "" for item in items] == ["", "b"]  # was "\n", "b"
+    copied = _copy(book.reviews["r-raw"], articles("r-raw"), "", "octavo-trial-1", "right")
+    assert copied == (
+        '<section class="part"><article class="review" id="octavo-trial-1" style="break-before:'
+        ' right"><xmp>&lt;b&gt;x&lt;/b&gt;</xmp></article></section>'
+    )
+
+
+def test_a_trial_of_a_review_the_book_no_longer_holds_is_not_made() -> None:
+    """A review that does not read back alone, and whose HTML is not in the book the
+    trials are given (it cannot be, but a trial never stops a build), gives no trial,
+    not a wrong copy."""
+    from octavo.write.balance_trials import _Articles
+
+    html = _book_html('<article class="review" id="r-raw"><xmp><b>x</b></xmp></article>')
+    book = balance._read_book(html, "")
+    assert _Articles(html, book)("r-raw") is not None
+    other = _book_html('<article class="review" id="r-raw"><xmp><b>y</b></xmp></article>')
+    assert _Articles(other, book)("r-raw") is None

@@ -170,7 +170,7 @@ def split_print(
         return None
 
     def serialise(elements: list[etree._Element]) -> str:
-        return "".join(_html(element) for element in elements)
+        return "".join(element_html(element) for element in elements)
 
     held = {"front": _ids(front), "back": _ids(back)}
     links = {"front": _links(front), "back": _links(back)}
@@ -186,7 +186,7 @@ def split_print(
         chunks=tuple("".join(piece.html() for piece in group) for group in groups),
         continued=tuple(continued),
         back_parts=(serialise(back),) if back else (),
-        head=_html(head),
+        head=element_html(head),
         html_attributes={str(key): str(value) for key, value in root.attrib.items()},
         body_attributes={str(key): str(value) for key, value in body.attrib.items()},
         outside=outside,
@@ -219,14 +219,14 @@ class _Piece:
 
     def html(self) -> str:
         if self.start == 0 and self.end == len(self.part):
-            return _html(self.part)
+            return element_html(self.part)
         # the part's element again around the piece; its id only where the part begins
         attributes = {
             str(key): str(value)
             for key, value in self.part.attrib.items()
             if self.start == 0 or key != "id"
         }
-        inner = "".join(_html(element) for element in self.content)
+        inner = "".join(element_html(element) for element in self.content)
         return f"<{self.part.tag}{_attributes(attributes)}>{inner}</{self.part.tag}>"
 
 
@@ -260,12 +260,12 @@ _VOID = frozenset({
 })  # fmt: skip
 
 
-def _html(element: etree._Element) -> str:
-    """The element written as HTML, as the book's HTML has it. libxml2 leaves out the
-    end tag of an empty ``<li>``: parsed again, the item took the newline after it as
-    its text, and printed one line more (a list of the CommonMark spec, cut into pieces,
-    was a page shorter than in one pass). An empty element is given an empty text,
-    which libxml2 writes with its end tag."""
+def element_html(element: etree._Element, with_tail: bool = True) -> str:
+    """The element written as HTML, as the book's HTML has it (and what follows it,
+    with ``with_tail``). libxml2 leaves out the end tag of an empty ``<li>``: parsed
+    again, the item took the newline after it as its text, and printed one line more (a
+    list of the CommonMark spec, cut into pieces, was a page shorter than in one pass).
+    An empty element is given an empty text, which libxml2 writes with its end tag."""
     for node in element.iter():
         if (
             isinstance(node.tag, str)
@@ -274,7 +274,7 @@ def _html(element: etree._Element) -> str:
             and len(node) == 0
         ):
             node.text = ""
-    return str(lxml_html.tostring(element, encoding="unicode", method="html"))
+    return str(lxml_html.tostring(element, encoding="unicode", method="html", with_tail=with_tail))
 
 
 def _classes(element: etree._Element) -> set[str]:

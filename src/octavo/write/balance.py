@@ -37,7 +37,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
-from lxml import etree
 from lxml import html as lxml_html
 
 from ..memory import release_memory
@@ -46,7 +45,7 @@ from ..render.print_html import PrintDocument
 from ..resources import Resolver
 from ..themes import Theme
 from .balance_cache import BalanceCache
-from .balance_trials import Book, Review, attribute_text
+from .balance_trials import Book, Review, attribute_text, written_html
 from .balance_trials import Outcome as _Outcome
 from .balance_trials import trial as _trial
 
@@ -227,12 +226,12 @@ def _read_book(html: str, environment: str) -> Book:
         if parent is not None and parent is not body and isinstance(parent.tag, str):
             attributes = {str(k): str(v) for k, v in parent.attrib.items() if k != "id"}
             wrapper = (str(parent.tag), attributes)
-        text = etree.tostring(article, encoding="unicode", method="html", with_tail=False)
+        text = written_html(article)
         digest = hashlib.sha256()
         for piece in (environment, repr(html_attributes), repr(body_attributes), repr(wrapper)):
             digest.update(piece.encode("utf-8") + b"\0")
         digest.update(text.encode("utf-8"))
-        reviews[identifier] = Review(article, wrapper, digest.hexdigest())
+        reviews[identifier] = Review(text, wrapper, digest.hexdigest())
     return Book(html_attributes, body_attributes, reviews)
 
 

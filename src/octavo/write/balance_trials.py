@@ -18,10 +18,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
+from lxml import html as lxml_html
 
 from ..fork_pool import fork_context
 from ..limits import RENDER_SECONDS
 from ..render.print_html import PrintDocument
+from ..render.print_split import element_html
 from ..resources import Resolver
 
 if TYPE_CHECKING:
@@ -36,9 +38,12 @@ Tried = tuple[str, str]
 
 @dataclass(frozen=True)
 class Review:
-    """A review's <article> as the book renders it without adjustments."""
+    """A review's <article> as the book renders it without adjustments: its HTML, as
+    the book's parsed tree writes it (the tree is not kept: at 5,000 reviews it held
+    about 150 MB of the build's process, and of every process forked from it, through
+    the balanced book's layout)."""
 
-    element: etree._Element
+    html: str
     #: the tag and attributes (less its id) of the element around it, when not the body
     wrapper: tuple[str, dict[str, str]] | None
     key: str  #: its key among the decisions
@@ -135,10 +140,13 @@ def _trial_group(
     """Lay out a copy of each review with each adjustment in one document, and read
     each copy's pages."""
     copies = {f"octavo-trial-{n}": trial for n, trial in enumerate(tried)}
-    parts = [
-        _copy(book.reviews[identifier], name, copy_id, sides[identifier])
-        for copy_id, (identifier, name) in copies.items()
-    ]
+    articles = _Articles(document.html, book)
+    parts: list[str] = []
+    for copy_id, (identifier, name) in copies.items():
+        article = articles(identifier)
+        if article is None:
+            return None
+        parts.append(_copy(book.reviews[identifier], article, name, copy_id, sides[identifier]))
     first = sides[tried[0][0]]
     root = dict(book.html_attributes, style=f"break-before: {first}")
     html = (
@@ -219,10 +227,43 @@ def _within(element: Any, block: Any, parents: Mapping[Any, Any]) -> bool:
     return False
 
 
-def _copy(review: Review, name: str, copy_id: str, side: str) -> str:
-    """A copy of the review's article, with ``name`` among its classes, beginning on a
-    page of ``side``; its ids are renamed, and links out of it lead nowhere."""
-    element = copy.deepcopy(review.element)
+class _Articles:
+    """The reviews' articles as elements, parsed again from their HTML: each as the
+    book's tree held it. One whose HTML does not read back as it was written (the
+    parser mends what the tree held otherwise: an element where HTML allows none, say)
+    is taken from the book's HTML, parsed whole once for all of them (None if it is
+    not there as it was read: the trial is then not made)."""
+
+    def __init__(self, book_html: str, book: Book) -> None:
+        self.book_html = book_html
+        self.book = book
+        self.tree: etree._Element | None = None
+
+    def __call__(self, identifier: str) -> etree._Element | None:
+        html = self.book.reviews[identifier].html
+        body = lxml_html.document_fromstring(f"<html><body>{html}</body></html>").find("body")
+        if body is not None and len(body) == 1 and written_html(body[0]) == html:
+            return body[0]
+        if self.tree is None:
+            self.tree = lxml_html.document_fromstring(self.book_html)
+        for node in self.tree.iter("article"):
+            if node.get("id") == identifier and written_html(node) == html:
+                return node
+        return None
+
+
+def written_html(element: etree._Element) -> str:
+    """A review's article as HTML, as the balancing reads it (its key among the
+    decisions) and copies it: as the book's pieces write it, an empty element with its
+    end tag (see :func:`~octavo.render.print_split.element_html`; parsed again, the
+    HTML gives the element it was written from)."""
+    return element_html(element, with_tail=False)
+
+
+def _copy(review: Review, article: etree._Element, name: str, copy_id: str, side: str) -> str:
+    """A copy of the review's ``article``, with ``name`` among its classes, beginning
+    on a page of ``side``; its ids are renamed, and links out of it lead nowhere."""
+    element = copy.deepcopy(article)
     renamed: dict[str, str] = {}
     for node in element.iter():
         if isinstance(node.tag, str) and (identifier := node.get("id")):
@@ -239,7 +280,7 @@ def _copy(review: Review, name: str, copy_id: str, side: str) -> str:
         element.set("class", f"{element.get('class') or ''} {name}".strip())
     style = element.get("style")
     element.set("style", f"break-before: {side}" + (f"; {style}" if style else ""))
-    text = etree.tostring(element, encoding="unicode", method="html", with_tail=False)
+    text = written_html(element)
     if review.wrapper is None:
         return text
     tag, wrapper_attributes = review.wrapper
