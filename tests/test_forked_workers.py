@@ -9,6 +9,7 @@ each time a worker is forked: three times in a cold build).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,19 @@ pytestmark = pytest.mark.slow
 def test_the_languages_of_a_document_each_once() -> None:
     html = '<html lang="de"><body><p lang="fr-CA">x</p><p lang="de">y</p><p class="lang">'
     assert languages_in(html) == ("de", "fr-CA")
+
+
+def test_a_language_is_an_attribute_named_lang_after_a_space() -> None:
+    """Not ``xml:lang`` nor ``data-lang``, nor the words "lang=" at the start of the text;
+    any white space before it counts (a tab, a line feed, a no-break space), as the
+    pattern that began with the space read it."""
+    html = (
+        'lang="aa"<p xml:lang="bb" data-lang="cc"\tlang="dd"\nlang="ee">'
+        '<i\u00a0lang="ff">x</i> lang="gg" <b lang="">'
+    )
+    old = re.compile(r'\slang="([^"]*)"')
+    assert languages_in(html) == tuple(dict.fromkeys(old.findall(html)))
+    assert languages_in(html) == ("dd", "ee", "ff", "gg", "")
 
 
 def test_loading_a_dictionary_keeps_it_for_the_process() -> None:

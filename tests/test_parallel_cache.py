@@ -641,6 +641,24 @@ def test_a_files_digest_is_read_once_a_build(tmp_path: Path) -> None:
     assert pdf_cache._file_digest(tmp_path / "gone.otf") == "missing"
 
 
+def test_a_pieces_key_changes_with_a_picture_it_draws_and_only_then(tmp_path: Path) -> None:
+    """A piece's key holds the digest of each file its HTML draws (``src`` or ``href``
+    to a ``file://`` URL, either quote); a piece that draws none is keyed by its HTML."""
+    from octavo.write import pdf_cache
+
+    picture = tmp_path / "still.png"
+    picture.write_bytes(b"one")
+    cache = pdf_cache.PdfCache(None, "environment")
+    html = f"<p>x</p><img src='{picture.as_uri()}'><a href=\"{picture.as_uri()}\">y</a>"
+    plain = "<p>x</p><p>no picture, no file:// link</p>"
+    pdf_cache.forget_file_digests()
+    first, first_plain = cache.key(html, "chunk"), cache.key(plain, "chunk")
+    picture.write_bytes(b"two")
+    pdf_cache.forget_file_digests()
+    assert cache.key(html, "chunk") != first
+    assert cache.key(plain, "chunk") == first_plain
+
+
 def test_the_book_is_finished_without_the_html_of_its_pieces(
     book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -43,8 +43,9 @@ NOT_HYPHENATED = frozenset({"ar", "fa", "he", "ja", "ko", "ur", "yi", "zh"})
 #: Dictionaries Octavo ships for languages pyphen has none for.
 OWN_DICTIONARIES = {"tr": Path(__file__).parent / "hyph_tr.dic"}
 
-#: A ``lang`` attribute of the print HTML.
-_LANG = re.compile(r'\slang="([^"]*)"')
+#: A ``lang`` attribute of the print HTML (the space before its name, which tells it from
+#: ``xml:lang`` or ``data-lang``, is checked by :func:`languages_in`).
+_LANG = re.compile(r'lang="([^"]*)"')
 
 #: Letters of scripts that do not hyphenate: Hebrew, Arabic (and its supplements and
 #: presentation forms), Hangul, kana, CJK ideographs.
@@ -108,7 +109,16 @@ def keep_names_whole() -> None:
 
 def languages_in(html: str) -> tuple[str, ...]:
     """The languages ``html``'s ``lang`` attributes name, each once, in order."""
-    return tuple(dict.fromkeys(_LANG.findall(html)))
+    # found from the attribute's name, then the space before it checked: a pattern
+    # beginning with the space (``\slang=``) tried every space of the book (0.07 s at
+    # 1,000 reviews)
+    return tuple(
+        dict.fromkeys(
+            found.group(1)
+            for found in _LANG.finditer(html)
+            if found.start() > 0 and html[found.start() - 1].isspace()
+        )
+    )
 
 
 def load_dictionaries(languages: tuple[str, ...]) -> None:
