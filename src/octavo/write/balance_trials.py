@@ -229,10 +229,10 @@ def _within(element: Any, block: Any, parents: Mapping[Any, Any]) -> bool:
 
 class _Articles:
     """The reviews' articles as elements, parsed again from their HTML: each as the
-    book's tree held it. One whose HTML does not read back as it was written (the
-    parser mends what the tree held otherwise: an element where HTML allows none, say)
-    is taken from the book's HTML, parsed whole once for all of them (None if it is
-    not there as it was read: the trial is then not made)."""
+    book's tree held it. One whose HTML does not read back as it was written (libxml2
+    writes the text of an ``<xmp>`` or an ``<iframe>`` escaped, and reads it back as
+    text) is taken from the book's HTML, parsed whole once for all of them; None if it
+    is not there as it was read (the trial is then not made)."""
 
     def __init__(self, book_html: str, book: Book) -> None:
         self.book_html = book_html
