@@ -36,8 +36,12 @@ from lxml import etree
 from lxml import html as lxml_html
 
 #: The main matter is cut into documents of about this many reviews: whole parts
-#: together, or pieces of a longer part.
-CHUNK_REVIEWS = 15
+#: together, or pieces of a longer part. An edit lays out the piece that holds it
+#: again, and the merge does a little work for each piece: at 1,000 reviews, pieces of
+#: 10 made a one-word rebuild 0.45 s quicker than pieces of 15 (the piece 0.65 s, the
+#: merge 0.15 s slower), and pieces of 7 gave that back to the merge
+#: (docs/performance.md, twenty-second session).
+CHUNK_REVIEWS = 10
 
 
 @dataclass(frozen=True)
