@@ -274,7 +274,7 @@ def element_html(element: etree._Element, with_tail: bool = True) -> str:
     list of the CommonMark spec, cut into pieces, was a page shorter than in one pass).
     An empty element is given an empty text, which libxml2 writes with its end tag."""
     # found by libxml2 (an element with no child node: no text, no element), not by
-    # walking every node in Python (0.3 s for the cut of a 1,000-review book)
+    # walking every node in Python (part of the cut: 0.26 → 0.24 s at 1,000 reviews)
     empty = cast(list[etree._Element], element.xpath("descendant-or-self::*[not(node())]"))
     for node in empty:
         if node.tag not in _VOID:
